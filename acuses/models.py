@@ -1,0 +1,51 @@
+"""Documents issued by the Ventanilla: acuses, certificados, oficios, resoluciones."""
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+
+ALFABETO_CODIGO = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O/1/I: read aloud, typed from paper
+
+
+def nuevo_codigo_verificacion() -> str:
+    return "".join(secrets.choice(ALFABETO_CODIGO) for _ in range(12))
+
+
+def ruta_documento(instance, filename):
+    return f"documentos/{instance.creado:%Y/%m}/{instance.folio}-{instance.tipo}-{instance.codigo_verificacion}.pdf"
+
+
+class Documento(models.Model):
+    class Tipo(models.TextChoices):
+        ACUSE = "acuse", "Acuse de recepción"
+        CERTIFICADO = "certificado", "Certificado de cupo"
+        OFICIO = "oficio", "Oficio de asignación"
+        RESOLUCION = "resolucion", "Resolución"
+
+    class Estado(models.TextChoices):
+        VIGENTE = "vigente", "Vigente"
+        CANCELADO = "cancelado", "Cancelado"
+        VENCIDO = "vencido", "Vencido"
+
+    solicitud = models.ForeignKey("tramites.Solicitud", on_delete=models.PROTECT, related_name="documentos")
+    tipo = models.CharField(max_length=12, choices=Tipo.choices)
+    titulo = models.CharField(max_length=254)
+    folio = models.CharField(max_length=40, db_index=True, help_text="Folio del trámite o del documento.")
+    codigo_verificacion = models.CharField(max_length=12, unique=True, default=nuevo_codigo_verificacion)
+    estado = models.CharField(max_length=10, choices=Estado.choices, default=Estado.VIGENTE)
+    cadena_original = models.TextField()
+    sello_solicitante = models.TextField(blank=True)
+    sello_ventanilla = models.TextField(blank=True)
+    contexto = models.JSONField(default=dict, blank=True, help_text="Datos con los que se genera el PDF.")
+    archivo = models.FileField(upload_to=ruta_documento, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    creado = models.DateTimeField(default=timezone.now, db_index=True)
+    generado = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-creado", "pk"]
+        indexes = [models.Index(fields=["folio", "codigo_verificacion"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} {self.folio}"

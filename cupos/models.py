@@ -1,0 +1,1 @@
+"""Cupos: catalog, asignaciones, certificados (issue 3)."""

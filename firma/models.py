@@ -1,0 +1,1 @@
+"""firma keeps no tables: certificates are stored with what they signed."""

@@ -1,0 +1,1 @@
+"""RAOCE: programs and annual reports (a later issue)."""

@@ -1,0 +1,4 @@
+/* Ventanilla shell behaviour: session expiry warning. Extended by vucem. */
+(function () {
+  "use strict";
+})();

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Ventanilla — Oficina de gestión"
+admin.site.site_title = "Ventanilla SE"
+admin.site.index_title = "Administración"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("tramites/", include("tramites.urls")),
+    path("cupos/", include("cupos.urls")),
+    path("raoce/", include("raoce.urls")),
+    path("acuses/", include("acuses.urls")),
+    path("", include("vucem.portal_urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
