@@ -1,0 +1,294 @@
+"""Business-day calendar: the ONLY place where deadlines are computed (DESIGN §5).
+
+A day is *hábil* for a dependencia unless it is
+
+* a Saturday or Sunday,
+* a Mexican statutory holiday according to the ``holidays`` package
+  (``holidays.country_holidays("MX")``: 1 Jan, first Monday of February, third Monday of March,
+  1 May, 16 Sep, third Monday of November, 25 Dec, 1 Oct every six years, ...), or
+* a ``tramites.models.DiaInhabil`` declared by that dependencia (DOF acuerdos: Semana Santa,
+  vacation periods, ...).
+
+There is one calendar per dependencia; the default is ``"SE"``. ``dependencia`` may be given as a
+clave (``"SE"``) or as a ``tramites.models.Dependencia`` instance.
+
+Vocabulary of the module-level helpers (all accept ``date`` or ``datetime``; aware datetimes are
+converted to the America/Mexico_City date first):
+
+* ``sumar_dias_habiles(fecha, n)``: the n-th business day strictly after ``fecha``
+  (n=0: ``fecha`` itself when hábil, else the next business day).
+* ``n_dias_habiles_desde(inicio, n)``: "n días hábiles contados a partir de ``inicio``": ``inicio``
+  is day 1 when hábil (else the next business day is), the last day is returned.
+* ``vencimiento_plazo(recepcion, n)``: "n días hábiles contados a partir del día hábil siguiente a
+  la recepción": day 1 is the business day after ``recepcion``.
+* ``dias_habiles_entre(inicio, fin)``: business days in ``(inicio, fin]``.
+
+Each module-level call builds a short-lived :class:`Calendario`, which costs one query per
+calendar year it touches. Pages that compute many values should build one ``Calendario`` (pass
+``desde``/``hasta`` to preload the range with a single query) and call its methods. Días inhábiles
+are never cached across calls, so a day added in the back-office applies immediately; the
+statutory holidays (which never change) are cached per year.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+ZONA_MEXICO = ZoneInfo("America/Mexico_City")
+DEPENDENCIA_DEFAULT = "SE"
+
+__all__ = [
+    "DEPENDENCIA_DEFAULT",
+    "ZONA_MEXICO",
+    "Calendario",
+    "a_fecha",
+    "dias_habiles_entre",
+    "es_dia_habil",
+    "festivos",
+    "motivo_inhabil",
+    "n_dias_habiles_desde",
+    "primer_dia_habil",
+    "siguiente_dia_habil",
+    "sumar_dias_habiles",
+    "ultimo_dia_habil",
+    "vencimiento_plazo",
+]
+
+_SABADO = 5
+# Safety net against runaway loops (e.g. a month declared entirely inhábil by mistake).
+_MAX_DIAS_BUSQUEDA = 366 * 2
+
+
+def a_fecha(valor: dt.date | dt.datetime) -> dt.date:
+    """Return the calendar date of ``valor``. Aware datetimes are read in Mexico City time;
+    naive datetimes are taken as already local."""
+    if isinstance(valor, dt.datetime):
+        if valor.tzinfo is not None and valor.utcoffset() is not None:
+            valor = valor.astimezone(ZONA_MEXICO)
+        return valor.date()
+    if isinstance(valor, dt.date):
+        return valor
+    raise TypeError(f"Se esperaba una fecha, se recibió {type(valor).__name__}")
+
+
+@lru_cache(maxsize=64)
+def festivos(year: int) -> dict[dt.date, str]:
+    """Mexican statutory holidays of ``year`` (Spanish names), cached per year."""
+    return dict(holidays.country_holidays("MX", years=year, language="es"))
+
+
+def _clave_y_pk(dependencia) -> tuple[str, int | None]:
+    if dependencia is None:
+        return DEPENDENCIA_DEFAULT, None
+    if isinstance(dependencia, str):
+        return dependencia, None
+    # A Dependencia instance (duck-typed to keep this module import-light).
+    return dependencia.clave, getattr(dependencia, "pk", None)
+
+
+class Calendario:
+    """The business-day calendar of one dependencia.
+
+    Días inhábiles are loaded from the database per calendar year, on first use, and kept for the
+    life of the instance. ``desde``/``hasta`` preload a range of years with one query.
+    ``dias_inhabiles`` (a mapping or iterable of dates) replaces the database entirely, which is
+    handy for pure tests and simulations.
+    """
+
+    def __init__(
+        self,
+        dependencia=DEPENDENCIA_DEFAULT,
+        *,
+        desde: dt.date | dt.datetime | None = None,
+        hasta: dt.date | dt.datetime | None = None,
+        dias_inhabiles=None,
+    ):
+        self.clave, self._dependencia_pk = _clave_y_pk(dependencia)
+        self._inhabiles: dict[dt.date, str] = {}
+        self._anios_cargados: set[int] = set()
+        self._sin_bd = dias_inhabiles is not None
+        if dias_inhabiles is not None:
+            if isinstance(dias_inhabiles, dict):
+                self._inhabiles.update({a_fecha(k): v for k, v in dias_inhabiles.items()})
+            else:
+                self._inhabiles.update({a_fecha(d): "Día inhábil" for d in dias_inhabiles})
+        if desde is not None or hasta is not None:
+            inicio = a_fecha(desde if desde is not None else hasta)
+            fin = a_fecha(hasta if hasta is not None else desde)
+            if fin < inicio:
+                inicio, fin = fin, inicio
+            self.cargar(inicio.year, fin.year)
+
+    def __repr__(self) -> str:
+        return f"<Calendario {self.clave}>"
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def cargar(self, anio_inicio: int, anio_fin: int | None = None) -> None:
+        """Load the días inhábiles of the years ``anio_inicio..anio_fin`` in one query."""
+        anio_fin = anio_inicio if anio_fin is None else anio_fin
+        faltan = [y for y in range(anio_inicio, anio_fin + 1) if y not in self._anios_cargados]
+        if not faltan:
+            return
+        self._anios_cargados.update(faltan)
+        if self._sin_bd:
+            return
+        from tramites.models import DiaInhabil
+
+        qs = DiaInhabil.objects.filter(
+            fecha__gte=dt.date(min(faltan), 1, 1), fecha__lte=dt.date(max(faltan), 12, 31)
+        )
+        if self._dependencia_pk is not None:
+            qs = qs.filter(dependencia_id=self._dependencia_pk)
+        else:
+            qs = qs.filter(dependencia__clave=self.clave)
+        for fecha, descripcion in qs.values_list("fecha", "descripcion"):
+            self._inhabiles[fecha] = descripcion
+
+    def _inhabiles_de(self, anio: int) -> dict[dt.date, str]:
+        if anio not in self._anios_cargados:
+            self.cargar(anio)
+        return self._inhabiles
+
+    # -- single days -----------------------------------------------------------------------
+
+    def motivo_inhabil(self, fecha: dt.date | dt.datetime) -> str | None:
+        """Why ``fecha`` is not a business day (Spanish), or ``None`` when it is hábil."""
+        fecha = a_fecha(fecha)
+        if fecha.weekday() >= _SABADO:
+            return "Sábado" if fecha.weekday() == _SABADO else "Domingo"
+        nombre = festivos(fecha.year).get(fecha)
+        if nombre:
+            return nombre
+        return self._inhabiles_de(fecha.year).get(fecha)
+
+    def es_dia_habil(self, fecha: dt.date | dt.datetime) -> bool:
+        return self.motivo_inhabil(fecha) is None
+
+    def siguiente_dia_habil(self, fecha: dt.date | dt.datetime) -> dt.date:
+        """The first business day strictly after ``fecha``."""
+        dia = a_fecha(fecha)
+        for _ in range(_MAX_DIAS_BUSQUEDA):
+            dia += dt.timedelta(days=1)
+            if self.es_dia_habil(dia):
+                return dia
+        raise ValueError(f"No hay días hábiles después del {a_fecha(fecha):%d/%m/%Y}")
+
+    def dia_habil_o_siguiente(self, fecha: dt.date | dt.datetime) -> dt.date:
+        """``fecha`` itself when hábil, else the next business day."""
+        fecha = a_fecha(fecha)
+        return fecha if self.es_dia_habil(fecha) else self.siguiente_dia_habil(fecha)
+
+    def dia_habil_anterior(self, fecha: dt.date | dt.datetime) -> dt.date:
+        """The last business day strictly before ``fecha``."""
+        dia = a_fecha(fecha)
+        for _ in range(_MAX_DIAS_BUSQUEDA):
+            dia -= dt.timedelta(days=1)
+            if self.es_dia_habil(dia):
+                return dia
+        raise ValueError(f"No hay días hábiles antes del {a_fecha(fecha):%d/%m/%Y}")
+
+    # -- months ----------------------------------------------------------------------------
+
+    def primer_dia_habil(self, year: int, month: int) -> dt.date:
+        return self.dia_habil_o_siguiente(dt.date(year, month, 1))
+
+    def ultimo_dia_habil(self, year: int, month: int) -> dt.date:
+        ultimo = dt.date(year, month, _calendar.monthrange(year, month)[1])
+        if self.es_dia_habil(ultimo):
+            return ultimo
+        return self.dia_habil_anterior(ultimo)
+
+    # -- counting --------------------------------------------------------------------------
+
+    def sumar_dias_habiles(self, fecha: dt.date | dt.datetime, n: int) -> dt.date:
+        """The n-th business day after ``fecha`` (n=0: ``fecha`` if hábil, else the next)."""
+        if n < 0:
+            raise ValueError("El número de días hábiles no puede ser negativo")
+        dia = a_fecha(fecha)
+        if n == 0:
+            return self.dia_habil_o_siguiente(dia)
+        for _ in range(n):
+            dia = self.siguiente_dia_habil(dia)
+        return dia
+
+    def dias_habiles_entre(self, inicio: dt.date | dt.datetime, fin: dt.date | dt.datetime) -> int:
+        """Business days after ``inicio`` up to and including ``fin`` (0 if ``fin <= inicio``)."""
+        inicio, fin = a_fecha(inicio), a_fecha(fin)
+        if fin <= inicio:
+            return 0
+        self.cargar(inicio.year, fin.year)
+        total = 0
+        dia = inicio
+        while dia < fin:
+            dia += dt.timedelta(days=1)
+            if self.es_dia_habil(dia):
+                total += 1
+        return total
+
+    def n_dias_habiles_desde(self, inicio: dt.date | dt.datetime, n: int) -> dt.date:
+        """Last day of "n días hábiles contados a partir de ``inicio``" (``inicio`` is day 1 when
+        hábil; otherwise the next business day is)."""
+        if n < 1:
+            raise ValueError("El plazo debe ser de al menos un día hábil")
+        return self.sumar_dias_habiles(self.dia_habil_o_siguiente(inicio), n - 1)
+
+    def vencimiento_plazo(self, recepcion: dt.date | dt.datetime, n: int) -> dt.date:
+        """Last day of "n días hábiles contados a partir del día hábil siguiente a la fecha de
+        recepción" (seed 004: resolution within 7 business days)."""
+        if n < 1:
+            raise ValueError("El plazo debe ser de al menos un día hábil")
+        return self.sumar_dias_habiles(recepcion, n)
+
+    def dias_inhabiles(self, year: int) -> list[tuple[dt.date, str]]:
+        """Holidays and declared días inhábiles of ``year`` falling on weekdays, sorted."""
+        self.cargar(year)
+        dias = {d: n for d, n in festivos(year).items() if d.weekday() < _SABADO}
+        for d, n in self._inhabiles.items():
+            if d.year == year and d.weekday() < _SABADO:
+                dias.setdefault(d, n)
+        return sorted(dias.items())
+
+
+# -- module-level helpers (others call these) ------------------------------------------------
+
+
+def es_dia_habil(fecha, dependencia=DEPENDENCIA_DEFAULT) -> bool:
+    return Calendario(dependencia).es_dia_habil(fecha)
+
+
+def motivo_inhabil(fecha, dependencia=DEPENDENCIA_DEFAULT) -> str | None:
+    return Calendario(dependencia).motivo_inhabil(fecha)
+
+
+def siguiente_dia_habil(fecha, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
+    return Calendario(dependencia).siguiente_dia_habil(fecha)
+
+
+def primer_dia_habil(year: int, month: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
+    return Calendario(dependencia).primer_dia_habil(year, month)
+
+
+def ultimo_dia_habil(year: int, month: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
+    return Calendario(dependencia).ultimo_dia_habil(year, month)
+
+
+def sumar_dias_habiles(fecha, n: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
+    return Calendario(dependencia).sumar_dias_habiles(fecha, n)
+
+
+def dias_habiles_entre(inicio, fin, dependencia=DEPENDENCIA_DEFAULT) -> int:
+    return Calendario(dependencia).dias_habiles_entre(inicio, fin)
+
+
+def n_dias_habiles_desde(inicio, n: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
+    return Calendario(dependencia).n_dias_habiles_desde(inicio, n)
+
+
+def vencimiento_plazo(recepcion, n: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
+    return Calendario(dependencia).vencimiento_plazo(recepcion, n)
