@@ -5,3 +5,9 @@ class TramitesConfig(AppConfig):
     verbose_name = "Trámites"
     name = "tramites"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Each domain app registers its wizards in <app>/asistentes.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("asistentes")

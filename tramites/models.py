@@ -24,14 +24,18 @@ class Dependencia(models.Model):
 
 
 class Instrumento(models.Model):
-    dependencia = models.ForeignKey(Dependencia, on_delete=models.PROTECT, related_name="instrumentos")
+    dependencia = models.ForeignKey(
+        Dependencia, on_delete=models.PROTECT, related_name="instrumentos"
+    )
     slug = models.SlugField(max_length=80)
     nombre = models.CharField(max_length=200)
     orden = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["orden", "nombre"]
-        constraints = [models.UniqueConstraint(fields=["dependencia", "slug"], name="instrumento_slug_unico")]
+        constraints = [
+            models.UniqueConstraint(fields=["dependencia", "slug"], name="instrumento_slug_unico")
+        ]
 
     def __str__(self) -> str:
         return self.nombre
@@ -50,7 +54,9 @@ class Tramite(models.Model):
     clave = models.SlugField("clave del asistente", max_length=60)
     nombre = models.CharField(max_length=254)
     grupo = models.CharField("agrupador", max_length=200, blank=True)
-    tipo_persona = models.CharField(max_length=6, choices=TipoPersona.choices, default=TipoPersona.AMBAS)
+    tipo_persona = models.CharField(
+        max_length=6, choices=TipoPersona.choices, default=TipoPersona.AMBAS
+    )
     homoclave = models.CharField(max_length=30, blank=True)  # SE-03-011-1
     dias_vigencia_borrador = models.PositiveSmallIntegerField(
         "días naturales de vigencia del borrador", default=15
@@ -70,7 +76,7 @@ class Tramite(models.Model):
     def codigo_folio(self) -> str:
         """Trámite id as three 3-digit groups: 150102 → 015001002 (DESIGN §3)."""
         s = f"{self.vucem_id:06d}"
-        return "".join(f"{int(s[i:i + 2]):03d}" for i in (0, 2, 4))
+        return "".join(f"{int(s[i : i + 2]):03d}" for i in (0, 2, 4))
 
 
 class EstadoSolicitud(models.TextChoices):
@@ -94,11 +100,18 @@ class Solicitud(models.Model):
         RECHAZADA = "rechazada", "Rechazada"
 
     tramite = models.ForeignKey(Tramite, on_delete=models.PROTECT, related_name="solicitudes")
-    solicitante = models.ForeignKey("vucem.Persona", on_delete=models.PROTECT, related_name="solicitudes")
+    solicitante = models.ForeignKey(
+        "vucem.Persona", on_delete=models.PROTECT, related_name="solicitudes"
+    )
     capturada_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="solicitudes_capturadas"
     )
-    estado = models.CharField(max_length=12, choices=EstadoSolicitud.choices, default=EstadoSolicitud.BORRADOR, db_index=True)
+    estado = models.CharField(
+        max_length=12,
+        choices=EstadoSolicitud.choices,
+        default=EstadoSolicitud.BORRADOR,
+        db_index=True,
+    )
     numero_temporal = models.CharField("número temporal", max_length=9, unique=True)
     folio = models.CharField(max_length=25, unique=True, null=True, blank=True)
     paso_actual = models.CharField(max_length=40, blank=True)
@@ -149,7 +162,9 @@ class RegistroAuditoria(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     objeto = GenericForeignKey("content_type", "object_id")
-    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
     fecha = models.DateTimeField(default=timezone.now, db_index=True)
     estado_anterior = models.CharField(max_length=40, blank=True)
     estado_nuevo = models.CharField(max_length=40)
@@ -179,13 +194,17 @@ class DiaInhabil(models.Model):
     """A non-working day declared by a dependencia (DOF acuerdos), besides weekends and
     statutory holidays."""
 
-    dependencia = models.ForeignKey(Dependencia, on_delete=models.CASCADE, related_name="dias_inhabiles")
+    dependencia = models.ForeignKey(
+        Dependencia, on_delete=models.CASCADE, related_name="dias_inhabiles"
+    )
     fecha = models.DateField()
     descripcion = models.CharField(max_length=200)
 
     class Meta:
         ordering = ["fecha"]
-        constraints = [models.UniqueConstraint(fields=["dependencia", "fecha"], name="dia_inhabil_unico")]
+        constraints = [
+            models.UniqueConstraint(fields=["dependencia", "fecha"], name="dia_inhabil_unico")
+        ]
         verbose_name = "día inhábil"
         verbose_name_plural = "días inhábiles"
 
@@ -204,12 +223,24 @@ class Notificacion(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     destinatario = models.EmailField(blank=True)
-    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
-    persona = models.ForeignKey("vucem.Persona", null=True, blank=True, on_delete=models.CASCADE, related_name="notificaciones")
-    solicitud = models.ForeignKey(Solicitud, null=True, blank=True, on_delete=models.CASCADE, related_name="notificaciones")
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    persona = models.ForeignKey(
+        "vucem.Persona",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notificaciones",
+    )
+    solicitud = models.ForeignKey(
+        Solicitud, null=True, blank=True, on_delete=models.CASCADE, related_name="notificaciones"
+    )
     asunto = models.CharField(max_length=254)
     cuerpo = models.TextField()
-    estado = models.CharField(max_length=10, choices=Estado.choices, default=Estado.PENDIENTE, db_index=True)
+    estado = models.CharField(
+        max_length=10, choices=Estado.choices, default=Estado.PENDIENTE, db_index=True
+    )
     intentos = models.PositiveSmallIntegerField(default=0)
     ultimo_error = models.TextField(blank=True)
     creada = models.DateTimeField(default=timezone.now)

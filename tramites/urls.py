@@ -1,14 +1,16 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from tramites import views
 
 app_name = "tramites"
 
-
-def _pendiente(request, *args, **kwargs):  # replaced by the tramites views
-    return HttpResponse("En construcción", status=501)
-
-
 urlpatterns = [
-    path("", _pendiente, name="catalogo"),
-    path("solicitud/<str:numero_temporal>/", _pendiente, name="continuar"),
+    path("", views.catalogo, name="catalogo"),
+    path("dependencia/<slug:clave>/", views.dependencia, name="dependencia"),
+    path("iniciar/<int:vucem_id>/", views.iniciar, name="iniciar"),
+    path("solicitud/<str:numero_temporal>/", views.continuar, name="continuar"),
+    path("solicitud/<str:numero_temporal>/paso/<slug:slug>/", views.paso, name="paso"),
+    path("solicitud/<str:numero_temporal>/firmar/", views.firmar, name="firmar"),
+    path("solicitud/<str:numero_temporal>/registrada/", views.registrada, name="registrada"),
+    path("solicitud/<str:numero_temporal>/descartar/", views.descartar, name="descartar"),
 ]

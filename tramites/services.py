@@ -1,0 +1,472 @@
+"""Services of the trámite engine: drafts, state machine with audit trail, reference
+numbers handed out under locks, signing, and the notification outbox.
+
+Views call these functions; domain apps (cupos, raoce) call them too and plug their
+procedure-specific rules in through their wizard (``tramites.wizard.Asistente``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from tramites.models import (
+    Contador,
+    EstadoSolicitud,
+    Notificacion,
+    RegistroAuditoria,
+    Solicitud,
+    Tramite,
+)
+
+logger = logging.getLogger(__name__)
+
+E = EstadoSolicitud
+
+#: Allowed transitions of a solicitud (DESIGN §3).
+TRANSICIONES: dict[str, set[str]] = {
+    E.BORRADOR: {E.FIRMADA, E.CANCELADA, E.EXPIRADA},
+    E.FIRMADA: {E.EN_DICTAMEN, E.RESUELTA, E.CANCELADA},
+    E.EN_DICTAMEN: {E.RESUELTA, E.CANCELADA},
+    E.RESUELTA: set(),
+    E.CANCELADA: set(),
+    E.EXPIRADA: set(),
+}
+
+
+class TramiteError(Exception):
+    """A rule of the engine was not met; ``mensaje`` is shown to the user (Spanish)."""
+
+    def __init__(self, mensaje: str, codigo: str = "tramite_error"):
+        super().__init__(mensaje)
+        self.mensaje = mensaje
+        self.codigo = codigo
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def registrar_auditoria(
+    obj, *, anterior: str, nuevo: str, usuario=None, motivo: str = ""
+) -> RegistroAuditoria:
+    """Record one state change of any model instance (who, when, from, to, why)."""
+    return RegistroAuditoria.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        usuario=usuario if (usuario is not None and usuario.is_authenticated) else None,
+        estado_anterior=anterior or "",
+        estado_nuevo=nuevo,
+        motivo=motivo,
+    )
+
+
+def historial(obj):
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return RegistroAuditoria.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
+        "usuario"
+    )
+
+
+def cambiar_estado(
+    solicitud: Solicitud, nuevo: str, *, usuario=None, motivo: str = "", campos=()
+) -> Solicitud:
+    """Move a solicitud to ``nuevo`` if the state machine allows it, audited.
+
+    ``campos`` are extra field names already set on the instance that must be saved too.
+    """
+    anterior = solicitud.estado
+    if nuevo not in TRANSICIONES.get(anterior, set()):
+        raise TramiteError(
+            f"La solicitud {solicitud.referencia} no puede pasar de «{E(anterior).label}» a «{E(nuevo).label}».",
+            "transicion_invalida",
+        )
+    solicitud.estado = nuevo
+    solicitud.save(update_fields=["estado", "actualizada", *campos])
+    registrar_auditoria(solicitud, anterior=anterior, nuevo=nuevo, usuario=usuario, motivo=motivo)
+    return solicitud
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def siguiente_valor(clave: str) -> int:
+    """Next value of a named counter, under a row lock (never ``max()+1``).
+
+    Must run inside a transaction; the value is given back if the transaction rolls back.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("siguiente_valor() must run inside transaction.atomic()")
+    Contador.objects.get_or_create(clave=clave)
+    contador = Contador.objects.select_for_update().get(clave=clave)
+    contador.valor += 1
+    contador.save(update_fields=["valor"])
+    return contador.valor
+
+
+def nuevo_numero_temporal() -> str:
+    """9-digit número temporal ("sin validez legal"), unique."""
+    valor = siguiente_valor("numero_temporal")
+    if valor > 899_999_999:
+        raise RuntimeError("Se agotaron los números temporales")
+    return f"{100_000_000 + valor:09d}"
+
+
+def nuevo_folio(tramite: Tramite, momento=None) -> str:
+    """25-digit folio ``DD TTTTTTTTT YYYY UUUU NNNNNN`` (DESIGN §3).
+
+    dependencia (2) + trámite id as three 3-digit groups (9) + year (4) + unidad
+    administrativa (4) + sequence per trámite, year and unit (6).
+    """
+    momento = timezone.localtime(momento or timezone.now())
+    dependencia = tramite.instrumento.dependencia.codigo
+    unidad = settings.UNIDAD_ADMINISTRATIVA
+    prefijo = f"{dependencia}{tramite.codigo_folio}{momento.year:04d}{unidad}"
+    secuencia = siguiente_valor(f"folio:{prefijo}")
+    if secuencia > 999_999:
+        raise RuntimeError(f"Se agotó la secuencia de folios {prefijo}")
+    folio = f"{prefijo}{secuencia:06d}"
+    assert len(folio) == 25, folio
+    return folio
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def crear_borrador(
+    *, tramite: Tramite, solicitante, usuario, datos: dict | None = None
+) -> Solicitud:
+    """First save of a wizard: the draft gets its número temporal and its expiry."""
+    with transaction.atomic():
+        ahora = timezone.now()
+        solicitud = Solicitud.objects.create(
+            tramite=tramite,
+            solicitante=solicitante,
+            capturada_por=usuario,
+            numero_temporal=nuevo_numero_temporal(),
+            datos=datos or {},
+            creada=ahora,
+            vence=ahora + timedelta(days=tramite.dias_vigencia_borrador),
+        )
+        registrar_auditoria(
+            solicitud, anterior="", nuevo=E.BORRADOR, usuario=usuario, motivo="Captura iniciada"
+        )
+    return solicitud
+
+
+def guardar_paso(solicitud: Solicitud, paso: str, datos: dict | None = None) -> Solicitud:
+    """Persist one step's data of a draft (drafts are saved at every step)."""
+    if not solicitud.es_borrador:
+        raise TramiteError(
+            "La solicitud ya fue firmada y no puede modificarse.", "solicitud_inmutable"
+        )
+    campos = ["paso_actual", "actualizada"]
+    solicitud.paso_actual = paso
+    if datos is not None:
+        solicitud.datos = {**solicitud.datos, paso: datos}
+        campos.append("datos")
+    solicitud.save(update_fields=campos)
+    return solicitud
+
+
+def descartar_borrador(
+    solicitud: Solicitud, *, usuario, motivo: str = "Descartada por el usuario"
+) -> Solicitud:
+    with transaction.atomic():
+        s = Solicitud.objects.select_for_update().get(pk=solicitud.pk)
+        return cambiar_estado(s, E.CANCELADA, usuario=usuario, motivo=motivo)
+
+
+def expirar_borradores(ahora=None) -> int:
+    """Drafts not signed within their vigencia (15 natural days by default) expire."""
+    ahora = ahora or timezone.now()
+    total = 0
+    for pk in Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            s = Solicitud.objects.select_for_update().get(pk=pk)
+            if s.estado != E.BORRADOR:
+                continue
+            dias = s.tramite.dias_vigencia_borrador
+            cambiar_estado(s, E.EXPIRADA, motivo=f"No se firmó dentro de {dias} días naturales")
+            total += 1
+    return total
+
+
+def recordar_borradores(ahora=None) -> int:
+    """Warn the solicitante (e-mail + bandeja) some days before a draft expires."""
+    ahora = ahora or timezone.now()
+    limite = ahora + timedelta(days=settings.BORRADOR_DIAS_AVISO)
+    total = 0
+    pendientes = Solicitud.objects.filter(
+        estado=E.BORRADOR, vence__gte=ahora, vence__lte=limite, recordatorio_enviado__isnull=True
+    ).select_related("tramite", "solicitante")
+    for s in pendientes:
+        with transaction.atomic():
+            updated = Solicitud.objects.filter(pk=s.pk, recordatorio_enviado__isnull=True).update(
+                recordatorio_enviado=ahora
+            )
+            if not updated:
+                continue
+            vence = timezone.localtime(s.vence)
+            notificar(
+                persona=s.solicitante,
+                solicitud=s,
+                asunto=f"Su borrador {s.numero_temporal} vence el {vence:%d/%m/%Y}",
+                cuerpo=(
+                    f"La solicitud con número temporal {s.numero_temporal} ({s.tramite.nombre}) "
+                    f"no ha sido firmada. Si no se firma antes del {vence:%d/%m/%Y %H:%M} (hora del "
+                    "centro de México) dejará de estar disponible en su bandeja."
+                ),
+            )
+            total += 1
+    return total
+
+
+# --------------------------------------------------------------------------- signing
+
+
+@dataclass
+class ResultadoFirma:
+    solicitud: Solicitud | None = None
+    errores: list[str] = field(default_factory=list)
+    ya_firmada: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.solicitud is not None and not self.errores
+
+
+def construir_cadena(campos: list[tuple[str, object]]) -> str:
+    """Cadena original ``|v1|v2|…|vn||`` in the wizard's fixed order.
+
+    Values are stripped, ``|`` inside values is replaced by a space and runs of
+    whitespace collapse, so the cadena is unambiguous and reproducible.
+    """
+    valores = []
+    for _nombre, valor in campos:
+        texto = "" if valor is None else str(valor)
+        texto = " ".join(texto.replace("|", " ").split())
+        valores.append(texto)
+    return "|" + "|".join(valores) + "||"
+
+
+def firmar_solicitud(
+    solicitud: Solicitud, *, cer: bytes, key: bytes, password: str, usuario, rfc_sesion: str | None
+) -> ResultadoFirma:
+    """Sign a draft with the solicitante's FIEL and register it.
+
+    1. The wizard's rules must pass (``Asistente.validar_para_firma``).
+    2. The FIEL must verify (trusted, valid now, FIEL not CSD, key and password match)
+       and belong to the solicitante (same RFC) and to the session's FIEL (seed 000:
+       "la misma con que se inició el registro").
+    3. Under a row lock: folio, cadena original (with the folio), sello del solicitante,
+       sello de la Ventanilla, state → firmada (or en dictamen), the wizard's effects,
+       the acuse de recepción. PDFs render after commit.
+
+    Double submission is idempotent: a second call on a signed solicitud returns it.
+    The key and password live only in this call's memory.
+    """
+    from firma.services import firmar, sellar_ventanilla, verificar_fiel
+    from tramites.wizard import obtener_asistente
+
+    asistente = obtener_asistente(solicitud.tramite)
+    if solicitud.estado != E.BORRADOR:
+        if solicitud.folio:
+            return ResultadoFirma(solicitud=solicitud, ya_firmada=True)
+        return ResultadoFirma(errores=["Esta solicitud ya no puede firmarse."])
+
+    errores = list(asistente.validar_para_firma(solicitud))
+    if errores:
+        return ResultadoFirma(errores=errores)
+
+    rfc = solicitud.solicitante.rfc
+    verificacion = verificar_fiel(cer, key, password, rfc_esperado=rfc)
+    if not verificacion.ok:
+        return ResultadoFirma(
+            errores=[e.mensaje for e in verificacion.errores] or ["La e.firma no es válida."]
+        )
+    if rfc_sesion and verificacion.certificado.rfc != rfc_sesion:
+        return ResultadoFirma(
+            errores=["Debe firmar con la misma e.firma (FIEL) con la que inició la sesión."]
+        )
+
+    with transaction.atomic():
+        s = (
+            Solicitud.objects.select_for_update()
+            .select_related("tramite__instrumento__dependencia", "solicitante")
+            .get(pk=solicitud.pk)
+        )
+        if s.estado != E.BORRADOR:  # another request signed it meanwhile
+            return ResultadoFirma(solicitud=s, ya_firmada=bool(s.folio))
+        ahora = timezone.now()
+        s.folio = nuevo_folio(s.tramite, ahora)
+        s.firmada_en = ahora
+        s.firmada_por = usuario
+        cadena = construir_cadena(
+            [
+                ("folio", s.folio),
+                ("tramite", s.tramite.vucem_id),
+                ("numero_temporal", s.numero_temporal),
+                ("rfc", s.solicitante.rfc),
+                ("nombre", s.solicitante.nombre),
+                ("fecha_firma", timezone.localtime(ahora).strftime("%Y-%m-%dT%H:%M:%S%z")),
+                ("numero_certificado", verificacion.certificado.numero_certificado),
+                *asistente.cadena_campos(s),
+            ]
+        )
+        s.cadena_original = cadena
+        s.sello_solicitante = firmar(verificacion.llave, cadena)
+        s.sello_ventanilla = sellar_ventanilla(cadena)
+        s.certificado_firmante = verificacion.certificado.pem
+        s.numero_certificado = verificacion.certificado.numero_certificado
+        nuevo = E.FIRMADA
+        cambiar_estado(
+            s,
+            nuevo,
+            usuario=usuario,
+            motivo="Firmada con e.firma",
+            campos=[
+                "folio",
+                "firmada_en",
+                "firmada_por",
+                "cadena_original",
+                "sello_solicitante",
+                "sello_ventanilla",
+                "certificado_firmante",
+                "numero_certificado",
+            ],
+        )
+        if s.tramite.requiere_dictamen:
+            cambiar_estado(s, E.EN_DICTAMEN, usuario=usuario, motivo="Turnada a dictamen")
+        emitir_acuse_recepcion(s)
+        asistente.al_firmar(s, usuario=usuario)
+        notificar(
+            persona=s.solicitante,
+            solicitud=s,
+            asunto=f"Acuse de recepción del trámite {s.folio}",
+            cuerpo=(
+                f"Su solicitud de «{s.tramite.nombre}» fue recibida con el folio {s.folio} el "
+                f"{timezone.localtime(ahora):%d/%m/%Y a las %H:%M} (hora del centro de México). "
+                "Puede descargar el acuse en «Acuses y resoluciones»."
+            ),
+        )
+    return ResultadoFirma(solicitud=s)
+
+
+def emitir_acuse_recepcion(solicitud: Solicitud):
+    from acuses.models import Documento
+    from acuses.services import emitir_documento
+
+    t = solicitud.tramite
+    p = solicitud.solicitante
+    return emitir_documento(
+        solicitud=solicitud,
+        tipo=Documento.Tipo.ACUSE,
+        titulo="Acuse de recepción de trámite",
+        folio=solicitud.folio,
+        cadena_original=solicitud.cadena_original,
+        sello_solicitante=solicitud.sello_solicitante,
+        sello_ventanilla=solicitud.sello_ventanilla,
+        contexto={
+            "dependencia": t.instrumento.dependencia.nombre,
+            "tramite": {"vucem_id": t.vucem_id, "nombre": t.nombre, "homoclave": t.homoclave},
+            "solicitante": {"nombre": p.nombre, "rfc": p.rfc},
+            "folio": solicitud.folio,
+            "numero_temporal": solicitud.numero_temporal,
+            "fecha_recepcion": solicitud.firmada_en.isoformat(),
+            "numero_certificado": solicitud.numero_certificado,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- outbox
+
+
+def notificar(
+    *, asunto: str, cuerpo: str, persona=None, usuario=None, destinatario: str = "", solicitud=None
+) -> Notificacion:
+    """Write a notification to the outbox in the caller's transaction; it is sent by a
+    Celery task after commit (and re-sent by a beat job if that fails)."""
+    correo = (
+        destinatario
+        or (persona.correo if persona is not None else "")
+        or (usuario.email if usuario is not None else "")
+    )
+    n = Notificacion.objects.create(
+        destinatario=correo,
+        persona=persona,
+        usuario=usuario,
+        solicitud=solicitud,
+        asunto=asunto[:254],
+        cuerpo=cuerpo,
+        estado=Notificacion.Estado.PENDIENTE if correo else Notificacion.Estado.ENVIADA,
+        enviada_en=None if correo else timezone.now(),  # bandeja-only notice: nothing to send
+    )
+    if correo:
+        transaction.on_commit(lambda: encolar_notificacion(n.pk))
+    return n
+
+
+def encolar_notificacion(pk: int) -> None:
+    from tramites.tasks import enviar_notificacion
+
+    try:
+        enviar_notificacion.delay(pk)
+    except Exception:  # broker down: the beat job re-sends it later
+        logger.warning("No se pudo encolar la notificación %s; se reintentará", pk, exc_info=True)
+
+
+def backoff(intentos: int) -> timedelta:
+    """Delay before the next delivery attempt: 1, 2, 4, 8… minutes, capped at 6 hours."""
+    return timedelta(minutes=min(2 ** max(intentos - 1, 0), 360))
+
+
+def entregar_notificacion(pk: int) -> bool:
+    """Send one outbox row by e-mail. Returns True when it is (or already was) sent."""
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        n = Notificacion.objects.select_for_update().filter(pk=pk).first()
+        if n is None or n.estado != Notificacion.Estado.PENDIENTE:
+            return n is not None and n.estado == Notificacion.Estado.ENVIADA
+        try:
+            send_mail(
+                n.asunto,
+                n.cuerpo,
+                settings.DEFAULT_FROM_EMAIL,
+                [n.destinatario],
+                fail_silently=False,
+            )
+        except Exception as exc:
+            n.intentos += 1
+            n.ultimo_error = f"{type(exc).__name__}: {exc}"[:2000]
+            n.siguiente_intento = timezone.now() + backoff(n.intentos)
+            if n.intentos >= settings.OUTBOX_MAX_INTENTOS:
+                n.estado = Notificacion.Estado.FALLIDA
+            n.save(update_fields=["intentos", "ultimo_error", "siguiente_intento", "estado"])
+            logger.warning(
+                "Falló el envío de la notificación %s (intento %s): %s", pk, n.intentos, exc
+            )
+            return False
+        n.estado = Notificacion.Estado.ENVIADA
+        n.enviada_en = timezone.now()
+        n.intentos += 1
+        n.save(update_fields=["estado", "enviada_en", "intentos"])
+        return True
+
+
+def notificaciones_atoradas(ahora=None, gracia=timedelta(minutes=2)):
+    """Pending rows whose next attempt is due (and not just created)."""
+    ahora = ahora or timezone.now()
+    return Notificacion.objects.filter(
+        estado=Notificacion.Estado.PENDIENTE,
+        siguiente_intento__lte=ahora,
+        creada__lte=ahora - gracia,
+    )

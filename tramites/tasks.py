@@ -1,0 +1,46 @@
+"""Celery tasks of the engine: outbox delivery and the draft beat jobs."""
+
+import logging
+
+from celery import shared_task
+
+from tramites import services
+from tramites.models import Notificacion
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True)
+def enviar_notificacion(self, notificacion_id: int) -> bool:
+    """Deliver one outbox row; on failure schedule a retry with exponential backoff.
+
+    In eager mode no retry is scheduled in-process: the beat job re-sends it.
+    """
+    enviada = services.entregar_notificacion(notificacion_id)
+    if not enviada and not self.app.conf.task_always_eager:
+        n = Notificacion.objects.filter(
+            pk=notificacion_id, estado=Notificacion.Estado.PENDIENTE
+        ).first()
+        if n is not None:
+            self.apply_async((notificacion_id,), eta=n.siguiente_intento)
+    return enviada
+
+
+@shared_task
+def reenviar_notificaciones() -> int:
+    """Beat job: re-enqueue pending notifications whose next attempt is due."""
+    total = 0
+    for pk in services.notificaciones_atoradas().values_list("pk", flat=True)[:500]:
+        services.encolar_notificacion(pk)
+        total += 1
+    return total
+
+
+@shared_task
+def expirar_borradores() -> int:
+    return services.expirar_borradores()
+
+
+@shared_task
+def recordar_borradores() -> int:
+    return services.recordar_borradores()

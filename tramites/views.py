@@ -1,0 +1,160 @@
+"""Catalog navigation (dependencia → instrumento → trámite) and the generic wizard views."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tramites import services
+from tramites.forms import FirmaForm
+from tramites.models import Dependencia, Solicitud, Tramite
+from tramites.selectors import solicitud_de_sesion_o_404, tramites_para
+from tramites.services import TramiteError
+from tramites.wizard import obtener_asistente, tiene_asistente
+from vucem.acceso import persona_activa_o_404, puede_firmar_para
+from vucem.middleware import SESSION_RFC_FIEL
+
+
+@login_required
+def catalogo(request):
+    """Trámites → Solicitudes nuevas: choose the dependencia."""
+    dependencias = Dependencia.objects.all()
+    if len(dependencias) == 1:
+        return redirect("tramites:dependencia", clave=dependencias[0].clave)
+    return render(request, "tramites/catalogo.html", {"dependencias": dependencias})
+
+
+@login_required
+def dependencia(request, clave):
+    dep = get_object_or_404(Dependencia, clave=clave)
+    persona = request.persona
+    instrumentos = []
+    for instrumento in dep.instrumentos.all():
+        tramites = [
+            {"tramite": t, "disponible": tiene_asistente(t)}
+            for t in tramites_para(instrumento.tramites.filter(activo=True), persona)
+        ]
+        instrumentos.append({"instrumento": instrumento, "tramites": tramites})
+    return render(
+        request, "tramites/dependencia.html", {"dependencia": dep, "instrumentos": instrumentos}
+    )
+
+
+def _asistente_o_404(tramite):
+    try:
+        return obtener_asistente(tramite)
+    except TramiteError:
+        raise Http404("Trámite no disponible") from None
+
+
+@login_required
+def iniciar(request, vucem_id):
+    """First step of a new solicitud; its *Continuar* creates the draft."""
+    persona = persona_activa_o_404(request)
+    tramite = get_object_or_404(Tramite, vucem_id=vucem_id, activo=True)
+    if not tramites_para(Tramite.objects.filter(pk=tramite.pk), persona):
+        messages.error(
+            request, f"El trámite «{tramite.nombre}» no corresponde a su tipo de persona."
+        )
+        return redirect("tramites:catalogo")
+    asistente = _asistente_o_404(tramite)
+    return asistente.lista_pasos[0].manejar(request, None)
+
+
+@login_required
+def continuar(request, numero_temporal):
+    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
+    if not solicitud.es_borrador:
+        return redirect("tramites:registrada", numero_temporal=numero_temporal)
+    asistente = _asistente_o_404(solicitud.tramite)
+    pendiente = asistente.primer_paso_pendiente(solicitud)
+    if pendiente is None:
+        return redirect(asistente.url_firmar(solicitud))
+    return redirect(asistente.url_paso(solicitud, pendiente))
+
+
+@login_required
+def paso(request, numero_temporal, slug):
+    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
+    if not solicitud.es_borrador:
+        return redirect("tramites:registrada", numero_temporal=numero_temporal)
+    asistente = _asistente_o_404(solicitud.tramite)
+    p = asistente.paso(slug)
+    if p is None:
+        raise Http404("Paso desconocido")
+    return p.manejar(request, solicitud)
+
+
+@login_required
+def firmar(request, numero_temporal):
+    """Paso 2 Firmar solicitud: the solicitante's own FIEL (same RFC as the session's)."""
+    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
+    if not solicitud.es_borrador:
+        return redirect("tramites:registrada", numero_temporal=numero_temporal)
+    asistente = _asistente_o_404(solicitud.tramite)
+    puede_firmar = puede_firmar_para(request.user, request.rol, solicitud.solicitante)
+    pendientes = asistente.validar_para_firma(solicitud)
+    form = FirmaForm()
+    errores: list[str] = []
+    if request.method == "POST":
+        if not puede_firmar:
+            messages.error(request, "Solo el solicitante puede firmar la solicitud con su e.firma.")
+            return redirect("tramites:firmar", numero_temporal=numero_temporal)
+        form = FirmaForm(request.POST, request.FILES)
+        if form.is_valid():
+            cer, key, password = form.archivos()
+            resultado = services.firmar_solicitud(
+                solicitud,
+                cer=cer,
+                key=key,
+                password=password,
+                usuario=request.user,
+                rfc_sesion=request.session.get(SESSION_RFC_FIEL),
+            )
+            del key, password
+            if resultado.ok:
+                return redirect("tramites:registrada", numero_temporal=numero_temporal)
+            errores = resultado.errores
+    ctx = asistente.contexto_base(request, solicitud, None)
+    ctx.update(
+        form=form,
+        errores=errores,
+        puede_firmar=puede_firmar,
+        pendientes=pendientes,
+        resumen=asistente.resumen(solicitud),
+    )
+    return render(request, "tramites/firmar.html", ctx)
+
+
+@login_required
+def registrada(request, numero_temporal):
+    """Acuse de recibo: the folio and the documents (acuse, certificados…)."""
+    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
+    if solicitud.es_borrador:
+        return redirect("tramites:continuar", numero_temporal=numero_temporal)
+    return render(
+        request,
+        "tramites/registrada.html",
+        {
+            "solicitud": solicitud,
+            "documentos": solicitud.documentos.order_by("tipo", "pk"),
+            "tramite": solicitud.tramite,
+        },
+    )
+
+
+@login_required
+@require_POST
+def descartar(request, numero_temporal):
+    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
+    try:
+        services.descartar_borrador(solicitud, usuario=request.user)
+    except TramiteError as exc:
+        messages.error(request, exc.mensaje)
+    else:
+        messages.success(request, f"Se descartó el borrador {solicitud.numero_temporal}.")
+    return redirect("vucem:bandeja")
+
+
+__all__ = ["Solicitud"]
