@@ -28,16 +28,28 @@ class Documento(models.Model):
         CANCELADO = "cancelado", "Cancelado"
         VENCIDO = "vencido", "Vencido"
 
-    solicitud = models.ForeignKey("tramites.Solicitud", on_delete=models.PROTECT, related_name="documentos")
+    solicitud = models.ForeignKey(
+        "tramites.Solicitud", on_delete=models.PROTECT, related_name="documentos"
+    )
     tipo = models.CharField(max_length=12, choices=Tipo.choices)
     titulo = models.CharField(max_length=254)
-    folio = models.CharField(max_length=40, db_index=True, help_text="Folio del trámite o del documento.")
-    codigo_verificacion = models.CharField(max_length=12, unique=True, default=nuevo_codigo_verificacion)
+    folio = models.CharField(
+        max_length=40, db_index=True, help_text="Folio del trámite o del documento."
+    )
+    codigo_verificacion = models.CharField(
+        max_length=12, unique=True, default=nuevo_codigo_verificacion
+    )
     estado = models.CharField(max_length=10, choices=Estado.choices, default=Estado.VIGENTE)
     cadena_original = models.TextField()
     sello_solicitante = models.TextField(blank=True)
     sello_ventanilla = models.TextField(blank=True)
-    contexto = models.JSONField(default=dict, blank=True, help_text="Datos con los que se genera el PDF.")
+    cadena_ventanilla = models.TextField(
+        blank=True,
+        help_text="Cadena exacta que cubre el sello de la Ventanilla, si no es la cadena original.",
+    )
+    contexto = models.JSONField(
+        default=dict, blank=True, help_text="Datos con los que se genera el PDF."
+    )
     archivo = models.FileField(upload_to=ruta_documento, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     creado = models.DateTimeField(default=timezone.now, db_index=True)
@@ -45,7 +57,18 @@ class Documento(models.Model):
 
     class Meta:
         ordering = ["-creado", "pk"]
+        verbose_name = "documento"
+        verbose_name_plural = "documentos"
         indexes = [models.Index(fields=["folio", "codigo_verificacion"])]
 
     def __str__(self) -> str:
         return f"{self.get_tipo_display()} {self.folio}"
+
+    @property
+    def cadena_sellada_ventanilla(self) -> str:
+        """The string the Ventanilla's seal covers (defaults to the cadena original)."""
+        return self.cadena_ventanilla or self.cadena_original
+
+    @property
+    def pdf_generado(self) -> bool:
+        return bool(self.archivo and self.sha256)

@@ -1,0 +1,199 @@
+"""PDF rendering of documents: one lazy WeasyPrint helper, one HTML template per tipo.
+
+Everything printed comes from the :class:`~acuses.models.Documento` row (folio, código,
+cadena, sellos) and its ``contexto`` JSON. ``emitir_documento`` snapshots the solicitud's
+data into ``contexto`` when the document is issued, so a PDF rendered later (or again)
+shows what was true at issue time. Values are JSON (strings, numbers, lists, dicts);
+dates and datetimes as ISO 8601 strings (``"2026-12-31"``, ``"2026-03-02T10:15:00-06:00"``).
+
+Keys common to every tipo (filled by ``emitir_documento`` from the solicitud when absent)::
+
+    dependencia         "Secretaría de Economía"
+    nombre              solicitante's name / razón social
+    rfc                 solicitante's RFC
+    tramite             {"vucem_id": 120402, "nombre": "Asignación directa de cupo ...",
+                         "homoclave": "SE-03-011-1"}   # homoclave optional
+    solicitante         optional {"nombre", "rfc"}: used when nombre/rfc are absent
+    numero_temporal     "123456789"
+    folio_tramite       25-digit folio of the solicitud
+    fecha_recepcion     ISO datetime the solicitud was signed (received)
+    numero_certificado  20-digit número de certificado of the signer's FIEL
+    lineas              optional [{"etiqueta": "...", "valor": "..."}] extra rows shown in a table
+
+Acuse de recepción (``tipo="acuse"``): only the common keys. ``lineas`` may summarise the
+solicitud (e.g. ``{"etiqueta": "Cantidad solicitada", "valor": "1,000.000 kg"}``).
+
+Certificado de cupo (``tipo="certificado"``) and Oficio de asignación (``tipo="oficio"``)::
+
+    cupo = {
+        "descripcion": "Cupo para importar avena ...",     # optional
+        "regimen": "Importación",
+        "producto": "Avena",
+        "subproducto": "",                                  # optional
+        "fracciones": ["1004.00.99"],                       # list or a comma-separated str
+        "tratado": "Sin tratado (OMC)",                     # tratado o bloque comercial
+        "unidad": "kg",
+        "mecanismo": "Asignación directa",                  # optional
+        "periodo": "2026",                                  # optional
+    }
+    beneficiario = {"nombre": "...", "rfc": "...", "domicilio": "..."}   # domicilio optional
+    monto = "1000.000"            # decimal as string; printed "1,000.000 kg"
+    unidad = "kg"                 # falls back to cupo.unidad
+    vigencia_desde = "2026-03-02" # optional
+    vigencia_hasta = "2026-12-31"
+    numero_oficio = "SE-DGFCCE-0123/2026"  # oficio de asignación (both tipos)
+    folio_certificado = "..."     # certificado only; defaults to Documento.folio
+    fundamento = "Acuerdo ... publicado en el DOF el ..."
+    texto = "..."                 # optional paragraph above the data
+    lineas = [...]                # optional extra rows (e.g. monto asignado, saldo)
+
+Resolución (``tipo="resolucion"``)::
+
+    resultado = "Aprobada" | "Aprobada parcialmente" | "Rechazada"
+    texto = "Paragraph(s) of the resolution; blank lines separate paragraphs."
+    fundamento = "..."            # optional
+    lineas = [...]                # optional
+
+Every PDF ends with the seal block: cadena original, sello digital del solicitante (when
+present), sello digital de la Ventanilla, número de certificado, QR code to the public
+verification page, its URL and the código de verificación.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dateparse import parse_date, parse_datetime
+
+ZONA_MX = ZoneInfo("America/Mexico_City")
+
+PLANTILLAS = {
+    "acuse": "acuses/pdf/acuse.html",
+    "certificado": "acuses/pdf/cupo.html",
+    "oficio": "acuses/pdf/cupo.html",
+    "resolucion": "acuses/pdf/resolucion.html",
+}
+
+ENCABEZADOS = {
+    "acuse": "ACUSE DE RECEPCIÓN DE TRÁMITE",
+    "certificado": "CERTIFICADO DE CUPO",
+    "oficio": "OFICIO DE ASIGNACIÓN DE CUPO",
+    "resolucion": "RESOLUCIÓN",
+}
+
+
+def url_verificacion(documento) -> str:
+    """Absolute URL of the public verification page, pre-filled with folio and código."""
+    query = urlencode({"folio": documento.folio, "codigo": documento.codigo_verificacion})
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('acuses:verificar')}?{query}"
+
+
+def qr_data_uri(texto: str) -> str:
+    """PNG data URI of a QR code (segno) for ``texto``."""
+    import segno
+
+    return segno.make(texto, error="m").png_data_uri(scale=5, border=2)
+
+
+def fecha_hora_mx(valor) -> str:
+    """DD/MM/YYYY HH:MM in America/Mexico_City (accepts datetime or ISO string)."""
+    if not valor:
+        return ""
+    if isinstance(valor, str):
+        parsed = parse_datetime(valor)
+        if parsed is None:
+            return fecha_mx(valor)
+        valor = parsed
+    if isinstance(valor, dt.datetime):
+        if valor.tzinfo is None:
+            valor = valor.replace(tzinfo=dt.UTC)
+        return valor.astimezone(ZONA_MX).strftime("%d/%m/%Y %H:%M")
+    return fecha_mx(valor)
+
+
+def fecha_mx(valor) -> str:
+    """DD/MM/YYYY (accepts date, datetime or ISO string); unparseable strings pass through."""
+    if not valor:
+        return ""
+    if isinstance(valor, str):
+        parsed = parse_datetime(valor) or parse_date(valor)
+        if parsed is None:
+            return valor
+        valor = parsed
+    if isinstance(valor, dt.datetime):
+        if valor.tzinfo is not None:
+            valor = valor.astimezone(ZONA_MX)
+        valor = valor.date()
+    return valor.strftime("%d/%m/%Y")
+
+
+def formatear_monto(valor, unidad: str = "") -> str:
+    """``"1000.000"`` → ``"1,000.000 kg"`` (keeps the decimals given)."""
+    if valor in (None, ""):
+        return ""
+    try:
+        texto = format(Decimal(str(valor)), ",")
+    except (InvalidOperation, ValueError):
+        texto = str(valor)
+    return f"{texto} {unidad}".strip()
+
+
+def _fracciones(valor) -> str:
+    if isinstance(valor, list | tuple):
+        return ", ".join(str(v) for v in valor)
+    return str(valor or "")
+
+
+def contexto_plantilla(documento) -> dict:
+    """Template context for ``documento`` (also handy to test templates without WeasyPrint)."""
+    ctx = dict(documento.contexto or {})
+    tipo = documento.tipo
+    cupo = dict(ctx.get("cupo") or {})
+    cupo["fracciones_texto"] = _fracciones(cupo.get("fracciones"))
+    unidad = ctx.get("unidad") or cupo.get("unidad") or ""
+    tramite = ctx.get("tramite") or {}
+    if isinstance(tramite, str):
+        tramite = {"vucem_id": "", "nombre": tramite}
+    solicitante = ctx.get("solicitante") if isinstance(ctx.get("solicitante"), dict) else {}
+    ctx.setdefault("nombre", solicitante.get("nombre", ""))
+    ctx.setdefault("rfc", solicitante.get("rfc", ""))
+    url = url_verificacion(documento)
+    return {
+        "doc": documento,
+        "c": ctx,
+        "encabezado": ENCABEZADOS.get(tipo, documento.get_tipo_display().upper()),
+        "dependencia": ctx.get("dependencia") or "Secretaría de Economía",
+        "tramite": tramite,
+        "cupo": cupo,
+        "beneficiario": ctx.get("beneficiario") or {},
+        "monto": formatear_monto(ctx.get("monto"), unidad),
+        "unidad": unidad,
+        "fecha_recepcion": fecha_hora_mx(ctx.get("fecha_recepcion")),
+        "fecha_emision": fecha_hora_mx(documento.creado),
+        "vigencia_desde": fecha_mx(ctx.get("vigencia_desde")),
+        "vigencia_hasta": fecha_mx(ctx.get("vigencia_hasta")),
+        "folio_certificado": ctx.get("folio_certificado") or documento.folio,
+        "parrafos": [p.strip() for p in str(ctx.get("texto") or "").split("\n\n") if p.strip()],
+        "lineas": [linea for linea in (ctx.get("lineas") or []) if isinstance(linea, dict)],
+        "url_verificacion": url,
+        "qr": qr_data_uri(url),
+    }
+
+
+def renderizar_html(documento) -> str:
+    plantilla = PLANTILLAS.get(documento.tipo, PLANTILLAS["resolucion"])
+    return render_to_string(plantilla, contexto_plantilla(documento))
+
+
+def renderizar_pdf(documento) -> bytes:
+    """Render ``documento`` to PDF bytes with WeasyPrint (imported lazily: it is heavy)."""
+    import weasyprint
+
+    html = renderizar_html(documento)
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

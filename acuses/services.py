@@ -1,0 +1,229 @@
+"""Documents: issue, render once, scope to the acting persona, verify in public.
+
+API used by the engine and the domain apps:
+
+- :func:`emitir_documento` — create the row inside the caller's transaction; the PDF is
+  rendered by :func:`acuses.tasks.generar_pdf` after commit (never in the signing request's
+  transaction).
+- :func:`obtener_pdf` — the stored bytes, rendered and stored on demand if the task has
+  not run yet.
+- :func:`documentos_visibles` — the acting persona's documents (anything else is 404).
+- :func:`verificar_documento` — public check by folio + código.
+
+The expected ``contexto`` keys per tipo are documented in :mod:`acuses.pdf`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from acuses.models import Documento
+
+logger = logging.getLogger(__name__)
+
+
+def _datos_solicitud(solicitud) -> dict:
+    """Snapshot of the solicitud's data printed on every document (see acuses.pdf)."""
+    persona = solicitud.solicitante
+    tramite = solicitud.tramite
+    dependencia = getattr(getattr(tramite, "instrumento", None), "dependencia", None)
+    nombre_dependencia = getattr(dependencia, "nombre", "") or "Secretaría de Economía"
+    return {
+        "dependencia": nombre_dependencia,
+        "nombre": persona.nombre,
+        "rfc": persona.rfc,
+        "tramite": {"vucem_id": tramite.vucem_id, "nombre": tramite.nombre},
+        "numero_temporal": solicitud.numero_temporal,
+        "folio_tramite": solicitud.folio or "",
+        "fecha_recepcion": solicitud.firmada_en.isoformat() if solicitud.firmada_en else "",
+        "numero_certificado": solicitud.numero_certificado or "",
+    }
+
+
+def emitir_documento(
+    *,
+    solicitud,
+    tipo: str,
+    titulo: str,
+    folio: str,
+    cadena_original: str,
+    sello_solicitante: str = "",
+    sello_ventanilla: str = "",
+    contexto: dict | None = None,
+    cadena_ventanilla: str = "",
+) -> Documento:
+    """Create a Documento and schedule its PDF after the current transaction commits.
+
+    ``contexto`` keys per tipo: see :mod:`acuses.pdf`. The solicitud's data (nombre, RFC,
+    trámite, número temporal, folio, fecha de recepción, número de certificado) is added
+    where the caller did not give it, so the stored contexto describes the document fully.
+    ``cadena_ventanilla`` is the exact string the Ventanilla's seal covers when it is not
+    ``cadena_original`` (e.g. cadena + folio); leave it empty otherwise.
+    """
+    if tipo not in Documento.Tipo.values:
+        raise ValueError(f"Tipo de documento desconocido: {tipo!r}")
+    datos = {**_datos_solicitud(solicitud), **(contexto or {})}
+    doc = Documento.objects.create(
+        solicitud=solicitud,
+        tipo=tipo,
+        titulo=titulo,
+        folio=folio,
+        cadena_original=cadena_original,
+        sello_solicitante=sello_solicitante or "",
+        sello_ventanilla=sello_ventanilla or "",
+        cadena_ventanilla=cadena_ventanilla or "",
+        contexto=datos,
+    )
+    programar_pdf(doc.pk)
+    return doc
+
+
+def programar_pdf(documento_id: int) -> None:
+    """Queue the rendering after commit. ``robust``: with Celery in eager mode a rendering
+    failure is logged (the download renders on demand) instead of breaking the request."""
+    from acuses.tasks import generar_pdf
+
+    transaction.on_commit(lambda: generar_pdf.delay(documento_id), robust=True)
+
+
+def _nombre_archivo(doc: Documento) -> str:
+    return f"{doc.folio}-{doc.tipo}-{doc.codigo_verificacion}.pdf"
+
+
+def generar_y_guardar(documento_id: int) -> Documento:
+    """Render and store the PDF once. Idempotent and safe under concurrent calls.
+
+    The row is locked (``select_for_update`` where the database supports it) while rendering,
+    and the final write is conditional on no PDF being recorded yet; a loser of a race (e.g.
+    on SQLite, which ignores the lock) deletes the file it wrote and keeps the winner's.
+    """
+    from acuses.pdf import renderizar_pdf
+
+    with transaction.atomic():
+        doc = Documento.objects.select_for_update().get(pk=documento_id)
+        if doc.pdf_generado:
+            return doc
+        contenido = renderizar_pdf(doc)
+        digest = hashlib.sha256(contenido).hexdigest()
+        storage = doc.archivo.storage
+        nombre = storage.save(
+            doc.archivo.field.generate_filename(doc, _nombre_archivo(doc)), ContentFile(contenido)
+        )
+        ahora = timezone.now()
+        try:
+            actualizados = Documento.objects.filter(pk=doc.pk, sha256="").update(
+                archivo=nombre, sha256=digest, generado=ahora
+            )
+        except Exception:
+            storage.delete(nombre)
+            raise
+        if not actualizados:
+            storage.delete(nombre)
+            logger.info("PDF del documento %s ya generado por otro proceso", doc.pk)
+    doc.refresh_from_db()
+    return doc
+
+
+def obtener_pdf(documento: Documento) -> bytes:
+    """The document's PDF bytes: the stored file, or rendered and stored now."""
+    documento.refresh_from_db()
+    if documento.pdf_generado:
+        try:
+            with documento.archivo.open("rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            logger.error(
+                "Falta el archivo %s del documento %s; se vuelve a generar",
+                documento.archivo.name,
+                documento.pk,
+            )
+            Documento.objects.filter(pk=documento.pk).update(archivo="", sha256="", generado=None)
+    documento = generar_y_guardar(documento.pk)
+    with documento.archivo.open("rb") as f:
+        return f.read()
+
+
+def documentos_visibles(request):
+    """Documents of the persona the session acts for (per vucem.acceso). Empty otherwise."""
+    from vucem.acceso import puede_capturar_para
+
+    persona = getattr(request, "persona", None)
+    # request.persona is a SimpleLazyObject: test truthiness, never ``is None``.
+    if not request.user.is_authenticated or not persona:
+        return Documento.objects.none()
+    if not puede_capturar_para(request.user, getattr(request, "rol", None), persona):
+        return Documento.objects.none()
+    return Documento.objects.filter(solicitud__solicitante_id=persona.pk).select_related(
+        "solicitud__tramite", "solicitud__solicitante"
+    )
+
+
+def enmascarar_rfc(rfc: str) -> str:
+    """``EKU9003173C9`` → ``EKU*****73C9``: first 3 and last 4 characters shown."""
+    rfc = (rfc or "").strip()
+    if len(rfc) <= 7:
+        return "*" * len(rfc)
+    return rfc[:3] + "*" * (len(rfc) - 7) + rfc[-4:]
+
+
+def _sello_valido(verificador, *args) -> bool:
+    try:
+        return bool(verificador(*args))
+    except Exception:  # malformed base64, bad certificate...: simply not valid
+        logger.warning("Error al verificar un sello", exc_info=True)
+        return False
+
+
+def verificar_documento(folio: str, codigo: str) -> dict | None:
+    """Public check of a document by folio + código de verificación.
+
+    Returns ``None`` when no document matches; otherwise a dict with ``tipo`` (display),
+    ``tipo_clave``, ``titulo``, ``folio``, ``fecha`` (aware datetime of issue),
+    ``rfc`` (masked), ``estado`` (display), ``estado_clave``, and ``sello_solicitante`` /
+    ``sello_ventanilla``: ``True`` (verifies), ``False`` (does not) or ``None`` (the
+    document carries no such seal).
+    """
+    folio = (folio or "").strip()
+    codigo = (codigo or "").strip().upper().replace("-", "").replace(" ", "")
+    if not folio or not codigo:
+        return None
+    doc = (
+        Documento.objects.select_related("solicitud__solicitante")
+        .filter(folio=folio, codigo_verificacion=codigo)
+        .first()
+    )
+    if doc is None:
+        return None
+    from firma.services import verificar_firma, verificar_sello_ventanilla
+
+    solicitud = doc.solicitud
+    sello_solicitante = None
+    if doc.sello_solicitante:
+        sello_solicitante = bool(solicitud.certificado_firmante) and _sello_valido(
+            verificar_firma,
+            solicitud.certificado_firmante,
+            doc.cadena_original,
+            doc.sello_solicitante,
+        )
+    sello_ventanilla = None
+    if doc.sello_ventanilla:
+        sello_ventanilla = _sello_valido(
+            verificar_sello_ventanilla, doc.cadena_sellada_ventanilla, doc.sello_ventanilla
+        )
+    return {
+        "tipo": doc.get_tipo_display(),
+        "tipo_clave": doc.tipo,
+        "titulo": doc.titulo,
+        "folio": doc.folio,
+        "fecha": doc.creado,
+        "rfc": enmascarar_rfc(solicitud.solicitante.rfc),
+        "estado": doc.get_estado_display(),
+        "estado_clave": doc.estado,
+        "sello_solicitante": sello_solicitante,
+        "sello_ventanilla": sello_ventanilla,
+    }

@@ -1,0 +1,35 @@
+"""Celery tasks of the acuses app."""
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from acuses.models import Documento
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: database hiccups (locks, lost connections) and storage I/O.
+ERRORES_TRANSITORIOS = (OperationalError, InterfaceError, OSError)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=ERRORES_TRANSITORIOS,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+    acks_late=True,
+)
+def generar_pdf(self, documento_id: int) -> str | None:
+    """Render and store the PDF of a Documento once (idempotent: a second call, or a
+    concurrent one, keeps the first file). Returns the sha256 of the stored PDF."""
+    from acuses.services import generar_y_guardar
+
+    try:
+        doc = generar_y_guardar(documento_id)
+    except Documento.DoesNotExist:
+        logger.warning("generar_pdf: no existe el documento %s", documento_id)
+        return None
+    return doc.sha256

@@ -1,0 +1,128 @@
+"""PDF rendering with the real WeasyPrint; text extracted with pypdf."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from acuses import pdf
+from acuses.models import Documento
+from acuses.services import emitir_documento
+
+
+def texto_pdf(contenido: bytes) -> str:
+    reader = PdfReader(io.BytesIO(contenido))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def compacto(texto: str) -> str:
+    """Text without whitespace: wrapped sellos come back split over several lines."""
+    return re.sub(r"\s+", "", texto)
+
+
+@pytest.fixture
+def acuse(solicitud_factory, django_capture_on_commit_callbacks):
+    solicitud = solicitud_factory()
+    with django_capture_on_commit_callbacks(execute=False):
+        return emitir_documento(
+            solicitud=solicitud,
+            tipo=Documento.Tipo.ACUSE,
+            titulo="Acuse de recepción de trámite",
+            folio=solicitud.folio,
+            cadena_original=solicitud.cadena_original,
+            sello_solicitante=solicitud.sello_solicitante,
+            sello_ventanilla=solicitud.sello_ventanilla,
+            contexto={"lineas": [{"etiqueta": "Monto a expedir", "valor": "1,000.000 kg"}]},
+        )
+
+
+def test_acuse_contiene_los_datos_del_diseno(acuse):
+    contenido = pdf.renderizar_pdf(acuse)
+    assert contenido.startswith(b"%PDF")
+    texto = texto_pdf(contenido)
+    for esperado in (
+        "ACUSE DE RECEPCIÓN DE TRÁMITE",
+        "Secretaría de Economía",
+        "ESCUELA KEMPER URGATE SA DE CV",
+        "EKU9003173C9",
+        acuse.folio,
+        acuse.solicitud.numero_temporal,
+        "120202",
+        acuse.solicitud.tramite.nombre,
+        "Cadena original",
+        "Sello digital del solicitante",
+        "Sello digital de la Ventanilla",
+        "30001000000500003416",
+        acuse.codigo_verificacion,
+        "Monto a expedir",
+    ):
+        assert compacto(esperado) in compacto(texto), esperado
+    # 16:45 UTC on 2 March 2026 is 10:45 in Mexico City (UTC-6, no DST since 2022).
+    assert "02/03/2026 10:45" in texto
+    plano = compacto(texto)
+    assert compacto(acuse.sello_solicitante) in plano
+    assert compacto(acuse.cadena_original) in plano
+    assert "/acuses/verificar/?folio=" in plano
+
+
+def test_certificado_con_descripcion_del_cupo(documento_factory, contexto_certificado):
+    doc = documento_factory(
+        tipo=Documento.Tipo.CERTIFICADO,
+        titulo="Certificado de cupo",
+        sello_solicitante="",
+        contexto=contexto_certificado,
+    )
+    texto = texto_pdf(pdf.renderizar_pdf(doc))
+    for esperado in (
+        "CERTIFICADO DE CUPO",
+        "Importación",
+        "Avena",
+        "1004.00.99",
+        "Sin tratado (OMC)",
+        "1,234,567.500 kg",
+        "31/12/2026",
+        "SE-DGFCCE-0123/2026",
+        "CC-2026-000001",
+        "EKU9003173C9",
+    ):
+        assert esperado in texto, esperado
+    assert "DOF30/12/2025" in compacto(texto)  # the fundamento wraps
+    assert "Sello digital del solicitante" not in texto
+
+
+def test_oficio_y_resolucion(documento_factory, contexto_certificado):
+    oficio = documento_factory(
+        tipo=Documento.Tipo.OFICIO, titulo="Oficio", contexto=contexto_certificado
+    )
+    assert "OFICIO DE ASIGNACIÓN DE CUPO" in texto_pdf(pdf.renderizar_pdf(oficio))
+    resolucion = documento_factory(
+        tipo=Documento.Tipo.RESOLUCION,
+        titulo="Resolución de la solicitud",
+        contexto={
+            "resultado": "Aprobada parcialmente",
+            "texto": "Primer párrafo.\n\nSegundo párrafo.",
+        },
+    )
+    texto = texto_pdf(pdf.renderizar_pdf(resolucion))
+    assert "Aprobada parcialmente" in texto
+    assert "Segundo párrafo." in texto
+
+
+def test_formatos():
+    assert pdf.formatear_monto("1000.000", "kg") == "1,000.000 kg"
+    assert pdf.formatear_monto(20020800) == "20,020,800"
+    assert pdf.formatear_monto("n/a", "kg") == "n/a kg"
+    assert pdf.fecha_mx("2026-12-31") == "31/12/2026"
+    assert pdf.fecha_hora_mx("2026-07-01T00:30:00+00:00") == "30/06/2026 18:30"
+
+
+def test_url_de_verificacion(documento_factory, settings):
+    settings.SITE_URL = "https://ventanilla.example.mx/"
+    doc = documento_factory()
+    url = pdf.url_verificacion(doc)
+    assert url == (
+        f"https://ventanilla.example.mx/acuses/verificar/?folio={doc.folio}"
+        f"&codigo={doc.codigo_verificacion}"
+    )
+    assert pdf.qr_data_uri(url).startswith("data:image/png;base64,")
