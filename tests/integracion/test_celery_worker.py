@@ -1,0 +1,136 @@
+"""The outbox and the PDF rendering through a REAL Celery worker (Redis + PostgreSQL).
+
+Run by ``.ci/run`` with ``DATABASE_URL=postgres://…`` and ``REDIS_URL=redis://…``; the worker
+is started by the ``celery_worker_real`` fixture (conftest). Rows must be committed for the
+worker to see them, hence ``transactional_db`` (via ``celery_en_vivo``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integracion.apoyo import esperar
+
+pytestmark = pytest.mark.celery_worker
+
+
+@pytest.fixture
+def solicitud(celery_en_vivo):
+    from tramites.models import Dependencia, Instrumento, Tramite
+    from tramites.services import crear_borrador
+    from vucem.models import Persona, User
+
+    dep, _ = Dependencia.objects.get_or_create(
+        clave="SE", defaults={"codigo": "02", "nombre": "Secretaría de Economía"}
+    )
+    instrumento, _ = Instrumento.objects.get_or_create(
+        dependencia=dep, slug="integracion", defaults={"nombre": "Pruebas de integración"}
+    )
+    tramite, _ = Tramite.objects.get_or_create(
+        vucem_id=990001,
+        defaults={
+            "instrumento": instrumento,
+            "clave": "integracion",
+            "nombre": "Trámite de prueba",
+        },
+    )
+    persona = Persona.objects.create(
+        rfc="EKU9003173C9",
+        tipo=Persona.Tipo.MORAL,
+        nombre="ESCUELA KEMPER URGATE SA DE CV",
+        correo="empresa@example.com",
+    )
+    usuario = User.objects.create(
+        username="EKU9003173C9", persona=persona, email="empresa@example.com"
+    )
+    return crear_borrador(tramite=tramite, solicitante=persona, usuario=usuario)
+
+
+def test_el_worker_responde(celery_en_vivo):
+    from vucem.celery import app
+
+    respuesta = app.control.ping(destination=[celery_en_vivo.nombre], timeout=5)
+    assert respuesta and celery_en_vivo.nombre in respuesta[0]
+
+
+def test_outbox_entregada_por_el_worker(celery_en_vivo, solicitud):
+    """notificar() writes the row; after commit the task is queued and the worker sends it."""
+    from tramites.models import Notificacion
+    from tramites.services import notificar
+
+    n = notificar(
+        asunto="Aviso de prueba de integración",
+        cuerpo="Su solicitud fue recibida.",
+        persona=solicitud.solicitante,
+        solicitud=solicitud,
+    )
+    assert n.estado == Notificacion.Estado.PENDIENTE
+
+    def enviada():
+        n.refresh_from_db()
+        return n.estado == Notificacion.Estado.ENVIADA
+
+    esperar(enviada, segundos=60, worker=celery_en_vivo)
+    assert n.enviada_en is not None
+    correos = esperar(celery_en_vivo.correos, segundos=10, worker=celery_en_vivo)
+    correo = next(c for c in correos if c["Subject"] == "Aviso de prueba de integración")
+    assert correo["To"] == "empresa@example.com"
+    assert "Su solicitud fue recibida." in correo.get_content()
+
+
+def test_enviar_notificacion_delay(celery_en_vivo, solicitud):
+    """The task itself, queued by hand for an outbox row written directly."""
+    from tramites.models import Notificacion
+    from tramites.tasks import enviar_notificacion
+
+    n = Notificacion.objects.create(
+        destinatario="dictaminador@example.com",
+        asunto="Aviso directo",
+        cuerpo="Cuerpo",
+        solicitud=solicitud,
+    )
+    enviar_notificacion.delay(n.pk)
+
+    def enviada():
+        n.refresh_from_db()
+        return n.estado == Notificacion.Estado.ENVIADA
+
+    esperar(enviada, segundos=60, worker=celery_en_vivo)
+    assert n.intentos >= 1
+    assert any(c["To"] == "dictaminador@example.com" for c in celery_en_vivo.correos())
+
+
+def test_generar_pdf_en_el_worker(celery_en_vivo, solicitud):
+    """acuses.tasks.generar_pdf renders and stores the PDF once, with its sha256."""
+    import hashlib
+
+    from acuses.models import Documento
+    from acuses.tasks import generar_pdf
+
+    doc = Documento.objects.create(
+        solicitud=solicitud,
+        tipo=Documento.Tipo.ACUSE,
+        titulo="Acuse de recepción de trámite",
+        folio="0201500100220240101000001",
+        cadena_original="||prueba|de|integracion||",
+        contexto={"nombre": solicitud.solicitante.nombre, "rfc": solicitud.solicitante.rfc},
+    )
+    generar_pdf.delay(doc.pk)
+
+    def generado():
+        doc.refresh_from_db()
+        return bool(doc.sha256 and doc.archivo)
+
+    esperar(generado, segundos=120, worker=celery_en_vivo)
+    ruta = celery_en_vivo.media_root / doc.archivo.name
+    assert ruta.is_file(), f"El worker no dejó el PDF en {ruta}"
+    contenido = ruta.read_bytes()
+    assert contenido.startswith(b"%PDF")
+    assert hashlib.sha256(contenido).hexdigest() == doc.sha256
+    assert doc.generado is not None
+
+    # Idempotent: a second run keeps the first file.
+    resultado = generar_pdf.delay(doc.pk)
+    assert resultado.get(timeout=60) == doc.sha256
+    doc.refresh_from_db()
+    assert (celery_en_vivo.media_root / doc.archivo.name).read_bytes() == contenido
