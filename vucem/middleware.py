@@ -1,19 +1,37 @@
-"""Puts the acting persona and role of the session on the request."""
+"""Puts the acting persona and role of the session on the request, and enforces the
+sliding idle expiry of the session on the server side."""
 
-from django.utils.functional import SimpleLazyObject
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 
 SESSION_PERSONA = "persona_id"
 SESSION_ROL = "rol"
 SESSION_RFC_FIEL = "rfc_fiel"  # RFC of the certificate the session was opened with
+SESSION_ACTIVIDAD = "ultima_actividad"  # epoch seconds of the last request
+SESSION_EXPIRADA = "sesion_expirada"  # flag kept after an idle logout to explain it
 
 
 def _persona(request):
-    from vucem.models import Persona
+    """The acting persona, or None when the session has none or may no longer act for it
+    (e.g. a capturista privado whose registration was revoked)."""
+    from vucem.acceso import puede_capturar_para
+    from vucem.models import ROLES_CAPTURISTA, ROLES_SOLICITANTE, Persona
 
     pk = request.session.get(SESSION_PERSONA)
     if not pk or not request.user.is_authenticated:
         return None
-    return Persona.objects.filter(pk=pk).first()
+    persona = Persona.objects.filter(pk=pk).first()
+    if persona is None:
+        return None
+    rol = request.session.get(SESSION_ROL)
+    if rol in ROLES_SOLICITANTE | ROLES_CAPTURISTA and not puede_capturar_para(
+        request.user, rol, persona
+    ):
+        request.session.pop(SESSION_PERSONA, None)
+        return None
+    return persona
 
 
 class PersonaActivaMiddleware:
@@ -21,6 +39,19 @@ class PersonaActivaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.persona = SimpleLazyObject(lambda: _persona(request))
-        request.rol = request.session.get(SESSION_ROL) if hasattr(request, "session") else None
+        if hasattr(request, "session") and request.user.is_authenticated:
+            ahora = time.time()
+            ultima = request.session.get(SESSION_ACTIVIDAD)
+            if ultima is not None and ahora - ultima > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                request.session[SESSION_EXPIRADA] = True
+            else:
+                request.session[SESSION_ACTIVIDAD] = ahora
+        # Resolved eagerly (one query at most) so ``request.persona is None`` is reliable.
+        request.persona = _persona(request) if hasattr(request, "session") else None
+        request.rol = (
+            request.session.get(SESSION_ROL)
+            if hasattr(request, "session") and request.user.is_authenticated
+            else None
+        )
         return self.get_response(request)

@@ -54,7 +54,9 @@ class Persona(models.Model):
     curp_representante = models.CharField("CURP del representante legal", max_length=18, blank=True)
     correo = models.EmailField("correo electrónico", blank=True)
     telefono = models.CharField("teléfono", max_length=30, blank=True)
-    actividad_economica = models.CharField("actividad económica preponderante", max_length=254, blank=True)
+    actividad_economica = models.CharField(
+        "actividad económica preponderante", max_length=254, blank=True
+    )
     # Domicilio fiscal (read-only in every wizard).
     calle = models.CharField(max_length=120, blank=True)
     numero_exterior = models.CharField("número exterior", max_length=30, blank=True)
@@ -98,7 +100,11 @@ class Persona(models.Model):
         self.rfc = (self.rfc or "").upper().strip()
         esperado = 12 if self.tipo == self.Tipo.MORAL else 13
         if self.rfc and len(self.rfc) != esperado:
-            raise ValidationError({"rfc": f"El RFC de una {self.get_tipo_display().lower()} tiene {esperado} caracteres."})
+            raise ValidationError(
+                {
+                    "rfc": f"El RFC de una {self.get_tipo_display().lower()} tiene {esperado} caracteres."
+                }
+            )
 
 
 class Domicilio(models.Model):
@@ -113,7 +119,12 @@ class Domicilio(models.Model):
         OFICINA = "oficina", "Oficina"
         OTRO = "otro", "Otro"
 
-    TIPOS_PERMITIDOS_RAOCE = {Tipo.LOCAL_COMERCIAL, Tipo.INDUSTRIAS, Tipo.BODEGA, Tipo.TERRENOS_AGROPECUARIOS}
+    TIPOS_PERMITIDOS_RAOCE = {
+        Tipo.LOCAL_COMERCIAL,
+        Tipo.INDUSTRIAS,
+        Tipo.BODEGA,
+        Tipo.TERRENOS_AGROPECUARIOS,
+    }
 
     persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="domicilios")
     tipo = models.CharField(max_length=30, choices=Tipo.choices)
@@ -138,7 +149,11 @@ class User(AbstractUser):
     capturistas and staff log in "sin FIEL" with username + password."""
 
     persona = models.OneToOneField(
-        Persona, null=True, blank=True, on_delete=models.SET_NULL, related_name="usuario",
+        Persona,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="usuario",
         help_text="La persona (RFC) que este usuario es, cuando entra con su FIEL.",
     )
     representacion_federal = models.CharField(max_length=120, blank=True)
@@ -155,14 +170,18 @@ class Capturista(models.Model):
     """A capturista privado registered by a solicitante: may capture for it, never sign."""
 
     solicitante = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="capturistas")
-    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capturas_para")
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capturas_para"
+    )
     activo = models.BooleanField(default=True)
     alta = models.DateTimeField(auto_now_add=True)
     baja = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["solicitante", "usuario"], name="capturista_unico_por_solicitante"),
+            models.UniqueConstraint(
+                fields=["solicitante", "usuario"], name="capturista_unico_por_solicitante"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,18 +1,19 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from vucem import views
 
 app_name = "vucem"
 
-
-def _pendiente(request, *args, **kwargs):  # replaced by the vucem views
-    return HttpResponse("En construcción", status=501)
-
-
 urlpatterns = [
-    path("", _pendiente, name="bandeja"),
-    path("ingresar/", _pendiente, name="ingresar"),
-    path("ingresar/rol/", _pendiente, name="seleccionar_rol"),
-    path("salir/", _pendiente, name="salir"),
-    path("sesion/extender/", _pendiente, name="extender_sesion"),
-    path("usuarios/capturistas/", _pendiente, name="capturistas"),
+    path("", views.bandeja, name="bandeja"),
+    path("ingresar/", views.ingresar, name="ingresar"),
+    path("ingresar/rol/", views.seleccionar_rol, name="seleccionar_rol"),
+    path("salir/", views.salir, name="salir"),
+    path("sesion/extender/", views.extender_sesion, name="extender_sesion"),
+    path("usuarios/capturistas/", views.capturistas, name="capturistas"),
+    path(
+        "usuarios/capturistas/<int:pk>/revocar/",
+        views.revocar_capturista,
+        name="revocar_capturista",
+    ),
 ]

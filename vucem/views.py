@@ -1,0 +1,308 @@
+"""Views of the portal shell. Thin: the rules live in vucem.services."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vucem import services
+from vucem.forms import (
+    BandejaFiltrosForm,
+    IngresoFielForm,
+    IngresoSinFielForm,
+    RegistroCapturistaForm,
+    SeleccionRolForm,
+)
+from vucem.middleware import SESSION_EXPIRADA, SESSION_RFC_FIEL
+from vucem.models import ROLES_SOLICITANTE, Capturista, Rol
+
+log = logging.getLogger(__name__)
+
+RFC_FIEL_DESCONOCIDO = "FIEL-SIN-RFC"
+
+
+def _siguiente(request, default="vucem:bandeja"):
+    destino = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+    if destino and url_has_allowed_host_and_scheme(
+        destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return destino
+    return reverse(default)
+
+
+def _entrar(request, user, *, con_fiel: bool, rfc_fiel: str = ""):
+    """Log in and choose the role: straight to the destination with a single option, else
+    to the role selection page."""
+    destino = _siguiente(request)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.pop(services.SESSION_NONCE, None)
+    if con_fiel:
+        request.session[SESSION_RFC_FIEL] = rfc_fiel
+    opciones = services.opciones_de_rol(user, con_fiel=con_fiel)
+    if len(opciones) == 1 and not (
+        opciones[0].rol == Rol.CAPTURISTA_GUBERNAMENTAL and opciones[0].persona is None
+    ):
+        services.activar_rol(request.session, opciones[0])
+        return redirect(destino)
+    request.session["destino"] = destino
+    return redirect("vucem:seleccionar_rol")
+
+
+def _bloqueado(request, username=""):
+    """The Spanish lockout page (same template django-axes uses)."""
+    from axes.helpers import get_cool_off
+
+    contexto = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "username": username,
+        "cooloff_timedelta": get_cool_off(request),
+    }
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, contexto, status=429)
+
+
+def _axes_preparar(request):
+    from axes.handlers.proxy import AxesProxyHandler
+
+    AxesProxyHandler.update_request(request)
+    return AxesProxyHandler
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def ingresar(request):
+    """Login page with the tabs "Con FIEL" and "Sin FIEL" (seed 003)."""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_siguiente(request))
+    if request.session.pop(SESSION_EXPIRADA, False) or request.GET.get("expirada"):
+        messages.warning(
+            request,
+            "Su sesión terminó por inactividad. Lo que había capturado en la pantalla se conservó "
+            "en este navegador y se recuperará al volver a ella; los pasos ya guardados están en "
+            "su borrador.",
+        )
+    pestana = request.POST.get("metodo") or request.GET.get("metodo") or "fiel"
+    form_fiel, form_sin = IngresoFielForm(), IngresoSinFielForm()
+    errores_fiel: list[str] = []
+    status = 200
+    if request.method == "POST" and pestana == "sin_fiel":
+        form_sin = IngresoSinFielForm(request.POST)
+        if form_sin.is_valid():
+            user = authenticate(
+                request,
+                username=form_sin.cleaned_data["username"],
+                password=form_sin.cleaned_data["password"],
+            )
+            if getattr(request, "axes_locked_out", False):
+                return _bloqueado(request, form_sin.cleaned_data["username"])
+            if user is not None and user.persona_id and not user.has_usable_password():
+                user = None
+            if user is not None:
+                if not services.opciones_de_rol(user, con_fiel=False):
+                    form_sin.add_error(
+                        None,
+                        "Su usuario no tiene un rol activo en la Ventanilla (por ejemplo, ningún "
+                        "solicitante lo tiene registrado como capturista). Los solicitantes "
+                        "ingresan con su e.firma, en la pestaña «Con FIEL».",
+                    )
+                else:
+                    return _entrar(request, user, con_fiel=False)
+            else:
+                form_sin.add_error(None, "El usuario o la contraseña no son correctos.")
+    elif request.method == "POST":
+        pestana = "fiel"
+        form_fiel = IngresoFielForm(request.POST, request.FILES)
+        nonce = request.session.pop(services.SESSION_NONCE, None)
+        if form_fiel.is_valid():
+            axes = _axes_preparar(request)
+            d = form_fiel.cleaned_data
+            errores_fiel, certificado = services.verificar_ingreso_fiel(
+                d["cer"], d["key"], d["password"], nonce
+            )
+            rfc = (getattr(certificado, "rfc", "") or RFC_FIEL_DESCONOCIDO).upper()
+            credenciales = {"username": rfc}
+            if not axes.is_allowed(request, credenciales):
+                return _bloqueado(request, rfc)
+            if not errores_fiel:
+                _, user = services.persona_y_usuario_desde_certificado(certificado)
+                return _entrar(request, user, con_fiel=True, rfc_fiel=rfc)
+            # FIEL failures count toward the axes lockout for (RFC, IP), like passwords do.
+            user_login_failed.send(sender=__name__, credentials=credenciales, request=request)
+            if getattr(request, "axes_locked_out", False):
+                return _bloqueado(request, rfc)
+            log.info("Ingreso con e.firma rechazado para %s: %d error(es)", rfc, len(errores_fiel))
+    contexto = {
+        "form_fiel": form_fiel,
+        "form_sin": form_sin,
+        "errores_fiel": errores_fiel,
+        "pestana": pestana,
+        "nonce": services.nuevo_nonce(request.session),
+        "next": request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, ""),
+        "max_kib": services.limite_archivo_fiel() // 1024,
+    }
+    return render(request, "registration/ingresar.html", contexto, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def seleccionar_rol(request):
+    con_fiel = services.sesion_con_fiel(request.session)
+    opciones = services.opciones_de_rol(request.user, con_fiel=con_fiel)
+    gubernamental = next((o for o in opciones if o.rol == Rol.CAPTURISTA_GUBERNAMENTAL), None)
+    busqueda = request.GET.get("q", "")
+    if gubernamental is not None:
+        # A capturista gubernamental picks any solicitante (searchable by RFC/nombre).
+        opciones = [o for o in opciones if o is not gubernamental]
+        personas = services.solicitantes_para_gubernamental(busqueda)[:50]
+        opciones += [services.OpcionRol(Rol.CAPTURISTA_GUBERNAMENTAL, p) for p in personas]
+    form = SeleccionRolForm(request.POST or None, opciones=opciones)
+    if request.method == "POST" and form.is_valid():
+        services.activar_rol(request.session, form.cleaned_data["opcion"])
+        destino = request.session.pop("destino", None) or reverse("vucem:bandeja")
+        return redirect(destino)
+    return render(
+        request,
+        "vucem/seleccionar_rol.html",
+        {
+            "form": form,
+            "opciones": opciones,
+            "gubernamental": gubernamental is not None,
+            "q": busqueda,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def salir(request):
+    """GET asks "¿Desea cerrar la sesión?" (seed 000); POST logs out."""
+    if request.method == "POST":
+        if request.POST.get("confirmar") == "no":
+            return redirect(_siguiente(request))
+        logout(request)
+        messages.info(request, "Su sesión se cerró correctamente.")
+        return redirect("vucem:ingresar")
+    if not request.user.is_authenticated:
+        return redirect("vucem:ingresar")
+    return render(
+        request,
+        "registration/salir.html",
+        {"next": request.GET.get("next") or request.META.get("HTTP_REFERER", "")},
+    )
+
+
+@never_cache
+@require_POST
+def extender_sesion(request):
+    """Keeps the session alive (the middleware already refreshed the idle clock)."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"ok": False, "mensaje": "La sesión ya terminó.", "url": reverse("vucem:ingresar")},
+            status=401,
+        )
+    return JsonResponse({"ok": True, "segundos": settings.SESSION_IDLE_SECONDS})
+
+
+def _url_solicitud(solicitud, rol):
+    if rol in services.ROLES_STAFF:
+        try:
+            return reverse("admin:tramites_solicitud_change", args=[solicitud.pk])
+        except NoReverseMatch:
+            return reverse("admin:index")
+    return reverse("tramites:continuar", args=[solicitud.numero_temporal])
+
+
+@never_cache
+@login_required
+def bandeja(request):
+    """Bandeja de tareas pendientes (home)."""
+    rol, persona = request.rol, request.persona
+    if rol is None or (rol not in services.ROLES_STAFF and persona is None):
+        messages.info(request, "Seleccione el rol y el solicitante con los que desea trabajar.")
+        return redirect("vucem:seleccionar_rol")
+    form = BandejaFiltrosForm(request.GET or None)
+    filtros = services.FiltrosBandeja()
+    if form.is_bound and form.is_valid():
+        filtros = services.FiltrosBandeja(**form.cleaned_data)
+    url_de = lambda s: _url_solicitud(s, rol)  # noqa: E731
+    borradores = services.filas(
+        services.borradores_de(request.user, rol, persona, filtros), url_de=url_de
+    )
+    tareas = services.filas(
+        services.tareas_de(request.user, rol, persona, filtros)[:200], url_de=url_de
+    )
+    notificaciones = list(services.notificaciones_no_leidas(persona)[:50])
+    return render(
+        request,
+        "vucem/bandeja.html",
+        {
+            "form": form,
+            "borradores": borradores,
+            "tareas": tareas,
+            "notificaciones": notificaciones,
+            "es_staff": rol in services.ROLES_STAFF,
+            "es_solicitante": rol in ROLES_SOLICITANTE,
+            "vigencia_dias": settings.BORRADOR_DIAS_VIGENCIA,
+        },
+    )
+
+
+def _solo_solicitante(request):
+    if request.rol not in ROLES_SOLICITANTE or request.persona is None:
+        raise PermissionDenied("Solo el solicitante, con su e.firma, administra sus capturistas.")
+    return request.persona
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def capturistas(request):
+    persona = _solo_solicitante(request)
+    form = RegistroCapturistaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.registrar_capturista(
+            persona,
+            username=d["username"],
+            password=d["password1"],
+            nombre=d["nombre"],
+            correo=d["correo"],
+        )
+        messages.success(
+            request,
+            f"Se registró a {d['nombre']} como capturista privado. Ingresa en la pestaña «Sin FIEL» "
+            f"con el usuario «{d['username']}».",
+        )
+        return redirect("vucem:capturistas")
+    registros = (
+        Capturista.objects.filter(solicitante=persona)
+        .select_related("usuario")
+        .order_by("-activo", "-alta")
+    )
+    return render(request, "vucem/capturistas.html", {"form": form, "registros": registros})
+
+
+@never_cache
+@login_required
+@require_POST
+def revocar_capturista(request, pk):
+    persona = _solo_solicitante(request)
+    registro = get_object_or_404(Capturista, pk=pk, solicitante=persona)
+    services.revocar_capturista(registro, por=request.user)
+    messages.success(
+        request, f"Se revocó el acceso de «{registro.usuario.username}» como capturista."
+    )
+    return redirect("vucem:capturistas")
