@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+"""Cupos URLs: each area keeps its own list (expedición/consulta, asignación/dictamen)."""
+
+from cupos import urls_asignacion, urls_expedicion
 
 app_name = "cupos"
-urlpatterns: list = []
+urlpatterns = [*urls_expedicion.urlpatterns, *urls_asignacion.urlpatterns]

@@ -1,0 +1,1 @@
+"""Wizards of cupos; each area registers its own."""
