@@ -30,3 +30,93 @@ def _media_y_hashers(settings, tmp_path):
 def artifacts_dir():
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS_DIR
+
+
+# --- firma: the project's test CA, trust store and FIEL-shaped credentials ------------------
+
+
+@pytest.fixture(scope="session")
+def fiel_ca(tmp_path_factory):
+    """Session test CA ("AC DEMO VENTANILLA"); its certificate is in ``fiel_ca.dir``."""
+    from firma.testing import crear_ca
+
+    return crear_ca(tmp_path_factory.mktemp("fiel-ca"))
+
+
+@pytest.fixture(scope="session")
+def sello_ventanilla_prueba(tmp_path_factory, fiel_ca):
+    """(cer_path, key_path, password) of a session Ventanilla seal issued by ``fiel_ca``."""
+    from firma.testing import emitir_sello_ventanilla, escribir_credencial
+
+    carpeta = tmp_path_factory.mktemp("sello-ventanilla")
+    password = "sello-de-pruebas"
+    cer, key = carpeta / "sello.cer", carpeta / "sello.key"
+    escribir_credencial(emitir_sello_ventanilla(fiel_ca, password), cer, key)
+    return cer, key, password
+
+
+@pytest.fixture(autouse=True)
+def _fiel_confianza(settings, fiel_ca, sello_ventanilla_prueba):
+    """Trust the test CA and SAT's test CAs; seal with the session Ventanilla seal."""
+    settings.FIEL_CA_DIR = f"{fiel_ca.dir}:{FIEL_PRUEBAS_DIR / 'ac-pruebas'}"
+    cer, key, password = sello_ventanilla_prueba
+    settings.VENTANILLA_SELLO_CER = str(cer)
+    settings.VENTANILLA_SELLO_KEY = str(key)
+    settings.VENTANILLA_SELLO_PASSWORD = password
+
+
+@pytest.fixture(scope="session")
+def credencial_factory(fiel_ca):
+    """credencial_factory(rfc=..., nombre=..., tipo="FIEL", curp=..., rfc_representante=...,
+    curp_representante=..., valido_desde=..., valido_hasta=..., password=...) -> Credencial
+    signed by ``fiel_ca``; persona física/moral follows the RFC's length. Cached by arguments.
+    Defaults: the demo persona física JUAN PEREZ GARCIA."""
+    from firma.demo import PERSONAS_DEMO
+    from firma.testing import PASSWORD_DEMO, emitir_credencial
+
+    fisica = next(p for p in PERSONAS_DEMO if p["tipo"] == "fisica")
+    cache: dict = {}
+
+    def factory(
+        rfc=fisica["rfc"],
+        nombre=None,
+        tipo="FIEL",
+        *,
+        curp=None,
+        rfc_representante="",
+        curp_representante="",
+        valido_desde=None,
+        valido_hasta=None,
+        password=PASSWORD_DEMO,
+    ):
+        if nombre is None:
+            nombre = fisica["nombre"] if rfc == fisica["rfc"] else f"PERSONA DE PRUEBA {rfc}"
+        if curp is None:
+            curp = fisica["curp"] if rfc == fisica["rfc"] else ""
+        clave = (
+            rfc,
+            nombre,
+            tipo,
+            curp,
+            rfc_representante,
+            curp_representante,
+            valido_desde,
+            valido_hasta,
+            password,
+        )
+        if clave not in cache:
+            cache[clave] = emitir_credencial(
+                fiel_ca,
+                rfc,
+                nombre,
+                curp=curp,
+                rfc_representante=rfc_representante,
+                curp_representante=curp_representante,
+                tipo=tipo,
+                valido_desde=valido_desde,
+                valido_hasta=valido_hasta,
+                password=password,
+            )
+        return cache[clave]
+
+    return factory
