@@ -1,1 +1,3 @@
-"""Wizards of cupos; each area registers its own."""
+"""Wizards of cupos, found by tramites' autodiscovery; each area keeps its own module."""
+
+from cupos import asistente_asignacion, asistente_expedicion  # noqa: F401

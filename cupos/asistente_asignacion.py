@@ -1,0 +1,1 @@
+"""Wizard: solicitud de asignación de cupo (120401/120402)."""
