@@ -156,19 +156,9 @@ def verificar_ingreso_fiel(
 
 
 def _certificado_pem(certificado, cer: bytes) -> str | bytes:
-    """The certificate as PEM, from CertificadoInfo when it offers it, else from the bytes."""
-    for attr in ("pem", "certificado_pem", "cert_pem"):
-        valor = getattr(certificado, attr, None)
-        if valor:
-            return valor
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    try:
-        cert = x509.load_der_x509_certificate(cer)
-    except ValueError:
-        cert = x509.load_pem_x509_certificate(cer)
-    return cert.public_bytes(Encoding.PEM).decode()
+    """The certificate to verify the proof of possession against (DER from
+    CertificadoInfo when available, else the uploaded bytes)."""
+    return getattr(certificado, "der", None) or cer
 
 
 @transaction.atomic
