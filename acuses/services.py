@@ -20,6 +20,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from acuses.models import Documento
@@ -161,6 +162,18 @@ def documentos_visibles(request):
     return Documento.objects.filter(solicitud__solicitante_id=persona.pk).select_related(
         "solicitud__tramite", "solicitud__solicitante"
     )
+
+
+def buscar_documentos(qs, *, folio: str = "", fecha_inicial=None, fecha_final=None):
+    """Filter ``qs`` by folio (of the document or of its solicitud, partial match) and by
+    issue date range (inclusive, dates in the Mexico City time zone)."""
+    if folio:
+        qs = qs.filter(Q(folio__icontains=folio) | Q(solicitud__folio__icontains=folio))
+    if fecha_inicial:
+        qs = qs.filter(creado__date__gte=fecha_inicial)
+    if fecha_final:
+        qs = qs.filter(creado__date__lte=fecha_final)
+    return qs
 
 
 def enmascarar_rfc(rfc: str) -> str:

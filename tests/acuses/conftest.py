@@ -62,6 +62,8 @@ def persona_factory(db):
 @pytest.fixture
 def usuario_factory(db):
     def crear(persona=None, username=None, **extra):
+        if persona is not None and (existente := User.objects.filter(persona=persona).first()):
+            return existente
         username = username or (persona.rfc if persona else f"usuario{next(_seq)}")
         return User.objects.create(username=username, persona=persona, **extra)
 
@@ -162,3 +164,26 @@ def contexto_certificado():
     import copy
 
     return copy.deepcopy(CONTEXTO_CERTIFICADO)
+
+
+@pytest.fixture
+def solicitud_sellada(solicitud_factory, persona_factory, credencial_factory):
+    """A solicitud signed for real: sello del solicitante with a test FIEL, sello de la
+    Ventanilla with the session seal (firma.services)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from firma.services import firmar, sellar_ventanilla
+
+    persona = persona_factory()
+    cred = credencial_factory(rfc=persona.rfc, nombre=persona.nombre)
+    try:
+        cert = x509.load_der_x509_certificate(cred.cer)
+    except ValueError:
+        cert = x509.load_pem_x509_certificate(cred.cer)
+    return solicitud_factory(
+        solicitante=persona,
+        sello_solicitante=firmar(cred.abrir(), CADENA),
+        sello_ventanilla=sellar_ventanilla(CADENA),
+        certificado_firmante=cert.public_bytes(Encoding.PEM).decode("ascii"),
+    )

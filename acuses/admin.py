@@ -1,0 +1,107 @@
+"""Back-office for documents: search, seals read-only, (re)generate and download the PDF."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+
+from acuses.models import Documento
+from acuses.services import obtener_pdf
+from acuses.tasks import generar_pdf
+
+
+@admin.register(Documento)
+class DocumentoAdmin(admin.ModelAdmin):
+    list_display = ("tipo", "folio", "solicitud", "estado", "creado", "generado", "pdf")
+    list_filter = ("tipo", "estado", ("generado", admin.EmptyFieldListFilter), "creado")
+    search_fields = (
+        "folio",
+        "codigo_verificacion",
+        "solicitud__folio",
+        "solicitud__solicitante__rfc",
+        "solicitud__solicitante__nombre",
+    )
+    date_hierarchy = "creado"
+    list_select_related = ("solicitud",)
+    raw_id_fields = ("solicitud",)
+    actions = ["generar_pdf_action"]
+    readonly_fields = (
+        "codigo_verificacion",
+        "cadena_original",
+        "sello_solicitante",
+        "sello_ventanilla",
+        "cadena_ventanilla",
+        "archivo",
+        "sha256",
+        "creado",
+        "generado",
+        "pdf",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("solicitud", "tipo", "titulo", "folio", "codigo_verificacion", "estado")},
+        ),
+        ("Contenido", {"fields": ("contexto",)}),
+        (
+            "Sellos digitales",
+            {
+                "fields": (
+                    "cadena_original",
+                    "sello_solicitante",
+                    "sello_ventanilla",
+                    "cadena_ventanilla",
+                )
+            },
+        ),
+        ("Archivo", {"fields": ("archivo", "sha256", "creado", "generado", "pdf")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        campos = list(super().get_readonly_fields(request, obj))
+        if obj is not None:  # what was sealed and printed does not change afterwards
+            campos += ["solicitud", "tipo", "folio", "contexto"]
+        return campos
+
+    @admin.display(description="PDF")
+    def pdf(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        url = reverse("admin:acuses_documento_pdf", args=[obj.pk])
+        return format_html('<a href="{}">Descargar</a>', url)
+
+    @admin.action(description="Generar PDF")
+    def generar_pdf_action(self, request, queryset):
+        pendientes = 0
+        for pk in queryset.filter(sha256="").values_list("pk", flat=True):
+            generar_pdf.delay(pk)
+            pendientes += 1
+        ya = queryset.count() - pendientes
+        self.message_user(
+            request,
+            f"Se solicitó generar {pendientes} PDF; {ya} ya estaban generados.",
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        propias = [
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.descargar_pdf),
+                name="acuses_documento_pdf",
+            )
+        ]
+        return propias + super().get_urls()
+
+    def descargar_pdf(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        doc = get_object_or_404(Documento, pk=pk)
+        respuesta = HttpResponse(obtener_pdf(doc), content_type="application/pdf")
+        respuesta["Content-Disposition"] = content_disposition_header(
+            True, f"{doc.tipo}-{doc.folio}.pdf"
+        )
+        return respuesta

@@ -1,0 +1,105 @@
+"""Views: "Acuses y resoluciones" (list + download, owner only) and public verification."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
+
+from acuses.forms import BusquedaDocumentosForm, VerificacionForm
+from acuses.services import (
+    buscar_documentos,
+    documentos_visibles,
+    obtener_pdf,
+    verificar_documento,
+)
+
+logger = logging.getLogger(__name__)
+
+POR_PAGINA = 20
+
+
+@login_required
+@require_GET
+def lista(request):
+    form = BusquedaDocumentosForm(
+        request.GET if "buscar" in request.GET or _tiene_filtros(request) else None
+    )
+    documentos = documentos_visibles(request)
+    if form.is_bound:
+        if form.is_valid():
+            documentos = buscar_documentos(documentos, **form.cleaned_data)
+        else:
+            documentos = documentos.none()
+    pagina = Paginator(documentos, POR_PAGINA).get_page(request.GET.get("pagina"))
+    consulta = request.GET.copy()
+    consulta.pop("pagina", None)
+    return render(
+        request,
+        "acuses/lista.html",
+        {
+            "form": form,
+            "pagina": pagina,
+            "consulta": consulta.urlencode(),
+            "sin_persona": not getattr(request, "persona", None),
+        },
+    )
+
+
+def _tiene_filtros(request) -> bool:
+    return any(request.GET.get(k) for k in ("folio", "fecha_inicial", "fecha_final"))
+
+
+@login_required
+@require_GET
+@never_cache
+def descargar(request, pk):
+    documento = get_object_or_404(documentos_visibles(request), pk=pk)
+    try:
+        contenido = obtener_pdf(documento)
+    except Exception:
+        logger.exception("No se pudo generar el PDF del documento %s", documento.pk)
+        return render(request, "acuses/no_disponible.html", {"documento": documento}, status=503)
+    respuesta = HttpResponse(contenido, content_type="application/pdf")
+    respuesta["Content-Disposition"] = content_disposition_header(
+        True, f"{documento.tipo}-{documento.folio}.pdf"
+    )
+    respuesta["X-Content-Type-Options"] = "nosniff"
+    return respuesta
+
+
+def _tasa_verificacion(group, request):
+    return settings.RATELIMIT_VERIFICACION
+
+
+@require_GET
+def verificar(request):
+    """Public: anyone holding a document (or its QR) checks it by folio + código."""
+    enviado = "folio" in request.GET or "codigo" in request.GET
+    form = VerificacionForm(request.GET if enviado else None)
+    contexto = {"form": form, "buscado": False, "resultado": None}
+    if enviado:
+        if is_ratelimited(
+            request,
+            group="acuses:verificar",
+            key="ip",
+            rate=_tasa_verificacion,
+            increment=True,
+        ):
+            respuesta = render(
+                request, "acuses/verificar.html", {**contexto, "limitado": True}, status=429
+            )
+            respuesta["Retry-After"] = "60"
+            return respuesta
+        if form.is_valid():
+            contexto["buscado"] = True
+            contexto["resultado"] = verificar_documento(
+                form.cleaned_data["folio"], form.cleaned_data["codigo"]
+            )
+    return render(request, "acuses/verificar.html", contexto)
