@@ -70,7 +70,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff format --check --output-format concise . || { echo "-> ejecute: make format"; exit 1; }
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
