@@ -97,6 +97,8 @@ def _precision(texto: str) -> int:
 
 class Command(BaseCommand):
     help = "Herramientas de cupos. Subcomandos: simular-proporcional."
+    # Pure computation: no database or app state involved.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcomando", metavar="SUBCOMANDO", required=True)
