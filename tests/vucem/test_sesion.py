@@ -1,0 +1,92 @@
+import json
+import time
+
+import pytest
+from django.urls import reverse
+
+from vucem.middleware import SESSION_ACTIVIDAD
+from vucem.models import Rol
+from vucem.testing import crear_usuario, entrar_como_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_salir_pide_confirmacion(cliente_solicitante):
+    r = cliente_solicitante.get(reverse("vucem:salir"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "¿Desea cerrar la sesión?" in html and ">Sí<" in html and ">No<" in html
+    assert "_auth_user_id" in cliente_solicitante.session  # GET does not log out
+
+
+def test_salir_no_regresa(cliente_solicitante):
+    r = cliente_solicitante.post(reverse("vucem:salir"), {"confirmar": "no", "next": "/acuses/"})
+    assert r.status_code == 302 and r.url == "/acuses/"
+    assert "_auth_user_id" in cliente_solicitante.session
+
+
+def test_salir_si_cierra_la_sesion(cliente_solicitante):
+    r = cliente_solicitante.post(reverse("vucem:salir"), {"confirmar": "si"})
+    assert r.status_code == 302 and r.url == reverse("vucem:ingresar")
+    assert "_auth_user_id" not in cliente_solicitante.session
+    r = cliente_solicitante.get(r.url)
+    assert "Su sesión se cerró correctamente." in r.content.decode()
+
+
+def test_extender_sesion(cliente_solicitante, settings):
+    r = cliente_solicitante.post(reverse("vucem:extender_sesion"))
+    assert r.status_code == 200
+    assert json.loads(r.content) == {"ok": True, "segundos": settings.SESSION_IDLE_SECONDS}
+
+
+def test_extender_sesion_solo_post(cliente_solicitante):
+    assert cliente_solicitante.get(reverse("vucem:extender_sesion")).status_code == 405
+
+
+def test_extender_sin_sesion_responde_401(client):
+    r = client.post(reverse("vucem:extender_sesion"))
+    assert r.status_code == 401
+    datos = json.loads(r.content)
+    assert datos["ok"] is False and datos["url"] == reverse("vucem:ingresar")
+
+
+def test_modal_de_expiracion_en_las_paginas(cliente_solicitante, settings):
+    html = cliente_solicitante.get("/").content.decode()
+    assert f'data-session-idle="{settings.SESSION_IDLE_SECONDS}"' in html
+    assert f'data-session-warning="{settings.SESSION_WARNING_SECONDS}"' in html
+    assert "Continuar con la sesión" in html
+    assert reverse("vucem:extender_sesion") in html
+    assert "Se recuperó lo que había capturado" in html
+
+
+def test_inactividad_expira_la_sesion_en_el_servidor(client, settings):
+    entrar_como_staff(client, crear_usuario(Rol.DICTAMINADOR))
+    assert client.get("/").status_code == 200
+    s = client.session
+    s[SESSION_ACTIVIDAD] = time.time() - settings.SESSION_IDLE_SECONDS - 5
+    s.save()
+    r = client.get("/")
+    assert r.status_code == 302 and r.url.startswith(reverse("vucem:ingresar"))
+    r = client.get(r.url)
+    assert "Su sesión terminó por inactividad" in r.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_actividad_desliza_la_expiracion(client, settings):
+    entrar_como_staff(client, crear_usuario(Rol.DICTAMINADOR))
+    s = client.session
+    s[SESSION_ACTIVIDAD] = time.time() - settings.SESSION_IDLE_SECONDS + 30
+    s.save()
+    assert client.post(reverse("vucem:extender_sesion")).status_code == 200
+    assert client.session[SESSION_ACTIVIDAD] > time.time() - 5
+    assert (
+        settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_SECONDS
+        and settings.SESSION_SAVE_EVERY_REQUEST
+    )
+
+
+def test_menu_marca_la_pagina_actual(cliente_solicitante):
+    html = cliente_solicitante.get(reverse("vucem:capturistas")).content.decode()
+    assert 'aria-current="page" href="/usuarios/capturistas/"' in html
+    assert "Solicitudes nuevas" in html and "Solicitudes subsecuentes" in html
+    assert "Administrar capturistas privados" in html
