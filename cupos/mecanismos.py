@@ -333,14 +333,15 @@ def participacion_proporcional(rho, filas: Iterable, precision: int = 3) -> Resu
     exactas = [f.asignado_anio_anterior / total_anterior for f in entradas]
     thetas = [t.quantize(unidad, rounding=ROUND_HALF_UP) for t in exactas]
     ajustadas = [False] * len(thetas)
-    while sum(thetas, CERO) > UNO:
-        # Largest rounding-up error first; ties by input order (max keeps the first).
-        i = max(
-            (k for k in range(len(thetas)) if thetas[k] > 0),
-            key=lambda k: thetas[k] - exactas[k],
-        )
-        thetas[i] -= unidad
-        ajustadas[i] = True
+    exceso = int((sum(thetas, CERO) - UNO) / unidad)  # whole units of the last decimal
+    if exceso > 0:
+        # Largest rounding-up error first, ties by input order. Half-up errors are at most half a
+        # unit and add up to the excess, so at least 2·exceso rows have a positive error and no
+        # row needs to give back more than one unit.
+        orden = sorted(range(len(thetas)), key=lambda k: (-(thetas[k] - exactas[k]), k))
+        for k in orden[:exceso]:
+            thetas[k] -= unidad
+            ajustadas[k] = True
 
     resultado = []
     for f, exacta, theta, ajustada in zip(entradas, exactas, thetas, ajustadas, strict=True):
