@@ -13,7 +13,9 @@ from vucem.models import Capturista, Persona, Rol, User
 
 class DatosPruebaForm(forms.Form):
     descripcion = forms.CharField(label="Descripción", max_length=100)
-    cantidad = forms.DecimalField(label="Cantidad", max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+    cantidad = forms.DecimalField(
+        label="Cantidad", max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+    )
 
 
 class PasoDatos(Paso):
@@ -43,15 +45,27 @@ class AsistentePrueba(Asistente):
 def tramite_prueba(db):
     instrumento = Instrumento.objects.get(slug="cupos")
     return Tramite.objects.create(
-        instrumento=instrumento, vucem_id=990102, clave="prueba-motor", nombre="Trámite de prueba del motor",
+        instrumento=instrumento,
+        vucem_id=990102,
+        clave="prueba-motor",
+        nombre="Trámite de prueba del motor",
         tipo_persona=Tramite.TipoPersona.AMBAS,
     )
 
 
 def crear_persona(rfc, nombre, tipo="moral", **extra):
-    return Persona.objects.create(rfc=rfc, nombre=nombre, tipo=tipo, correo=f"{rfc.lower()}@example.com",
-                                  calle="CIPRES", numero_exterior="356", codigo_postal="81248",
-                                  municipio="AHOME", estado="SINALOA", **extra)
+    return Persona.objects.create(
+        rfc=rfc,
+        nombre=nombre,
+        tipo=tipo,
+        correo=f"{rfc.lower()}@example.com",
+        calle="CIPRES",
+        numero_exterior="356",
+        codigo_postal="81248",
+        municipio="AHOME",
+        estado="SINALOA",
+        **extra,
+    )
 
 
 def usuario_solicitante(persona):
@@ -76,7 +90,9 @@ def entrar(client, user, persona, rol):
 
 @pytest.fixture
 def persona_moral(db):
-    return crear_persona("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV", rfc_representante="VADA800927DJ3")
+    return crear_persona(
+        "EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV", rfc_representante="VADA800927DJ3"
+    )
 
 
 @pytest.fixture

@@ -55,7 +55,9 @@ def test_contador_exige_transaccion():
 
 def test_numero_temporal_de_nueve_digitos_y_unico(tramite_prueba, persona_moral, solicitante):
     numeros = {
-        services.crear_borrador(tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante).numero_temporal
+        services.crear_borrador(
+            tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante
+        ).numero_temporal
         for _ in range(5)
     }
     assert len(numeros) == 5
@@ -63,34 +65,56 @@ def test_numero_temporal_de_nueve_digitos_y_unico(tramite_prueba, persona_moral,
 
 
 def test_borrador_auditado_y_con_vigencia(tramite_prueba, persona_moral, solicitante):
-    s = services.crear_borrador(tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante)
+    s = services.crear_borrador(
+        tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante
+    )
     assert s.estado == Solicitud.Estado.BORRADOR
     assert (s.vence - s.creada) == timedelta(days=15)
     (reg,) = services.historial(s)
     assert (reg.estado_anterior, reg.estado_nuevo, reg.usuario) == ("", "borrador", solicitante)
 
 
-def test_maquina_de_estados_rechaza_transiciones_invalidas(tramite_prueba, persona_moral, solicitante):
-    s = services.crear_borrador(tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante)
+def test_maquina_de_estados_rechaza_transiciones_invalidas(
+    tramite_prueba, persona_moral, solicitante
+):
+    s = services.crear_borrador(
+        tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante
+    )
     with pytest.raises(TramiteError) as exc:
         services.cambiar_estado(s, Solicitud.Estado.RESUELTA, usuario=solicitante)
     assert "no puede pasar" in exc.value.mensaje
-    services.cambiar_estado(s, Solicitud.Estado.CANCELADA, usuario=solicitante, motivo="Ya no se necesita")
+    services.cambiar_estado(
+        s, Solicitud.Estado.CANCELADA, usuario=solicitante, motivo="Ya no se necesita"
+    )
     with pytest.raises(TramiteError):
         services.cambiar_estado(s, Solicitud.Estado.FIRMADA, usuario=solicitante)
     ultimos = list(services.historial(s))
-    assert [(r.estado_anterior, r.estado_nuevo) for r in ultimos] == [("", "borrador"), ("borrador", "cancelada")]
+    assert [(r.estado_anterior, r.estado_nuevo) for r in ultimos] == [
+        ("", "borrador"),
+        ("borrador", "cancelada"),
+    ]
     assert ultimos[-1].motivo == "Ya no se necesita"
 
 
 def test_cadena_original_formato_fijo():
-    assert construir_cadena([("a", "uno"), ("b", 2), ("c", None), ("d", " x|y  z ")]) == "|uno|2||x y z||"
+    assert (
+        construir_cadena([("a", "uno"), ("b", 2), ("c", None), ("d", " x|y  z ")])
+        == "|uno|2||x y z||"
+    )
 
 
-def test_borradores_expiran_y_se_recuerdan(tramite_prueba, persona_moral, solicitante, django_capture_on_commit_callbacks):
-    viejo = services.crear_borrador(tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante)
-    por_vencer = services.crear_borrador(tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante)
-    nuevo = services.crear_borrador(tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante)
+def test_borradores_expiran_y_se_recuerdan(
+    tramite_prueba, persona_moral, solicitante, django_capture_on_commit_callbacks
+):
+    viejo = services.crear_borrador(
+        tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante
+    )
+    por_vencer = services.crear_borrador(
+        tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante
+    )
+    nuevo = services.crear_borrador(
+        tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante
+    )
     ahora = timezone.now()
     Solicitud.objects.filter(pk=viejo.pk).update(vence=ahora - timedelta(minutes=1))
     Solicitud.objects.filter(pk=por_vencer.pk).update(vence=ahora + timedelta(days=2))
@@ -101,7 +125,9 @@ def test_borradores_expiran_y_se_recuerdan(tramite_prueba, persona_moral, solici
     assert services.expirar_borradores(ahora) == 1
     viejo.refresh_from_db(), nuevo.refresh_from_db()
     assert viejo.estado == "expirada" and nuevo.estado == "borrador"
-    assert RegistroAuditoria.objects.filter(object_id=str(viejo.pk), estado_nuevo="expirada", usuario=None).exists()
+    assert RegistroAuditoria.objects.filter(
+        object_id=str(viejo.pk), estado_nuevo="expirada", usuario=None
+    ).exists()
 
 
 # ------------------------------------------------------------------ wizard via the browser client
@@ -116,14 +142,19 @@ def test_asistente_guarda_cada_paso_en_la_base(cliente, tramite_prueba, persona_
     assert Solicitud.objects.count() == 0  # nothing saved until Continuar
     r = cliente.post(reverse("tramites:iniciar", args=[tramite_prueba.vucem_id]))
     s = Solicitud.objects.get()
-    assert r.status_code == 302 and r.url == reverse("tramites:paso", args=[s.numero_temporal, "datos"])
+    assert r.status_code == 302 and r.url == reverse(
+        "tramites:paso", args=[s.numero_temporal, "datos"]
+    )
     assert s.datos["solicitante"]["rfc"] == persona_moral.rfc
     # invalid data: errors shown, nothing saved
     r = cliente.post(r.url, {"descripcion": "", "cantidad": "-1"})
     assert r.status_code == 200 and "Revise lo siguiente" in r.content.decode()
     s.refresh_from_db()
     assert "datos" not in s.datos
-    r = cliente.post(reverse("tramites:paso", args=[s.numero_temporal, "datos"]), {"descripcion": "Avena", "cantidad": "10.5"})
+    r = cliente.post(
+        reverse("tramites:paso", args=[s.numero_temporal, "datos"]),
+        {"descripcion": "Avena", "cantidad": "10.5"},
+    )
     assert r.url == reverse("tramites:firmar", args=[s.numero_temporal])
     s.refresh_from_db()
     assert s.datos["datos"] == {"descripcion": "Avena", "cantidad": "10.5"}
@@ -132,15 +163,23 @@ def test_asistente_guarda_cada_paso_en_la_base(cliente, tramite_prueba, persona_
     assert r.url == reverse("tramites:firmar", args=[s.numero_temporal])
 
 
-def test_otra_persona_no_ve_el_borrador(client, tramite_prueba, persona_moral, solicitante, otra_persona):
+def test_otra_persona_no_ve_el_borrador(
+    client, tramite_prueba, persona_moral, solicitante, otra_persona
+):
     from .conftest import usuario_solicitante
 
-    s = services.crear_borrador(tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante)
+    s = services.crear_borrador(
+        tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante
+    )
     otro = usuario_solicitante(otra_persona)
     entrar(client, otro, otra_persona, otra_persona.rol_solicitante)
     for nombre in ("continuar", "firmar", "registrada"):
-        assert client.get(reverse(f"tramites:{nombre}", args=[s.numero_temporal])).status_code == 404
-    assert client.get(reverse("tramites:paso", args=[s.numero_temporal, "datos"])).status_code == 404
+        assert (
+            client.get(reverse(f"tramites:{nombre}", args=[s.numero_temporal])).status_code == 404
+        )
+    assert (
+        client.get(reverse("tramites:paso", args=[s.numero_temporal, "datos"])).status_code == 404
+    )
 
 
 def test_capturista_captura_pero_no_firma(client, tramite_prueba, persona_moral, capturista):
@@ -150,7 +189,10 @@ def test_capturista_captura_pero_no_firma(client, tramite_prueba, persona_moral,
     client.post(reverse("tramites:iniciar", args=[tramite_prueba.vucem_id]))
     s = Solicitud.objects.get()
     assert s.solicitante == persona_moral and s.capturada_por == capturista
-    client.post(reverse("tramites:paso", args=[s.numero_temporal, "datos"]), {"descripcion": "x", "cantidad": "1"})
+    client.post(
+        reverse("tramites:paso", args=[s.numero_temporal, "datos"]),
+        {"descripcion": "x", "cantidad": "1"},
+    )
     r = client.get(reverse("tramites:firmar", args=[s.numero_temporal]))
     html = r.content.decode()
     assert "bandeja de tareas pendientes" in html and 'id="form-firma"' not in html
@@ -179,7 +221,9 @@ def test_tramite_de_otro_tipo_de_persona_se_rechaza(cliente):
 # ------------------------------------------------------------------ outbox
 
 
-def test_notificacion_se_envia_despues_del_commit(persona_moral, django_capture_on_commit_callbacks):
+def test_notificacion_se_envia_despues_del_commit(
+    persona_moral, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         n = services.notificar(persona=persona_moral, asunto="Aviso", cuerpo="Hola")
     assert mail.outbox == [] and len(callbacks) == 1  # nothing sent inside the transaction
@@ -189,7 +233,9 @@ def test_notificacion_se_envia_despues_del_commit(persona_moral, django_capture_
     assert mail.outbox[0].to == [persona_moral.correo]
 
 
-def test_notificacion_fallida_reintenta_con_backoff_y_queda_visible(persona_moral, settings, monkeypatch):
+def test_notificacion_fallida_reintenta_con_backoff_y_queda_visible(
+    persona_moral, settings, monkeypatch
+):
     settings.OUTBOX_MAX_INTENTOS = 3
 
     def falla(*a, **k):
@@ -204,7 +250,9 @@ def test_notificacion_fallida_reintenta_con_backoff_y_queda_visible(persona_mora
     assert n.siguiente_intento >= antes + timedelta(minutes=1)
     services.entregar_notificacion(n.pk)
     n.refresh_from_db()
-    assert n.siguiente_intento >= timezone.now() + timedelta(minutes=1, seconds=50)  # 2 minutes after attempt 2
+    assert n.siguiente_intento >= timezone.now() + timedelta(
+        minutes=1, seconds=50
+    )  # 2 minutes after attempt 2
     services.entregar_notificacion(n.pk)
     n.refresh_from_db()
     assert n.estado == "fallida" and n.intentos == 3
@@ -213,7 +261,9 @@ def test_notificacion_fallida_reintenta_con_backoff_y_queda_visible(persona_mora
 def test_beat_reenvia_las_atoradas(persona_moral):
     from tramites.tasks import reenviar_notificaciones
 
-    n = services.notificar(persona=persona_moral, asunto="Aviso", cuerpo="Hola")  # on_commit never ran
+    n = services.notificar(
+        persona=persona_moral, asunto="Aviso", cuerpo="Hola"
+    )  # on_commit never ran
     Notificacion.objects.filter(pk=n.pk).update(creada=timezone.now() - timedelta(minutes=10))
     assert reenviar_notificaciones() == 1  # eager: delivered right away
     n.refresh_from_db()

@@ -1,0 +1,74 @@
+"""Reference numbers stay unique under concurrency on a real PostgreSQL (row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from tramites import services
+from tramites.models import Solicitud, Tramite
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+HILOS = 24
+
+
+@pytest.fixture(autouse=True)
+def _solo_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("Necesita PostgreSQL real (DATABASE_URL=postgres://…); .ci/run lo ejecuta así")
+
+
+def _en_paralelo(fn, n=HILOS):
+    barrera = threading.Barrier(n)
+    resultados, errores = [], []
+
+    def trabajo():
+        try:
+            barrera.wait()
+            resultados.append(fn())
+        except Exception as exc:  # collected and asserted below
+            errores.append(exc)
+        finally:
+            connections.close_all()
+
+    hilos = [threading.Thread(target=trabajo) for _ in range(n)]
+    for h in hilos:
+        h.start()
+    for h in hilos:
+        h.join(60)
+    return resultados, errores
+
+
+def test_folios_unicos_con_hilos_simultaneos():
+    tramite = Tramite.objects.get(vucem_id=120402)
+
+    def folio():
+        with transaction.atomic():
+            return services.nuevo_folio(tramite)
+
+    folios, errores = _en_paralelo(folio)
+    assert errores == []
+    assert len(folios) == HILOS and len(set(folios)) == HILOS
+    secuencias = sorted(int(f[-6:]) for f in folios)
+    assert secuencias == list(range(1, HILOS + 1))  # no gaps, no repeats
+
+
+def test_numeros_temporales_unicos_con_hilos_simultaneos():
+    from tests.tramites.conftest import crear_persona, usuario_solicitante
+
+    tramite = Tramite.objects.get(vucem_id=120402)
+    persona = crear_persona("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV")
+    user = usuario_solicitante(persona)
+
+    def borrador():
+        return services.crear_borrador(
+            tramite=tramite, solicitante=persona, usuario=user
+        ).numero_temporal
+
+    numeros, errores = _en_paralelo(borrador)
+    assert errores == []
+    assert len(set(numeros)) == HILOS == Solicitud.objects.count()
