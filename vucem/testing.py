@@ -95,7 +95,7 @@ def crear_usuario(
     """A password ("sin FIEL") user in ``rol``; staff roles get is_staff."""
     User = get_user_model()
     username = username or f"{rol}.{next(_consecutivo)}"
-    staff = rol in (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL, Rol.CAPTURISTA_GUBERNAMENTAL)
+    staff = rol in (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL)
     user = User.objects.create_user(
         username=username,
         password=password,
