@@ -9,6 +9,7 @@ API used by the engine and the domain apps:
   not run yet.
 - :func:`documentos_visibles` — the acting persona's documents (anything else is 404).
 - :func:`verificar_documento` — public check by folio + código.
+- :func:`actualizar_estado` — mark a document cancelado / vencido (shown on verification).
 
 The expected ``contexto`` keys per tipo are documented in :mod:`acuses.pdf`.
 """
@@ -136,7 +137,13 @@ def obtener_pdf(documento: Documento) -> bytes:
     if documento.pdf_generado:
         try:
             with documento.archivo.open("rb") as f:
-                return f.read()
+                contenido = f.read()
+            if hashlib.sha256(contenido).hexdigest() != documento.sha256:
+                logger.error(
+                    "El archivo del documento %s no coincide con su sha256 registrado",
+                    documento.pk,
+                )
+            return contenido
         except FileNotFoundError:
             logger.error(
                 "Falta el archivo %s del documento %s; se vuelve a generar",
@@ -147,6 +154,17 @@ def obtener_pdf(documento: Documento) -> bytes:
     documento = generar_y_guardar(documento.pk)
     with documento.archivo.open("rb") as f:
         return f.read()
+
+
+def actualizar_estado(documento: Documento, estado: str) -> Documento:
+    """Set a document's estado (vigente, cancelado, vencido), e.g. when a certificado de cupo
+    is cancelled or expires. The stored PDF is not re-rendered: the public verification page
+    is where the current estado shows."""
+    if estado not in Documento.Estado.values:
+        raise ValueError(f"Estado de documento desconocido: {estado!r}")
+    Documento.objects.filter(pk=documento.pk).update(estado=estado)
+    documento.estado = estado
+    return documento
 
 
 def documentos_visibles(request):

@@ -239,3 +239,13 @@ def test_verificar_con_cadena_ventanilla_distinta(documento_factory, solicitud_s
         sello_ventanilla=sellar_ventanilla(cadena),
     )
     assert verificar_documento(doc.folio, doc.codigo_verificacion)["sello_ventanilla"] is True
+
+
+def test_actualizar_estado_se_ve_en_la_verificacion(documento_factory, solicitud_sellada):
+    from acuses.services import actualizar_estado
+
+    doc = documento_factory(solicitud=solicitud_sellada, tipo=Documento.Tipo.CERTIFICADO)
+    actualizar_estado(doc, Documento.Estado.CANCELADO)
+    assert verificar_documento(doc.folio, doc.codigo_verificacion)["estado"] == "Cancelado"
+    with pytest.raises(ValueError):
+        actualizar_estado(doc, "borrado")
