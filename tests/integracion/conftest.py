@@ -3,7 +3,8 @@
 The worker is a separate process (``python -m celery -A vucem worker -P solo``) that talks to
 the same PostgreSQL test database as pytest and to Redis as broker, so these tests need
 ``DATABASE_URL=postgres://…`` and ``REDIS_URL=redis://…`` (``.ci/run`` sets both). Tests use
-``transactional_db`` so the worker sees committed rows, and the ``celery_en_vivo`` fixture turns
+``django_db(transaction=True, serialized_rollback=True)`` so the worker sees committed
+rows and the rows seeded by migrations come back afterwards, and the ``celery_en_vivo`` fixture turns
 eager mode off for the test. E-mails go to files (``filemail://``) the test can read.
 
 Without those services the tests skip with the reason, and under ``REQUIRE_SERVICES=1`` (CI)
@@ -131,8 +132,16 @@ def celery_worker_real(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def celery_en_vivo(celery_worker_real, transactional_db, settings):
-    """Eager mode off for one test: ``.delay()`` goes through Redis to the real worker."""
+def celery_en_vivo(celery_worker_real, settings, request):
+    """Eager mode off for one test: ``.delay()`` goes through Redis to the real worker.
+
+    The test must commit its rows for the worker to see them: mark it
+    ``django_db(transaction=True, serialized_rollback=True)``.
+    """
+    marca = request.node.get_closest_marker("django_db")
+    if marca is None or not marca.kwargs.get("transaction"):
+        pytest.fail("celery_en_vivo necesita @pytest.mark.django_db(transaction=True, ...)")
+    request.getfixturevalue("transactional_db")
     from vucem.celery import app
 
     anterior = app.conf.task_always_eager

@@ -11,7 +11,12 @@ import pytest
 
 from tests.integracion.apoyo import esperar
 
-pytestmark = pytest.mark.celery_worker
+# Committed rows (transaction=True) so the worker sees them; serialized_rollback restores the
+# rows that migrations seed (catalog, role groups) after the flush, for the tests that follow.
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
