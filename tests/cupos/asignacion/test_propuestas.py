@@ -1,0 +1,359 @@
+"""Proposal per mechanism (cupos.asignacion) with the seeds' numbers, over real solicitudes."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from cupos import asignacion as svc
+from cupos.models import Asignacion
+
+from .conftest import aware, crear_persona, solicitud_firmada
+
+pytestmark = pytest.mark.django_db
+
+# Seed 004, subcupo B: empresa, asignado año anterior, consumo total auditado, solicitado → propuesta
+SEMILLA_B = [
+    ("AAA010101AA1", D("18500000"), D("60815559"), D("30000000"), D("14776400"), "0.697"),
+    ("BBB010101BB2", D("1000000"), D("202000"), D("1000000"), D("202000"), "0.038"),
+    ("CCC010101CC3", D("7000000"), D("80783000"), D("5000000"), D("5000000"), "0.263"),
+    ("DDD010101DD4", D("50000"), D("18112000"), D("10000000"), D("42400"), "0.002"),
+]
+
+
+def _asignar(s, subcupo, monto, numero):
+    return Asignacion.objects.create(
+        subcupo=subcupo,
+        beneficiario=s.solicitante,
+        solicitud=s,
+        anio=2024,
+        numero_oficio=numero,
+        monto_asignado=monto,
+        vigencia_inicio=dt.date(2024, 1, 30),
+        vigencia_fin=dt.date(2024, 12, 31),
+    )
+
+
+def test_proporcional_reproduce_la_semilla_004(lacteos, capturador):
+    _, subs = lacteos
+    solicitudes = []
+    for i, (rfc, anterior, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
+        p = crear_persona(rfc, f"EMPRESA {i + 1}")
+        solicitudes.append(
+            solicitud_firmada(
+                p,
+                subs["B"],
+                recibida=aware(2024, 1, 3 + i, 10),
+                usuario=capturador,
+                monto_solicitado=solicitado,
+                asignado_anio_anterior=anterior,
+                consumo_total_auditado=consumo,
+            )
+        )
+    propuestas = svc.calcular_propuestas(subs["B"])
+    for s, (*_, esperado, theta) in zip(solicitudes, SEMILLA_B, strict=True):
+        assert propuestas[s.pk].monto == esperado
+        assert propuestas[s.pk].datos["theta"] == theta
+    assert sum(p.monto for p in propuestas.values()) == D("20020800")
+    # one at a time (as the dictamen does) gives the same numbers
+    for s, (*_, esperado, _) in zip(solicitudes, SEMILLA_B, strict=True):
+        assert svc.propuesta_de(s.asignacion_detalle).monto == esperado
+    # legal limit: min(θ·ρ, consumo) — company 3 may get up to 5,575,600 if it asked more
+    assert propuestas[solicitudes[2].pk].limite_legal == D("5575600")
+    assert any("θ = 0.263" in linea for linea in propuestas[solicitudes[2].pk].explicacion)
+
+
+def test_proporcional_theta_sobre_todas_las_del_anio_incluso_resueltas(lacteos, capturador):
+    _, subs = lacteos
+    s = []
+    for i, (rfc, anterior, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
+        estado = "resuelta" if i == 0 else "en_dictamen"
+        s.append(
+            solicitud_firmada(
+                crear_persona(rfc, f"EMPRESA {i + 1}"),
+                subs["B"],
+                recibida=aware(2024, 1, 3 + i, 10),
+                usuario=capturador,
+                estado=estado,
+                monto_solicitado=solicitado,
+                asignado_anio_anterior=anterior,
+                consumo_total_auditado=consumo,
+            )
+        )
+    _asignar(s[0], subs["B"], D("14776400"), "000001")
+    propuestas = svc.calcular_propuestas(subs["B"])
+    assert s[0].pk not in propuestas  # only pending ones are proposed
+    assert [propuestas[x.pk].monto for x in s[1:]] == [D("202000"), D("5000000"), D("42400")]
+    assert svc.saldo_subcupo(subs["B"]) == D("21200000") - D("14776400")
+
+
+@pytest.mark.parametrize(
+    ("solicitado", "consumo", "capacidad", "esperado"),
+    [
+        # seed 002: ≤ consumo auditado de los últimos 12 meses
+        (D("5000000"), D("3000000"), None, D("3000000")),
+        (D("2000000"), D("3000000"), None, D("2000000")),
+        # capacity +25 % applied to the previous audited consumption 2,800,000 → 3,500,000
+        (D("5000000"), D("3000000"), (D("800"), D("1000"), D("2800000")), D("3500000")),
+        # no increase: the general rule applies
+        (D("5000000"), D("3000000"), (D("1000"), D("900"), D("2800000")), D("3000000")),
+    ],
+)
+def test_consumo_auditado_avena(avena, capturador, solicitado, consumo, capacidad, esperado):
+    _, sub = avena
+    extra = {}
+    if capacidad:
+        extra = dict(
+            capacidad_anterior=capacidad[0],
+            capacidad_actual=capacidad[1],
+            consumo_asignacion_anterior=capacidad[2],
+        )
+    s = solicitud_firmada(
+        crear_persona("AVE010101AA1", "MOLINOS DE AVENA"),
+        sub,
+        recibida=aware(2024, 3, 4, 9),
+        usuario=capturador,
+        monto_solicitado=solicitado,
+        consumo_auditado_12m=consumo,
+        **extra,
+    )
+    p = svc.propuesta_de(s.asignacion_detalle)
+    assert p.monto == esperado
+    assert p.explicacion
+
+
+def test_consumo_auditado_descuenta_lo_ya_asignado_y_el_saldo(avena, capturador):
+    _, sub = avena
+    persona = crear_persona("AVE010101AA1", "MOLINOS DE AVENA")
+    previa = solicitud_firmada(
+        persona,
+        sub,
+        recibida=aware(2024, 2, 1, 9),
+        usuario=capturador,
+        estado="resuelta",
+        monto_solicitado=D("1000000"),
+        consumo_auditado_12m=D("3000000"),
+    )
+    _asignar(previa, sub, D("1000000"), "000010")
+    s = solicitud_firmada(
+        persona,
+        sub,
+        recibida=aware(2024, 3, 1, 9),
+        usuario=capturador,
+        monto_solicitado=D("5000000"),
+        consumo_auditado_12m=D("3000000"),
+    )
+    assert svc.propuesta_de(s.asignacion_detalle).monto == D("2000000")
+    sub.monto = D("1500000")  # saldo 500,000 left
+    sub.save()
+    p = svc.propuesta_de(s.asignacion_detalle)
+    assert p.monto == D("500000") and p.saldo == D("500000")
+
+
+def test_primero_en_tiempo_c_en_orden_de_recepcion_con_desempate_por_folio(lacteos, capturador):
+    """C: min(solicitado, factura, saldo), at most 1,400 t; saldo 8,000 t."""
+    _, subs = lacteos
+    c = subs["C"]
+    mismo_momento = aware(2024, 2, 5, 10)
+    filas = [
+        # rfc, recibida, folio, solicitado, factura, esperado
+        (
+            "CAA010101AA1",
+            aware(2024, 2, 6, 9),
+            "0201200300320240101000009",
+            D("2000000"),
+            D("1800000"),
+            None,
+        ),
+        (
+            "CBB010101BB2",
+            mismo_momento,
+            "0201200300320240101000002",
+            D("3000000"),
+            D("3000000"),
+            D("1400000"),
+        ),
+        (
+            "CCC010101CC3",
+            mismo_momento,
+            "0201200300320240101000001",
+            D("900000"),
+            D("800000"),
+            D("800000"),
+        ),
+        (
+            "CDD010101DD4",
+            aware(2024, 2, 1, 9),
+            "0201200300320240101000005",
+            D("1400000"),
+            D("1400000"),
+            D("1400000"),
+        ),
+    ]
+    previa = solicitud_firmada(
+        crear_persona("CEE010101EE5", "PREVIA"),
+        c,
+        recibida=aware(2024, 1, 20, 9),
+        usuario=capturador,
+        estado="resuelta",
+        monto_solicitado=D("3500000"),
+        monto_factura=D("3500000"),
+    )
+    _asignar(previa, c, D("3500000"), "000020")  # over the cap on purpose: saldo 4,500 t
+    ss = [
+        solicitud_firmada(
+            crear_persona(rfc, rfc),
+            c,
+            recibida=rec,
+            folio=folio,
+            usuario=capturador,
+            monto_solicitado=sol,
+            monto_factura=fac,
+        )
+        for rfc, rec, folio, sol, fac, _ in filas
+    ]
+    propuestas = svc.calcular_propuestas(c)
+    # order: CDD (1 Feb) → CCC (folio …001) → CBB (folio …002) → CAA
+    assert [propuestas[s.pk].datos["orden"] for s in ss] == [4, 3, 2, 1]
+    assert propuestas[ss[3].pk].monto == D("1400000")
+    assert propuestas[ss[2].pk].monto == D("800000")
+    assert propuestas[ss[1].pk].monto == D("1400000")
+    # saldo 4,500 − 3,600 = 900 t left for the last one (factura 1,800 t)
+    assert propuestas[ss[0].pk].monto == D("900000")
+    assert propuestas[ss[0].pk].datos["limitado_por"] == "saldo"
+    assert propuestas[ss[0].pk].limite_legal == D("1400000")
+
+
+@pytest.mark.parametrize(
+    ("solicitado", "esperado"),
+    [(D("12000000"), D("12000000")), (D("16000000"), D("15000000"))],
+)
+def test_monto_fijo_a_liconsa(lacteos, capturador, solicitado, esperado):
+    _, subs = lacteos
+    s = solicitud_firmada(
+        crear_persona("LIC950821M84", "LICONSA SA DE CV"),
+        subs["A"],
+        recibida=aware(2024, 3, 1, 9),
+        usuario=capturador,
+        monto_solicitado=solicitado,
+    )
+    p = svc.propuesta_de(s.asignacion_detalle)
+    assert p.monto == esperado and p.limite_legal == D("15000000")
+
+
+def _bolsa_con_b_y_c(subs, capturador):
+    """B assigned 20,020,800 (seed) and C assigned 7,000,000 → pool 1,179,200 + 1,000,000."""
+    b = solicitud_firmada(
+        crear_persona("BBB990101AA1", "B"),
+        subs["B"],
+        recibida=aware(2024, 1, 5, 9),
+        usuario=capturador,
+        estado="resuelta",
+        monto_solicitado=D("20020800"),
+        asignado_anio_anterior=D("1"),
+        consumo_total_auditado=D("20020800"),
+    )
+    _asignar(b, subs["B"], D("20020800"), "000100")
+    c = solicitud_firmada(
+        crear_persona("CCC990101AA1", "C"),
+        subs["C"],
+        recibida=aware(2024, 2, 5, 9),
+        usuario=capturador,
+        estado="resuelta",
+        monto_solicitado=D("7000000"),
+        monto_factura=D("7000000"),
+    )
+    _asignar(c, subs["C"], D("7000000"), "000101")
+
+
+def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, capturador):
+    _, subs = lacteos
+    d = subs["D"]
+    _bolsa_con_b_y_c(subs, capturador)
+    # pool = 1,179,200 + 1,000,000 = 2,179,200 → industrial 1,743,360 / otros 435,840
+    assert svc.saldo_subcupo(d) == D("2179200")
+    assert svc.saldo_subcupo(d, industrial=True) == D("1743360.00")
+    assert svc.saldo_subcupo(d, industrial=False) == D("435840.00")
+    ind1 = solicitud_firmada(
+        crear_persona("IND010101AA1", "IND 1"),
+        d,
+        recibida=aware(2024, 9, 2, 9),
+        usuario=capturador,
+        monto_solicitado=D("1500000"),
+        monto_factura=D("1500000"),
+        es_industrial=True,
+        asignado_anio_anterior=D("1000000"),
+        monto_ejercido_anterior=D("750000"),
+    )
+    ind_no_cumple = solicitud_firmada(
+        crear_persona("IND010101BB2", "IND 2"),
+        d,
+        recibida=aware(2024, 9, 2, 8),
+        usuario=capturador,
+        monto_solicitado=D("500000"),
+        monto_factura=D("500000"),
+        es_industrial=True,
+        asignado_anio_anterior=D("1000000"),
+        monto_ejercido_anterior=D("690000"),
+    )
+    ind2 = solicitud_firmada(
+        crear_persona("IND010101CC3", "IND 3"),
+        d,
+        recibida=aware(2024, 9, 3, 9),
+        usuario=capturador,
+        monto_solicitado=D("800000"),
+        monto_factura=D("800000"),
+        es_industrial=True,
+        asignado_anio_anterior=D("100000"),
+        monto_ejercido_anterior=D("70000"),
+    )
+    otro = solicitud_firmada(
+        crear_persona("OTR010101AA1", "OTRO"),
+        d,
+        recibida=aware(2024, 9, 2, 7),
+        usuario=capturador,
+        monto_solicitado=D("600000"),
+        monto_factura=D("600000"),
+    )
+    p = svc.calcular_propuestas(d)
+    # industrial: 1,400 t cap for the first, the rest of the 80 % to the next
+    assert p[ind1.pk].monto == D("1400000")
+    assert p[ind2.pk].monto == D("343360.00")
+    assert p[ind_no_cumple.pk].monto == 0 and p[ind_no_cumple.pk].limite_legal == 0
+    assert any("se requiere al menos el 70" in x for x in p[ind_no_cumple.pk].explicacion)
+    # others: their 20 %
+    assert p[otro.pk].monto == D("435840.00")
+
+
+def test_ventana_subcupo_dentro_y_fuera(lacteos):
+    _, subs = lacteos
+    b = subs["B"]
+    assert svc.ventana_subcupo(b, dt.date(2024, 1, 22)).abierta  # seed: B closes 22 Jan 2024
+    fuera = svc.ventana_subcupo(b, dt.date(2024, 1, 23))
+    assert not fuera.abierta
+    assert fuera.mensaje == (
+        "La recepción de solicitudes para este cupo está cerrada. Periodo: del 02/01/2024 al 22/01/2024."
+    )
+    assert svc.ventana_subcupo(subs["D"], aware(2024, 9, 2, 12)).abierta
+    assert not svc.ventana_subcupo(subs["D"], aware(2024, 8, 30, 12)).abierta
+    assert svc.ventana_subcupo(subs["C"], dt.date(2024, 7, 31)).abierta
+    assert not svc.ventana_subcupo(subs["C"], dt.date(2024, 8, 1)).abierta
+    with pytest.raises(svc.VentanaCerradaError):
+        svc.validar_ventana(subs["A"], dt.date(2024, 12, 2))
+
+
+def test_plazo_de_siete_dias_habiles(lacteos, capturador):
+    _, subs = lacteos
+    s = solicitud_firmada(
+        crear_persona("PLA010101AA1", "PLAZO"),
+        subs["C"],
+        recibida=aware(2024, 2, 1, 12),
+        usuario=capturador,
+        monto_solicitado=D("1"),
+        monto_factura=D("1"),
+    )
+    # 5 Feb 2024 is a holiday (Constitución): business days after 1 Feb: 2, 6, 7, 8, 9, 12, 13
+    plazo = svc.plazo_de(s, hoy=dt.date(2024, 2, 14))
+    assert plazo.vencimiento == dt.date(2024, 2, 13)
+    assert plazo.transcurridos == 8 and plazo.vencido
+    assert not svc.plazo_de(s, hoy=dt.date(2024, 2, 13)).vencido
