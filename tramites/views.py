@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tramites import services
-from tramites.forms import FirmaForm
 from tramites.models import Dependencia, Solicitud, Tramite
 from tramites.selectors import solicitud_de_sesion_o_404, tramites_para
 from tramites.services import TramiteError
 from tramites.wizard import obtener_asistente, tiene_asistente
 from vucem.acceso import persona_activa_o_404, puede_firmar_para
+from vucem.forms import IngresoFielForm
 from vucem.middleware import SESSION_RFC_FIEL
 
 
@@ -95,15 +95,15 @@ def firmar(request, numero_temporal):
     asistente = _asistente_o_404(solicitud.tramite)
     puede_firmar = puede_firmar_para(request.user, request.rol, solicitud.solicitante)
     pendientes = asistente.validar_para_firma(solicitud)
-    form = FirmaForm()
+    form = IngresoFielForm()
     errores: list[str] = []
     if request.method == "POST":
         if not puede_firmar:
             messages.error(request, "Solo el solicitante puede firmar la solicitud con su e.firma.")
             return redirect("tramites:firmar", numero_temporal=numero_temporal)
-        form = FirmaForm(request.POST, request.FILES)
+        form = IngresoFielForm(request.POST, request.FILES)
         if form.is_valid():
-            cer, key, password = form.archivos()
+            cer, key, password = (form.cleaned_data[k] for k in ("cer", "key", "password"))
             resultado = services.firmar_solicitud(
                 solicitud,
                 cer=cer,
