@@ -1,0 +1,401 @@
+"""Expedición de certificados de cupo por asignación directa (seed 000; 120201/120202).
+
+Services used by the wizard (``cupos.asistente_expedicion``) and by signing:
+
+- :func:`buscar_asignacion` — the solicitante's own asignación by año + número de oficio;
+  anything else (another RFC, another year, unknown) is the same "No se encontró".
+- :func:`seleccionar_asignacion`, :func:`agregar_linea`, :func:`quitar_linea` — the draft's
+  data, saved at every action (``LineaExpedicion`` rows).
+- :func:`errores_para_firma` — pre-check shown before signing (no lock).
+- :func:`emitir_certificados` — called by ``Asistente.al_firmar`` inside the signing
+  transaction: locks the asignación, recomputes the saldo from the ledger and issues one
+  ``CertificadoCupo`` (+ ledger movement, audit record and Documento) per line, or raises
+  ``TramiteError`` so the whole signing rolls back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from cupos import reglas, saldos
+from cupos.models import Asignacion, CertificadoCupo, LineaExpedicion
+from cupos.reglas import ReglaError
+from tramites.services import TramiteError, guardar_paso, registrar_auditoria
+
+PASO = "expedicion"
+_RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+class ExpedicionError(TramiteError):
+    """A rule of expedición was not met; ``mensaje`` is Spanish, ``campo`` the form field."""
+
+    def __init__(self, mensaje: str, codigo: str = "expedicion", campo: str | None = None):
+        super().__init__(mensaje, codigo)
+        self.campo = campo
+
+    @classmethod
+    def de_regla(cls, error: ReglaError) -> ExpedicionError:
+        return cls(error.mensaje, error.codigo, error.campo)
+
+
+def hoy() -> dt.date:
+    return timezone.localdate()
+
+
+# ------------------------------------------------------------------------------ lookups
+
+
+def buscar_asignacion(persona, anio, numero_oficio) -> Asignacion:
+    """The persona's asignación by año + número de oficio.
+
+    Never reveals another beneficiary's oficio: not found, another RFC and another year
+    all answer the same message. An expired or cancelled one answers "ya no está vigente".
+    """
+    numero = str(numero_oficio or "").strip()
+    try:
+        anio = int(anio)
+    except (TypeError, ValueError):
+        anio = None
+    asignacion = None
+    if anio and numero:
+        candidatos = Asignacion.objects.select_related("subcupo__cupo", "beneficiario").filter(
+            beneficiario=persona, anio=anio
+        )
+        asignacion = candidatos.filter(numero_oficio=numero).first()
+        if asignacion is None and numero.isdigit():  # "1" finds oficio "000001"
+            asignacion = next(
+                (
+                    a
+                    for a in candidatos.filter(numero_oficio__endswith=numero.lstrip("0") or "0")
+                    if a.numero_oficio.isdigit() and int(a.numero_oficio) == int(numero)
+                ),
+                None,
+            )
+    if asignacion is None:
+        raise ExpedicionError(
+            "No se encontró la asignación con el año y número de oficio indicados "
+            "para este solicitante.",
+            "EXP008",
+            "numero_oficio",
+        )
+    validar_vigente(asignacion)
+    return asignacion
+
+
+def validar_vigente(asignacion: Asignacion) -> None:
+    try:
+        reglas.EXP005().validar(asignacion, hoy=hoy())
+    except ReglaError as exc:
+        raise ExpedicionError.de_regla(exc) from None
+
+
+def asignacion_de(solicitud) -> Asignacion | None:
+    """The asignación chosen in the draft (after *Buscar*), scoped to its solicitante."""
+    datos = (solicitud.datos or {}).get(PASO) or {}
+    pk = datos.get("asignacion_id")
+    if not pk:
+        return None
+    return (
+        Asignacion.objects.select_related("subcupo__cupo", "beneficiario")
+        .filter(pk=pk, beneficiario_id=solicitud.solicitante_id)
+        .first()
+    )
+
+
+def lineas_de(solicitud) -> list[LineaExpedicion]:
+    return list(solicitud.lineas_expedicion.all())
+
+
+def total_lineas(lineas) -> Decimal:
+    return sum((linea.monto for linea in lineas), Decimal("0"))
+
+
+def resumen_saldo(asignacion: Asignacion, lineas) -> dict:
+    """What the page shows: aprobado, expedido, disponible, total a expedir and the saldo
+    disponible after the lines (= disponible − total a expedir)."""
+    t = saldos.totales(asignacion)
+    total = total_lineas(lineas)
+    return {**t, "total_a_expedir": total, "saldo_despues": t["disponible"] - total}
+
+
+# ------------------------------------------------------------------------------ draft
+
+
+def parsear_monto(texto, unidad: str) -> Decimal:
+    """User input → Decimal > 0 with the unit's decimals, or ExpedicionError."""
+    crudo = str(texto or "").strip().replace(" ", "")
+    if not crudo:
+        raise ExpedicionError("Capture el monto a expedir.", "EXP001", "monto")
+    if _RE_MILES.match(crudo):
+        crudo = crudo.replace(",", "")
+    if not _RE_NUMERO.match(crudo):
+        raise ExpedicionError.de_regla(reglas.EXP001.falla())
+    try:
+        monto = Decimal(crudo)
+    except InvalidOperation:
+        raise ExpedicionError.de_regla(reglas.EXP001.falla()) from None
+    try:
+        reglas.EXP002().validar(monto)
+        reglas.EXP003().validar(monto, unidad=unidad)
+    except ReglaError as exc:
+        raise ExpedicionError.de_regla(exc) from None
+    if monto >= Decimal("1e15"):
+        raise ExpedicionError("El monto a expedir es demasiado grande.", "EXP001", "monto")
+    return monto
+
+
+def seleccionar_asignacion(solicitud, asignacion: Asignacion) -> None:
+    """*Buscar* found ``asignacion``: remember it in the draft. Lines of a different
+    asignación are dropped (they belonged to the previous search)."""
+    with transaction.atomic():
+        solicitud.lineas_expedicion.exclude(asignacion=asignacion).delete()
+        guardar_paso(
+            solicitud,
+            PASO,
+            {
+                "anio": asignacion.anio,
+                "numero_oficio": asignacion.numero_oficio,
+                "asignacion_id": asignacion.pk,
+                "cupo": asignacion.cupo.clave,
+                "listo": False,
+            },
+        )
+
+
+def agregar_linea(solicitud, texto_monto) -> LineaExpedicion:
+    """*Agregar*: one more monto a expedir (one certificate), checked against the saldo."""
+    asignacion = asignacion_de(solicitud)
+    if asignacion is None:
+        raise ExpedicionError(
+            "Primero busque la asignación con el año y número de oficio.", "sin_asignacion"
+        )
+    validar_vigente(asignacion)
+    monto = parsear_monto(texto_monto, asignacion.cupo.unidad)
+    with transaction.atomic():
+        lineas = list(solicitud.lineas_expedicion.select_for_update())
+        try:
+            reglas.EXP007().validar(len(lineas) + 1)
+            reglas.EXP004().validar(
+                total_lineas(lineas) + monto,
+                disponible=saldos.disponible(asignacion),
+                unidad=asignacion.cupo.unidad,
+            )
+        except ReglaError as exc:
+            raise ExpedicionError.de_regla(exc) from None
+        orden = max((linea.orden for linea in lineas), default=0) + 1
+        linea = LineaExpedicion.objects.create(
+            solicitud=solicitud, asignacion=asignacion, monto=monto, orden=orden
+        )
+        _marcar_pendiente(solicitud)
+    return linea
+
+
+def quitar_linea(solicitud, linea_id) -> bool:
+    with transaction.atomic():
+        borradas, _ = LineaExpedicion.objects.filter(solicitud=solicitud, pk=linea_id).delete()
+        if borradas:
+            _marcar_pendiente(solicitud)
+    return bool(borradas)
+
+
+def _marcar_pendiente(solicitud) -> None:
+    datos = dict((solicitud.datos or {}).get(PASO) or {})
+    if datos.get("listo"):
+        datos["listo"] = False
+        guardar_paso(solicitud, PASO, datos)
+
+
+def confirmar(solicitud) -> None:
+    """*Continuar*: the step is complete when it has an asignación and at least one line."""
+    errores = errores_para_firma(solicitud)
+    if errores:
+        raise ExpedicionError(errores[0], "incompleta")
+    datos = dict((solicitud.datos or {}).get(PASO) or {})
+    datos["listo"] = True
+    guardar_paso(solicitud, PASO, datos)
+
+
+def errores_para_firma(solicitud) -> list[str]:
+    """Pre-check (no lock) shown before signing; ``emitir_certificados`` re-checks locked."""
+    asignacion = asignacion_de(solicitud)
+    if asignacion is None:
+        return ["Busque la asignación con el año y número de oficio de asignación."]
+    lineas = lineas_de(solicitud)
+    try:
+        reglas.EXP005().validar(asignacion, hoy=hoy())
+        reglas.EXP006().validar(lineas)
+        reglas.EXP004().validar(
+            total_lineas(lineas),
+            disponible=saldos.disponible(asignacion),
+            unidad=asignacion.cupo.unidad,
+        )
+    except ReglaError as exc:
+        return [exc.mensaje]
+    return []
+
+
+# ------------------------------------------------------------------------------ issuing
+
+
+def vigencia_certificado(asignacion: Asignacion, desde: dt.date) -> dt.date:
+    """Certificates are valid until 31 December at most, and never beyond the asignación."""
+    return min(asignacion.vigencia_fin, dt.date(desde.year, 12, 31))
+
+
+def cadena_certificado(certificado: CertificadoCupo) -> str:
+    """Cadena the Ventanilla seals for one certificate, fixed order:
+    folio del certificado, folio de la solicitud, RFC del titular, monto, unidad, vigencia
+    desde, vigencia hasta, cupo clave, fracciones, oficio de asignación (número/año)."""
+    from tramites.services import construir_cadena
+
+    a = certificado.asignacion
+    cupo = a.cupo
+    return construir_cadena(
+        [
+            ("folio_certificado", certificado.folio),
+            ("folio_solicitud", certificado.solicitud.folio),
+            ("rfc", certificado.titular.rfc),
+            ("monto", f"{certificado.monto_expedido:.3f}"),
+            ("unidad", cupo.unidad),
+            ("vigencia_inicio", certificado.vigencia_inicio.isoformat()),
+            ("vigencia_fin", certificado.vigencia_fin.isoformat()),
+            ("cupo", cupo.clave),
+            ("fracciones", cupo.fracciones_texto),
+            ("oficio", f"{a.numero_oficio}/{a.anio}"),
+        ]
+    )
+
+
+def contexto_cupo(cupo) -> dict:
+    return {
+        "descripcion": cupo.nombre,
+        "regimen": cupo.get_regimen_display(),
+        "producto": cupo.producto,
+        "subproducto": cupo.subproducto,
+        "fracciones": list(cupo.fracciones_arancelarias or []),
+        "tratado": cupo.tratado,
+        "unidad": cupo.unidad,
+        "mecanismo": cupo.get_mecanismo_display(),
+        "periodo": str(cupo.anio),
+    }
+
+
+def _emitir_documento(certificado: CertificadoCupo, total: int):
+    from acuses.models import Documento
+    from acuses.services import emitir_documento
+    from firma.services import sellar_ventanilla
+
+    s = certificado.solicitud
+    a = certificado.asignacion
+    cupo = a.cupo
+    titular = certificado.titular
+    cadena = cadena_certificado(certificado)
+    fundamento = cupo.fundamento
+    if cupo.fecha_dof:
+        fundamento = f"{fundamento} (DOF {cupo.fecha_dof:%d/%m/%Y})"
+    return emitir_documento(
+        solicitud=s,
+        tipo=Documento.Tipo.CERTIFICADO,
+        titulo=f"Certificado de cupo {certificado.folio}",
+        folio=certificado.folio,
+        # The solicitante's seal covers the whole solicitud; the Ventanilla seals the
+        # certificate's own cadena (cadena_ventanilla).
+        cadena_original=s.cadena_original,
+        sello_solicitante=s.sello_solicitante,
+        cadena_ventanilla=cadena,
+        sello_ventanilla=sellar_ventanilla(cadena),
+        contexto={
+            "cupo": contexto_cupo(cupo),
+            "beneficiario": {
+                "nombre": titular.nombre,
+                "rfc": titular.rfc,
+                "domicilio": titular.domicilio_fiscal,
+            },
+            "monto": f"{certificado.monto_expedido:.3f}",
+            "unidad": cupo.unidad,
+            "vigencia_desde": certificado.vigencia_inicio.isoformat(),
+            "vigencia_hasta": certificado.vigencia_fin.isoformat(),
+            "numero_oficio": f"{a.numero_oficio}/{a.anio}",
+            "folio_certificado": certificado.folio,
+            "fundamento": fundamento,
+            "texto": (
+                "El presente certificado de cupo es nominativo e intransferible y deberá "
+                "retornarse a la oficina que lo expidió dentro de los quince días siguientes "
+                "al término de su vigencia."
+            ),
+            "lineas": [
+                {"etiqueta": "Certificado", "valor": f"{certificado.numero} de {total}"},
+                {
+                    "etiqueta": "Monto asignado en el oficio",
+                    "valor": reglas.formato_monto(a.monto_asignado, cupo.unidad),
+                },
+                {"etiqueta": "Subcupo", "valor": a.subcupo.clave},
+            ],
+        },
+    )
+
+
+def emitir_certificados(solicitud, *, usuario) -> list[CertificadoCupo]:
+    """Issue one certificate per line. Runs inside the signing transaction.
+
+    The asignación row is locked first, so two solicitudes against the same asignación
+    serialize; the saldo is recomputed from the ledger under that lock. Raises
+    ``TramiteError`` (→ the signing rolls back) when the lines no longer fit.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("emitir_certificados() must run inside transaction.atomic()")
+    if solicitud.certificados_cupo.exists():  # idempotent: already issued
+        return list(solicitud.certificados_cupo.order_by("numero"))
+    lineas = lineas_de(solicitud)
+    try:
+        reglas.EXP006().validar(lineas)
+    except ReglaError as exc:
+        raise ExpedicionError.de_regla(exc) from None
+    ids = {linea.asignacion_id for linea in lineas}
+    elegida = asignacion_de(solicitud)
+    if elegida is None or ids != {elegida.pk}:
+        raise ExpedicionError("No se encontró la asignación.", "EXP008")
+    asignacion = saldos.bloquear(elegida.pk)
+    if asignacion.beneficiario_id != solicitud.solicitante_id:
+        raise ExpedicionError("No se encontró la asignación.", "EXP008")
+    validar_vigente(asignacion)
+    unidad = asignacion.cupo.unidad
+    total = total_lineas(lineas)
+    try:
+        reglas.EXP004().validar(total, disponible=saldos.disponible(asignacion), unidad=unidad)
+    except ReglaError as exc:
+        raise ExpedicionError.de_regla(exc) from None
+
+    desde = timezone.localdate(solicitud.firmada_en) if solicitud.firmada_en else hoy()
+    hasta = vigencia_certificado(asignacion, desde)
+    emitidos = []
+    for numero, linea in enumerate(lineas, start=1):
+        cert = CertificadoCupo.objects.create(
+            asignacion=asignacion,
+            solicitud=solicitud,
+            titular=solicitud.solicitante,
+            folio=f"{solicitud.folio}-{numero:02d}",
+            numero=numero,
+            monto_expedido=linea.monto,
+            vigencia_inicio=desde,
+            vigencia_fin=hasta,
+        )
+        saldos.registrar_expedicion(cert, usuario=usuario)
+        registrar_auditoria(
+            cert,
+            anterior="",
+            nuevo=CertificadoCupo.Estado.VIGENTE,
+            usuario=usuario,
+            motivo=f"Expedido con la solicitud {solicitud.folio}",
+        )
+        emitidos.append(cert)
+    for cert in emitidos:
+        cert.documento = _emitir_documento(cert, len(emitidos))
+        cert.save(update_fields=["documento"])
+    return emitidos

@@ -1,0 +1,173 @@
+"""Fixtures of the expedición tests: a lácteos-like cupo, asignaciones with their ledger,
+demo personas (moral and física) with FIELs, logged-in clients and a signing helper."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from cupos import saldos
+from cupos.models import Asignacion, Criterio, Cupo, Mecanismo, Regimen, Subcupo
+from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
+from vucem.models import Capturista, Rol
+
+MORAL = {"rfc": "LBA100315MX4", "nombre": "LACTEOS DEL BAJIO SA DE CV"}
+FISICA = {"rfc": "PEGJ800101AB6", "nombre": "JUAN PEREZ GARCIA"}
+OTRA = {"rfc": "ACN080610GT1", "nombre": "AVENAS Y CEREALES DEL NORTE SA DE CV"}
+
+
+def hoy():
+    return timezone.localdate()
+
+
+def crear_cupo(clave="lacteos-prueba", unidad="kg", anio=None, monto=Decimal("44200000")):
+    anio = anio or hoy().year
+    cupo = Cupo.objects.create(
+        clave=clave,
+        nombre="Cupo de importación de preparaciones a base de productos lácteos",
+        producto="Preparaciones lácteas",
+        fracciones_arancelarias=["1901.90.05"],
+        regimen=Regimen.IMPORTACION,
+        tratado="Unilateral",
+        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
+        monto_total=monto,
+        unidad=unidad,
+        anio=anio,
+        vigencia_inicio=dt.date(anio, 1, 1),
+        vigencia_fin=dt.date(anio, 12, 31),
+        fundamento="Acuerdo de prueba",
+        fecha_dof=dt.date(2012, 12, 19),
+    )
+    sub = Subcupo.objects.create(
+        cupo=cupo,
+        clave="B",
+        beneficiario="Empresas industriales",
+        monto=Decimal("21200000"),
+        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
+        criterio=Criterio.PROPORCIONAL,
+    )
+    return cupo, sub
+
+
+def crear_asignacion(
+    persona,
+    subcupo,
+    monto=Decimal("500000"),
+    *,
+    numero="000001",
+    anio=None,
+    vigencia_fin=None,
+    estado=Asignacion.Estado.VIGENTE,
+):
+    anio = anio or hoy().year
+    a = Asignacion.objects.create(
+        subcupo=subcupo,
+        beneficiario=persona,
+        anio=anio,
+        numero_oficio=numero,
+        monto_asignado=Decimal(monto),
+        vigencia_inicio=dt.date(anio, 1, 1),
+        vigencia_fin=vigencia_fin or dt.date(anio, 12, 31),
+        estado=estado,
+    )
+    saldos.registrar_asignacion(a)
+    return a
+
+
+@pytest.fixture
+def cupo(db):
+    return crear_cupo()
+
+
+@pytest.fixture
+def moral(db):
+    return crear_persona(MORAL["rfc"], MORAL["nombre"], rfc_representante="LOHM750820K33")
+
+
+@pytest.fixture
+def fisica(db):
+    return crear_persona(FISICA["rfc"], FISICA["nombre"], tipo="fisica", curp="PEGJ800101HDFRRN03")
+
+
+@pytest.fixture
+def otra(db):
+    return crear_persona(OTRA["rfc"], OTRA["nombre"])
+
+
+@pytest.fixture
+def asignacion(moral, cupo):
+    return crear_asignacion(moral, cupo[1])
+
+
+@pytest.fixture
+def asignacion_fisica(fisica, cupo):
+    return crear_asignacion(fisica, cupo[1], Decimal("80000"), numero="000002")
+
+
+@pytest.fixture
+def cliente_moral(client, moral):
+    return entrar(client, usuario_solicitante(moral), moral, Rol.SOLICITANTE_MORAL)
+
+
+@pytest.fixture
+def cliente_fisica(client, fisica):
+    return entrar(client, usuario_solicitante(fisica), fisica, Rol.SOLICITANTE_FISICA)
+
+
+@pytest.fixture
+def capturista(moral):
+    from vucem.models import User
+
+    user = User.objects.create_user(username="capturista.lacteos", password="Ventanilla.2026")
+    user.groups.add(Group.objects.get_or_create(name=Rol.CAPTURISTA_PRIVADO)[0])
+    Capturista.objects.create(solicitante=moral, usuario=user)
+    return user
+
+
+@pytest.fixture
+def fiel(credencial_factory):
+    """fiel(persona) → the persona's test FIEL."""
+
+    def _fiel(persona):
+        if persona.es_moral:
+            return credencial_factory(
+                rfc=persona.rfc, nombre=persona.nombre, rfc_representante=persona.rfc_representante
+            )
+        return credencial_factory(rfc=persona.rfc, nombre=persona.nombre, curp=persona.curp)
+
+    return _fiel
+
+
+def datos_firma(cred):
+    return {
+        "cer": SimpleUploadedFile("fiel.cer", cred.cer, content_type="application/octet-stream"),
+        "key": SimpleUploadedFile("fiel.key", cred.key, content_type="application/octet-stream"),
+        "password": cred.password,
+    }
+
+
+def url_paso(solicitud, slug="expedicion"):
+    return reverse("tramites:paso", args=[solicitud.numero_temporal, slug])
+
+
+def iniciar(client, vucem_id):
+    """Solicitante tab → Continuar: creates the draft; returns it."""
+    from tramites.models import Solicitud
+
+    r = client.post(reverse("tramites:iniciar", args=[vucem_id]))
+    assert r.status_code == 302, r.content[:500]
+    return Solicitud.objects.order_by("-pk").first()
+
+
+def buscar(client, solicitud, anio, numero):
+    return client.post(
+        url_paso(solicitud), {"accion": "buscar", "anio": str(anio), "numero_oficio": numero}
+    )
+
+
+def agregar(client, solicitud, monto):
+    return client.post(url_paso(solicitud), {"accion": "agregar", "monto": monto})
