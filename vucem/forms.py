@@ -30,6 +30,8 @@ class IngresoSinFielForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Own ids: this form shares the page with the FIEL form (both have "password").
+        kwargs.setdefault("auto_id", "sf_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -39,9 +39,11 @@ class PersonaActivaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.inactividad = 0.0  # seconds idle before this request
         if hasattr(request, "session") and request.user.is_authenticated:
             ahora = time.time()
             ultima = request.session.get(SESSION_ACTIVIDAD)
+            request.inactividad = ahora - ultima if ultima is not None else 0.0
             if ultima is not None and ahora - ultima > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 request.session[SESSION_EXPIRADA] = True

@@ -83,6 +83,12 @@ def _axes_preparar(request):
 @require_http_methods(["GET", "POST"])
 def ingresar(request):
     """Login page with the tabs "Con FIEL" and "Sin FIEL" (seed 003)."""
+    if request.user.is_authenticated and request.GET.get("expirada"):
+        # The browser's countdown ran out. Unless another tab kept the session alive (its
+        # activity restarts this tab's clock too), end it now: the client clock starts after
+        # the server's, so a few seconds of difference must not keep the session open.
+        if request.inactividad >= settings.SESSION_IDLE_SECONDS - 10:
+            logout(request)
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_siguiente(request))
     if request.session.pop(SESSION_EXPIRADA, False) or request.GET.get("expirada"):

@@ -53,7 +53,10 @@
       if (ev.key === CLAVE_ACTIVIDAD && ev.newValue) { reiniciar(parseInt(ev.newValue, 10)); }
     });
 
+    var expirando = false;
     var expirar = function () {
+      if (expirando) { return; }
+      expirando = true;
       guardarTodo();
       var destino = urlIngresar + "?expirada=1&next=" + encodeURIComponent(location.pathname + location.search);
       location.assign(destino);

@@ -90,3 +90,25 @@ def test_menu_marca_la_pagina_actual(cliente_solicitante):
     assert 'aria-current="page" href="/usuarios/capturistas/"' in html
     assert "Solicitudes nuevas" in html and "Solicitudes subsecuentes" in html
     assert "Administrar capturistas privados" in html
+
+
+def test_cuenta_regresiva_del_navegador_termina_la_sesion(client, settings):
+    """The JS countdown ends at /ingresar/?expirada=1; a few seconds of clock difference
+    must not keep the session open."""
+    entrar_como_staff(client, crear_usuario(Rol.DICTAMINADOR))
+    client.get("/")
+    s = client.session
+    s[SESSION_ACTIVIDAD] = time.time() - settings.SESSION_IDLE_SECONDS + 3
+    s.save()
+    r = client.get(reverse("vucem:ingresar"), {"expirada": "1", "next": "/"})
+    assert r.status_code == 200
+    assert "Su sesión terminó por inactividad" in r.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_otra_pestana_activa_conserva_la_sesion(client, settings):
+    entrar_como_staff(client, crear_usuario(Rol.DICTAMINADOR))
+    client.get("/")
+    r = client.get(reverse("vucem:ingresar"), {"expirada": "1", "next": "/"})
+    assert r.status_code == 302 and r.url == "/"
+    assert "_auth_user_id" in client.session
