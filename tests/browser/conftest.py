@@ -1,0 +1,290 @@
+"""Browser journeys: Debian's Chromium driven by Playwright's sync API against pytest-django's
+``live_server``.
+
+* Chromium is ``/usr/bin/chromium`` (never ``playwright install``); when it is missing the tests
+  FAIL (``.ci/run`` installs it), they never skip.
+* Playwright's sync API runs an event loop in the test thread, so Django's ORM must be allowed
+  there: ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set before anything touches the database.
+* ``live_server`` needs ``transactional_db``; the flush between transactional tests removes the
+  data migrations' rows (the SE catalog), so every journey reloads them (``_catalogo``).
+* Screenshots (full page) of each key step and of the failure go to
+  ``test-artifacts/browser/<test>/NN-descripcion.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from django import forms  # noqa: E402
+
+from tramites.wizard import Asistente, Paso, PasoSolicitante, registrar  # noqa: E402
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 15_000
+
+# A demo-shaped persona moral (same data as firma.demo.PERSONAS_DEMO's first entry).
+MORAL_DEMO = {
+    "rfc": "LBA100315MX4",
+    "nombre": "LACTEOS DEL BAJIO SA DE CV",
+    "rfc_representante": "LOHM750820K33",
+    "curp_representante": "LOHM750820MGTPRR00",
+}
+
+
+# --- a tiny wizard owned by these tests (the engine's generic steps, nothing of cupos) -----
+
+
+class DatosNavegadorForm(forms.Form):
+    descripcion = forms.CharField(label="Descripción", max_length=100)
+    cantidad = forms.DecimalField(
+        label="Cantidad", max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+    )
+
+
+class PasoDatosNavegador(Paso):
+    slug = "datos"
+    titulo = "Datos de la solicitud"
+    form_class = DatosNavegadorForm
+
+
+@registrar
+class AsistenteNavegador(Asistente):
+    """Two capture tabs + the generic signing step; used only by the browser journeys."""
+
+    clave = "prueba-navegador"
+    titulo = "Trámite de prueba del navegador"
+    pasos = [PasoSolicitante, PasoDatosNavegador]
+
+    def cadena_campos(self, solicitud):
+        d = solicitud.datos.get("datos", {})
+        return [("descripcion", d.get("descripcion")), ("cantidad", d.get("cantidad"))]
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item so fixtures can screenshot failures."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+@pytest.fixture(scope="session")
+def playwright_sync():
+    from playwright.sync_api import sync_playwright
+
+    p = sync_playwright().start()
+    yield p
+    p.stop()
+
+
+@pytest.fixture(scope="session")
+def navegador(playwright_sync):
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"No está Chromium en {CHROMIUM}: instálelo con `apt-get install -y chromium` "
+            "(.ci/run lo hace). Nunca use `playwright install`.",
+            pytrace=False,
+        )
+    browser = playwright_sync.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def _catalogo(transactional_db):
+    """The SE catalog of the data migration, flushed by the previous transactional test."""
+    from tramites.catalogo import cargar_catalogo
+
+    cargar_catalogo()
+
+
+@pytest.fixture
+def servidor(live_server, settings, _catalogo):
+    """Base URL of the live server with settings fit for plain-HTTP Chromium."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+    return live_server.url.rstrip("/")
+
+
+def _slug(texto: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", texto.lower()).strip("-")[:80]
+
+
+@dataclass
+class Capturas:
+    carpeta: Path
+    n: int = 0
+    hechas: list[Path] = field(default_factory=list)
+
+    def __call__(self, page, descripcion: str) -> Path:
+        self.n += 1
+        ruta = self.carpeta / f"{self.n:02d}-{_slug(descripcion)}.png"
+        page.screenshot(path=str(ruta), full_page=True)
+        self.hechas.append(ruta)
+        return ruta
+
+
+@pytest.fixture
+def carpeta_browser(artifacts_dir, request):
+    carpeta = artifacts_dir / "browser" / _slug(request.node.name)
+    shutil.rmtree(carpeta, ignore_errors=True)
+    carpeta.mkdir(parents=True)
+    return carpeta
+
+
+@pytest.fixture
+def captura(carpeta_browser):
+    """captura(page, "descripcion") → NN-descripcion.png, full page."""
+    return Capturas(carpeta_browser)
+
+
+@pytest.fixture
+def contexto(navegador):
+    ctx = navegador.new_context(
+        accept_downloads=True,
+        locale="es-MX",
+        timezone_id="America/Mexico_City",
+        viewport={"width": 1280, "height": 900},
+    )
+    ctx.set_default_timeout(TIMEOUT_MS)
+    ctx.set_default_navigation_timeout(TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(contexto, captura, request):
+    """A fresh page; console errors and failed requests are collected in ``page.problemas``;
+    on failure a full-page screenshot ``NN-fallo.png`` is saved."""
+    pg = contexto.new_page()
+    problemas: list[str] = []
+    pg.on(
+        "console",
+        lambda m: problemas.append(f"console.{m.type}: {m.text}") if m.type == "error" else None,
+    )
+    pg.on("pageerror", lambda e: problemas.append(f"pageerror: {e}"))
+    pg.on(
+        "response",
+        lambda r: problemas.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
+    )
+    pg.problemas = problemas
+    yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed and not pg.is_closed():
+        try:
+            captura(pg, "fallo")
+        except Exception:  # noqa: BLE001 - a failed screenshot must not hide the real failure
+            pass
+    pg.close()
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def archivos_fiel(tmp_path):
+    """archivos_fiel(credencial) → (cer_path, key_path) written to a temporary folder."""
+
+    def _escribir(cred):
+        carpeta = tmp_path / "fiel" / cred.rfc
+        carpeta.mkdir(parents=True, exist_ok=True)
+        cer, key = carpeta / f"{cred.rfc.lower()}.cer", carpeta / f"{cred.rfc.lower()}.key"
+        cer.write_bytes(cred.cer)
+        key.write_bytes(cred.key)
+        return cer, key
+
+    return _escribir
+
+
+def ingresar_con_fiel(page, base: str, cer: Path, key: Path, password: str) -> None:
+    """Fill the "Con FIEL" tab of the login page and press Ingresar (no assertion)."""
+    page.goto(f"{base}/ingresar/")
+    page.get_by_role("tab", name="Con FIEL").click()
+    panel = page.locator("#panel-fiel")
+    panel.locator("input[name=cer]").set_input_files(str(cer))
+    panel.locator("input[name=key]").set_input_files(str(key))
+    panel.locator("input[name=password]").fill(password)
+    panel.get_by_role("button", name="Ingresar").click()
+    page.wait_for_load_state()
+
+
+def ingresar_sin_fiel(page, base: str, usuario: str, password: str) -> None:
+    page.goto(f"{base}/ingresar/")
+    page.get_by_role("tab", name="Sin FIEL").click()
+    panel = page.locator("#panel-sin-fiel")
+    panel.locator("input[name=username]").fill(usuario)
+    panel.locator("input[name=password]").fill(password)
+    panel.get_by_role("button", name="Ingresar").click()
+    page.wait_for_load_state()
+
+
+def cerrar_sesion(page) -> None:
+    """Menu "Cerrar la sesión" → confirmation "Sí"."""
+    page.locator("nav").get_by_role("link", name="Cerrar la sesión").click()
+    page.get_by_role("button", name="Sí", exact=True).click()
+    page.wait_for_load_state()
+
+
+def firmar(page, cer: Path, key: Path, password: str) -> None:
+    """Paso 2 Firmar solicitud: the FIEL files and password, then Firmar."""
+    form = page.locator("#form-firma")
+    form.locator("input[name=cer]").set_input_files(str(cer))
+    form.locator("input[name=key]").set_input_files(str(key))
+    form.locator("input[name=password]").fill(password)
+    form.get_by_role("button", name="Firmar").click()
+    page.wait_for_load_state()
+
+
+def descargar(page, locator, destino: Path) -> Path:
+    """Click a download link and save the file; returns its path."""
+    with page.expect_download() as info:
+        locator.click()
+    descarga = info.value
+    assert descarga.failure() is None, descarga.failure()
+    descarga.save_as(str(destino))
+    return destino
+
+
+def texto_pdf(ruta: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() or "" for p in PdfReader(str(ruta)).pages)
+
+
+def pdf_a_png(ruta: Path, carpeta: Path) -> Path:
+    """First page at 50 dpi with poppler's pdftoppm (an artifact for humans)."""
+    base = carpeta / ruta.stem
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(ruta), str(base)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return base.with_suffix(".png")
