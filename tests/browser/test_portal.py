@@ -130,6 +130,8 @@ def test_aviso_de_expiracion_extiende_y_expira(servidor, page, captura, moral, s
     modal = page.locator("#sesionModal")
     expect(modal).to_be_visible(timeout=(idle - aviso + 3) * 1000)
     expect(modal.get_by_role("heading")).to_have_text("Su sesión está por expirar")
+    expect(modal).to_have_class(re.compile(r"\bshow\b"))
+    page.wait_for_timeout(400)  # Bootstrap's fade, for the screenshot
     captura(page, "aviso de expiracion")
     with page.expect_response(re.compile(r"extender")) as r:
         modal.get_by_role("button", name="Continuar con la sesión").click()
