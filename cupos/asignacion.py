@@ -88,8 +88,13 @@ class Ventana:
         return f"Del {self.inicio:%d/%m/%Y} al {self.fin:%d/%m/%Y}"
 
 
+def ahora() -> dt.datetime:
+    """Current moment for the window checks (tests monkeypatch this, not timezone.now)."""
+    return timezone.now()
+
+
 def _hoy(momento=None) -> dt.date:
-    momento = momento or timezone.now()
+    momento = momento or ahora()
     if isinstance(momento, dt.datetime):
         return timezone.localtime(momento).date() if timezone.is_aware(momento) else momento.date()
     return momento

@@ -1,1 +1,383 @@
-"""Wizard: solicitud de asignación de cupo (120401/120402)."""
+"""Wizard: solicitud de asignación de cupo (SE-03-011-1; VUCEM 120401/120402).
+
+Tabs: Solicitante (read-only) → Cupo (filters + choose the cupo and beneficiary type, with
+its reception window) → Datos de la solicitud (cantidad and what the subcupo's criterio
+needs; saves the :class:`cupos.models.SolicitudAsignacion` row) → Documentos (PDF only) →
+Paso 2 Firmar (engine). Signing moves the solicitud to "en dictamen" (catalog
+``requiere_dictamen``) and stores the mechanism's first proposal.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+
+from cupos import asignacion as svc
+from cupos.forms_asignacion import (
+    AnexoForm,
+    DatosSolicitudForm,
+    FiltroCupoForm,
+    SeleccionSubcupoForm,
+)
+from cupos.models import SolicitudAsignacion, Subcupo
+from tramites import services
+from tramites.services import TramiteError
+from tramites.wizard import Asistente, Paso, PasoSolicitante, a_json, registrar
+
+logger = logging.getLogger(__name__)
+
+CAMPOS_DATOS = (
+    "monto_solicitado",
+    "consumo_auditado_12m",
+    "capacidad_anterior",
+    "capacidad_actual",
+    "consumo_asignacion_anterior",
+    "asignado_anio_anterior",
+    "consumo_total_auditado",
+    "monto_factura",
+    "es_industrial",
+    "monto_ejercido_anterior",
+)
+
+
+def detalle_de(solicitud) -> SolicitudAsignacion | None:
+    if solicitud is None:
+        return None
+    return (
+        SolicitudAsignacion.objects.filter(solicitud=solicitud)
+        .select_related("subcupo__cupo")
+        .first()
+    )
+
+
+def subcupo_elegido(solicitud) -> Subcupo | None:
+    if solicitud is None:
+        return None
+    pk = (solicitud.datos or {}).get("cupo", {}).get("subcupo_id")
+    if not pk:
+        return None
+    return Subcupo.objects.select_related("cupo").filter(pk=pk).first()
+
+
+class PasoCupo(Paso):
+    slug = "cupo"
+    titulo = "Cupo"
+    template_name = "cupos/asignacion/paso_cupo.html"
+
+    def manejar(self, request, solicitud):
+        filtro = FiltroCupoForm(request.GET if "buscar" in request.GET else None)
+        form = SeleccionSubcupoForm()
+        if request.method == "POST":
+            if solicitud is not None and not solicitud.es_borrador:
+                messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
+                return redirect(self.asistente.url_continuar(solicitud))
+            form = SeleccionSubcupoForm(request.POST)
+            if form.is_valid():
+                try:
+                    solicitud = self.asistente.asegurar_borrador(request, solicitud)
+                    self.guardar(request, solicitud, form)
+                except TramiteError as exc:
+                    messages.error(request, exc.mensaje)
+                else:
+                    return redirect(self.asistente.url_siguiente(solicitud, self))
+        momento = svc.ahora()
+        resultados = []
+        for cupo in filtro.cupos():
+            subcupos = []
+            for sub in cupo.subcupos.all():
+                if sub.criterio == "licitacion":
+                    continue
+                u = cupo.get_unidad_display()
+                subcupos.append(
+                    {
+                        "subcupo": sub,
+                        "ventana": svc.ventana_subcupo(sub, momento),
+                        "monto": svc.formato_monto(sub.monto, u),
+                        "maximo": svc.formato_monto(sub.maximo_por_beneficiario, u),
+                    }
+                )
+            if subcupos:
+                resultados.append({"cupo": cupo, "subcupos": subcupos})
+        elegido = subcupo_elegido(solicitud)
+        return self.render(
+            request,
+            solicitud,
+            form,
+            filtro=filtro,
+            resultados=resultados,
+            elegido=elegido,
+            ventana_elegida=svc.ventana_subcupo(elegido, momento) if elegido else None,
+            errores=[],
+        )
+
+    def guardar(self, request, solicitud, form) -> None:
+        sub = form.cleaned_data["subcupo"]
+        anterior = subcupo_elegido(solicitud)
+        with transaction.atomic():
+            if anterior is not None and anterior.pk != sub.pk:
+                # Another beneficiary type needs other data and documents: start them again.
+                SolicitudAsignacion.objects.filter(solicitud=solicitud).delete()
+                datos = dict(solicitud.datos)
+                datos.pop("datos", None)
+                datos.pop("documentos", None)
+                solicitud.datos = datos
+                solicitud.save(update_fields=["datos", "actualizada"])
+            services.guardar_paso(
+                solicitud,
+                self.slug,
+                {
+                    "cupo_id": sub.cupo_id,
+                    "cupo": sub.cupo.nombre,
+                    "anio": sub.cupo.anio,
+                    "subcupo_id": sub.pk,
+                    "subcupo": sub.clave,
+                    "criterio": sub.criterio,
+                },
+            )
+
+    def completo(self, solicitud) -> bool:
+        return subcupo_elegido(solicitud) is not None
+
+
+class PasoDatos(Paso):
+    slug = "datos"
+    titulo = "Datos de la solicitud"
+    template_name = "cupos/asignacion/paso_datos.html"
+
+    def manejar(self, request, solicitud):
+        if subcupo_elegido(solicitud) is None:
+            messages.info(request, "Primero seleccione el cupo.")
+            if solicitud is None:
+                return redirect("tramites:catalogo")
+            return redirect(self.asistente.url_paso(solicitud, self.asistente.paso("cupo")))
+        return super().manejar(request, solicitud)
+
+    def initial(self, solicitud):
+        sa = detalle_de(solicitud)
+        if sa is None:
+            return {}
+        datos = {c: getattr(sa, c) for c in CAMPOS_DATOS}
+        datos["incremento_capacidad"] = sa.capacidad_actual is not None
+        return datos
+
+    def get_form(self, request, solicitud, data=None, files=None):
+        return DatosSolicitudForm(
+            data=data, initial=self.initial(solicitud), subcupo=subcupo_elegido(solicitud)
+        )
+
+    def contexto(self, request, solicitud):
+        sub = subcupo_elegido(solicitud)
+        return {"subcupo": sub, "ventana": svc.ventana_subcupo(sub) if sub else None}
+
+    def guardar(self, request, solicitud, form) -> None:
+        d = form.cleaned_data
+        valores = {c: d.get(c) for c in CAMPOS_DATOS if c != "es_industrial"}
+        valores["es_industrial"] = bool(d.get("es_industrial"))
+        with transaction.atomic():
+            SolicitudAsignacion.objects.update_or_create(
+                solicitud=solicitud,
+                defaults={"subcupo": form.subcupo, **valores},
+            )
+            services.guardar_paso(solicitud, self.slug, a_json(d))
+
+    def completo(self, solicitud) -> bool:
+        sa = detalle_de(solicitud)
+        sub = subcupo_elegido(solicitud)
+        return (
+            self.slug in (solicitud.datos or {})
+            and sa is not None
+            and sub is not None
+            and sa.subcupo_id == sub.pk
+        )
+
+
+class PasoDocumentos(Paso):
+    slug = "documentos"
+    titulo = "Documentos"
+    template_name = "cupos/asignacion/paso_documentos.html"
+
+    def _tipos(self, solicitud) -> list[str]:
+        requeridos = svc.documentos_requeridos(detalle_de(solicitud))
+        return requeridos + [t for t in svc.TIPOS_ANEXO if t not in requeridos]
+
+    def manejar(self, request, solicitud):
+        if solicitud is None or detalle_de(solicitud) is None:
+            messages.info(request, "Primero capture los datos de la solicitud.")
+            if solicitud is None:
+                return redirect("tramites:catalogo")
+            return redirect(self.asistente.url_paso(solicitud, self.asistente.paso("datos")))
+        form = AnexoForm(tipos=self._tipos(solicitud))
+        errores: list[str] = []
+        if request.method == "POST":
+            if not solicitud.es_borrador:
+                messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
+                return redirect(self.asistente.url_continuar(solicitud))
+            accion = request.POST.get("accion", "")
+            if accion == "adjuntar":
+                form = AnexoForm(request.POST, request.FILES, tipos=self._tipos(solicitud))
+                if form.is_valid():
+                    try:
+                        anexo = svc.adjuntar_anexo(
+                            solicitud,
+                            tipo=form.cleaned_data["tipo"],
+                            archivo=form.cleaned_data["archivo"],
+                            usuario=request.user,
+                        )
+                    except svc.AnexoInvalido as exc:
+                        errores.append(exc.mensaje)
+                    else:
+                        messages.success(request, f"Se adjuntó «{anexo.nombre_original}».")
+                        return redirect(self.asistente.url_paso(solicitud, self))
+            elif accion == "eliminar":
+                try:
+                    svc.eliminar_anexo(solicitud, int(request.POST.get("anexo", "0") or 0))
+                except (svc.AnexoInvalido, ValueError):
+                    errores.append("No se pudo eliminar el documento.")
+                else:
+                    return redirect(self.asistente.url_paso(solicitud, self))
+            else:  # continuar
+                faltantes = svc.documentos_faltantes(solicitud)
+                if faltantes:
+                    errores.extend(
+                        f"Adjunte el documento «{svc.TIPOS_ANEXO[t]}»." for t in faltantes
+                    )
+                else:
+                    services.guardar_paso(
+                        solicitud,
+                        self.slug,
+                        {"anexos": list(solicitud.anexos.values_list("sha256", flat=True))},
+                    )
+                    return redirect(self.asistente.url_siguiente(solicitud, self))
+        requeridos = svc.documentos_requeridos(detalle_de(solicitud))
+        presentes = set(solicitud.anexos.values_list("tipo", flat=True))
+        return self.render(
+            request,
+            solicitud,
+            form,
+            errores=errores,
+            anexos=[(a, svc.TIPOS_ANEXO.get(a.tipo, a.tipo)) for a in solicitud.anexos.all()],
+            requeridos=[
+                {"clave": t, "nombre": svc.TIPOS_ANEXO[t], "presente": t in presentes}
+                for t in requeridos
+            ],
+            max_mb=svc.formato_monto(
+                (Decimal(settings.ANEXO_MAX_BYTES) / (1024 * 1024)).quantize(Decimal("0.1"))
+            ),
+        )
+
+    def completo(self, solicitud) -> bool:
+        return (
+            self.slug in (solicitud.datos or {})
+            and detalle_de(solicitud) is not None
+            and not svc.documentos_faltantes(solicitud)
+        )
+
+    def errores_para_firma(self, solicitud) -> list[str]:
+        if detalle_de(solicitud) is None:
+            return []  # reported by the data step
+        faltantes = svc.documentos_faltantes(solicitud)
+        if faltantes:
+            return [f"Falta adjuntar el documento «{svc.TIPOS_ANEXO[t]}»." for t in faltantes]
+        return super().errores_para_firma(solicitud)
+
+
+@registrar
+class AsistenteAsignacion(Asistente):
+    clave = "asignacion-cupo"
+    titulo = "Solicitud de asignación de cupo"
+    pasos = [PasoSolicitante, PasoCupo, PasoDatos, PasoDocumentos]
+
+    def validar_para_firma(self, solicitud) -> list[str]:
+        errores = super().validar_para_firma(solicitud)
+        sa = detalle_de(solicitud)
+        sub = subcupo_elegido(solicitud)
+        if sub is not None:
+            if not sub.cupo.activo:
+                errores.append("El cupo seleccionado ya no está disponible.")
+            try:
+                svc.validar_ventana(sub, svc.ahora())
+            except svc.VentanaCerradaError as exc:
+                errores.append(exc.mensaje)
+        if sa is not None and sub is not None and sa.subcupo_id != sub.pk:
+            errores.append("Vuelva a capturar los datos de la solicitud para el cupo elegido.")
+        return errores
+
+    def cadena_campos(self, solicitud) -> list[tuple[str, object]]:
+        """Fixed order: cupo clave, año, subcupo clave, criterio, unidad, cantidad solicitada,
+        consumo auditado 12 meses, capacidad anterior, capacidad actual, consumo de la asignación
+        anterior, asignado año anterior, consumo total auditado, monto en factura, es industrial
+        (SI/NO), monto ejercido anterior, then the attachments as ``tipo:sha256`` in upload
+        order, comma-separated."""
+        sa = detalle_de(solicitud)
+        if sa is None:
+            return []
+        cupo = sa.subcupo.cupo
+        anexos = ",".join(f"{a.tipo}:{a.sha256}" for a in solicitud.anexos.order_by("subido", "pk"))
+        return [
+            ("cupo", cupo.clave),
+            ("anio", cupo.anio),
+            ("subcupo", sa.subcupo.clave),
+            ("criterio", sa.subcupo.criterio),
+            ("unidad", cupo.unidad),
+            ("monto_solicitado", sa.monto_solicitado),
+            ("consumo_auditado_12m", sa.consumo_auditado_12m),
+            ("capacidad_anterior", sa.capacidad_anterior),
+            ("capacidad_actual", sa.capacidad_actual),
+            ("consumo_asignacion_anterior", sa.consumo_asignacion_anterior),
+            ("asignado_anio_anterior", sa.asignado_anio_anterior),
+            ("consumo_total_auditado", sa.consumo_total_auditado),
+            ("monto_factura", sa.monto_factura),
+            ("es_industrial", "SI" if sa.es_industrial else "NO"),
+            ("monto_ejercido_anterior", sa.monto_ejercido_anterior),
+            ("anexos", anexos),
+        ]
+
+    def resumen(self, solicitud) -> list[tuple[str, object]]:
+        sa = detalle_de(solicitud)
+        if sa is None:
+            return []
+        cupo = sa.subcupo.cupo
+        u = cupo.get_unidad_display()
+        filas = [
+            ("Cupo", f"{cupo.nombre} ({cupo.anio})"),
+            ("Fracciones arancelarias", cupo.fracciones_texto),
+            ("Tipo de beneficiario", f"{sa.subcupo.clave} — {sa.subcupo.beneficiario}"),
+            ("Criterio de asignación", sa.subcupo.get_criterio_display()),
+            ("Cantidad solicitada", svc.formato_monto(sa.monto_solicitado, u)),
+        ]
+        etiquetas = {
+            "consumo_auditado_12m": "Consumo auditado de los últimos 12 meses",
+            "capacidad_anterior": "Capacidad anterior",
+            "capacidad_actual": "Capacidad actual",
+            "consumo_asignacion_anterior": "Consumo auditado de la asignación anterior",
+            "asignado_anio_anterior": "Monto asignado en el año anterior",
+            "consumo_total_auditado": "Consumo total auditado",
+            "monto_factura": "Monto en factura / conocimiento de embarque",
+            "monto_ejercido_anterior": "Monto ejercido de la asignación anterior",
+        }
+        for campo, etiqueta in etiquetas.items():
+            valor = getattr(sa, campo)
+            if valor is not None:
+                sufijo = "" if campo.startswith("capacidad") else u
+                filas.append((etiqueta, svc.formato_monto(valor, sufijo)))
+        if sa.subcupo.es_residual:
+            filas.append(("Empresa industrial", "Sí" if sa.es_industrial else "No"))
+        for a in solicitud.anexos.all():
+            filas.append((svc.TIPOS_ANEXO.get(a.tipo, a.tipo), a.nombre_original))
+        return filas
+
+    def al_firmar(self, solicitud, *, usuario) -> None:
+        """Store the mechanism's first proposal (recomputed at dictamen time)."""
+        sa = detalle_de(solicitud)
+        if sa is None:
+            return
+        try:
+            with transaction.atomic():
+                svc.guardar_propuesta(sa)
+        except Exception:  # a proposal problem must never block the reception
+            logger.exception("No se pudo calcular la propuesta de %s", solicitud.folio)

@@ -1,0 +1,254 @@
+"""Forms of the solicitud de asignación de cupo and of the dictamen back-office.
+
+Rules live in :mod:`cupos.asignacion` and :mod:`cupos.mecanismos`; forms only call them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from cupos import asignacion as svc
+from cupos import mecanismos
+from cupos.models import Criterio, Cupo, Regimen, RepresentacionFederal, Subcupo
+
+UNO_MIL = Decimal("0.001")
+
+
+def _opciones(campo: str) -> list[tuple[str, str]]:
+    valores = (
+        Cupo.objects.filter(activo=True)
+        .exclude(**{campo: ""})
+        .order_by(campo)
+        .values_list(campo, flat=True)
+        .distinct()
+    )
+    return [("", "Todos")] + [(v, v) for v in valores]
+
+
+class FiltroCupoForm(forms.Form):
+    """Search of seed 001: régimen, tratado, producto, subproducto, representación federal."""
+
+    regimen = forms.ChoiceField(label="Régimen aduanero", required=False)
+    tratado = forms.ChoiceField(label="Tratado o bloque comercial", required=False)
+    producto = forms.ChoiceField(label="Producto", required=False)
+    subproducto = forms.ChoiceField(label="Subproducto", required=False)
+    representacion_federal = forms.ModelChoiceField(
+        label="Representación federal",
+        queryset=RepresentacionFederal.objects.all(),
+        required=False,
+        empty_label="Todas",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regimen"].choices = [("", "Todos"), *Regimen.choices]
+        for campo in ("tratado", "producto", "subproducto"):
+            self.fields[campo].choices = _opciones(campo)
+
+    def cupos(self):
+        qs = (
+            Cupo.objects.filter(activo=True)
+            .select_related("representacion_federal")
+            .prefetch_related("subcupos")
+        )
+        if self.is_bound and self.is_valid():
+            d = self.cleaned_data
+            for campo in ("regimen", "tratado", "producto", "subproducto"):
+                if d.get(campo):
+                    qs = qs.filter(**{campo: d[campo]})
+            if d.get("representacion_federal"):
+                qs = qs.filter(representacion_federal=d["representacion_federal"])
+        return qs.order_by("-anio", "nombre")
+
+
+def subcupos_seleccionables():
+    """Subcupos open to applications in this wizard (auctions are out of scope)."""
+    return Subcupo.objects.filter(cupo__activo=True).exclude(criterio=Criterio.LICITACION)
+
+
+class SeleccionSubcupoForm(forms.Form):
+    subcupo = forms.ModelChoiceField(
+        label="Cupo y tipo de beneficiario",
+        queryset=Subcupo.objects.none(),
+        error_messages={
+            "required": "Seleccione el cupo y el tipo de beneficiario que le corresponde.",
+            "invalid_choice": "El cupo seleccionado no está disponible.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subcupo"].queryset = subcupos_seleccionables().select_related("cupo")
+
+    def clean_subcupo(self):
+        subcupo = self.cleaned_data["subcupo"]
+        try:
+            svc.validar_ventana(subcupo, svc.ahora())
+        except svc.VentanaCerradaError as exc:
+            raise forms.ValidationError(exc.mensaje) from None
+        return subcupo
+
+
+def _monto(label, decimales, *, required=True, help_text=""):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=18,
+        decimal_places=decimales,
+        min_value=Decimal(0),
+        help_text=help_text,
+        localize=False,
+    )
+
+
+class DatosSolicitudForm(forms.Form):
+    """Cantidad solicitada and what the subcupo's criterio needs (seeds 002 and 004)."""
+
+    def __init__(self, *args, subcupo: Subcupo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subcupo = subcupo
+        cupo = subcupo.cupo
+        dec = cupo.decimales
+        u = cupo.get_unidad_display()
+        f = self.fields
+        f["monto_solicitado"] = _monto(f"Cantidad solicitada ({u})", dec)
+        c = subcupo.criterio
+        if c == Criterio.CONSUMO_AUDITADO:
+            f["consumo_auditado_12m"] = _monto(
+                f"Consumo auditado de los últimos 12 meses ({u})",
+                dec,
+                help_text="Según el reporte de auditor externo registrado ante la SHCP.",
+            )
+            f["incremento_capacidad"] = forms.BooleanField(
+                label="Solicito que se considere un incremento en mi capacidad instalada y/o utilizada",
+                required=False,
+            )
+            f["capacidad_anterior"] = _monto(
+                "Capacidad anterior (por turno de 8 horas)", dec, required=False
+            )
+            f["capacidad_actual"] = _monto(
+                "Capacidad actual (por turno de 8 horas)", dec, required=False
+            )
+            f["consumo_asignacion_anterior"] = _monto(
+                f"Consumo auditado presentado en la asignación anterior ({u})",
+                dec,
+                required=False,
+            )
+        elif c == Criterio.PROPORCIONAL:
+            f["asignado_anio_anterior"] = _monto(f"Monto asignado en el año anterior ({u})", dec)
+            f["consumo_total_auditado"] = _monto(
+                f"Total de consumo anual auditado de materias primas ({u})",
+                dec,
+                help_text="Nacional más importado, según el reporte de auditor externo.",
+            )
+        elif c in (Criterio.PRIMERO_EN_TIEMPO, Criterio.BOLSA_RESIDUAL):
+            f["monto_factura"] = _monto(
+                f"Monto en factura comercial y conocimiento de embarque, carta de porte o guía ({u})",
+                dec,
+            )
+        if c == Criterio.BOLSA_RESIDUAL:
+            f["es_industrial"] = forms.BooleanField(
+                label="Soy empresa industrial que utiliza materias primas lácteas como insumo",
+                required=False,
+            )
+            f["asignado_anio_anterior"] = _monto(
+                f"Monto de la asignación anterior ({u})", dec, required=False
+            )
+            f["monto_ejercido_anterior"] = _monto(
+                f"Monto ejercido de la asignación anterior, según pedimentos ({u})",
+                dec,
+                required=False,
+                help_text="Las empresas industriales deben acreditar el ejercicio de al menos el 70 %.",
+            )
+
+    def clean_monto_solicitado(self):
+        monto = self.cleaned_data["monto_solicitado"]
+        if monto <= 0:
+            raise forms.ValidationError("La cantidad solicitada debe ser mayor que cero.")
+        return monto
+
+    def clean(self):
+        d = super().clean()
+        if self.errors:
+            return d
+        c = self.subcupo.criterio
+        if c == Criterio.CONSUMO_AUDITADO:
+            campos = ("capacidad_anterior", "capacidad_actual", "consumo_asignacion_anterior")
+            if d.get("incremento_capacidad"):
+                for campo in campos:
+                    if d.get(campo) is None:
+                        self.add_error(
+                            campo, "Requerido para considerar el incremento de capacidad."
+                        )
+                if d.get("capacidad_anterior") == 0:
+                    self.add_error("capacidad_anterior", "Debe ser mayor que cero.")
+            else:
+                for campo in campos:
+                    d[campo] = None
+        if c == Criterio.PROPORCIONAL and d.get("asignado_anio_anterior") == 0:
+            self.add_error(
+                "asignado_anio_anterior",
+                "Este subcupo es para empresas CON asignación en el año anterior.",
+            )
+        if c == Criterio.BOLSA_RESIDUAL:
+            if d.get("es_industrial"):
+                anterior, ejercido = (
+                    d.get("asignado_anio_anterior"),
+                    d.get("monto_ejercido_anterior"),
+                )
+                if not anterior:
+                    self.add_error(
+                        "asignado_anio_anterior",
+                        "Indique el monto de su asignación anterior (mayor que cero).",
+                    )
+                if ejercido is None:
+                    self.add_error("monto_ejercido_anterior", "Indique el monto ejercido.")
+                if anterior and ejercido is not None:
+                    if ejercido > anterior:
+                        self.add_error(
+                            "monto_ejercido_anterior",
+                            "El monto ejercido no puede ser mayor que la asignación anterior.",
+                        )
+                    else:
+                        resultado = mecanismos.cumple_ejercicio_minimo(anterior, ejercido)
+                        if not resultado.cumple:
+                            self.add_error("monto_ejercido_anterior", resultado.mensaje)
+            else:
+                d["asignado_anio_anterior"] = None
+                d["monto_ejercido_anterior"] = None
+        return d
+
+
+class AnexoForm(forms.Form):
+    tipo = forms.ChoiceField(label="Tipo de documento")
+    archivo = forms.FileField(
+        label="Archivo PDF",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={"required": "Seleccione el archivo PDF que desea adjuntar."},
+    )
+
+    def __init__(self, *args, tipos: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tipo"].choices = [(t, svc.TIPOS_ANEXO[t]) for t in tipos]
+
+
+class AprobarForm(forms.Form):
+    monto = forms.DecimalField(
+        label="Monto a asignar", max_digits=18, decimal_places=3, min_value=UNO_MIL
+    )
+    justificacion = forms.CharField(
+        label="Justificación (obligatoria si asigna menos que la propuesta)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class RechazarForm(forms.Form):
+    motivo = forms.CharField(
+        label="Motivo del rechazo",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Capture el motivo del rechazo."},
+    )

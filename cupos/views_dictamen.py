@@ -1,0 +1,218 @@
+"""Dictamen back-office of the solicitudes de asignación de cupo (staff only).
+
+Access: authenticated staff users in the "dictaminador" or "nivel_central" group; anyone
+else gets 404 (no existence leak). Rules live in :mod:`cupos.asignacion`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from cupos import asignacion as svc
+from cupos.asistente_asignacion import AsistenteAsignacion
+from cupos.forms_asignacion import AprobarForm, RechazarForm
+from cupos.models import Asignacion, SolicitudAsignacion
+from tramites import services as tramites_services
+from tramites.calendario import Calendario
+from tramites.services import TramiteError
+from vucem.models import Rol
+
+GRUPOS_DICTAMEN = (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL)
+
+
+def puede_dictaminar(user) -> bool:
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or user.groups.filter(name__in=GRUPOS_DICTAMEN).exists()
+
+
+def dictaminador_requerido(view):
+    @wraps(view)
+    def envuelta(request, *args, **kwargs):
+        if not puede_dictaminar(request.user):
+            raise Http404("Página no encontrada")
+        return view(request, *args, **kwargs)
+
+    return login_required(envuelta)
+
+
+def _u(sa) -> str:
+    return sa.subcupo.cupo.get_unidad_display()
+
+
+@dictaminador_requerido
+@require_GET
+def lista(request):
+    """Pending solicitudes (en dictamen) in order of reception, with the 7-business-day plazo."""
+    resueltas = request.GET.get("ver") == "resueltas"
+    cal = Calendario()
+    hoy = timezone.localdate()
+    if resueltas:
+        filas_sa = list(
+            SolicitudAsignacion.objects.filter(solicitud__estado="resuelta")
+            .select_related("solicitud__solicitante", "solicitud__tramite", "subcupo__cupo")
+            .order_by("-solicitud__resuelta_en")[:200]
+        )
+        propuestas = {}
+    else:
+        filas_sa = list(svc.pendientes_de_dictamen())
+        propuestas = {}
+        por_subcupo: dict[int, list] = {}
+        for sa in filas_sa:
+            por_subcupo.setdefault(sa.subcupo_id, []).append(sa)
+        for filas in por_subcupo.values():
+            propuestas.update(svc.calcular_propuestas(filas[0].subcupo, filas))
+    filas = []
+    for sa in filas_sa:
+        s = sa.solicitud
+        p = propuestas.get(s.pk)
+        asignacion = Asignacion.objects.filter(solicitud=s).first() if resueltas else None
+        filas.append(
+            {
+                "sa": sa,
+                "s": s,
+                "plazo": svc.plazo_de(s, hoy=hoy, calendario=cal),
+                "solicitado": svc.formato_monto(sa.monto_solicitado, _u(sa)),
+                "propuesta": svc.formato_monto(p.monto, _u(sa)) if p else "",
+                "propuesta_error": p.error if p else "",
+                "asignado": svc.formato_monto(asignacion.monto_asignado, _u(sa))
+                if asignacion
+                else "",
+                "asignacion": asignacion,
+            }
+        )
+    return render(
+        request,
+        "cupos/dictamen/lista.html",
+        {"filas": filas, "resueltas": resueltas, "hoy": hoy},
+    )
+
+
+def _solicitud_o_404(folio):
+    sa = get_object_or_404(
+        SolicitudAsignacion.objects.select_related(
+            "solicitud__solicitante", "solicitud__tramite", "subcupo__cupo"
+        ),
+        solicitud__folio=folio,
+    )
+    return sa.solicitud, sa
+
+
+def _detalle(request, folio, *, aprobar_form=None, rechazar_form=None, errores=(), status=200):
+    s, sa = _solicitud_o_404(folio)
+    u = _u(sa)
+    pendiente = s.estado == "en_dictamen"
+    propuesta = svc.propuesta_de(sa) if pendiente else None
+    maximo = svc.monto_maximo(sa, propuesta) if propuesta else None
+    if pendiente and aprobar_form is None:
+        aprobar_form = AprobarForm(
+            initial={"monto": propuesta.monto.quantize(Decimal(1).scaleb(-3))}
+        )
+    guardada = sa.detalle_propuesta or {}
+    asignacion = Asignacion.objects.filter(solicitud=s).first()
+    return render(
+        request,
+        "cupos/dictamen/detalle.html",
+        {
+            "s": s,
+            "sa": sa,
+            "cupo": sa.subcupo.cupo,
+            "subcupo": sa.subcupo,
+            "pendiente": pendiente,
+            "plazo": svc.plazo_de(s),
+            "datos": AsistenteAsignacion(s.tramite).resumen(s),
+            "anexos": [(a, svc.TIPOS_ANEXO.get(a.tipo, a.tipo)) for a in s.anexos.all()],
+            "propuesta": propuesta,
+            "explicacion": propuesta.explicacion if propuesta else guardada.get("explicacion", []),
+            "propuesta_monto": svc.formato_monto(
+                propuesta.monto if propuesta else sa.monto_propuesto, u
+            ),
+            "limite_legal": svc.formato_monto(propuesta.limite_legal, u) if propuesta else "",
+            "saldo": svc.formato_monto(propuesta.saldo, u) if propuesta else "",
+            "maximo": svc.formato_monto(maximo, u) if maximo is not None else "",
+            "solicitado": svc.formato_monto(sa.monto_solicitado, u),
+            "unidad": u,
+            "aprobar_form": aprobar_form,
+            "rechazar_form": rechazar_form or RechazarForm(),
+            "errores": list(errores),
+            "asignacion": asignacion,
+            "asignado": svc.formato_monto(asignacion.monto_asignado, u) if asignacion else "",
+            "documentos": s.documentos.order_by("creado", "pk"),
+            "historial": tramites_services.historial(s),
+        },
+        status=status,
+    )
+
+
+@dictaminador_requerido
+@require_GET
+def detalle(request, folio):
+    return _detalle(request, folio)
+
+
+@dictaminador_requerido
+@require_POST
+def aprobar(request, folio):
+    s, _sa = _solicitud_o_404(folio)
+    form = AprobarForm(request.POST)
+    if not form.is_valid():
+        return _detalle(request, folio, aprobar_form=form, status=400)
+    try:
+        r = svc.aprobar(
+            s,
+            usuario=request.user,
+            monto=form.cleaned_data["monto"],
+            justificacion=form.cleaned_data["justificacion"],
+        )
+    except TramiteError as exc:
+        return _detalle(request, folio, aprobar_form=form, errores=[exc.mensaje], status=400)
+    if r.ya_resuelta:
+        messages.info(request, "La solicitud ya fue dictaminada; no se realizó ningún cambio.")
+    else:
+        a = r.asignacion
+        messages.success(
+            request,
+            f"Solicitud aprobada. Oficio de asignación {a.numero_oficio}/{a.anio} por "
+            f"{svc.formato_monto(a.monto_asignado, a.cupo.get_unidad_display())}.",
+        )
+    return redirect("cupos:dictamen_detalle", folio=folio)
+
+
+@dictaminador_requerido
+@require_POST
+def rechazar(request, folio):
+    s, _sa = _solicitud_o_404(folio)
+    form = RechazarForm(request.POST)
+    if not form.is_valid():
+        return _detalle(request, folio, rechazar_form=form, status=400)
+    try:
+        r = svc.rechazar(s, usuario=request.user, motivo=form.cleaned_data["motivo"])
+    except TramiteError as exc:
+        return _detalle(request, folio, rechazar_form=form, errores=[exc.mensaje], status=400)
+    if r.ya_resuelta:
+        messages.info(request, "La solicitud ya fue dictaminada; no se realizó ningún cambio.")
+    else:
+        messages.success(request, "Solicitud rechazada. Se notificó al solicitante.")
+    return redirect("cupos:dictamen_detalle", folio=folio)
+
+
+@dictaminador_requerido
+@require_GET
+def anexo(request, folio, pk):
+    s, _sa = _solicitud_o_404(folio)
+    a = get_object_or_404(s.anexos, pk=pk)
+    respuesta = FileResponse(
+        a.archivo.open("rb"),
+        as_attachment=True,
+        filename=a.nombre_original,
+        content_type="application/pdf",
+    )
+    respuesta["X-Content-Type-Options"] = "nosniff"
+    return respuesta
