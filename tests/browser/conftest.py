@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -205,6 +206,24 @@ def page(contexto, captura, request):
     pg.close()
 
 
+@pytest.fixture
+def moral(credencial_factory, archivos_fiel):
+    """The demo-shaped persona moral: its Persona row exists (with domicilio fiscal) and
+    its FIEL files are on disk. Returns (credencial, cer_path, key_path)."""
+    from vucem.testing import crear_persona
+
+    crear_persona(
+        "moral",
+        rfc=MORAL_DEMO["rfc"],
+        nombre=MORAL_DEMO["nombre"],
+        rfc_representante=MORAL_DEMO["rfc_representante"],
+        curp_representante=MORAL_DEMO["curp_representante"],
+    )
+    cred = credencial_factory(**MORAL_DEMO)
+    cer, key = archivos_fiel(cred)
+    return cred, cer, key
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -243,6 +262,12 @@ def ingresar_sin_fiel(page, base: str, usuario: str, password: str) -> None:
     panel.locator("input[name=password]").fill(password)
     panel.get_by_role("button", name="Ingresar").click()
     page.wait_for_load_state()
+
+
+def en_bandeja(page, rfc: str = "") -> None:
+    expect(page.get_by_role("heading", name="Bandeja de tareas pendientes")).to_be_visible()
+    if rfc:
+        expect(page.locator("header")).to_contain_text(rfc)
 
 
 def cerrar_sesion(page) -> None:

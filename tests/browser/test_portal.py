@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import (
     MORAL_DEMO,
     descargar,
+    en_bandeja,
     firmar,
     ingresar_con_fiel,
     pdf_a_png,
@@ -17,29 +18,6 @@ from tests.browser.conftest import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def moral(credencial_factory, archivos_fiel):
-    """The demo-shaped persona moral: its Persona row exists (with domicilio fiscal) and
-    its FIEL files are on disk. Returns (credencial, cer_path, key_path)."""
-    from vucem.testing import crear_persona
-
-    crear_persona(
-        "moral",
-        rfc=MORAL_DEMO["rfc"],
-        nombre=MORAL_DEMO["nombre"],
-        rfc_representante=MORAL_DEMO["rfc_representante"],
-        curp_representante=MORAL_DEMO["curp_representante"],
-    )
-    cred = credencial_factory(**MORAL_DEMO)
-    cer, key = archivos_fiel(cred)
-    return cred, cer, key
-
-
-def _en_bandeja(page, rfc):
-    expect(page.get_by_role("heading", name="Bandeja de tareas pendientes")).to_be_visible()
-    expect(page.locator("header")).to_contain_text(rfc)
 
 
 def test_ingreso_fiel_bandeja_catalogo_y_salida(servidor, page, captura, moral):
@@ -51,7 +29,7 @@ def test_ingreso_fiel_bandeja_catalogo_y_salida(servidor, page, captura, moral):
     captura(page, "ingreso")
 
     ingresar_con_fiel(page, servidor, cer, key, cred.password)
-    _en_bandeja(page, cred.rfc)
+    en_bandeja(page, cred.rfc)
     expect(page.locator("header")).to_contain_text(MORAL_DEMO["nombre"])
     captura(page, "bandeja de tareas pendientes")
 
@@ -94,11 +72,11 @@ def test_ingreso_fiel_bandeja_catalogo_y_salida(servidor, page, captura, moral):
 def test_salida_con_no_conserva_la_sesion(servidor, page, captura, moral):
     cred, cer, key = moral
     ingresar_con_fiel(page, servidor, cer, key, cred.password)
-    _en_bandeja(page, cred.rfc)
+    en_bandeja(page, cred.rfc)
     page.locator("nav").get_by_role("link", name="Cerrar la sesión").click()
     page.get_by_role("button", name="No", exact=True).click()
     page.wait_for_load_state()
-    _en_bandeja(page, cred.rfc)
+    en_bandeja(page, cred.rfc)
     captura(page, "no cerro la sesion")
 
 
@@ -123,7 +101,7 @@ def test_aviso_de_expiracion_extiende_y_expira(servidor, page, captura, moral, s
     cred, cer, key = moral
 
     ingresar_con_fiel(page, servidor, cer, key, cred.password)
-    _en_bandeja(page, cred.rfc)
+    en_bandeja(page, cred.rfc)
     cargada = time.monotonic()
     expect(page.locator("body")).to_have_attribute("data-session-idle", str(idle))
 
@@ -145,7 +123,7 @@ def test_aviso_de_expiracion_extiende_y_expira(servidor, page, captura, moral, s
         page.wait_for_timeout(espera * 1000)
     assert time.monotonic() - extendida < idle - 0.5, "la prueba tardó demasiado"
     page.reload()
-    _en_bandeja(page, cred.rfc)
+    en_bandeja(page, cred.rfc)
     captura(page, "sesion extendida")
 
     # Without extending, the page goes to the login with an explanation.
@@ -170,7 +148,7 @@ def test_firma_en_navegador_y_acuse_pdf(servidor, page, captura, moral, carpeta_
     )
 
     ingresar_con_fiel(page, servidor, cer, key, cred.password)
-    _en_bandeja(page, cred.rfc)
+    en_bandeja(page, cred.rfc)
     page.goto(f"{servidor}/tramites/dependencia/SE/")
     page.get_by_role("button", name="Cupos de Importación y Exportación").click()
     page.get_by_role("link", name="Trámite de prueba del navegador").click()
