@@ -1,0 +1,100 @@
+"""The certificate expiry beat job and the consulta de cupos page."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cupos import tasks
+from cupos.models import CertificadoCupo
+from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
+from vucem.models import User
+
+from .conftest import crear_asignacion, crear_cupo
+
+pytestmark = pytest.mark.django_db
+
+
+def _certificado(asignacion, folio, vigencia_fin, monto="100"):
+    s = Solicitud.objects.create(
+        tramite=Tramite.objects.get(vucem_id=120202),
+        solicitante=asignacion.beneficiario,
+        capturada_por=User.objects.get_or_create(username="cap")[0],
+        numero_temporal=f"1{folio[-8:]:0>8}",
+        folio=f"{folio:0>25}",
+        estado="firmada",
+    )
+    return CertificadoCupo.objects.create(
+        asignacion=asignacion,
+        solicitud=s,
+        titular=asignacion.beneficiario,
+        folio=folio,
+        numero=1,
+        monto_expedido=Decimal(monto),
+        vigencia_inicio=vigencia_fin - dt.timedelta(days=30),
+        vigencia_fin=vigencia_fin,
+    )
+
+
+def test_vencer_certificados_audita_y_recuerda_una_vez(asignacion):
+    hoy = dt.date(2027, 1, 2)
+    vencido = _certificado(asignacion, "C1", dt.date(2026, 12, 31))
+    vigente = _certificado(asignacion, "C2", dt.date(2027, 1, 2))
+    assert tasks.vencer(hoy=hoy) == (1, 1)
+    assert tasks.vencer(hoy=hoy) == (0, 0)  # once
+    vencido.refresh_from_db(), vigente.refresh_from_db()
+    assert vencido.estado == "vencido" and vencido.recordatorio_devolucion
+    assert vigente.estado == "vigente"
+    reg = RegistroAuditoria.objects.get(object_id=str(vencido.pk), estado_nuevo="vencido")
+    assert reg.estado_anterior == "vigente" and "31/12/2026" in reg.motivo
+    (n,) = Notificacion.objects.filter(persona=asignacion.beneficiario)
+    assert "C1" in n.asunto and "quince días hábiles" in n.cuerpo
+    assert "22/01/2027" in n.cuerpo  # 15 business days after 31/12/2026 (1 Jan is a holiday)
+
+
+def test_tarea_beat_existe_y_corre(asignacion, settings):
+    from celery import current_app
+
+    assert "cupos.tasks.vencer_certificados" in current_app.tasks or tasks.vencer_certificados.name
+    assert any(
+        v["task"] == "cupos.tasks.vencer_certificados"
+        for v in settings.CELERY_BEAT_SCHEDULE.values()
+    )
+    _certificado(asignacion, "C9", dt.date.today() - dt.timedelta(days=1))
+    assert tasks.vencer_certificados.delay().get() == 1
+
+
+def test_consulta_de_cupos(cliente_moral, moral, otra):
+    cupo_imp, sub = crear_cupo(monto=Decimal("1000000"))
+    cupo_exp, sub_exp = crear_cupo(clave="azucar", monto=Decimal("500"))
+    cupo_exp.regimen, cupo_exp.producto, cupo_exp.nombre = "exportacion", "Azúcar", "Cupo de azúcar"
+    cupo_exp.save()
+    a = crear_asignacion(moral, sub, Decimal("250000"))
+    crear_asignacion(otra, sub, Decimal("250000"), numero="000002")
+    from cupos import saldos
+
+    c = _certificado(a, "X1", dt.date.today(), monto="100000")
+    saldos.registrar_expedicion(c)
+    r = cliente_moral.get(reverse("cupos:consulta"))
+    html = r.content.decode()
+    assert r.status_code == 200 and "Consulta de cupos" in html
+    assert "1,000,000 kg" in html and "500,000" in html and "100,000" in html
+    assert 'role="progressbar"' in html and 'aria-valuenow="50.0"' in html
+    assert "Cupo de azúcar" in html
+    html = cliente_moral.get(reverse("cupos:consulta"), {"regimen": "exportacion"}).content.decode()
+    assert "Cupo de azúcar" in html and "1,000,000 kg" not in html
+    html = cliente_moral.get(reverse("cupos:consulta"), {"producto": "lácteas"}).content.decode()
+    assert "Cupo de azúcar" not in html and "1,000,000 kg" in html
+    viejo, _ = crear_cupo(clave="viejo", anio=dt.date.today().year - 1)
+    viejo.nombre = "Cupo del año pasado"
+    viejo.save()
+    html = cliente_moral.get(reverse("cupos:consulta"), {"anio": str(viejo.anio)}).content.decode()
+    assert "Cupo del año pasado" in html and "Cupo de azúcar" not in html
+    html = cliente_moral.get(reverse("cupos:consulta"), {"producto": "no existe"}).content.decode()
+    assert "No hay cupos que coincidan" in html
+
+
+def test_consulta_requiere_sesion(client):
+    r = client.get(reverse("cupos:consulta"))
+    assert r.status_code == 302
