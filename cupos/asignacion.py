@@ -257,14 +257,17 @@ def asignado_en(subcupo: Subcupo, **filtros) -> Decimal:
 
 def bolsa_de(subcupo: Subcupo) -> mecanismos.ResultadoBolsaResidual:
     """The residual pool of ``subcupo`` (seed 004, D): what its ``residual_de`` subcupos (B and
-    C) left unassigned, split by ``parametros["proporcion_industrial"]`` (80 % by default)."""
+    C) left unassigned, split by ``parametros["porcentaje_industrial"]`` (a fraction, 0.80 by
+    default; ``"proporcion_industrial"`` is accepted too)."""
     fuentes = list(subcupo.residual_de.order_by("orden", "clave"))
     montos = [(f.monto or CERO, asignado_en(f)) for f in fuentes]
     b = montos[0] if montos else (CERO, CERO)
     resto = montos[1:]
     c = (sum((m for m, _ in resto), CERO), sum((a for _, a in resto), CERO))
-    proporcion = (subcupo.parametros or {}).get(
-        "proporcion_industrial", mecanismos.PROPORCION_INDUSTRIAL
+    parametros = subcupo.parametros or {}
+    proporcion = parametros.get(
+        "porcentaje_industrial",
+        parametros.get("proporcion_industrial", mecanismos.PROPORCION_INDUSTRIAL),
     )
     return mecanismos.bolsa_residual(
         b[0], b[1], c[0], c[1], proporcion_industrial=Decimal(str(proporcion))
@@ -575,9 +578,18 @@ def _propuestas_primero_en_tiempo(subcupo: Subcupo, filas, u: str) -> dict[int, 
     )
 
 
+def ejercicio_minimo(subcupo: Subcupo) -> Decimal:
+    """Minimum use of the prior assignment for D industrial applicants (0.70 by default,
+    ``parametros["ejercicio_minimo"]``)."""
+    valor = (subcupo.parametros or {}).get("ejercicio_minimo", mecanismos.EJERCICIO_MINIMO)
+    return Decimal(str(valor))
+
+
 def _ejercicio(sa: SolicitudAsignacion):
     return mecanismos.cumple_ejercicio_minimo(
-        sa.asignado_anio_anterior or CERO, sa.monto_ejercido_anterior or CERO
+        sa.asignado_anio_anterior or CERO,
+        sa.monto_ejercido_anterior or CERO,
+        ejercicio_minimo(sa.subcupo),
     )
 
 
@@ -940,6 +952,8 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
                 "vigencia_desde": hoy.isoformat(),
                 "vigencia_hasta": fin.isoformat(),
                 "numero_oficio": f"{numero}/{anio}",
+                # The oficio is sealed by the Ventanilla only: no signer's certificate.
+                "numero_certificado": "",
                 "fundamento": cupo.fundamento,
                 "texto": texto,
                 "lineas": [
@@ -1017,6 +1031,7 @@ def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen
             sello_ventanilla=sellar_ventanilla(cadena),
             contexto={
                 "resultado": "Rechazada",
+                "numero_certificado": "",
                 "texto": (
                     f"Su solicitud de asignación del cupo «{cupo.nombre}» (subcupo "
                     f"{sa.subcupo.clave}) con folio {s.folio} fue rechazada.\n\nMotivo: {motivo}"

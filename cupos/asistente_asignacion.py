@@ -104,6 +104,8 @@ class PasoCupo(Paso):
             if subcupos:
                 resultados.append({"cupo": cupo, "subcupos": subcupos})
         elegido = subcupo_elegido(solicitud)
+        marcado = request.POST.get("subcupo") if request.method == "POST" else None
+        marcado = marcado or (str(elegido.pk) if elegido else "")
         return self.render(
             request,
             solicitud,
@@ -111,6 +113,7 @@ class PasoCupo(Paso):
             filtro=filtro,
             resultados=resultados,
             elegido=elegido,
+            marcado=marcado,
             ventana_elegida=svc.ventana_subcupo(elegido, momento) if elegido else None,
             errores=[],
         )

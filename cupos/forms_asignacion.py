@@ -211,7 +211,9 @@ class DatosSolicitudForm(forms.Form):
                             "El monto ejercido no puede ser mayor que la asignación anterior.",
                         )
                     else:
-                        resultado = mecanismos.cumple_ejercicio_minimo(anterior, ejercido)
+                        resultado = mecanismos.cumple_ejercicio_minimo(
+                            anterior, ejercido, svc.ejercicio_minimo(self.subcupo)
+                        )
                         if not resultado.cumple:
                             self.add_error("monto_ejercido_anterior", resultado.mensaje)
             else:

@@ -140,7 +140,9 @@ def crear_cupo_lacteos(anio, representacion=None):
             criterio=crit,
             ventana=ventana.to_dict(),
             maximo_por_beneficiario=maximo,
-            parametros={"proporcion_industrial": "0.80"} if clave == "D" else {},
+            parametros={"porcentaje_industrial": "0.80", "ejercicio_minimo": "0.70"}
+            if clave == "D"
+            else {},
             orden=orden,
         )
     subs["D"].residual_de.set([subs["B"], subs["C"]])
