@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -110,20 +110,30 @@ def nuevo_nonce(session) -> str:
     return nonce
 
 
-@dataclass
-class ResultadoIngresoFiel:
-    errores: list[str] = field(default_factory=list)
-    user: object | None = None
-    rfc: str = ""
+@dataclass(frozen=True)
+class ErrorIngreso:
+    """A login error with the form field it is about (for the error summary's link)."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.errores and self.user is not None
+    mensaje: str
+    campo: str = ""
+
+    def __str__(self) -> str:
+        return self.mensaje
+
+
+def _campo_de(codigo: str) -> str:
+    if codigo.startswith("password"):
+        return "password"
+    if codigo.startswith("llave") and codigo != "llave_no_corresponde":
+        return "key"
+    if codigo.startswith(("certificado", "emisor", "rfc")):
+        return "cer"
+    return ""
 
 
 def verificar_ingreso_fiel(
     cer: bytes, key: bytes, password: str, nonce: str | None
-) -> tuple[list[str], object | None]:
+) -> tuple[list[ErrorIngreso], object | None]:
     """Verify the credential and prove possession of the key by signing ``nonce``.
 
     Returns (errores, certificado). The opened key lives only inside this function.
@@ -132,22 +142,31 @@ def verificar_ingreso_fiel(
 
     if not nonce:
         return [
-            "La página de ingreso caducó. Vuelva a seleccionar sus archivos e intente de nuevo."
+            ErrorIngreso(
+                "La página de ingreso caducó. Vuelva a seleccionar sus archivos e intente de nuevo."
+            )
         ], None
-    resultado = verificar_fiel(cer, key, password, requerir_fiel=True)
+    try:
+        resultado = verificar_fiel(cer, key, password, requerir_fiel=True)
+    except Exception:  # firma promises not to raise; a 500 here would still be wrong
+        log.exception("Error inesperado al verificar una e.firma (sin datos de la llave)")
+        return [ErrorIngreso("No fue posible leer la e.firma. Revise sus archivos.")], None
     certificado = getattr(resultado, "certificado", None)
     if not resultado.ok:
-        return [e.mensaje for e in resultado.errores] or ["La e.firma no es válida."], certificado
+        errores = [ErrorIngreso(e.mensaje, _campo_de(e.codigo)) for e in resultado.errores]
+        return errores or [ErrorIngreso("La e.firma no es válida.")], certificado
     llave = resultado.llave
     try:
         sello = firmar(llave, nonce)
         pem = _certificado_pem(certificado, cer)
         if not verificar_firma(pem, nonce, sello):
-            return ["El certificado no corresponde con la llave privada."], certificado
+            return [
+                ErrorIngreso("El certificado no corresponde con la llave privada.")
+            ], certificado
     except Exception:  # never let a crypto failure become a 500 (and never log the key)
         log.warning("Prueba de posesión de la e.firma fallida", exc_info=False)
         return [
-            "No fue posible comprobar la e.firma con la llave privada proporcionada."
+            ErrorIngreso("No fue posible comprobar la e.firma con la llave privada proporcionada.")
         ], certificado
     finally:
         del llave

@@ -1,4 +1,14 @@
-"""Views of the portal shell. Thin: the rules live in vucem.services."""
+"""Views of the portal shell. Thin: the rules live in vucem.services.
+
+Brute-force protection: the "Sin FIEL" form goes through ``authenticate()`` and
+django-axes (``AXES_FAILURE_LIMIT`` failures per username + IP lock for
+``AXES_COOLOFF_HOURS``). FIEL failures count toward the same lockout: once the certificate
+is parsed, a failed verification sends Django's ``user_login_failed`` signal with the
+certificate's RFC as the username, so axes records it for (RFC, IP); a locked RFC is refused
+before its credential is even checked, and a successful FIEL login resets the counter
+(``AXES_RESET_ON_SUCCESS``; the user's username is its RFC). Failures before the RFC is
+known (empty or unreadable files) are form errors and do not count.
+"""
 
 import logging
 

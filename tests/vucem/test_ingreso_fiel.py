@@ -316,3 +316,11 @@ def test_llave_y_contrasena_nunca_se_guardan(client, credencial_factory, caplog)
     for frag in fragmentos:
         assert frag not in todo.encode("utf-8", "surrogateescape")
     assert client.session[SESSION_RFC_FIEL] == cred.rfc
+
+
+def test_error_enlaza_al_campo(client, credencial_factory):
+    r = _ingresar(client, credencial_factory(), password="mala")
+    assert (
+        'href="#id_password" class="alert-link">La contraseña de la clave privada no es válida.'
+        in r.content.decode()
+    )
