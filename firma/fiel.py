@@ -20,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID
@@ -90,6 +90,7 @@ CODIGOS: dict[str, str] = {
         "su e.firma."
     ),
     "rfc_no_coincide": "El RFC del certificado no corresponde con el RFC de la sesión.",
+    "verificacion_fallida": "No fue posible verificar el certificado; revise el archivo .cer.",
 }
 
 
@@ -133,6 +134,15 @@ class CertificadoInfo:
         cuerpo = base64.encodebytes(self.der).decode("ascii").replace("\n", "")
         lineas = [cuerpo[i : i + 64] for i in range(0, len(cuerpo), 64)]
         return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lineas) + "\n-----END CERTIFICATE-----\n"
+
+    def __getstate__(self):
+        estado = self.__dict__.copy()
+        estado.pop("certificado", None)  # rebuilt from ``der``
+        return estado
+
+    def __setstate__(self, estado):
+        self.__dict__.update(estado)
+        self.certificado = x509.load_der_x509_certificate(self.der)
 
     @property
     def es_fiel(self) -> bool:
@@ -228,6 +238,8 @@ def _dos_partes(valor: str) -> tuple[str, str]:
 
 
 def _numero_certificado(serial: int) -> str:
+    if serial <= 0:
+        return str(serial)
     crudo = serial.to_bytes(max(1, (serial.bit_length() + 7) // 8), "big")
     try:
         texto = crudo.decode("ascii")
@@ -283,8 +295,17 @@ def leer_certificado(data: bytes) -> CertificadoInfo:
         serial = cert.serial_number
         desde, hasta = cert.not_valid_before_utc, cert.not_valid_after_utc
         tipo = _tipo(cert, sujeto)
-    except (ValueError, asn1.DerError):
+    except Exception:  # any parse failure of untrusted bytes is "malformed", never a 500
         raise FielError("certificado_mal_formado") from None
+    try:
+        publica = cert.public_key()
+    except Exception:
+        publica = None
+    if not isinstance(publica, rsa.RSAPublicKey):
+        raise FielError(
+            "certificado_mal_formado",
+            "El certificado no contiene una llave pública RSA válida; no es una e.firma del SAT.",
+        )
     datos = dict(sujeto)
     rfc, rfc_rep = _dos_partes(datos.get(OID_UNIQUE_ID, ""))
     if not rfc:
@@ -403,6 +424,8 @@ def abrir_llave(data: bytes, password: str):
                 incorrecta = True
                 continue
             raise FielError("llave_mal_formada") from None
+        except Exception:
+            raise FielError("llave_mal_formada") from None
     if llave is None:
         raise FielError("password_incorrecta" if incorrecta else "llave_mal_formada")
     if not isinstance(llave, rsa.RSAPrivateKey):
@@ -413,7 +436,7 @@ def abrir_llave(data: bytes, password: str):
 def llave_corresponde(llave, certificado: x509.Certificate) -> bool:
     try:
         return llave.public_key().public_numbers() == certificado.public_key().public_numbers()
-    except (AttributeError, TypeError, ValueError):
+    except Exception:
         return False
 
 
@@ -480,7 +503,7 @@ def _emitido_por(cert: x509.Certificate, emisor: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(emisor)
         return True
-    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+    except Exception:  # InvalidSignature, name mismatch, unsupported algorithm, ...
         return False
 
 
@@ -510,6 +533,12 @@ class ResultadoVerificacion:
     errores: list[FielError] = field(default_factory=list)
     llave: object | None = field(default=None, repr=False, compare=False)
     requerir_fiel: bool = field(default=True, repr=False)
+
+    def __getstate__(self):
+        # Pickling (cache, session, task queue) never carries the private key.
+        estado = self.__dict__.copy()
+        estado["llave"] = None
+        return estado
 
     @property
     def certificado_ok(self) -> bool:
@@ -567,6 +596,59 @@ def _momento(momento) -> datetime:
     return momento
 
 
+def _revisar_certificado(
+    res: ResultadoVerificacion,
+    info: CertificadoInfo,
+    cuando: datetime,
+    rfc_esperado: str | None,
+    requerir_fiel: bool,
+) -> None:
+    if res.llave is not None:
+        res.llave_corresponde = llave_corresponde(res.llave, info.certificado)
+        if not res.llave_corresponde:
+            res.errores.append(FielError("llave_no_corresponde"))
+    if cuando < info.valido_desde:
+        res.vigente = False
+        res.errores.append(
+            FielError(
+                "certificado_aun_no_vigente",
+                f"El certificado aún no es vigente: su vigencia inicia el "
+                f"{_fecha(info.valido_desde)}.",
+            )
+        )
+    elif cuando > info.valido_hasta:
+        res.vigente = False
+        res.errores.append(
+            FielError(
+                "certificado_vencido",
+                f"El certificado está vencido desde el {_fecha(info.valido_hasta)}.",
+            )
+        )
+    else:
+        res.vigente = True
+    res.cadena_confiable = cadena_confiable(info.certificado)
+    if not res.cadena_confiable:
+        res.errores.append(
+            FielError(
+                "emisor_no_confiable",
+                "El certificado no fue emitido por una autoridad certificadora reconocida "
+                f"(emisor: {info.emisor}).",
+            )
+        )
+    if _declara_ca(info.certificado):
+        res.errores.append(FielError("certificado_de_autoridad"))
+    elif requerir_fiel and info.tipo == "CSD":
+        res.errores.append(FielError("certificado_es_csd"))
+    if rfc_esperado and info.rfc != rfc_esperado.strip().upper():
+        res.errores.append(
+            FielError(
+                "rfc_no_coincide",
+                f"El RFC del certificado ({info.rfc}) no corresponde con el RFC de la "
+                f"sesión ({rfc_esperado.strip().upper()}).",
+            )
+        )
+
+
 def verificar_fiel(
     cer: bytes,
     key: bytes | None = None,
@@ -596,50 +678,11 @@ def verificar_fiel(
 
     info = res.certificado
     if info is not None:
-        if res.llave is not None:
-            res.llave_corresponde = llave_corresponde(res.llave, info.certificado)
-            if not res.llave_corresponde:
-                res.errores.append(FielError("llave_no_corresponde"))
-        if cuando < info.valido_desde:
-            res.vigente = False
-            res.errores.append(
-                FielError(
-                    "certificado_aun_no_vigente",
-                    f"El certificado aún no es vigente: su vigencia inicia el "
-                    f"{_fecha(info.valido_desde)}.",
-                )
-            )
-        elif cuando > info.valido_hasta:
-            res.vigente = False
-            res.errores.append(
-                FielError(
-                    "certificado_vencido",
-                    f"El certificado está vencido desde el {_fecha(info.valido_hasta)}.",
-                )
-            )
-        else:
-            res.vigente = True
-        res.cadena_confiable = cadena_confiable(info.certificado)
-        if not res.cadena_confiable:
-            res.errores.append(
-                FielError(
-                    "emisor_no_confiable",
-                    "El certificado no fue emitido por una autoridad certificadora reconocida "
-                    f"(emisor: {info.emisor}).",
-                )
-            )
-        if _declara_ca(info.certificado):
-            res.errores.append(FielError("certificado_de_autoridad"))
-        elif requerir_fiel and info.tipo == "CSD":
-            res.errores.append(FielError("certificado_es_csd"))
-        if rfc_esperado and info.rfc != rfc_esperado.strip().upper():
-            res.errores.append(
-                FielError(
-                    "rfc_no_coincide",
-                    f"El RFC del certificado ({info.rfc}) no corresponde con el RFC de la "
-                    f"sesión ({rfc_esperado.strip().upper()}).",
-                )
-            )
+        try:
+            _revisar_certificado(res, info, cuando, rfc_esperado, requerir_fiel)
+        except Exception as exc:  # never a 500 for odd certificates; no details logged
+            logger.warning("Error inesperado al verificar un certificado: %s", type(exc).__name__)
+            res.errores.append(FielError("verificacion_fallida"))
     logger.info(
         "Verificación de e.firma: rfc=%s certificado=%s ok=%s errores=%s",
         info.rfc if info else "-",
@@ -680,5 +723,5 @@ def verificar_firma(certificado_pem_o_der: bytes | str, cadena: str, sello_b64: 
             return False
         cert.public_key().verify(firma, cadena.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
         return True
-    except (FielError, ValueError, TypeError, binascii.Error, InvalidSignature, AttributeError):
+    except Exception:  # FielError, bad base64, InvalidSignature, unsupported key, ...
         return False

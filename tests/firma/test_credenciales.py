@@ -2,11 +2,15 @@
 
 import base64
 import datetime as dt
+import io
 import logging
+import pickle
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from firma import asn1, sello
 from firma.demo import PERSONAS_DEMO
@@ -186,25 +190,38 @@ def test_sello_con_password_equivocada(settings, sello_ventanilla_prueba):
         sellar_ventanilla("|a||")
 
 
-def test_password_y_llave_nunca_aparecen_en_logs(credencial_factory, caplog, fiel_sat):
+def _fragmentos_secretos(key: bytes, password: str, llave) -> set[str]:
+    numeros = llave.private_numbers()
+    desnuda = llave.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return {
+        password,
+        base64.b64encode(key).decode()[40:80],
+        base64.b64encode(key).decode()[-60:-20],
+        key.hex()[80:140],
+        format(numeros.d, "x")[:40],
+        str(numeros.d)[:40],
+        str(numeros.p)[:40],
+        desnuda[40:100],
+    }
+
+
+def _sin_secretos(caplog, resultados, fragmentos):
+    assert any(r.name == "firma" for r in caplog.records)  # logging did happen
+    texto = caplog.text + "".join(repr(r.__dict__) for r in caplog.records)
+    texto += "".join(
+        repr(r) + repr(r.as_dict()) + str(r.errores) + repr(r.certificado) for r in resultados
+    )
+    texto += "".join(repr(pickle.loads(pickle.dumps(r)).__dict__) for r in resultados)
+    for fragmento in fragmentos:
+        assert fragmento not in texto
+
+
+def test_password_y_llave_nunca_aparecen_en_logs(credencial_factory, caplog):
     password = "S3creta-Ñ-única"
     cred = credencial_factory(password=password)
-    llave = abrir_llave(cred.key, password)
-    numeros = llave.private_numbers()
-    fragmentos = {
-        password,
-        base64.b64encode(cred.key).decode()[40:80],
-        cred.key.hex()[80:140],
-        format(numeros.d, "x")[:40],
-        str(numeros.p)[:40],
-        llave.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()[40:100],
-    }
-    sat_key = (fiel_sat / "vigente/EKU9003173C9_FIEL.key").read_bytes()
-    fragmentos |= {base64.b64encode(sat_key).decode()[40:80], sat_key.hex()[80:140], "12345678a"}
+    fragmentos = _fragmentos_secretos(cred.key, password, abrir_llave(cred.key, password))
     with caplog.at_level(logging.DEBUG):
         logging.getLogger().setLevel(logging.DEBUG)
         resultados = [
@@ -212,19 +229,49 @@ def test_password_y_llave_nunca_aparecen_en_logs(credencial_factory, caplog, fie
             verificar_fiel(cred.cer, cred.key, password + "x"),
             verificar_fiel(cred.cer, cred.key[:-5], password),
             verificar_fiel(cred.key, cred.cer, password),
-            verificar_fiel(
-                (fiel_sat / "vigente/EKU9003173C9_FIEL.cer").read_bytes(), sat_key, "12345678a"
-            ),
-            verificar_fiel(
-                (fiel_sat / "vigente/EKU9003173C9_FIEL.cer").read_bytes(), sat_key, "mala"
-            ),
+            verificar_fiel(cred.cer, cred.key, password, rfc_esperado="XAXX010101000"),
         ]
         sello_b64 = firmar(resultados[0].llave, "|cadena||")
         verificar_firma(cred.cer, "|cadena||", sello_b64)
         sellar_ventanilla("|cadena||")
-    assert any(r.name == "firma" for r in caplog.records)  # logging did happen
-    texto = caplog.text + "".join(repr(r.__dict__) for r in caplog.records)
-    textos_resultados = "".join(repr(r) + repr(r.as_dict()) + str(r.errores) for r in resultados)
+    _sin_secretos(caplog, resultados, fragmentos)
+
+
+def test_password_y_llave_sat_nunca_aparecen_en_logs(fiel_sat, caplog, tmp_path):
+    cer_path = fiel_sat / "vigente/EKU9003173C9_FIEL.cer"
+    key_path = fiel_sat / "vigente/EKU9003173C9_FIEL.key"
+    cer, key = cer_path.read_bytes(), key_path.read_bytes()
+    fragmentos = _fragmentos_secretos(key, "12345678a", abrir_llave(key, "12345678a"))
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger().setLevel(logging.DEBUG)
+        resultados = [
+            verificar_fiel(cer, key, "12345678a"),
+            verificar_fiel(cer, key, "mala-12345678a-mala"),
+            verificar_fiel(
+                cer, (fiel_sat / "vigente/EKU9003173C9_CSD.key").read_bytes(), "12345678a"
+            ),
+        ]
+        firmar(resultados[0].llave, "|cadena||")
+        salida = io.StringIO()
+        for password in ("12345678a", "mala-12345678a-mala"):
+            try:
+                call_command(
+                    "fiel", "verificar", "--cer", str(cer_path), "--key", str(key_path),
+                    "--password", password, stdout=salida, stderr=salida,
+                )  # fmt: skip
+            except CommandError as exc:
+                salida.write(str(exc))
+    fragmentos.add("mala-12345678a-mala")
+    _sin_secretos(caplog, resultados, fragmentos)
     for fragmento in fragmentos:
-        assert fragmento not in texto
-        assert fragmento not in textos_resultados
+        assert fragmento not in salida.getvalue()
+
+
+def test_resultado_no_se_serializa_con_la_llave(credencial_factory):
+    cred = credencial_factory()
+    res = verificar_fiel(cred.cer, cred.key, cred.password)
+    assert res.llave is not None
+    copia = pickle.loads(pickle.dumps(res))
+    assert copia.llave is None
+    assert copia.certificado.rfc == cred.rfc
+    assert res.llave is not None  # the original keeps it for the caller
