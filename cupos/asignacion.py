@@ -873,7 +873,7 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
                 "capture la justificación.",
                 "falta_justificacion",
             )
-        hoy = timezone.localdate()
+        hoy = _hoy()
         fin = dt.date(cupo.anio, 12, 31)
         if hoy > fin:
             raise TramiteError(

@@ -357,3 +357,112 @@ def test_plazo_de_siete_dias_habiles(lacteos, capturador):
     assert plazo.vencimiento == dt.date(2024, 2, 13)
     assert plazo.transcurridos == 8 and plazo.vencido
     assert not svc.plazo_de(s, hoy=dt.date(2024, 2, 13)).vencido
+
+
+def test_dictamen_de_b_con_las_propuestas_de_la_semilla_y_luego_la_bolsa_d(
+    lacteos, capturador, monkeypatch
+):
+    """Approving the four seed-004 B solicitudes with their proposals assigns 20,020,800 kg and
+    leaves 1,179,200 kg for the D pool; D then respects its 80 % / 20 % saldo."""
+    from tests.cupos.asignacion.conftest import dictaminador_user
+    from tramites.services import TramiteError
+
+    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 10, 1, 10))
+    _, subs = lacteos
+    u = dictaminador_user()
+    ss = [
+        solicitud_firmada(
+            crear_persona(rfc, f"EMPRESA {i}"),
+            subs["B"],
+            recibida=aware(2024, 1, 3 + i, 10),
+            usuario=capturador,
+            monto_solicitado=sol,
+            asignado_anio_anterior=ant,
+            consumo_total_auditado=cons,
+        )
+        for i, (rfc, ant, cons, sol, _, _) in enumerate(SEMILLA_B)
+    ]
+    for s, (*_, esperado, _) in zip(ss, SEMILLA_B, strict=True):
+        p = svc.propuesta_de(s.asignacion_detalle)
+        assert p.monto == esperado
+        svc.aprobar(s, usuario=u, monto=p.monto)
+    assert svc.asignado_en(subs["B"]) == D("20020800")
+    assert svc.saldo_subcupo(subs["B"]) == D("1179200")
+    # no C assignments: pool = 1,179,200 + 8,000,000; others get 20 %
+    assert svc.saldo_subcupo(subs["D"], industrial=False) == D("1835840.00")
+    d = solicitud_firmada(
+        crear_persona("OTR020202AA1", "OTRO"),
+        subs["D"],
+        recibida=aware(2024, 9, 2, 9),
+        usuario=capturador,
+        monto_solicitado=D("1400000"),
+        monto_factura=D("1400000"),
+    )
+    with pytest.raises(TramiteError, match="excede el máximo permitido"):
+        svc.aprobar(d, usuario=u, monto=D("1400001"))
+    r = svc.aprobar(d, usuario=u, monto=D("1400000"))
+    assert r.asignacion.monto_asignado == D("1400000")
+    assert svc.saldo_subcupo(subs["D"], industrial=False) == D("435840.00")
+    assert svc.saldo_subcupo(subs["D"], industrial=True) == D("7343360.00")
+
+
+def test_no_se_aprueba_por_encima_del_saldo_del_subcupo(lacteos, capturador, monkeypatch):
+    from tests.cupos.asignacion.conftest import dictaminador_user
+    from tramites.services import TramiteError
+
+    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 10, 1, 10))
+    _, subs = lacteos
+    c = subs["C"]
+    c.monto = D("1000")
+    c.save()
+    u = dictaminador_user()
+    s1 = solicitud_firmada(
+        crear_persona("SAL010101AA1", "UNO"),
+        c,
+        recibida=aware(2024, 2, 1, 9),
+        usuario=capturador,
+        monto_solicitado=D("800"),
+        monto_factura=D("800"),
+    )
+    s2 = solicitud_firmada(
+        crear_persona("SAL010101BB2", "DOS"),
+        c,
+        recibida=aware(2024, 2, 1, 10),
+        usuario=capturador,
+        monto_solicitado=D("800"),
+        monto_factura=D("800"),
+    )
+    assert svc.propuesta_de(s2.asignacion_detalle).monto == D("200")  # s1 goes first
+    svc.aprobar(s1, usuario=u, monto=D("800"))
+    with pytest.raises(TramiteError, match="excede"):
+        svc.aprobar(s2, usuario=u, monto=D("201"))
+    with pytest.raises(TramiteError, match="decimales"):
+        svc.aprobar(s2, usuario=u, monto=D("100.0001"))
+    with pytest.raises(TramiteError, match="mayor que cero"):
+        svc.aprobar(s2, usuario=u, monto=D("0"))
+    assert svc.aprobar(s2, usuario=u, monto=D("200")).asignacion.monto_asignado == D("200")
+    assert svc.saldo_subcupo(c) == 0
+
+
+def test_no_se_asigna_despues_del_periodo_del_cupo(lacteos, capturador, monkeypatch):
+    from tests.cupos.asignacion.conftest import dictaminador_user
+    from tramites.services import TramiteError
+
+    _, subs = lacteos
+    s = solicitud_firmada(
+        crear_persona("LIC950821M84", "LICONSA SA DE CV"),
+        subs["A"],
+        recibida=aware(2024, 3, 1, 9),
+        usuario=capturador,
+        monto_solicitado=D("1000"),
+    )
+    monkeypatch.setattr(svc, "ahora", lambda: aware(2025, 1, 2, 10))
+    with pytest.raises(TramiteError, match="El periodo del cupo 2024 terminó"):
+        svc.aprobar(s, usuario=dictaminador_user(), monto=D("1000"))
+    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 3, 4, 10))
+    a = svc.aprobar(s, usuario=dictaminador_user("otro.dict"), monto=D("1000")).asignacion
+    assert (a.anio, a.vigencia_inicio, a.vigencia_fin) == (
+        2024,
+        dt.date(2024, 3, 4),
+        dt.date(2024, 12, 31),
+    )
