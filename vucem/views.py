@@ -97,7 +97,7 @@ def ingresar(request):
         # The browser's countdown ran out. Unless another tab kept the session alive (its
         # activity restarts this tab's clock too), end it now: the client clock starts after
         # the server's, so a few seconds of difference must not keep the session open.
-        if request.inactividad >= settings.SESSION_IDLE_SECONDS - 10:
+        if getattr(request, "inactividad", 0) >= settings.SESSION_IDLE_SECONDS - 10:
             logout(request)
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_siguiente(request))

@@ -1,0 +1,90 @@
+"""Session expiry and draft keeping in Chromium (static/js/ventanilla.js). Run by .ci/run
+(`pytest -m browser`); needs Debian's /usr/bin/chromium."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from django.conf import settings as django_settings  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from vucem.testing import crear_solicitante, entrar_como_solicitante  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def pagina():
+    if not CHROMIUM.is_file():
+        pytest.fail(f"No está Chromium en {CHROMIUM} (apt-get install -y chromium).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        navegador = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        ctx = navegador.new_context(locale="es-MX", viewport={"width": 1280, "height": 900})
+        yield ctx
+        navegador.close()
+
+
+def _cookie_de_sesion(user, base):
+    c = entrar_como_solicitante(Client(), user)
+    return {
+        "name": django_settings.SESSION_COOKIE_NAME,
+        "value": c.cookies[django_settings.SESSION_COOKIE_NAME].value,
+        "url": base,
+    }
+
+
+def test_aviso_extension_expiracion_y_borrador(live_server, settings, pagina, artifacts_dir):
+    settings.SESSION_IDLE_SECONDS = 10
+    settings.SESSION_WARNING_SECONDS = 7
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    base = live_server.url
+    _, user = crear_solicitante("moral")
+    carpeta = artifacts_dir / "vucem-sesion"
+    carpeta.mkdir(parents=True, exist_ok=True)
+
+    pagina.add_cookies([_cookie_de_sesion(user, base)])
+    page = pagina.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/usuarios/capturistas/")
+    page.fill("#id_nombre", "PEDRO RESCATE")
+    page.fill("#id_password1", "No-Se-Guarda-2026")
+    page.wait_for_timeout(600)
+    assert "No-Se-Guarda-2026" not in page.evaluate("JSON.stringify(localStorage)")
+
+    # Reload: what was typed comes back (never the password), with a notice.
+    page.reload()
+    assert page.input_value("#id_nombre") == "PEDRO RESCATE"
+    assert page.input_value("#id_password1") == ""
+    assert page.is_visible("text=Se recuperó lo que había capturado")
+
+    # The warning shows before the end; "Continuar con la sesión" keeps it alive.
+    page.wait_for_selector("#sesionModal.show", timeout=8_000)
+    page.screenshot(path=str(carpeta / "01-aviso.png"))
+    page.click("#sesionExtender")
+    page.wait_for_selector("#sesionModal", state="hidden")
+
+    # Left alone, it ends: back to the login page with an explanation.
+    page.wait_for_url("**/ingresar/**", timeout=20_000)
+    assert page.is_visible("text=Su sesión terminó por inactividad")
+    page.screenshot(path=str(carpeta / "02-expirada.png"))
+
+    # After logging in again, the typed data is still there.
+    pagina.clear_cookies()
+    pagina.add_cookies([_cookie_de_sesion(user, base)])
+    page.goto(f"{base}/usuarios/capturistas/")
+    assert page.input_value("#id_nombre") == "PEDRO RESCATE"
