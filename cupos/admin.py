@@ -351,11 +351,15 @@ class AsignacionAdmin(SoloLecturaMixin, admin.ModelAdmin):
     @admin.display(description="saldo (libro de movimientos)")
     def saldo(self, obj):
         t = saldos.totales(obj)
+        unidad = obj.subcupo.cupo.unidad
         filas = [
-            ("Aprobado", t["aprobado"]),
-            ("Expedido", t["expedido"]),
-            ("Cancelado (monto a favor)", t["cancelado"]),
-            ("Disponible", t["disponible"]),
+            (etiqueta, reglas.formato_monto(t[clave], unidad))
+            for etiqueta, clave in (
+                ("Aprobado", "aprobado"),
+                ("Expedido", "expedido"),
+                ("Cancelado (monto a favor)", "cancelado"),
+                ("Disponible", "disponible"),
+            )
         ]
         return format_html(
             "<table><tbody>{}</tbody></table>",

@@ -297,7 +297,7 @@ def _emitir_documento(certificado: CertificadoCupo, total: int):
     titular = certificado.titular
     cadena = cadena_certificado(certificado)
     fundamento = cupo.fundamento
-    if cupo.fecha_dof:
+    if cupo.fecha_dof and f"{cupo.fecha_dof:%d/%m/%Y}" not in fundamento:
         fundamento = f"{fundamento} (DOF {cupo.fecha_dof:%d/%m/%Y})"
     return emitir_documento(
         solicitud=s,
@@ -324,11 +324,6 @@ def _emitir_documento(certificado: CertificadoCupo, total: int):
             "numero_oficio": f"{a.numero_oficio}/{a.anio}",
             "folio_certificado": certificado.folio,
             "fundamento": fundamento,
-            "texto": (
-                "El presente certificado de cupo es nominativo e intransferible y deberá "
-                "retornarse a la oficina que lo expidió dentro de los quince días siguientes "
-                "al término de su vigencia."
-            ),
             "lineas": [
                 {"etiqueta": "Certificado", "valor": f"{certificado.numero} de {total}"},
                 {
