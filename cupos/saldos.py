@@ -113,8 +113,11 @@ def totales_por_cupo(cupos) -> dict[int, dict[str, Decimal]]:
 
 
 def nuevo_numero_oficio(anio: int) -> str:
-    """Next número de oficio de asignación of ``anio`` (6 digits), under a locked counter
-    (``tramites.services.siguiente_valor``, key ``oficio-asignacion:<anio>``)."""
+    """Next free número de oficio de asignación of ``anio`` (6 digits), from the same locked
+    counter the dictamen uses (``oficio_asignacion:<anio>``, ``cupos.asignacion``)."""
     from tramites.services import siguiente_valor
 
-    return f"{siguiente_valor(f'oficio-asignacion:{anio}'):06d}"
+    while True:
+        numero = f"{siguiente_valor(f'oficio_asignacion:{anio}'):06d}"
+        if not Asignacion.objects.filter(anio=anio, numero_oficio=numero).exists():
+            return numero
