@@ -3,9 +3,10 @@
 The worker is a separate process (``python -m celery -A vucem worker -P solo``) that talks to
 the same PostgreSQL test database as pytest and to Redis as broker, so these tests need
 ``DATABASE_URL=postgres://…`` and ``REDIS_URL=redis://…`` (``.ci/run`` sets both). Tests use
-``django_db(transaction=True, serialized_rollback=True)`` so the worker sees committed
-rows and the rows seeded by migrations come back afterwards, and the ``celery_en_vivo`` fixture turns
-eager mode off for the test. E-mails go to files (``filemail://``) the test can read.
+no ``django_db`` marker: ``celery_en_vivo`` opens the database in autocommit, so every row is
+committed at once and the worker sees it, and the test deletes what it created (no flush: a
+flush would also wipe the rows the migrations seed, which the rest of the suite relies on).
+``celery_en_vivo`` also turns eager mode off for the test. E-mails go to files (``filemail://``) the test can read.
 
 Without those services the tests skip with the reason, and under ``REQUIRE_SERVICES=1`` (CI)
 the plugin ``tests.integracion.servicios`` turns that skip into a failure.
@@ -132,23 +133,25 @@ def celery_worker_real(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def celery_en_vivo(celery_worker_real, settings, request):
+def celery_en_vivo(celery_worker_real, django_db_blocker, settings, request):
     """Eager mode off for one test: ``.delay()`` goes through Redis to the real worker.
 
-    The test must commit its rows for the worker to see them: mark it
-    ``django_db(transaction=True, serialized_rollback=True)``.
+    The database is open in autocommit (no test transaction, no flush), so the worker sees each
+    row as soon as it is written; the test must delete what it creates.
     """
-    marca = request.node.get_closest_marker("django_db")
-    if marca is None or not marca.kwargs.get("transaction"):
-        pytest.fail("celery_en_vivo necesita @pytest.mark.django_db(transaction=True, ...)")
-    request.getfixturevalue("transactional_db")
     from vucem.celery import app
 
+    if request.node.get_closest_marker("django_db"):
+        pytest.fail(
+            "Las pruebas con celery_en_vivo no llevan @pytest.mark.django_db: escriben en "
+            "autocommit y borran lo que crean"
+        )
     anterior = app.conf.task_always_eager
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.MEDIA_ROOT = celery_worker_real.media_root
     try:
-        yield celery_worker_real
+        with django_db_blocker.unblock():
+            yield celery_worker_real
     finally:
         app.conf.task_always_eager = anterior

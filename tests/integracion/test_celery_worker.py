@@ -11,27 +11,39 @@ import pytest
 
 from tests.integracion.apoyo import esperar
 
-# Committed rows (transaction=True) so the worker sees them; serialized_rollback restores the
-# rows that migrations seed (catalog, role groups) after the flush, for the tests that follow.
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# No django_db marker: celery_en_vivo writes in autocommit (the worker must see the rows) and
+# the fixtures below delete what they created.
+pytestmark = pytest.mark.celery_worker
 
 
 @pytest.fixture
 def solicitud(celery_en_vivo):
-    from tramites.models import Dependencia, Instrumento, Tramite
+    """A draft of a test persona, committed; deleted afterwards with everything hanging off it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from tramites.models import (
+        Contador,
+        Dependencia,
+        Instrumento,
+        Notificacion,
+        RegistroAuditoria,
+        Solicitud,
+        Tramite,
+    )
     from tramites.services import crear_borrador
     from vucem.models import Persona, User
 
-    dep, _ = Dependencia.objects.get_or_create(
+    contadores = dict(Contador.objects.values_list("clave", "valor"))
+    creados = []
+    dep, nuevo = Dependencia.objects.get_or_create(
         clave="SE", defaults={"codigo": "02", "nombre": "Secretaría de Economía"}
     )
-    instrumento, _ = Instrumento.objects.get_or_create(
+    creados += [dep] if nuevo else []
+    instrumento, nuevo = Instrumento.objects.get_or_create(
         dependencia=dep, slug="integracion", defaults={"nombre": "Pruebas de integración"}
     )
-    tramite, _ = Tramite.objects.get_or_create(
+    creados += [instrumento] if nuevo else []
+    tramite, nuevo = Tramite.objects.get_or_create(
         vucem_id=990001,
         defaults={
             "instrumento": instrumento,
@@ -39,6 +51,7 @@ def solicitud(celery_en_vivo):
             "nombre": "Trámite de prueba",
         },
     )
+    creados += [tramite] if nuevo else []
     persona = Persona.objects.create(
         rfc="EKU9003173C9",
         tipo=Persona.Tipo.MORAL,
@@ -46,9 +59,26 @@ def solicitud(celery_en_vivo):
         correo="empresa@example.com",
     )
     usuario = User.objects.create(
-        username="EKU9003173C9", persona=persona, email="empresa@example.com"
+        username="integracion-EKU9003173C9", persona=persona, email="empresa@example.com"
     )
-    return crear_borrador(tramite=tramite, solicitante=persona, usuario=usuario)
+    s = crear_borrador(tramite=tramite, solicitante=persona, usuario=usuario)
+    try:
+        yield s
+    finally:
+        s.documentos.all().delete()
+        Notificacion.objects.filter(persona=persona).delete()
+        Notificacion.objects.filter(solicitud=s).delete()
+        RegistroAuditoria.objects.filter(
+            content_type=ContentType.objects.get_for_model(Solicitud), object_id=str(s.pk)
+        ).delete()
+        s.delete()
+        usuario.delete()
+        persona.delete()
+        for obj in reversed(creados):
+            obj.delete()
+        Contador.objects.exclude(clave__in=contadores).delete()
+        for clave, valor in contadores.items():
+            Contador.objects.filter(clave=clave).update(valor=valor)
 
 
 def test_el_worker_responde(celery_en_vivo):
