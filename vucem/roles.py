@@ -54,33 +54,44 @@ PERMISOS: dict[str, dict] = {
 APPS_CATALOGO_STAFF = ("cupos", "raoce", "acuses")
 
 
-def asegurar_grupos(Group, Permission, ContentType, *, apps_registry=None) -> None:
+def asegurar_grupos(
+    Group, Permission, ContentType, *, apps_registry=None, crear_permisos: bool = True
+) -> None:
     """Create the role groups and attach their permissions (idempotent).
 
-    ``apps_registry`` (the real ``django.apps.apps`` or the migration's) lets us add the
-    domain apps' permissions when their models are installed.
+    ``apps_registry`` (the real ``django.apps.apps``) adds the domain apps' permissions when
+    their models are installed. With ``crear_permisos=False`` only permissions that already
+    exist are attached (used after every migrate/flush, when Django creates them itself).
     """
+
+    def _permiso(ct, codename, nombre):
+        if crear_permisos:
+            return Permission.objects.get_or_create(
+                content_type=ct, codename=codename, defaults={"name": nombre}
+            )[0]
+        return Permission.objects.filter(content_type=ct, codename=codename).first()
+
+    def _ct(app_label, model):
+        if crear_permisos:
+            return ContentType.objects.get_or_create(app_label=app_label, model=model)[0]
+        return ContentType.objects.filter(app_label=app_label, model=model).first()
+
     for rol, reglas in PERMISOS.items():
         grupo, _ = Group.objects.get_or_create(name=str(rol))
         permisos = []
         for clave, acciones in reglas.items():
             if clave == "custom":
                 for app_label, model, codename, nombre in acciones:
-                    ct, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
-                    p, _ = Permission.objects.get_or_create(
-                        content_type=ct, codename=codename, defaults={"name": nombre}
-                    )
-                    permisos.append(p)
+                    ct = _ct(app_label, model)
+                    if ct is not None:
+                        permisos.append(_permiso(ct, codename, nombre))
                 continue
             app_label, model = clave
-            ct, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+            ct = _ct(app_label, model)
+            if ct is None:
+                continue
             for accion in acciones:
-                p, _ = Permission.objects.get_or_create(
-                    content_type=ct,
-                    codename=f"{accion}_{model}",
-                    defaults={"name": f"Can {accion} {model}"},
-                )
-                permisos.append(p)
+                permisos.append(_permiso(ct, f"{accion}_{model}", f"Can {accion} {model}"))
         if apps_registry is not None and rol in (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL):
             for app_label in APPS_CATALOGO_STAFF:
                 try:
@@ -90,12 +101,30 @@ def asegurar_grupos(Group, Permission, ContentType, *, apps_registry=None) -> No
                 acciones = _TODO if rol == Rol.NIVEL_CENTRAL else ("view", "change")
                 for model in config.get_models():
                     nombre = model._meta.model_name
-                    ct, _ = ContentType.objects.get_or_create(app_label=app_label, model=nombre)
+                    ct = _ct(app_label, nombre)
+                    if ct is None:
+                        continue
                     for accion in acciones:
-                        p, _ = Permission.objects.get_or_create(
-                            content_type=ct,
-                            codename=f"{accion}_{nombre}",
-                            defaults={"name": f"Can {accion} {nombre}"},
+                        permisos.append(
+                            _permiso(ct, f"{accion}_{nombre}", f"Can {accion} {nombre}")
                         )
-                        permisos.append(p)
-        grupo.permissions.add(*permisos)
+        grupo.permissions.add(*[p for p in permisos if p is not None])
+
+
+def al_migrar(sender, using="default", apps=None, **kwargs):
+    """post_migrate (also sent after a test flush): keep the role groups and their
+    permissions complete once every app's permissions exist."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    con_modelos = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if not con_modelos or sender.label != con_modelos[-1].label:
+        return
+    asegurar_grupos(
+        Group,
+        Permission,
+        ContentType,
+        apps_registry=global_apps,
+        crear_permisos=False,
+    )

@@ -155,3 +155,21 @@ def test_bloqueo_tras_intentos_fallidos(client, settings):
     assert "Acceso bloqueado temporalmente" in html
     assert "30 minutos" in html
     assert "_auth_user_id" not in client.session
+
+
+def test_grupos_de_personal_ven_los_modelos_de_las_apps_de_dominio():
+    from django.apps import apps
+
+    dictaminador = Group.objects.get(name=Rol.DICTAMINADOR)
+    nivel = Group.objects.get(name=Rol.NIVEL_CENTRAL)
+    for app_label in ("cupos", "acuses"):
+        modelos = list(apps.get_app_config(app_label).get_models())
+        if not modelos:
+            continue
+        nombre = modelos[0]._meta.model_name
+        assert dictaminador.permissions.filter(
+            content_type__app_label=app_label, codename=f"view_{nombre}"
+        ).exists()
+        assert nivel.permissions.filter(
+            content_type__app_label=app_label, codename=f"add_{nombre}"
+        ).exists()
