@@ -87,6 +87,9 @@ class SolicitudAdmin(admin.ModelAdmin):
     )
     inlines = [AnexoInline, AuditoriaInline]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def has_add_permission(self, request):
         return False
 

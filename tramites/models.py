@@ -68,6 +68,8 @@ class Tramite(models.Model):
 
     class Meta:
         ordering = ["orden", "vucem_id"]
+        verbose_name = "trámite"
+        verbose_name_plural = "trámites"
 
     def __str__(self) -> str:
         return f"{self.vucem_id} {self.nombre}"
@@ -129,7 +131,7 @@ class Solicitud(models.Model):
     sello_solicitante = models.TextField(blank=True)
     sello_ventanilla = models.TextField(blank=True)
     certificado_firmante = models.TextField("certificado del firmante (PEM)", blank=True)
-    numero_certificado = models.CharField(max_length=20, blank=True)
+    numero_certificado = models.CharField("número de certificado", max_length=20, blank=True)
     # Resolución
     resultado = models.CharField(max_length=20, choices=Resultado.choices, blank=True)
     resuelta_en = models.DateTimeField(null=True, blank=True)
@@ -140,6 +142,8 @@ class Solicitud(models.Model):
 
     class Meta:
         ordering = ["-creada"]
+        verbose_name = "solicitud"
+        verbose_name_plural = "solicitudes"
         indexes = [models.Index(fields=["solicitante", "estado"])]
         permissions = [("dictaminar_solicitud", "Puede dictaminar solicitudes")]
 
@@ -268,13 +272,15 @@ class Anexo(models.Model):
     tipo = models.CharField(max_length=80)
     nombre_original = models.CharField(max_length=254)
     archivo = models.FileField(upload_to=ruta_anexo)
-    tamano = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    tamano = models.PositiveIntegerField("tamaño (bytes)")
+    sha256 = models.CharField("SHA-256", max_length=64)
     subido_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     subido = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["subido"]
+        verbose_name = "anexo"
+        verbose_name_plural = "anexos"
 
     def __str__(self) -> str:
         return f"{self.tipo}: {self.nombre_original}"

@@ -297,66 +297,71 @@ def firmar_solicitud(
             errores=["Debe firmar con la misma e.firma (FIEL) con la que inició la sesión."]
         )
 
-    with transaction.atomic():
-        s = (
-            Solicitud.objects.select_for_update()
-            .select_related("tramite__instrumento__dependencia", "solicitante")
-            .get(pk=solicitud.pk)
-        )
-        if s.estado != E.BORRADOR:  # another request signed it meanwhile
-            return ResultadoFirma(solicitud=s, ya_firmada=bool(s.folio))
-        ahora = timezone.now()
-        s.folio = nuevo_folio(s.tramite, ahora)
-        s.firmada_en = ahora
-        s.firmada_por = usuario
-        cadena = construir_cadena(
-            [
-                ("folio", s.folio),
-                ("tramite", s.tramite.vucem_id),
-                ("numero_temporal", s.numero_temporal),
-                ("rfc", s.solicitante.rfc),
-                ("nombre", s.solicitante.nombre),
-                ("fecha_firma", timezone.localtime(ahora).strftime("%Y-%m-%dT%H:%M:%S%z")),
-                ("numero_certificado", verificacion.certificado.numero_certificado),
-                *asistente.cadena_campos(s),
-            ]
-        )
-        s.cadena_original = cadena
-        s.sello_solicitante = firmar(verificacion.llave, cadena)
-        s.sello_ventanilla = sellar_ventanilla(cadena)
-        s.certificado_firmante = verificacion.certificado.pem
-        s.numero_certificado = verificacion.certificado.numero_certificado
-        nuevo = E.FIRMADA
-        cambiar_estado(
-            s,
-            nuevo,
-            usuario=usuario,
-            motivo="Firmada con e.firma",
-            campos=[
-                "folio",
-                "firmada_en",
-                "firmada_por",
-                "cadena_original",
-                "sello_solicitante",
-                "sello_ventanilla",
-                "certificado_firmante",
-                "numero_certificado",
-            ],
-        )
-        if s.tramite.requiere_dictamen:
-            cambiar_estado(s, E.EN_DICTAMEN, usuario=usuario, motivo="Turnada a dictamen")
-        emitir_acuse_recepcion(s)
-        asistente.al_firmar(s, usuario=usuario)
-        notificar(
-            persona=s.solicitante,
-            solicitud=s,
-            asunto=f"Acuse de recepción del trámite {s.folio}",
-            cuerpo=(
-                f"Su solicitud de «{s.tramite.nombre}» fue recibida con el folio {s.folio} el "
-                f"{timezone.localtime(ahora):%d/%m/%Y a las %H:%M} (hora del centro de México). "
-                "Puede descargar el acuse en «Acuses y resoluciones»."
-            ),
-        )
+    try:
+        with transaction.atomic():
+            s = (
+                Solicitud.objects.select_for_update()
+                .select_related("tramite__instrumento__dependencia", "solicitante")
+                .get(pk=solicitud.pk)
+            )
+            if s.estado != E.BORRADOR:  # another request signed it meanwhile
+                return ResultadoFirma(solicitud=s, ya_firmada=bool(s.folio))
+            ahora = timezone.now()
+            s.folio = nuevo_folio(s.tramite, ahora)
+            s.firmada_en = ahora
+            s.firmada_por = usuario
+            cadena = construir_cadena(
+                [
+                    ("folio", s.folio),
+                    ("tramite", s.tramite.vucem_id),
+                    ("numero_temporal", s.numero_temporal),
+                    ("rfc", s.solicitante.rfc),
+                    ("nombre", s.solicitante.nombre),
+                    ("fecha_firma", timezone.localtime(ahora).strftime("%Y-%m-%dT%H:%M:%S%z")),
+                    ("numero_certificado", verificacion.certificado.numero_certificado),
+                    *asistente.cadena_campos(s),
+                ]
+            )
+            s.cadena_original = cadena
+            s.sello_solicitante = firmar(verificacion.llave, cadena)
+            s.sello_ventanilla = sellar_ventanilla(cadena)
+            s.certificado_firmante = verificacion.certificado.pem
+            s.numero_certificado = verificacion.certificado.numero_certificado
+            nuevo = E.FIRMADA
+            cambiar_estado(
+                s,
+                nuevo,
+                usuario=usuario,
+                motivo="Firmada con e.firma",
+                campos=[
+                    "folio",
+                    "firmada_en",
+                    "firmada_por",
+                    "cadena_original",
+                    "sello_solicitante",
+                    "sello_ventanilla",
+                    "certificado_firmante",
+                    "numero_certificado",
+                ],
+            )
+            if s.tramite.requiere_dictamen:
+                cambiar_estado(s, E.EN_DICTAMEN, usuario=usuario, motivo="Turnada a dictamen")
+            emitir_acuse_recepcion(s)
+            asistente.al_firmar(s, usuario=usuario)
+            notificar(
+                persona=s.solicitante,
+                solicitud=s,
+                asunto=f"Acuse de recepción del trámite {s.folio}",
+                cuerpo=(
+                    f"Su solicitud de «{s.tramite.nombre}» fue recibida con el folio {s.folio} el "
+                    f"{timezone.localtime(ahora):%d/%m/%Y a las %H:%M} (hora del centro de México). "
+                    "Puede descargar el acuse en «Acuses y resoluciones»."
+                ),
+            )
+    except TramiteError as exc:
+        # A rule of the procedure failed inside the transaction (e.g. the saldo was taken
+        # by a concurrent signing): everything rolled back; tell the user.
+        return ResultadoFirma(errores=[exc.mensaje])
     return ResultadoFirma(solicitud=s)
 
 

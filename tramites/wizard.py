@@ -233,8 +233,23 @@ class Asistente:
         return campos
 
     def resumen(self, solicitud: Solicitud) -> list[tuple[str, object]]:
-        """Label/value pairs shown on the signing page."""
-        return [(k, v) for k, v in self.cadena_campos(solicitud)]
+        """Label/value pairs shown on the signing page: each step's saved values under
+        its form's field labels. Procedures with richer data override it."""
+        filas: list[tuple[str, object]] = []
+        for p in self._pasos:
+            datos = (solicitud.datos or {}).get(p.slug, {})
+            if p.slug == PasoSolicitante.slug or not datos:
+                continue
+            campos = p.form_class.base_fields if p.form_class else {}
+            for nombre, valor in datos.items():
+                campo = campos.get(nombre)
+                etiqueta = (
+                    str(campo.label)
+                    if campo is not None and campo.label
+                    else nombre.replace("_", " ").capitalize()
+                )
+                filas.append((etiqueta, valor))
+        return filas
 
     def al_firmar(self, solicitud: Solicitud, *, usuario) -> None:
         """Domain effects inside the signing transaction (issue certificates, …)."""

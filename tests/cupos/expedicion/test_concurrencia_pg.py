@@ -131,14 +131,6 @@ def test_50_firmas_simultaneas_expiden_exactamente_10(escenario):
     )
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=False,
-    reason=(
-        "Pendiente en el motor: tramites.services.firmar_solicitud debe convertir un "
-        "TramiteError de Asistente.al_firmar en ResultadoFirma.errores (hoy llega como 500)"
-    ),
-)
 def test_firmas_simultaneas_por_el_cliente_sin_paginas_de_error(escenario):
     """A smaller variant through the views: no 500 pages, only the saldo message."""
     from django.test import Client
