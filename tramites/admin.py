@@ -93,6 +93,9 @@ class SolicitudAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # solicitudes change only through the services (audited)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
