@@ -166,6 +166,8 @@ def test_generar_pdf_en_el_worker(celery_en_vivo, solicitud):
 
     # Idempotent: a second run keeps the first file.
     resultado = generar_pdf.delay(doc.pk)
-    assert resultado.get(timeout=60) == doc.sha256
+    # disable_sync_subtasks: an eager task run earlier in this process may leave Celery thinking
+    # it is inside a task, where .get() is refused.
+    assert resultado.get(timeout=60, disable_sync_subtasks=False) == doc.sha256
     doc.refresh_from_db()
     assert (celery_en_vivo.media_root / doc.archivo.name).read_bytes() == contenido
