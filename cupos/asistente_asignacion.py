@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from cupos import asignacion as svc
 from cupos.forms_asignacion import (
@@ -373,6 +374,9 @@ class AsistenteAsignacion(Asistente):
         for a in solicitud.anexos.all():
             filas.append((svc.TIPOS_ANEXO.get(a.tipo, a.tipo), a.nombre_original))
         return filas
+
+    def url_oficina(self, solicitud) -> str | None:
+        return reverse("cupos:dictamen_detalle", args=[solicitud.folio]) if solicitud.folio else None
 
     def al_firmar(self, solicitud, *, usuario) -> None:
         """Store the mechanism's first proposal (recomputed at dictamen time)."""

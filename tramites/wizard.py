@@ -251,5 +251,10 @@ class Asistente:
                 filas.append((etiqueta, valor))
         return filas
 
+    def url_oficina(self, solicitud: Solicitud) -> str | None:
+        """Where staff work on a signed solicitud of this procedure (e.g. its dictamen
+        page); None means the back-office admin page."""
+        return None
+
     def al_firmar(self, solicitud: Solicitud, *, usuario) -> None:
         """Domain effects inside the signing transaction (issue certificates, …)."""

@@ -15,7 +15,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+SECRET_KEY = env(
+    "DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789"
+)
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -144,12 +146,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # E-mail: console by default; EMAIL_URL=smtp://host:1025 for a real server.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(_email)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ventanilla SE <no-responder@ventanilla.local>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Ventanilla SE <no-responder@ventanilla.local>"
+)
 
 # Cache (rate limits, locks). Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_VERIFICACION = env("RATELIMIT_VERIFICACION", default="30/m")
@@ -166,8 +172,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "expirar-borradores": {"task": "tramites.tasks.expirar_borradores", "schedule": 60 * 60},
     "recordar-borradores": {"task": "tramites.tasks.recordar_borradores", "schedule": 6 * 60 * 60},
-    "reenviar-notificaciones": {"task": "tramites.tasks.reenviar_notificaciones", "schedule": 5 * 60},
-    "vencer-certificados-cupo": {"task": "cupos.tasks.vencer_certificados", "schedule": 6 * 60 * 60},
+    "reenviar-notificaciones": {
+        "task": "tramites.tasks.reenviar_notificaciones",
+        "schedule": 5 * 60,
+    },
+    "vencer-certificados-cupo": {
+        "task": "cupos.tasks.vencer_certificados",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # Trámite engine.
@@ -181,8 +193,12 @@ OUTBOX_MAX_INTENTOS = env.int("OUTBOX_MAX_INTENTOS", default=8)
 FIEL_DEMO_DIR = Path(env("FIEL_DEMO_DIR", default=str(VAR_DIR / "fiel-demo")))
 FIEL_CA_DIR = env("FIEL_CA_DIR", default=str(FIEL_DEMO_DIR / "ca"))
 FIEL_MAX_BYTES = 64 * 1024
-VENTANILLA_SELLO_CER = env("VENTANILLA_SELLO_CER", default=str(FIEL_DEMO_DIR / "ventanilla" / "sello.cer"))
-VENTANILLA_SELLO_KEY = env("VENTANILLA_SELLO_KEY", default=str(FIEL_DEMO_DIR / "ventanilla" / "sello.key"))
+VENTANILLA_SELLO_CER = env(
+    "VENTANILLA_SELLO_CER", default=str(FIEL_DEMO_DIR / "ventanilla" / "sello.cer")
+)
+VENTANILLA_SELLO_KEY = env(
+    "VENTANILLA_SELLO_KEY", default=str(FIEL_DEMO_DIR / "ventanilla" / "sello.key")
+)
 VENTANILLA_SELLO_PASSWORD = env("VENTANILLA_SELLO_PASSWORD", default="ventanilla-demo")
 
 LOGGING = {

@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Ventanilla — Oficina de gestión"
 admin.site.site_title = "Ventanilla SE"
 admin.site.index_title = "Administración"
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("tramites/", include("tramites.urls")),
     path("cupos/", include("cupos.urls")),

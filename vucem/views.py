@@ -233,6 +233,12 @@ def extender_sesion(request):
 
 def _url_solicitud(solicitud, rol):
     if rol in services.ROLES_STAFF:
+        from tramites.wizard import tiene_asistente, obtener_asistente
+
+        if tiene_asistente(solicitud.tramite):
+            url = obtener_asistente(solicitud.tramite).url_oficina(solicitud)
+            if url:
+                return url
         try:
             return reverse("admin:tramites_solicitud_change", args=[solicitud.pk])
         except NoReverseMatch:
