@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tramites.wizard import obtener_asistente, tiene_asistente
 from vucem import services
 from vucem.forms import (
     BandejaFiltrosForm,
@@ -233,8 +234,6 @@ def extender_sesion(request):
 
 def _url_solicitud(solicitud, rol):
     if rol in services.ROLES_STAFF:
-        from tramites.wizard import tiene_asistente, obtener_asistente
-
         if tiene_asistente(solicitud.tramite):
             url = obtener_asistente(solicitud.tramite).url_oficina(solicitud)
             if url:
