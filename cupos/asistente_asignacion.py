@@ -376,7 +376,9 @@ class AsistenteAsignacion(Asistente):
         return filas
 
     def url_oficina(self, solicitud) -> str | None:
-        return reverse("cupos:dictamen_detalle", args=[solicitud.folio]) if solicitud.folio else None
+        return (
+            reverse("cupos:dictamen_detalle", args=[solicitud.folio]) if solicitud.folio else None
+        )
 
     def al_firmar(self, solicitud, *, usuario) -> None:
         """Store the mechanism's first proposal (recomputed at dictamen time)."""

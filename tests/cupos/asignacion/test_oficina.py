@@ -18,7 +18,11 @@ def test_bandeja_del_dictaminador_lleva_al_dictamen(cliente_dictaminador, lacteo
     _cupo, subcupos = lacteos
     sub_b = subcupos["B"]
     s = solicitud_firmada(
-        persona, sub_b, recibida=timezone.now(), usuario=capturador, monto_solicitado=Decimal("1000")
+        persona,
+        sub_b,
+        recibida=timezone.now(),
+        usuario=capturador,
+        monto_solicitado=Decimal("1000"),
     )
     html = cliente_dictaminador.get(reverse("vucem:bandeja")).content.decode()
     assert reverse("cupos:dictamen_detalle", args=[s.folio]) in html
