@@ -1,3 +1,3 @@
 """Wizards of cupos, found by tramites' autodiscovery; each area keeps its own module."""
 
-from cupos import asistente_asignacion, asistente_expedicion  # noqa: F401
+from cupos import asistente_asignacion, asistente_cancelacion, asistente_expedicion  # noqa: F401

@@ -1,0 +1,633 @@
+"""Cancelación de certificados de cupo a petición del interesado (seed 001; trámite 140104).
+
+Services used by the wizard (``cupos.asistente_cancelacion``) and by signing:
+
+- :func:`buscar_cupos` — cupos that match the search filters AND in which the solicitante
+  holds vigente certificates with something left to cancel.
+- :func:`certificados_disponibles` — the solicitante's own certificates of one cupo that
+  can still be cancelled (never another persona's).
+- :func:`guardar_busqueda`, :func:`seleccionar_cupo`, :func:`agregar_certificado`,
+  :func:`quitar_certificado`, :func:`confirmar` — the draft's data, saved at every action
+  in ``Solicitud.datos["cancelacion"]`` (certificate ids and montos as Decimal strings).
+- :func:`errores_para_firma` — pre-check shown before signing (no lock).
+- :func:`aplicar_cancelacion` — called by ``Asistente.al_firmar`` inside the signing
+  transaction: locks every asignación involved, re-checks each line against the fresh
+  numbers, returns the monto a favor to the saldo, marks fully cancelled certificates,
+  and writes the notices to the outbox; or raises ``TramiteError`` so the whole signing
+  rolls back.
+
+Rules are small named classes (``CAN001``…) in the style of :mod:`cupos.reglas`: the
+docstring is the Spanish message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+
+from cupos import saldos
+from cupos.models import (
+    CERO,
+    DECIMALES_UNIDAD,
+    CertificadoCupo,
+    Cupo,
+    Mecanismo,
+    MovimientoSaldo,
+)
+from cupos.reglas import Regla, ReglaError, decimales_de, formato_monto
+from tramites.services import TramiteError, guardar_paso, notificar, registrar_auditoria
+
+PASO = "cancelacion"
+MOTIVO = "A petición del interesado"
+ASUNTO_AVISO = "Aviso de Certificados de Cupo por Solicitud pendientes por Cancelar"
+#: Most certificates one solicitud may cancel.
+MAX_CERTIFICADOS = 99
+#: Search filters, in the order of the screen (seed 001).
+FILTROS = (
+    "regimen",
+    "mecanismo",
+    "tratado",
+    "producto",
+    "subproducto",
+    "representacion_federal",
+)
+
+_RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+class CancelacionError(TramiteError):
+    """A rule of cancelación was not met; ``mensaje`` is Spanish, ``campo`` the form field."""
+
+    def __init__(self, mensaje: str, codigo: str = "cancelacion", campo: str | None = None):
+        super().__init__(mensaje, codigo)
+        self.campo = campo
+
+    @classmethod
+    def de_regla(cls, error: ReglaError) -> CancelacionError:
+        return cls(error.mensaje, error.codigo, error.campo)
+
+
+# ------------------------------------------------------------------------------ rules
+
+
+class CAN001(Regla):
+    """El monto a favor debe ser un número, por ejemplo 1500 o 1500.250."""
+
+    codigo = "CAN001"
+    campo = "monto"
+
+
+class CAN002(Regla):
+    """El monto a favor debe ser mayor a cero."""
+
+    codigo = "CAN002"
+    campo = "monto"
+
+    def validar(self, monto: Decimal, **contexto) -> None:
+        if monto <= CERO:
+            raise self.falla()
+
+
+class CAN003(Regla):
+    """El monto a favor tiene más decimales de los que permite la unidad del cupo."""
+
+    codigo = "CAN003"
+    campo = "monto"
+
+    def validar(self, monto: Decimal, *, unidad: str, **contexto) -> None:
+        permitidos = DECIMALES_UNIDAD.get(unidad, 3)
+        if decimales_de(monto) > permitidos:
+            if permitidos == 0:
+                raise self.falla("Capture una cantidad entera.")
+            raise self.falla(f"Se permiten hasta {permitidos} decimales.")
+
+
+class CAN004(Regla):
+    """El monto a favor excede el disponible del certificado (expedido − utilizado −
+    ya cancelado)."""
+
+    codigo = "CAN004"
+    campo = "monto"
+
+    def validar(self, monto: Decimal, *, certificado: CertificadoCupo, unidad: str = ""):
+        disponible = certificado.disponible_para_cancelar
+        if monto > disponible:
+            raise self.falla(
+                f"Certificado {certificado.folio}: monto a favor "
+                f"{formato_monto(monto, unidad)}; disponible {formato_monto(disponible, unidad)}."
+            )
+
+
+class CAN005(Regla):
+    """El certificado seleccionado no está disponible para cancelar por este solicitante."""
+
+    codigo = "CAN005"
+    campo = "certificado"
+
+    def validar(self, certificado: CertificadoCupo | None, *, persona_id: int, cupo_id=None):
+        if (
+            certificado is None
+            or certificado.titular_id != persona_id
+            or certificado.estado != CertificadoCupo.Estado.VIGENTE
+            or (cupo_id is not None and certificado.asignacion.subcupo.cupo_id != cupo_id)
+            or certificado.disponible_para_cancelar <= CERO
+        ):
+            raise self.falla()
+
+
+class CAN006(Regla):
+    """Agregue al menos un certificado a cancelar."""
+
+    codigo = "CAN006"
+
+    def validar(self, lineas, **contexto) -> None:
+        if not lineas:
+            raise self.falla()
+
+
+class CAN007(Regla):
+    """El certificado {folio} ya está en la lista de certificados a cancelar; quítelo si
+    desea cambiar el monto a favor."""
+
+    codigo = "CAN007"
+    campo = "certificado"
+
+
+class CAN008(Regla):
+    """Una solicitud puede incluir como máximo {maximo} certificados a cancelar."""
+
+    codigo = "CAN008"
+
+    def validar(self, numero_lineas: int, **contexto) -> None:
+        if numero_lineas > MAX_CERTIFICADOS:
+            raise self.falla(maximo=MAX_CERTIFICADOS)
+
+
+class CAN009(Regla):
+    """Seleccione un cupo de la lista de cupos disponibles."""
+
+    codigo = "CAN009"
+    campo = "cupo"
+
+
+class CAN010(Regla):
+    """Seleccione el certificado a cancelar de la sección «Certificados disponibles»."""
+
+    codigo = "CAN010"
+    campo = "certificado"
+
+
+# ------------------------------------------------------------------------------ lookups
+
+
+def datos_de(solicitud) -> dict:
+    return dict((solicitud.datos or {}).get(PASO) or {})
+
+
+def _certificados_cancelables(persona_id):
+    """Vigente certificates of the persona with something left to cancel."""
+    return CertificadoCupo.objects.filter(
+        titular_id=persona_id, estado=CertificadoCupo.Estado.VIGENTE
+    ).filter(monto_expedido__gt=F("monto_utilizado") + F("monto_cancelado"))
+
+
+def opciones_filtros() -> dict[str, list[tuple[str, str]]]:
+    """Values offered in the optional text filters (distinct values of the catalog)."""
+
+    def distintos(campo):
+        valores = (
+            Cupo.objects.exclude(**{campo: ""})
+            .order_by(campo)
+            .values_list(campo, flat=True)
+            .distinct()
+        )
+        return [(v, v) for v in valores]
+
+    return {
+        "tratado": distintos("tratado"),
+        "producto": distintos("producto"),
+        "subproducto": distintos("subproducto"),
+    }
+
+
+def buscar_cupos(persona_id, filtros: dict) -> list[Cupo]:
+    """Cupos that match ``filtros`` (empty values match anything) and in which the persona
+    holds cancellable certificates."""
+    qs = Cupo.objects.select_related("representacion_federal").filter(
+        pk__in=_certificados_cancelables(persona_id).values("asignacion__subcupo__cupo")
+    )
+    for campo in ("regimen", "mecanismo", "tratado", "producto", "subproducto"):
+        if filtros.get(campo):
+            qs = qs.filter(**{campo: filtros[campo]})
+    if filtros.get("representacion_federal"):
+        qs = qs.filter(representacion_federal_id=filtros["representacion_federal"])
+    return list(qs.order_by("-anio", "nombre"))
+
+
+def cupo_de(solicitud) -> Cupo | None:
+    """The cupo chosen in the draft, only if the solicitante still holds certificates in it."""
+    pk = datos_de(solicitud).get("cupo_id")
+    if not pk:
+        return None
+    return (
+        Cupo.objects.select_related("representacion_federal")
+        .filter(
+            pk=pk,
+            subcupos__asignaciones__certificados__titular_id=solicitud.solicitante_id,
+        )
+        .distinct()
+        .first()
+    )
+
+
+def certificados_disponibles(persona_id, cupo: Cupo) -> list[CertificadoCupo]:
+    """The persona's own certificates of ``cupo`` that can still be cancelled."""
+    return list(
+        _certificados_cancelables(persona_id)
+        .filter(asignacion__subcupo__cupo=cupo)
+        .select_related("asignacion__subcupo__cupo")
+        .order_by("vigencia_inicio", "folio")
+    )
+
+
+@dataclass
+class Linea:
+    """One certificate to cancel: the certificate (scoped to the solicitante) and its monto."""
+
+    certificado_id: int
+    folio: str
+    monto: Decimal
+    certificado: CertificadoCupo | None = None
+
+
+def lineas_de(solicitud) -> list[Linea]:
+    """The draft's lines, each with its certificate if it still belongs to the solicitante."""
+    crudas = datos_de(solicitud).get("lineas") or []
+    ids = [c.get("certificado_id") for c in crudas if isinstance(c, dict)]
+    certificados = CertificadoCupo.objects.select_related("asignacion__subcupo__cupo").in_bulk(
+        [i for i in ids if isinstance(i, int)]
+    )
+    lineas = []
+    for c in crudas:
+        if not isinstance(c, dict):
+            continue
+        try:
+            monto = Decimal(str(c.get("monto")))
+        except (InvalidOperation, ValueError):
+            monto = CERO
+        cert = certificados.get(c.get("certificado_id"))
+        if cert is not None and cert.titular_id != solicitud.solicitante_id:
+            cert = None
+        lineas.append(
+            Linea(
+                certificado_id=c.get("certificado_id"),
+                folio=str(c.get("folio") or ""),
+                monto=monto,
+                certificado=cert,
+            )
+        )
+    return lineas
+
+
+def total_lineas(lineas) -> Decimal:
+    return sum((linea.monto for linea in lineas), CERO)
+
+
+# ------------------------------------------------------------------------------ draft
+
+
+def parsear_monto(texto, unidad: str) -> Decimal:
+    """User input → Decimal > 0 with the unit's decimals, or CancelacionError."""
+    crudo = str(texto or "").strip().replace(" ", "")
+    if not crudo:
+        raise CancelacionError("Capture el monto a favor del certificado.", "CAN001", "monto")
+    if _RE_MILES.match(crudo):
+        crudo = crudo.replace(",", "")
+    if not _RE_NUMERO.match(crudo):
+        raise CancelacionError.de_regla(CAN001.falla())
+    try:
+        monto = Decimal(crudo)
+    except InvalidOperation:
+        raise CancelacionError.de_regla(CAN001.falla()) from None
+    try:
+        CAN002().validar(monto)
+        CAN003().validar(monto, unidad=unidad)
+    except ReglaError as exc:
+        raise CancelacionError.de_regla(exc) from None
+    if monto >= Decimal("1e15"):
+        raise CancelacionError("El monto a favor es demasiado grande.", "CAN001", "monto")
+    return monto
+
+
+def _guardar(solicitud, datos: dict) -> None:
+    datos.setdefault("motivo", MOTIVO)
+    guardar_paso(solicitud, PASO, datos)
+
+
+def guardar_busqueda(solicitud, filtros: dict) -> list[Cupo]:
+    """*Buscar*: remember the filters (JSON) and return the matching cupos."""
+    datos = datos_de(solicitud)
+    datos["filtros"] = {k: filtros.get(k) or "" for k in FILTROS}
+    datos["buscado"] = True
+    datos["listo"] = False
+    _guardar(solicitud, datos)
+    return buscar_cupos(solicitud.solicitante_id, datos["filtros"])
+
+
+def cupos_encontrados(solicitud) -> list[Cupo] | None:
+    """Result list of the last *Buscar* (None when nothing was searched yet)."""
+    datos = datos_de(solicitud)
+    if not datos.get("buscado"):
+        return None
+    return buscar_cupos(solicitud.solicitante_id, datos.get("filtros") or {})
+
+
+def seleccionar_cupo(solicitud, cupo_id) -> tuple[Cupo, bool]:
+    """Pick a cupo of the result list. Lines of another cupo are dropped (one cupo per
+    solicitud). Returns (cupo, whether lines were dropped)."""
+    try:
+        pk = int(cupo_id)
+    except (TypeError, ValueError):
+        pk = None
+    encontrados = cupos_encontrados(solicitud) or []
+    cupo = next((c for c in encontrados if c.pk == pk), None)
+    if cupo is None:
+        raise CancelacionError.de_regla(CAN009.falla())
+    datos = datos_de(solicitud)
+    quitadas = False
+    if datos.get("cupo_id") != cupo.pk:
+        quitadas = bool(datos.get("lineas"))
+        datos["lineas"] = []
+    datos.update(cupo_id=cupo.pk, cupo=cupo.clave, listo=False)
+    _guardar(solicitud, datos)
+    return cupo, quitadas
+
+
+def agregar_certificado(solicitud, certificado_id, texto_monto) -> Linea:
+    """*Agregar*: a certificate of the chosen cupo with its monto a favor.
+
+    The certificate must be the solicitante's own, vigente, of the chosen cupo, not yet in
+    the list; the monto > 0, with the unit's decimals and ≤ its disponible. Nothing is
+    saved when a rule fails."""
+    cupo = cupo_de(solicitud)
+    if cupo is None:
+        raise CancelacionError.de_regla(CAN009.falla())
+    try:
+        pk = int(str(certificado_id or "").strip())
+    except ValueError:
+        pk = None
+    if not pk:
+        raise CancelacionError.de_regla(CAN010.falla())
+    with transaction.atomic():
+        certificado = (
+            CertificadoCupo.objects.select_related("asignacion__subcupo__cupo")
+            .filter(pk=pk, titular_id=solicitud.solicitante_id)
+            .first()
+        )
+        try:
+            CAN005().validar(certificado, persona_id=solicitud.solicitante_id, cupo_id=cupo.pk)
+        except ReglaError as exc:
+            raise CancelacionError.de_regla(exc) from None
+        monto = parsear_monto(texto_monto, cupo.unidad)
+        datos = datos_de(solicitud)
+        lineas = list(datos.get("lineas") or [])
+        try:
+            if any(linea.get("certificado_id") == certificado.pk for linea in lineas):
+                raise CAN007.falla(folio=certificado.folio)
+            CAN008().validar(len(lineas) + 1)
+            CAN004().validar(monto, certificado=certificado, unidad=cupo.unidad)
+        except ReglaError as exc:
+            raise CancelacionError.de_regla(exc) from None
+        lineas.append(
+            {"certificado_id": certificado.pk, "folio": certificado.folio, "monto": str(monto)}
+        )
+        datos.update(lineas=lineas, listo=False)
+        _guardar(solicitud, datos)
+    return Linea(certificado.pk, certificado.folio, monto, certificado)
+
+
+def quitar_certificado(solicitud, certificado_id) -> bool:
+    try:
+        pk = int(str(certificado_id))
+    except ValueError:
+        return False
+    datos = datos_de(solicitud)
+    lineas = list(datos.get("lineas") or [])
+    restantes = [linea for linea in lineas if linea.get("certificado_id") != pk]
+    if len(restantes) == len(lineas):
+        return False
+    datos.update(lineas=restantes, listo=False)
+    _guardar(solicitud, datos)
+    return True
+
+
+def _validar_lineas(solicitud, cupo: Cupo | None, lineas: list[Linea]) -> None:
+    """Every line against the certificates' current numbers (raises ReglaError)."""
+    if cupo is None:
+        raise CAN009.falla()
+    CAN006().validar(lineas)
+    CAN008().validar(len(lineas))
+    vistos = set()
+    for linea in lineas:
+        CAN005().validar(linea.certificado, persona_id=solicitud.solicitante_id, cupo_id=cupo.pk)
+        if linea.certificado_id in vistos:
+            raise CAN007.falla(folio=linea.folio)
+        vistos.add(linea.certificado_id)
+        CAN002().validar(linea.monto)
+        CAN003().validar(linea.monto, unidad=cupo.unidad)
+        CAN004().validar(linea.monto, certificado=linea.certificado, unidad=cupo.unidad)
+
+
+def errores_para_firma(solicitud) -> list[str]:
+    """Pre-check (no lock) shown before signing; ``aplicar_cancelacion`` re-checks locked."""
+    try:
+        _validar_lineas(solicitud, cupo_de(solicitud), lineas_de(solicitud))
+    except ReglaError as exc:
+        return [exc.mensaje]
+    return []
+
+
+def confirmar(solicitud) -> None:
+    """*Siguiente*: the step is complete when its lines pass every rule."""
+    errores = errores_para_firma(solicitud)
+    if errores:
+        raise CancelacionError(errores[0], "incompleta")
+    datos = datos_de(solicitud)
+    datos["listo"] = True
+    _guardar(solicitud, datos)
+
+
+def completo(solicitud) -> bool:
+    datos = datos_de(solicitud)
+    return bool(datos.get("listo")) and bool(datos.get("lineas"))
+
+
+# ------------------------------------------------------------------------------ signing
+
+
+def destinatarios_funcionarios(cupo: Cupo):
+    """Staff users to notify: dictaminadores; nivel central too for licitación pública."""
+    from vucem.models import Rol, User
+
+    grupos = [Rol.DICTAMINADOR]
+    if cupo.mecanismo == Mecanismo.LICITACION_PUBLICA:
+        grupos.append(Rol.NIVEL_CENTRAL)
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=[str(g) for g in grupos])
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _cuerpo_aviso(solicitud, cupo: Cupo, filas: list[tuple[CertificadoCupo, Decimal]]) -> str:
+    p = solicitud.solicitante
+    renglones = [
+        f"Se registró la solicitud de cancelación de certificados de cupo con el folio "
+        f"{solicitud.folio}.",
+        "",
+        f"Solicitante: {p.nombre} ({p.rfc})",
+        f"Cupo: {cupo.nombre} ({cupo.anio})",
+        f"Régimen aduanero: {cupo.get_regimen_display()}",
+        f"Mecanismo de asignación: {cupo.get_mecanismo_display()}",
+        f"Motivo de cancelación: {MOTIVO}",
+        "",
+        "Certificados:",
+    ]
+    for cert, monto in filas:
+        estado = "cancelado" if cert.estado == CertificadoCupo.Estado.CANCELADO else "vigente"
+        renglones.append(
+            f"- {cert.folio}: monto a favor {formato_monto(monto, cupo.unidad)}; "
+            f"disponible restante {formato_monto(cert.disponible_para_cancelar, cupo.unidad)} "
+            f"({estado})"
+        )
+    renglones.append("")
+    renglones.append(
+        f"Total a favor devuelto al saldo: {formato_monto(sum((m for _, m in filas), CERO), cupo.unidad)}"
+    )
+    return "\n".join(renglones)
+
+
+def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
+    """Return each line's monto a favor to its asignación's saldo. Runs inside the signing
+    transaction.
+
+    The asignaciones are locked first (in id order, so concurrent signings serialize
+    without deadlocks); each certificate is then re-read and every rule checked against
+    the fresh numbers. Raises ``TramiteError`` (→ the signing rolls back) when a line no
+    longer fits. Idempotent: a solicitud already applied returns its certificates.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("aplicar_cancelacion() must run inside transaction.atomic()")
+    ya = MovimientoSaldo.objects.filter(solicitud=solicitud, tipo=MovimientoSaldo.Tipo.CANCELACION)
+    if ya.exists():
+        return list(
+            CertificadoCupo.objects.filter(pk__in=ya.values("certificado")).order_by("folio")
+        )
+
+    cupo = cupo_de(solicitud)
+    lineas = lineas_de(solicitud)
+    try:
+        if cupo is None:
+            raise CAN009.falla()
+        CAN006().validar(lineas)
+        if any(linea.certificado is None for linea in lineas):
+            raise CAN005.falla()
+    except ReglaError as exc:
+        raise CancelacionError.de_regla(exc) from None
+
+    for asignacion_id in sorted({linea.certificado.asignacion_id for linea in lineas}):
+        saldos.bloquear(asignacion_id)
+    # Fresh numbers under the locks.
+    frescos = CertificadoCupo.objects.select_related("asignacion__subcupo__cupo").in_bulk(
+        [linea.certificado_id for linea in lineas]
+    )
+    for linea in lineas:
+        linea.certificado = frescos.get(linea.certificado_id)
+    try:
+        _validar_lineas(solicitud, cupo, lineas)
+    except ReglaError as exc:
+        raise CancelacionError.de_regla(exc) from None
+
+    filas: list[tuple[CertificadoCupo, Decimal]] = []
+    for linea in lineas:
+        cert = linea.certificado
+        try:
+            saldos.registrar_devolucion(cert, linea.monto, usuario=usuario, solicitud=solicitud)
+        except ValueError as exc:  # re-checked above; defensive
+            raise CancelacionError(str(exc), "CAN004") from None
+        cert.refresh_from_db()
+        unidad = cupo.unidad
+        if cert.disponible_para_cancelar <= CERO:
+            anterior = cert.estado
+            cert.estado = CertificadoCupo.Estado.CANCELADO
+            cert.save(update_fields=["estado"])
+            registrar_auditoria(
+                cert,
+                anterior=anterior,
+                nuevo=cert.estado,
+                usuario=usuario,
+                motivo=(
+                    f"Cancelado {MOTIVO.lower()} con la solicitud {solicitud.folio}; "
+                    f"monto a favor {formato_monto(linea.monto, unidad)}"
+                ),
+            )
+            if cert.documento_id:
+                from acuses.models import Documento
+                from acuses.services import actualizar_estado
+
+                actualizar_estado(cert.documento, Documento.Estado.CANCELADO)
+        else:
+            registrar_auditoria(
+                cert,
+                anterior=cert.estado,
+                nuevo=cert.estado,
+                usuario=usuario,
+                motivo=(
+                    f"Cancelación parcial {MOTIVO.lower()} con la solicitud {solicitud.folio}; "
+                    f"monto a favor {formato_monto(linea.monto, unidad)}"
+                ),
+            )
+        filas.append((cert, linea.monto))
+
+    _completar_acuse(solicitud, cupo, filas)
+    cuerpo = _cuerpo_aviso(solicitud, cupo, filas)
+    asunto = f"{ASUNTO_AVISO} · folio {solicitud.folio}"
+    notificar(persona=solicitud.solicitante, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)
+    for funcionario in destinatarios_funcionarios(cupo):
+        notificar(usuario=funcionario, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)
+    return [cert for cert, _ in filas]
+
+
+def _completar_acuse(solicitud, cupo: Cupo, filas) -> None:
+    """Add the cancelled certificates to the acuse de recepción's table (its PDF renders
+    after commit, from the stored contexto)."""
+    from acuses.models import Documento
+
+    acuse = solicitud.documentos.filter(tipo=Documento.Tipo.ACUSE).order_by("-pk").first()
+    if acuse is None:
+        return
+    lineas = [
+        {"etiqueta": "Cupo", "valor": f"{cupo.nombre} ({cupo.anio})"},
+        {"etiqueta": "Motivo de cancelación", "valor": MOTIVO},
+    ]
+    for cert, monto in filas:
+        lineas.append(
+            {
+                "etiqueta": f"Certificado {cert.folio}",
+                "valor": f"Monto a favor {formato_monto(monto, cupo.unidad)}",
+            }
+        )
+    lineas.append(
+        {
+            "etiqueta": "Total a favor",
+            "valor": formato_monto(sum((m for _, m in filas), CERO), cupo.unidad),
+        }
+    )
+    acuse.contexto = {**(acuse.contexto or {}), "lineas": lineas}
+    acuse.save(update_fields=["contexto"])
