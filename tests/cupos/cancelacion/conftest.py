@@ -1,0 +1,262 @@
+"""Fixtures of the cancelación tests (seed 001): a cupo with an asignación of the persona
+moral, certificates issued with the expedición services (signed) or built directly,
+staff users to notify, logged-in clients and helpers for the wizard's actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from cupos import saldos
+from cupos.models import (
+    Asignacion,
+    CertificadoCupo,
+    Criterio,
+    Cupo,
+    Mecanismo,
+    Regimen,
+    RepresentacionFederal,
+    Subcupo,
+)
+from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
+from tramites.models import Solicitud, Tramite
+from vucem.models import Capturista, Rol, User
+
+MORAL = {"rfc": "LBA100315MX4", "nombre": "LACTEOS DEL BAJIO SA DE CV"}
+OTRA = {"rfc": "ACN080610GT1", "nombre": "AVENAS Y CEREALES DEL NORTE SA DE CV"}
+CANCELACION = 140104
+_folios = iter(range(1, 10_000))
+
+
+def hoy():
+    return timezone.localdate()
+
+
+def crear_cupo(
+    clave="lacteos-cancel",
+    *,
+    mecanismo=Mecanismo.ASIGNACION_DIRECTA,
+    regimen=Regimen.IMPORTACION,
+    unidad="kg",
+    producto="Preparaciones lácteas",
+    tratado="Unilateral",
+    representacion=None,
+):
+    anio = hoy().year
+    cupo = Cupo.objects.create(
+        clave=clave,
+        nombre=f"Cupo de prueba {clave}",
+        producto=producto,
+        subproducto="Con más de 50 % de sólidos lácteos",
+        fracciones_arancelarias=["1901.90.05"],
+        regimen=regimen,
+        tratado=tratado,
+        mecanismo=mecanismo,
+        monto_total=Decimal("44200000"),
+        unidad=unidad,
+        anio=anio,
+        vigencia_inicio=dt.date(anio, 1, 1),
+        vigencia_fin=dt.date(anio, 12, 31),
+        fundamento="Acuerdo de prueba",
+        representacion_federal=representacion,
+    )
+    sub = Subcupo.objects.create(
+        cupo=cupo,
+        clave="B",
+        beneficiario="Empresas industriales",
+        monto=Decimal("21200000"),
+        mecanismo=mecanismo,
+        criterio=Criterio.PROPORCIONAL,
+    )
+    return cupo, sub
+
+
+def crear_asignacion(persona, subcupo, monto=Decimal("500000"), *, numero="000001"):
+    anio = hoy().year
+    a = Asignacion.objects.create(
+        subcupo=subcupo,
+        beneficiario=persona,
+        anio=anio,
+        numero_oficio=numero,
+        monto_asignado=Decimal(monto),
+        vigencia_inicio=dt.date(anio, 1, 1),
+        vigencia_fin=dt.date(anio, 12, 31),
+    )
+    saldos.registrar_asignacion(a)
+    return a
+
+
+def certificado_directo(asignacion, monto, *, utilizado="0", usuario=None):
+    """A vigente certificate built as rows (no signing): its expedición solicitud, the
+    certificate and its − movement in the ledger."""
+    persona = asignacion.beneficiario
+    usuario = (
+        usuario
+        or User.objects.filter(persona=persona).first()
+        or User.objects.create(username=f"u-{persona.rfc}", persona=persona)
+    )
+    n = next(_folios)
+    tramite = Tramite.objects.get(vucem_id=120202 if persona.es_moral else 120201)
+    s = Solicitud.objects.create(
+        tramite=tramite,
+        solicitante=persona,
+        capturada_por=usuario,
+        numero_temporal=f"{800_000_000 + n:09d}",
+        folio=f"02012002002{hoy().year}9900{n:06d}",
+        estado="firmada",
+        firmada_en=timezone.now(),
+    )
+    cert = CertificadoCupo.objects.create(
+        asignacion=asignacion,
+        solicitud=s,
+        titular=persona,
+        folio=f"{s.folio}-01",
+        numero=1,
+        monto_expedido=Decimal(monto),
+        monto_utilizado=Decimal(utilizado),
+        vigencia_inicio=hoy(),
+        vigencia_fin=dt.date(hoy().year, 12, 31),
+    )
+    saldos.registrar_expedicion(cert)
+    return cert
+
+
+@pytest.fixture
+def rep_jal(db):
+    return RepresentacionFederal.objects.get_or_create(clave="JAL", defaults={"nombre": "Jalisco"})[
+        0
+    ]
+
+
+@pytest.fixture
+def cupo(db, rep_jal):
+    return crear_cupo(representacion=rep_jal)
+
+
+@pytest.fixture
+def moral(db):
+    return crear_persona(MORAL["rfc"], MORAL["nombre"], rfc_representante="LOHM750820K33")
+
+
+@pytest.fixture
+def otra(db):
+    return crear_persona(OTRA["rfc"], OTRA["nombre"])
+
+
+@pytest.fixture
+def asignacion(moral, cupo):
+    return crear_asignacion(moral, cupo[1])
+
+
+@pytest.fixture
+def usuario_moral(moral):
+    return usuario_solicitante(moral)
+
+
+@pytest.fixture
+def cliente_moral(client, moral, usuario_moral):
+    return entrar(client, usuario_moral, moral, Rol.SOLICITANTE_MORAL)
+
+
+def staff(username, rol, email):
+    user = User.objects.create_user(
+        username=username, password="Ventanilla.2026", email=email, is_staff=True
+    )
+    user.groups.add(Group.objects.get_or_create(name=str(rol))[0])
+    return user
+
+
+@pytest.fixture
+def dictaminador(db):
+    return staff("dictaminador.prueba", Rol.DICTAMINADOR, "dictaminador@se.example")
+
+
+@pytest.fixture
+def nivel_central(db):
+    return staff("central.prueba", Rol.NIVEL_CENTRAL, "central@se.example")
+
+
+@pytest.fixture
+def capturista(moral):
+    user = User.objects.create_user(username="capturista.lacteos", password="Ventanilla.2026")
+    user.groups.add(Group.objects.get_or_create(name=Rol.CAPTURISTA_PRIVADO)[0])
+    Capturista.objects.create(solicitante=moral, usuario=user)
+    return user
+
+
+@pytest.fixture
+def fiel(credencial_factory):
+    """fiel(persona) → the persona's test FIEL."""
+
+    def _fiel(persona):
+        if persona.es_moral:
+            return credencial_factory(
+                rfc=persona.rfc, nombre=persona.nombre, rfc_representante=persona.rfc_representante
+            )
+        return credencial_factory(rfc=persona.rfc, nombre=persona.nombre, curp=persona.curp)
+
+    return _fiel
+
+
+def datos_firma(cred):
+    return {
+        "cer": SimpleUploadedFile("fiel.cer", cred.cer, content_type="application/octet-stream"),
+        "key": SimpleUploadedFile("fiel.key", cred.key, content_type="application/octet-stream"),
+        "password": cred.password,
+    }
+
+
+def url_paso(solicitud, slug="cancelacion"):
+    return reverse("tramites:paso", args=[solicitud.numero_temporal, slug])
+
+
+def url_firmar(solicitud):
+    return reverse("tramites:firmar", args=[solicitud.numero_temporal])
+
+
+def iniciar(client, vucem_id=CANCELACION):
+    """Solicitante tab → Continuar: creates the draft; returns it."""
+    r = client.post(reverse("tramites:iniciar", args=[vucem_id]))
+    assert r.status_code == 302, r.content[:500]
+    return Solicitud.objects.order_by("-pk").first()
+
+
+def buscar(client, solicitud, **filtros):
+    datos = {"accion": "buscar", "regimen": "importacion", "mecanismo": "asignacion_directa"}
+    datos.update(filtros)
+    return client.post(url_paso(solicitud), datos)
+
+
+def seleccionar(client, solicitud, cupo):
+    return client.post(url_paso(solicitud), {"accion": f"cupo-{cupo.pk}"})
+
+
+def agregar(client, solicitud, certificado, monto):
+    pk = certificado.pk if hasattr(certificado, "pk") else certificado
+    return client.post(
+        url_paso(solicitud), {"accion": "agregar", "certificado": str(pk), "monto": monto}
+    )
+
+
+def siguiente(client, solicitud):
+    return client.post(url_paso(solicitud), {"accion": "siguiente"})
+
+
+def capturar(client, cupo, lineas, **filtros):
+    """Iniciar → Buscar → Seleccionar cupo → Agregar each (certificado, monto) → Siguiente."""
+    s = iniciar(client)
+    assert buscar(client, s, **filtros).status_code == 302
+    assert seleccionar(client, s, cupo).status_code == 302
+    for cert, monto in lineas:
+        r = agregar(client, s, cert, monto)
+        assert r.status_code == 302, r.content.decode()[:3000]
+    r = siguiente(client, s)
+    assert r.status_code == 302 and r.url == url_firmar(s), r.content.decode()[:3000]
+    s.refresh_from_db()
+    return s
