@@ -42,6 +42,7 @@ class PasoCancelacion(Paso):
         buscar = BuscarCuposForm(initial=self.initial(solicitud))
         agregar = AgregarCertificadoForm()
         errores: list[str] = []
+        campo_error = None
         if request.method == "POST":
             if solicitud is not None and not solicitud.es_borrador:
                 messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
@@ -94,7 +95,15 @@ class PasoCancelacion(Paso):
                     errores.append("Acción no válida.")
             except TramiteError as exc:
                 errores.append(exc.mensaje)
-        return self.render(request, solicitud, buscar, agregar_form=agregar, errores=errores)
+                campo_error = getattr(exc, "campo", None)
+        return self.render(
+            request,
+            solicitud,
+            buscar,
+            agregar_form=agregar,
+            errores=errores,
+            campo_error=campo_error,
+        )
 
     def contexto(self, request, solicitud) -> dict:
         ctx = {"motivo": cancelacion.MOTIVO, "cupos": None, "cupo": None}
