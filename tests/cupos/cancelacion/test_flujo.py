@@ -327,3 +327,23 @@ def test_recheck_dentro_de_la_transaccion(cliente_moral, moral, asignacion, cupo
     assert not MovimientoSaldo.objects.filter(tipo="cancelacion").exists()
     r = cliente_moral.post(url_firmar(s), datos_firma(fiel(moral)))
     assert r.status_code == 200 and "excede el disponible" in r.content.decode()
+
+
+def test_persona_fisica_cancela_el_total(client, cupo, fiel, dictaminador):
+    from tests.tramites.conftest import crear_persona, usuario_solicitante
+
+    fisica = crear_persona(
+        "PEGJ800101AB6", "JUAN PEREZ GARCIA", tipo="fisica", curp="PEGJ800101HDFRRN03"
+    )
+    entrar(client, usuario_solicitante(fisica), fisica, Rol.SOLICITANTE_FISICA)
+    a = crear_asignacion(fisica, cupo[1], Decimal("80000"), numero="000002")
+    cert = certificado_directo(a, "250.75")
+    s = capturar(client, cupo[0], [(cert, "250.75")])
+    _firmar(client, s, fiel(fisica))
+    assert s.folio[:11] == "02014001004" and s.solicitante == fisica
+    cert.refresh_from_db()
+    assert cert.estado == "cancelado"
+    assert saldos.disponible(a) == Decimal("80000")
+    assert RegistroAuditoria.objects.filter(
+        object_id=str(cert.pk), estado_nuevo="cancelado", usuario__persona=fisica
+    ).exists()

@@ -1,0 +1,110 @@
+"""Concurrent signings never cancel more than a certificate has (real PostgreSQL).
+
+20 threads, each with its own connection, sign a different solicitud that cancels 100 kg
+of one certificate with 1,000 kg disponible: exactly 10 succeed, the certificate ends
+cancelado with 1,000 kg returned to the saldo, and the other 10 get the "excede el
+disponible" message (no other exception).
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from cupos import cancelacion, saldos
+from cupos.models import CertificadoCupo, MovimientoSaldo
+from tests.tramites.conftest import usuario_solicitante
+from tramites import services
+from tramites.models import Solicitud, Tramite
+
+from .conftest import MORAL, certificado_directo, crear_asignacion, crear_cupo, crear_persona
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+HILOS = 20
+CABEN = 10
+MONTO = Decimal("100")
+
+
+@pytest.fixture(autouse=True)
+def _solo_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "Necesita PostgreSQL real para probar select_for_update "
+            "(DATABASE_URL=postgres://…); .ci/run lo ejecuta así"
+        )
+
+
+def _en_paralelo(funciones):
+    barrera = threading.Barrier(len(funciones))
+    resultados = [None] * len(funciones)
+
+    def trabajo(i, fn):
+        try:
+            barrera.wait()
+            resultados[i] = ("ok", fn())
+        except Exception as exc:  # collected and asserted below
+            resultados[i] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    hilos = [threading.Thread(target=trabajo, args=(i, fn)) for i, fn in enumerate(funciones)]
+    for h in hilos:
+        h.start()
+    for h in hilos:
+        h.join(120)
+    assert not any(h.is_alive() for h in hilos), "un hilo no terminó"
+    return resultados
+
+
+def test_20_firmas_simultaneas_cancelan_exactamente_10(credencial_factory):
+    from tramites.catalogo import cargar_catalogo
+
+    cargar_catalogo()  # transaction=True tests flush the data migrations' rows
+    persona = crear_persona(MORAL["rfc"], MORAL["nombre"])
+    usuario = usuario_solicitante(persona)
+    cupo, sub = crear_cupo()
+    asignacion = crear_asignacion(persona, sub)
+    cert = certificado_directo(asignacion, MONTO * CABEN, usuario=usuario)
+    cred = credencial_factory(rfc=persona.rfc, nombre=persona.nombre)
+    tramite = Tramite.objects.get(vucem_id=140104)
+
+    borradores = []
+    for _ in range(HILOS):
+        s = services.crear_borrador(tramite=tramite, solicitante=persona, usuario=usuario)
+        services.guardar_paso(s, "solicitante", {"rfc": persona.rfc})
+        cancelacion.guardar_busqueda(s, {"regimen": "importacion"})
+        cancelacion.seleccionar_cupo(s, cupo.pk)
+        cancelacion.agregar_certificado(s, cert.pk, str(MONTO))
+        cancelacion.confirmar(s)
+        borradores.append(s)
+
+    def firmar(s):
+        def fn():
+            return services.firmar_solicitud(
+                Solicitud.objects.get(pk=s.pk),
+                cer=cred.cer,
+                key=cred.key,
+                password=cred.password,
+                usuario=usuario,
+                rfc_sesion=persona.rfc,
+            )
+
+        return fn
+
+    resultados = _en_paralelo([firmar(s) for s in borradores])
+    inesperados = [r for estado, r in resultados if estado == "error"]
+    assert inesperados == []
+    ok = [r for _, r in resultados if r.ok]
+    rechazos = [" ".join(r.errores) for _, r in resultados if not r.ok]
+    assert len(ok) == CABEN and len(rechazos) == HILOS - CABEN
+    assert all(
+        "excede el disponible" in m or "no está disponible para cancelar" in m for m in rechazos
+    ), rechazos[:3]
+
+    cert.refresh_from_db()
+    assert cert.monto_cancelado == MONTO * CABEN and cert.estado == "cancelado"
+    assert MovimientoSaldo.objects.filter(certificado=cert, tipo="cancelacion").count() == CABEN
+    assert saldos.totales(asignacion)["cancelado"] == MONTO * CABEN
+    assert CertificadoCupo.objects.get(pk=cert.pk).disponible_para_cancelar == 0
