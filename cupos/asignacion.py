@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -29,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from pypdf import PdfReader
 
 from cupos import mecanismos, saldos
 from cupos.models import Asignacion, Criterio, SolicitudAsignacion, Subcupo
@@ -179,7 +181,7 @@ def validar_pdf(archivo) -> bytes:
 
     Checks, each with its own Spanish message: extension ``.pdf``, declared content-type,
     size ≤ ``settings.ANEXO_MAX_BYTES`` (read with a bound, never the whole of a huge file)
-    and the ``%PDF-`` magic bytes."""
+    the ``%PDF-`` magic bytes, and that pypdf can actually parse it (a page count)."""
     limite = settings.ANEXO_MAX_BYTES
     nombre = PurePath(getattr(archivo, "name", "") or "").name
     if PurePath(nombre).suffix.lower() != ".pdf":
@@ -200,7 +202,21 @@ def validar_pdf(archivo) -> bytes:
         raise AnexoInvalido(f"El archivo «{nombre}» está vacío.")
     if not contenido.startswith(b"%PDF-"):
         raise AnexoInvalido(f"El contenido de «{nombre}» no corresponde a un documento PDF válido.")
+    if _paginas_pdf(contenido) < 1:
+        raise AnexoInvalido(PDF_INVALIDO)
     return contenido
+
+
+PDF_INVALIDO = "El archivo no es un PDF válido."
+
+
+def _paginas_pdf(contenido: bytes) -> int:
+    """Number of pages pypdf reads in ``contenido``; 0 when it cannot parse it at all (a
+    file that only starts with ``%PDF-`` is not a PDF)."""
+    try:
+        return len(PdfReader(io.BytesIO(contenido)).pages)
+    except Exception:  # noqa: BLE001 - any parser failure means "not a valid PDF"
+        return 0
 
 
 def _mensaje_tamano(nombre: str, limite: int) -> str:

@@ -28,7 +28,19 @@ from .conftest import (
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _pdf_real() -> bytes:
+    """A small, real one-page PDF (pypdf must be able to read it)."""
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=612, height=792)
+    salida = io.BytesIO()
+    w.write(salida)
+    return salida.getvalue()
+
+
+PDF = _pdf_real()
 
 
 def pdf(nombre="reporte.pdf", contenido=PDF, content_type="application/pdf"):
@@ -306,6 +318,12 @@ def en_documentos(cliente, avena):
         (pdf(nombre="reporte.docx"), "solo se aceptan archivos .pdf"),
         (pdf(content_type="image/png"), "no se recibió como PDF"),
         (pdf(contenido=b""), "está vacío"),
+        # only the magic bytes: not a PDF pypdf can read
+        (pdf(contenido=b"%PDF-1.4\ngarbage"), "El archivo no es un PDF válido."),
+        (
+            pdf(contenido=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+            "no es un PDF válido",
+        ),
     ],
 )
 def test_anexo_no_pdf_rechazado(cliente, en_documentos, archivo, mensaje):
