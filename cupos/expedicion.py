@@ -30,6 +30,7 @@ from tramites.services import TramiteError, guardar_paso, registrar_auditoria
 PASO = "expedicion"
 _RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_RE_ID = re.compile(r"[0-9]{1,18}")
 
 
 class ExpedicionError(TramiteError):
@@ -197,8 +198,14 @@ def agregar_linea(solicitud, texto_monto) -> LineaExpedicion:
 
 
 def quitar_linea(solicitud, linea_id) -> bool:
+    """*Quitar*: drop one line of the draft. ``linea_id`` comes from the button's
+    ``accion=quitar-<id>``; anything but ASCII digits is refused with a message and nothing
+    changes. An id that is not (or no longer) a line of the draft is a no-op."""
+    texto = str(linea_id or "").strip()
+    if not _RE_ID.fullmatch(texto):
+        raise ExpedicionError("No se encontró el monto a quitar.", "linea_invalida")
     with transaction.atomic():
-        borradas, _ = LineaExpedicion.objects.filter(solicitud=solicitud, pk=linea_id).delete()
+        borradas, _ = LineaExpedicion.objects.filter(solicitud=solicitud, pk=int(texto)).delete()
         if borradas:
             _marcar_pendiente(solicitud)
     return bool(borradas)

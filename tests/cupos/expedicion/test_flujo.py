@@ -328,3 +328,34 @@ def test_nueva_busqueda_descarta_lineas_de_otra_asignacion(cliente_moral, moral,
     assert not LineaExpedicion.objects.filter(solicitud=s).exists()
     s.refresh_from_db()
     assert s.datos["expedicion"]["asignacion_id"] == otra_asig.pk
+
+
+def _ancho_completo(numero: int) -> str:
+    """12 → "１２": fullwidth digits, which ``int()`` would accept."""
+    return "".join(chr(ord(c) - ord("0") + ord("０")) for c in str(numero))
+
+
+@pytest.mark.parametrize(
+    "sufijo",
+    [
+        lambda pk: "abc",
+        lambda pk: "",
+        lambda pk: f"{pk}.0",
+        lambda pk: f"-{pk}",
+        lambda pk: _ancho_completo(pk),
+        lambda pk: "9" * 30,
+    ],
+    ids=["letras", "vacio", "decimal", "negativo", "ancho-completo", "enorme"],
+)
+def test_quitar_con_identificador_invalido(cliente_moral, asignacion, sufijo):
+    s = _capturar(cliente_moral, 120202, asignacion, ["10", "20"])
+    cliente_moral.post(url_paso(s), {"accion": "continuar"})
+    s.refresh_from_db()
+    assert s.datos["expedicion"]["listo"] is True
+    linea = LineaExpedicion.objects.filter(solicitud=s).first()
+    r = cliente_moral.post(url_paso(s), {"accion": f"quitar-{sufijo(linea.pk)}"})
+    html = _errores(r)
+    assert "No se encontró el monto a quitar." in html and "Revise lo siguiente" in html
+    assert LineaExpedicion.objects.filter(solicitud=s).count() == 2  # nothing changed
+    s.refresh_from_db()
+    assert s.datos["expedicion"]["listo"] is True
