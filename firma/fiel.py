@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID
 from django.conf import settings
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from . import asn1
 
@@ -370,6 +371,7 @@ def _der_de_la_llave(data: bytes) -> tuple[bytes, bool]:
     )
 
 
+@sensitive_variables()
 def _candidatas(password: str) -> list[bytes]:
     """UTF-8 first, then Windows-1252 (SAT's tools encode passwords that way)."""
     candidatas = [password.encode("utf-8")]
@@ -382,6 +384,7 @@ def _candidatas(password: str) -> list[bytes]:
     return candidatas
 
 
+@sensitive_variables()
 def abrir_llave(data: bytes, password: str):
     """Open a ``.key`` (PKCS#8 EncryptedPrivateKeyInfo, DER or PEM) with its password.
 
@@ -649,6 +652,7 @@ def _revisar_certificado(
         )
 
 
+@sensitive_variables()
 def verificar_fiel(
     cer: bytes,
     key: bytes | None = None,
@@ -697,6 +701,7 @@ def verificar_fiel(
 # Signing
 
 
+@sensitive_variables("llave")
 def firmar(llave, cadena: str) -> str:
     """SHA256withRSA over the UTF-8 bytes of ``cadena``; returns base64."""
     firma = llave.sign(cadena.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())

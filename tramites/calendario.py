@@ -50,11 +50,13 @@ __all__ = [
     "dias_habiles_entre",
     "es_dia_habil",
     "festivos",
+    "fin_de_anio",
     "motivo_inhabil",
     "n_dias_habiles_desde",
     "primer_dia_habil",
     "siguiente_dia_habil",
     "sumar_dias_habiles",
+    "sumar_dias_naturales",
     "ultimo_dia_habil",
     "vencimiento_plazo",
 ]
@@ -292,3 +294,19 @@ def n_dias_habiles_desde(inicio, n: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.
 
 def vencimiento_plazo(recepcion, n: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
     return Calendario(dependencia).vencimiento_plazo(recepcion, n)
+
+
+# --- natural-day deadlines (no calendar of inhábiles applies) ------------------------------
+
+
+def sumar_dias_naturales(momento: dt.datetime, dias: int) -> dt.datetime:
+    """``momento`` plus ``dias`` natural days (e.g. the 15-day life of a draft, seed 003)."""
+    if dias < 0:
+        raise ValueError("dias must be >= 0")
+    return momento + dt.timedelta(days=dias)
+
+
+def fin_de_anio(year: int) -> dt.date:
+    """31 December of ``year``: the latest vigencia of asignaciones and certificados de cupo
+    ("hasta el 31 de diciembre de cada año", seeds 002 and 004)."""
+    return dt.date(year, 12, 31)

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
+from tramites import calendario
 from tramites.models import (
     Contador,
     EstadoSolicitud,
@@ -151,7 +153,7 @@ def crear_borrador(
             numero_temporal=nuevo_numero_temporal(),
             datos=datos or {},
             creada=ahora,
-            vence=ahora + timedelta(days=tramite.dias_vigencia_borrador),
+            vence=calendario.sumar_dias_naturales(ahora, tramite.dias_vigencia_borrador),
         )
         registrar_auditoria(
             solicitud, anterior="", nuevo=E.BORRADOR, usuario=usuario, motivo="Captura iniciada"
@@ -199,10 +201,35 @@ def expirar_borradores(ahora=None) -> int:
     return total
 
 
+def expirar_si_vencido(solicitud: Solicitud, ahora=None) -> bool:
+    """Expire a draft whose vigencia has passed even if the beat job has not run yet.
+    Returns True when the solicitud is (now) expirada."""
+    if solicitud.estado == E.EXPIRADA:
+        return True
+    ahora = ahora or timezone.now()
+    if solicitud.estado != E.BORRADOR or solicitud.vence is None or solicitud.vence >= ahora:
+        return False
+    with transaction.atomic():
+        s = Solicitud.objects.select_for_update().get(pk=solicitud.pk)
+        if s.estado == E.BORRADOR:
+            dias = s.tramite.dias_vigencia_borrador
+            cambiar_estado(s, E.EXPIRADA, motivo=f"No se firmó dentro de {dias} días naturales")
+    solicitud.refresh_from_db()
+    return solicitud.estado == E.EXPIRADA
+
+
+def mensaje_vencido(solicitud: Solicitud) -> str:
+    vence = timezone.localtime(solicitud.vence)
+    return (
+        f"El borrador {solicitud.numero_temporal} venció el {vence:%d/%m/%Y a las %H:%M} y ya no "
+        "puede modificarse ni firmarse. Inicie una nueva solicitud."
+    )
+
+
 def recordar_borradores(ahora=None) -> int:
     """Warn the solicitante (e-mail + bandeja) some days before a draft expires."""
     ahora = ahora or timezone.now()
-    limite = ahora + timedelta(days=settings.BORRADOR_DIAS_AVISO)
+    limite = calendario.sumar_dias_naturales(ahora, settings.BORRADOR_DIAS_AVISO)
     total = 0
     pendientes = Solicitud.objects.filter(
         estado=E.BORRADOR, vence__gte=ahora, vence__lte=limite, recordatorio_enviado__isnull=True
@@ -257,6 +284,7 @@ def construir_cadena(campos: list[tuple[str, object]]) -> str:
     return "|" + "|".join(valores) + "||"
 
 
+@sensitive_variables("key", "password", "verificacion", "cer")
 def firmar_solicitud(
     solicitud: Solicitud, *, cer: bytes, key: bytes, password: str, usuario, rfc_sesion: str | None
 ) -> ResultadoFirma:
@@ -277,6 +305,8 @@ def firmar_solicitud(
     from tramites.wizard import obtener_asistente
 
     asistente = obtener_asistente(solicitud.tramite)
+    if expirar_si_vencido(solicitud):
+        return ResultadoFirma(errores=[mensaje_vencido(solicitud)])
     if solicitud.estado != E.BORRADOR:
         if solicitud.folio:
             return ResultadoFirma(solicitud=solicitud, ya_firmada=True)

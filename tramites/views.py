@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from tramites import services
@@ -62,9 +63,19 @@ def iniciar(request, vucem_id):
     return asistente.lista_pasos[0].manejar(request, None)
 
 
+def _borrador_vencido(request, solicitud):
+    """A draft past its vigencia expires on first touch (the beat job may not have run)."""
+    if services.expirar_si_vencido(solicitud):
+        messages.error(request, services.mensaje_vencido(solicitud))
+        return redirect("vucem:bandeja")
+    return None
+
+
 @login_required
 def continuar(request, numero_temporal):
     solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
+    if (respuesta := _borrador_vencido(request, solicitud)) is not None:
+        return respuesta
     if not solicitud.es_borrador:
         return redirect("tramites:registrada", numero_temporal=numero_temporal)
     asistente = _asistente_o_404(solicitud.tramite)
@@ -77,6 +88,8 @@ def continuar(request, numero_temporal):
 @login_required
 def paso(request, numero_temporal, slug):
     solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
+    if (respuesta := _borrador_vencido(request, solicitud)) is not None:
+        return respuesta
     if not solicitud.es_borrador:
         return redirect("tramites:registrada", numero_temporal=numero_temporal)
     asistente = _asistente_o_404(solicitud.tramite)
@@ -86,10 +99,14 @@ def paso(request, numero_temporal, slug):
     return p.manejar(request, solicitud)
 
 
+@sensitive_post_parameters("password")
 @login_required
+@sensitive_variables("key", "password", "cer", "form")
 def firmar(request, numero_temporal):
     """Paso 2 Firmar solicitud: the solicitante's own FIEL (same RFC as the session's)."""
     solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
+    if (respuesta := _borrador_vencido(request, solicitud)) is not None:
+        return respuesta
     if not solicitud.es_borrador:
         return redirect("tramites:registrada", numero_temporal=numero_temporal)
     asistente = _asistente_o_404(solicitud.tramite)

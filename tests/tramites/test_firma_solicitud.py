@@ -175,3 +175,59 @@ def test_llave_y_contrasena_no_quedan_en_logs_ni_sesion(cliente, tramite_prueba,
     s.refresh_from_db()
     campos = " ".join(str(v) for v in Solicitud.objects.filter(pk=s.pk).values().first().values())
     assert cred.password not in campos and llave_b64[40:80] not in campos
+
+
+def test_reporte_de_error_no_muestra_contrasena_ni_llave(
+    client, solicitante, persona_moral, tramite_prueba, cred, settings, monkeypatch, caplog
+):
+    """An unexpected error while signing: the error report that goes to the admins by
+    e-mail (built as AdminEmailHandler does) masks the password and the key."""
+    from django.views.debug import ExceptionReporter
+
+    from .conftest import entrar
+
+    settings.DEBUG = False
+    entrar(client, solicitante, persona_moral, persona_moral.rol_solicitante)
+    s = _borrador_listo(client, tramite_prueba)
+
+    def falla(self, solicitud, *, usuario):
+        raise RuntimeError("falla inesperada al emitir")
+
+    monkeypatch.setattr(AsistentePrueba, "al_firmar", falla)
+    client.raise_request_exception = False
+    caplog.set_level(logging.ERROR, logger="django.request")
+    r = _post_firma(client, s, cred)
+    assert r.status_code == 500
+    (registro,) = [x for x in caplog.records if x.name == "django.request"]
+    reporte = ExceptionReporter(registro.request, *registro.exc_info, is_email=True)
+    textos = [reporte.get_traceback_html(), reporte.get_traceback_text()]
+    assert all("falla inesperada al emitir" in t for t in textos)
+    for t in textos:
+        assert cred.password not in t
+        assert base64.b64encode(cred.key).decode()[40:80] not in t
+        assert repr(cred.key[40:60])[2:-1] not in t
+    s.refresh_from_db()
+    assert s.estado == "borrador" and s.folio is None  # everything rolled back
+
+
+def test_borrador_vencido_no_se_firma_aunque_no_haya_corrido_el_trabajo(
+    cliente, tramite_prueba, cred
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    s = _borrador_listo(cliente, tramite_prueba)
+    Solicitud.objects.filter(pk=s.pk).update(vence=timezone.now() - timedelta(minutes=5))
+    r = _post_firma(cliente, s, cred)
+    assert r.status_code == 302 and r.url == reverse("vucem:bandeja")
+    s.refresh_from_db()
+    assert s.estado == "expirada" and s.folio is None
+    r = cliente.get(reverse("tramites:paso", args=[s.numero_temporal, "datos"]), follow=True)
+    assert "venció" in r.content.decode()
+    from tramites import services
+
+    res = services.firmar_solicitud(
+        s, cer=cred.cer, key=cred.key, password=cred.password, usuario=None, rfc_sesion=None
+    )
+    assert not res.ok and "venció" in res.errores[0]
