@@ -1,0 +1,1 @@
+"""Wizards of RAOCE (autodiscovered by tramites)."""
