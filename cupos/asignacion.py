@@ -35,6 +35,7 @@ from pypdf import PdfReader
 from cupos import mecanismos, saldos
 from cupos.models import Asignacion, Criterio, SolicitudAsignacion, Subcupo
 from cupos.ventanas import VentanaCerradaError, VentanaRecepcion, mensaje_cerrada, periodo_recepcion
+from tramites import calendario
 from tramites import services as tramites_services
 from tramites.calendario import Calendario
 from tramites.models import Anexo, EstadoSolicitud, Solicitud
@@ -890,7 +891,7 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
                 "falta_justificacion",
             )
         hoy = _hoy()
-        fin = dt.date(cupo.anio, 12, 31)
+        fin = calendario.fin_de_anio(cupo.anio)
         if hoy > fin:
             raise TramiteError(
                 f"El periodo del cupo {cupo.anio} terminó; no puede asignarse.", "cupo_vencido"
@@ -907,6 +908,13 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
             vigencia_inicio=hoy,
             vigencia_fin=fin,
             dictaminador=usuario,
+        )
+        tramites_services.registrar_auditoria(
+            asignacion,
+            anterior="",
+            nuevo=Asignacion.Estado.VIGENTE,
+            usuario=usuario,
+            motivo=f"Oficio {numero}/{anio} por {_kg(monto, u)} (solicitud {s.folio})",
         )
         saldos.registrar_asignacion(asignacion, usuario=usuario, solicitud=s)
         guardar_propuesta(sa, propuesta)

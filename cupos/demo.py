@@ -32,6 +32,8 @@ from cupos.models import (
     Unidad,
 )
 from cupos.ventanas import VentanaRecepcion
+from tramites import calendario
+from tramites.services import registrar_auditoria
 
 T = Decimal("1000")  # kilograms per tonelada
 
@@ -65,7 +67,7 @@ def _escribir(stdout, texto: str) -> None:
 
 def _cupo(clave: str, anio: int, **datos) -> Cupo:
     datos.setdefault("vigencia_inicio", dt.date(anio, 1, 1))
-    datos.setdefault("vigencia_fin", dt.date(anio, 12, 31))
+    datos.setdefault("vigencia_fin", calendario.fin_de_anio(anio))
     cupo, _ = Cupo.objects.update_or_create(clave=clave, defaults={"anio": anio, **datos})
     return cupo
 
@@ -259,7 +261,13 @@ def _asignacion(subcupo: Subcupo, persona, monto: Decimal, anio: int) -> tuple[A
             numero_oficio=saldos.nuevo_numero_oficio(anio),
             monto_asignado=monto,
             vigencia_inicio=dt.date(anio, 1, 1),
-            vigencia_fin=dt.date(anio, 12, 31),
+            vigencia_fin=calendario.fin_de_anio(anio),
+        )
+        registrar_auditoria(
+            asignacion,
+            anterior="",
+            nuevo=Asignacion.Estado.VIGENTE,
+            motivo=f"Asignación de demostración: oficio {asignacion.numero_oficio}/{anio}",
         )
         saldos.registrar_asignacion(asignacion)
     return asignacion, True

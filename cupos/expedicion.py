@@ -25,6 +25,7 @@ from django.utils import timezone
 from cupos import reglas, saldos
 from cupos.models import Asignacion, CertificadoCupo, LineaExpedicion
 from cupos.reglas import ReglaError
+from tramites import calendario
 from tramites.services import TramiteError, guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
@@ -252,7 +253,7 @@ def errores_para_firma(solicitud) -> list[str]:
 
 def vigencia_certificado(asignacion: Asignacion, desde: dt.date) -> dt.date:
     """Certificates are valid until 31 December at most, and never beyond the asignación."""
-    return min(asignacion.vigencia_fin, dt.date(desde.year, 12, 31))
+    return min(asignacion.vigencia_fin, calendario.fin_de_anio(desde.year))
 
 
 def cadena_certificado(certificado: CertificadoCupo) -> str:

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from cupos.models import CertificadoCupo
+from cupos.models import Asignacion, CertificadoCupo
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,42 @@ def vencer(hoy=None, ahora=None) -> tuple[int, int]:
     return vencidos, recordatorios
 
 
+def vencer_asignaciones(hoy=None) -> int:
+    """Asignaciones past their vigencia (``vigencia_fin`` < today) → vencida, audited.
+    Idempotent: only vigentes are touched, each re-checked under a row lock. Returns how
+    many were marked."""
+    from tramites.services import registrar_auditoria
+
+    hoy = hoy or timezone.localdate()
+    vencidas = 0
+    pendientes = list(
+        Asignacion.objects.filter(
+            estado=Asignacion.Estado.VIGENTE, vigencia_fin__lt=hoy
+        ).values_list("pk", flat=True)
+    )
+    for pk in pendientes:
+        with transaction.atomic():
+            asignacion = Asignacion.objects.select_for_update().get(pk=pk)
+            if asignacion.estado != Asignacion.Estado.VIGENTE or asignacion.vigencia_fin >= hoy:
+                continue
+            asignacion.estado = Asignacion.Estado.VENCIDA
+            asignacion.save(update_fields=["estado"])
+            registrar_auditoria(
+                asignacion,
+                anterior=Asignacion.Estado.VIGENTE,
+                nuevo=Asignacion.Estado.VENCIDA,
+                motivo=f"Terminó su vigencia el {asignacion.vigencia_fin:%d/%m/%Y}",
+            )
+            vencidas += 1
+    if vencidas:
+        logger.info("Asignaciones vencidas: %s", vencidas)
+    return vencidas
+
+
 @shared_task
 def vencer_certificados() -> int:
-    """Beat job: mark expired certificates vencido and remind their holders once."""
+    """Beat job (daily): mark expired certificates vencido and remind their holders once;
+    mark expired asignaciones vencida. Returns the number of certificates marked."""
     vencidos, _recordatorios = vencer()
+    vencer_asignaciones()
     return vencidos

@@ -14,6 +14,7 @@ from acuses.services import obtener_pdf
 from cupos import asignacion as svc
 from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion
 from tramites.models import Anexo, Notificacion, RegistroAuditoria, Solicitud
+from tramites.services import historial
 from vucem.models import Rol, User
 
 from .conftest import (
@@ -174,6 +175,9 @@ def test_flujo_completo_aprobacion_parcial(
     assert a.vigencia_fin == dt.date(sub.cupo.anio, 12, 31) and a.dictaminador == dictaminador
     mov = MovimientoSaldo.objects.get(asignacion=a)
     assert mov.tipo == "asignacion" and mov.monto == D("2500000")
+    (alta,) = historial(a)  # the asignación's own lifecycle starts audited
+    assert (alta.estado_anterior, alta.estado_nuevo) == ("", "vigente")
+    assert alta.usuario == dictaminador and a.numero_oficio in alta.motivo
     assert RegistroAuditoria.objects.filter(
         object_id=str(s.pk), estado_anterior="en_dictamen", estado_nuevo="resuelta"
     ).exists()
@@ -260,6 +264,32 @@ def test_aprobacion_idempotente_en_el_servicio(avena, capturador):
     )
     a2 = svc.aprobar(s2, usuario=u, monto=D("1000")).asignacion
     assert int(a2.numero_oficio) == int(r1.asignacion.numero_oficio) + 1
+
+
+def test_vigencia_de_la_asignacion_la_da_el_calendario(avena, capturador, monkeypatch):
+    """The 31-December limit comes from ``tramites.calendario.fin_de_anio`` (one place)."""
+    from tramites import calendario
+
+    _, sub = avena
+    s = solicitud_firmada(
+        crear_persona("AVE010101AA1", "MOLINOS"),
+        sub,
+        recibida=aware(2024, 3, 1, 9),
+        usuario=capturador,
+        monto_solicitado=D("1000"),
+        consumo_auditado_12m=D("5000"),
+    )
+    llamadas = []
+    real = calendario.fin_de_anio
+
+    def espia(year):
+        llamadas.append(year)
+        return real(year)
+
+    monkeypatch.setattr(calendario, "fin_de_anio", espia)
+    a = svc.aprobar(s, usuario=dictaminador_user(), monto=D("1000")).asignacion
+    assert llamadas == [sub.cupo.anio]
+    assert a.vigencia_fin == dt.date(sub.cupo.anio, 12, 31)
 
 
 @pytest.mark.parametrize("grupo", [Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL])

@@ -98,3 +98,59 @@ def test_consulta_de_cupos(cliente_moral, moral, otra):
 def test_consulta_requiere_sesion(client):
     r = client.get(reverse("cupos:consulta"))
     assert r.status_code == 302
+
+
+# ------------------------------------------------------------------ asignaciones
+
+
+def test_vencer_asignaciones_audita_y_es_idempotente(moral, cupo):
+    from cupos.models import Asignacion
+    from tramites.services import historial
+
+    _cupo, sub = cupo
+    hoy = dt.date(2027, 1, 2)
+    vencida = crear_asignacion(moral, sub, numero="000101", vigencia_fin=dt.date(2027, 1, 1))
+    al_dia = crear_asignacion(moral, sub, numero="000102", vigencia_fin=hoy)
+    cancelada = crear_asignacion(
+        moral,
+        sub,
+        numero="000103",
+        vigencia_fin=dt.date(2026, 6, 30),
+        estado=Asignacion.Estado.CANCELADA,
+    )
+    assert tasks.vencer_asignaciones(hoy=hoy) == 1
+    assert tasks.vencer_asignaciones(hoy=hoy) == 0  # once
+    for a in (vencida, al_dia, cancelada):
+        a.refresh_from_db()
+    assert (vencida.estado, al_dia.estado, cancelada.estado) == ("vencida", "vigente", "cancelada")
+    (reg,) = historial(vencida)
+    assert (reg.estado_anterior, reg.estado_nuevo) == ("vigente", "vencida")
+    assert reg.motivo.startswith("Terminó su vigencia") and "01/01/2027" in reg.motivo
+    assert not historial(al_dia).exists() and not historial(cancelada).exists()
+
+
+def test_la_tarea_diaria_tambien_vence_asignaciones(moral, cupo):
+    _cupo, sub = cupo
+    ayer = dt.date.today() - dt.timedelta(days=1)
+    a = crear_asignacion(moral, sub, numero="000201", vigencia_fin=ayer)
+    assert tasks.vencer_certificados.delay().get() == 0  # no certificates
+    a.refresh_from_db()
+    assert a.estado == "vencida"
+
+
+def test_vigencia_del_certificado_la_da_el_calendario(asignacion, monkeypatch):
+    """31 December comes from ``tramites.calendario.fin_de_anio`` (one place)."""
+    from cupos.expedicion import vigencia_certificado
+    from tramites import calendario
+
+    llamadas = []
+    real = calendario.fin_de_anio
+
+    def espia(year):
+        llamadas.append(year)
+        return real(year)
+
+    monkeypatch.setattr(calendario, "fin_de_anio", espia)
+    desde = dt.date(asignacion.anio, 3, 1)
+    assert vigencia_certificado(asignacion, desde) == dt.date(asignacion.anio, 12, 31)
+    assert llamadas == [asignacion.anio]
