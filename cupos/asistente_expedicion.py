@@ -59,10 +59,12 @@ class PasoExpedicion(Paso):
                         return redirect(self.asistente.url_paso(solicitud, self))
                 elif accion == "agregar" and solicitud is not None:
                     monto = MontoForm(request.POST)
-                    monto.is_valid()
-                    expedicion.agregar_linea(solicitud, monto.cleaned_data.get("monto"))
-                    messages.success(request, "Se agregó el monto a expedir.")
-                    return redirect(self.asistente.url_paso(solicitud, self))
+                    if monto.is_valid():
+                        expedicion.agregar_linea(solicitud, monto.cleaned_data.get("monto"))
+                        messages.success(request, "Se agregó el monto a expedir.")
+                        return redirect(self.asistente.url_paso(solicitud, self))
+                    # the form's own message (e.g. too long), not "Capture el monto"
+                    errores.extend(monto.errors.get("monto", []))
                 elif accion.startswith("quitar-") and solicitud is not None:
                     expedicion.quitar_linea(solicitud, accion.removeprefix("quitar-"))
                     return redirect(self.asistente.url_paso(solicitud, self))

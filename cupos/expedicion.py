@@ -29,8 +29,9 @@ from tramites import calendario
 from tramites.services import TramiteError, guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
-_RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# re.ASCII: only 0-9 are digits ("１２", fullwidth, is not a monto).
+_RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
 _RE_ID = re.compile(r"[0-9]{1,18}")
 
 

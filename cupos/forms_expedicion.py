@@ -34,5 +34,6 @@ class MontoForm(forms.Form):
         label="Monto a expedir",
         max_length=40,
         required=False,
+        error_messages={"max_length": "El monto tiene demasiados dígitos."},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )

@@ -199,6 +199,9 @@ def _errores(r):
         ("", "Capture el monto a expedir"),
         ("1.2345", "más decimales de los que permite la unidad"),
         ("500001", "Saldo insuficiente"),
+        ("１２", "debe ser un número"),  # fullwidth digits are not a monto
+        ("１,０００", "debe ser un número"),
+        ("1" * 41, "El monto tiene demasiados dígitos."),  # longer than the field allows
     ],
 )
 def test_montos_invalidos(cliente_moral, asignacion, monto, mensaje):
