@@ -154,6 +154,33 @@ def test_verificar_archivo_enorme(tmp_path):
     assert json.loads(out)["errores"][0]["codigo"] == "certificado_demasiado_grande"
 
 
+def test_verificar_archivo_enorme_dice_su_tamano_real(tmp_path, fiel_sat):
+    """The command reads only FIEL_MAX_BYTES + 1 bytes, yet reports the file's real size."""
+    grande = tmp_path / "grande.cer"
+    grande.write_bytes(b"0" * (100 * 1024))
+    rc, out, msg = fiel("verificar", "--cer", grande, "--json")
+    (error,) = json.loads(out)["errores"]
+    assert rc == 1 and error["codigo"] == "certificado_demasiado_grande"
+    assert error["mensaje"] == (
+        "El archivo del certificado (.cer) es demasiado grande "
+        "(máximo 64 KiB; el archivo mide 100 KiB)."
+    )
+    assert "el archivo mide 100 KiB" in msg and "se recibieron 64 KiB" not in msg
+    llave = tmp_path / "grande.key"
+    llave.write_bytes(b"0" * (65 * 1024 + 1))
+    rc, out, msg = fiel(
+        "verificar",
+        "--cer",
+        fiel_sat / "vigente/EKU9003173C9_FIEL.cer",
+        "--key",
+        llave,
+        "--password",
+        "x",
+    )
+    assert rc == 1 and "Error [llave_demasiado_grande]" in out
+    assert "(máximo 64 KiB; el archivo mide 65.1 KiB)" in out and "el archivo mide 65.1 KiB" in msg
+
+
 def test_subproceso_codigos_de_salida(fiel_sat, fiel_ca, tmp_path):
     env = {
         **os.environ,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 import os
 import sys
 from datetime import datetime
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from firma.demo import PASSWORD_DEMO, PERSONAS_DEMO, generar_demo
-from firma.fiel import verificar_fiel
+from firma.fiel import CODIGOS, verificar_fiel
 
 SALIDA_NO_UTILIZABLE = 1
 SALIDA_USO = 2
@@ -34,6 +35,24 @@ def _leer(ruta: str, que: str) -> bytes:
         raise CommandError(f"No existe el archivo {que}: {ruta}", returncode=SALIDA_USO)
     with p.open("rb") as f:  # never read more than needed to say "too big"
         return f.read(int(settings.FIEL_MAX_BYTES) + 1)
+
+
+def _kib(n: int) -> str:
+    """Bytes as KiB, rounded up to one decimal (65,537 bytes is "64.1 KiB", not "64")."""
+    kib = math.ceil(n * 10 / 1024) / 10
+    return f"{kib:g} KiB" if kib < 1_000_000 else f"{n:,} bytes"
+
+
+def _con_tamano_real(errores: list[dict], tamanos: dict[str, int]) -> None:
+    """The library only sees the first FIEL_MAX_BYTES + 1 bytes we read, so its "too big"
+    message cannot know the file's size: say the real one (``Path.stat().st_size``)."""
+    maximo = int(settings.FIEL_MAX_BYTES)
+    for e in errores:
+        if e["codigo"] in tamanos:
+            e["mensaje"] = (
+                f"{CODIGOS[e['codigo']][:-1]} (máximo {maximo // 1024} KiB; el archivo mide "
+                f"{_kib(tamanos[e['codigo']])})."
+            )
 
 
 def _fecha_local(iso: str | None) -> str:
@@ -127,6 +146,10 @@ class Command(BaseCommand):
         password = None  # drop it as soon as possible
         utilizable = res.ok if key is not None else res.certificado_ok
         datos = res.as_dict()
+        tamanos = {"certificado_demasiado_grande": Path(options["cer"]).stat().st_size}
+        if key is not None:
+            tamanos["llave_demasiado_grande"] = Path(options["key"]).stat().st_size
+        _con_tamano_real(datos["errores"], tamanos)
         if options["json"]:
             self.stdout.write(json.dumps(datos, ensure_ascii=False, indent=2))
         else:
