@@ -462,6 +462,7 @@ def _propuestas_proporcional(subcupo: Subcupo, filas, u: str) -> dict[int, Propu
                 for sa in todas
             ],
             precision=precision,
+            precision_monto=subcupo.cupo.decimales,
         )
     except mecanismos.MecanismoError as exc:
         return {sa.solicitud_id: _error(sa, saldo, exc) for sa in filas}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 __all__ = [
     "EJERCICIO_MINIMO",
@@ -118,6 +118,15 @@ def _compactar(valor: Decimal) -> Decimal:
     if valor == valor.to_integral_value():
         return valor.quantize(UNO)
     return valor.normalize()
+
+
+def _truncar(valor: Decimal, unidad: Decimal) -> Decimal:
+    """``valor`` rounded DOWN to the exponent of ``unidad`` (never raises for huge values)."""
+    if valor.as_tuple().exponent >= unidad.as_tuple().exponent:
+        return valor
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, len(valor.as_tuple().digits))
+        return valor.quantize(unidad, rounding=ROUND_DOWN)
 
 
 def _menor(**candidatos: Decimal | None) -> tuple[Decimal, str]:
@@ -248,9 +257,10 @@ class ResultadoFilaProporcional:
     theta: Decimal
     #: True when θ was lowered by one unit of the last decimal to keep Σθ ≤ 1.
     theta_ajustada: bool
-    #: θ · ρ.
+    #: θ · ρ, rounded DOWN to ``precision_monto`` decimals.
     monto_a_asignar: Decimal
-    #: min(monto_a_asignar, consumo_auditado, monto_solicitado).
+    #: min(monto_a_asignar, consumo_auditado, monto_solicitado), rounded DOWN to
+    #: ``precision_monto`` decimals.
     monto_asignado: Decimal
     #: "monto_a_asignar", "consumo_auditado" or "monto_solicitado" (first one on ties).
     limitado_por: str
@@ -269,6 +279,8 @@ class ResultadoProporcional:
     total_monto_asignado: Decimal
     #: ρ − total asignado: what stays in the subcupo (it feeds the D pool in seed 004).
     no_asignado: Decimal
+    #: Decimals of the montos (the unit's precision: 3 for kilograms).
+    precision_monto: int = 3
 
 
 def _fila_proporcional(fila) -> FilaProporcional:
@@ -297,12 +309,17 @@ def _fila_proporcional(fila) -> FilaProporcional:
     )
 
 
-def participacion_proporcional(rho, filas: Iterable, precision: int = 3) -> ResultadoProporcional:
+def participacion_proporcional(
+    rho, filas: Iterable, precision: int = 3, *, precision_monto: int = 3
+) -> ResultadoProporcional:
     """Proportional share of ρ (seed 004, beneficiaries B).
 
     For each company j: ``θj = asignado_anio_anterior_j / Σ asignado_anio_anterior``, rounded to
     ``precision`` decimals with ROUND_HALF_UP; ``monto_a_asignar_j = θj · ρ``;
     ``monto_asignado_j = min(monto_a_asignar_j, consumo_auditado_j, monto_solicitado_j)``.
+    Both montos are rounded DOWN to ``precision_monto`` decimals (the unit's precision: 3 for
+    kilograms, 0 for pieces), so a ρ with decimals never yields 4-decimal kilograms and the
+    total never exceeds ρ.
 
     Never more than ρ: rounding each θ half-up can make Σθ exceed 1 (seed 004 itself: 7,000,000 /
     26,550,000 = 0.26365… would round to 0.264 and Σθ to 1.001). While Σθ > 1 we take one unit of
@@ -318,6 +335,16 @@ def participacion_proporcional(rho, filas: Iterable, precision: int = 3) -> Resu
         raise MecanismoError(
             "precision_invalida", "La precisión debe ser un entero entre 0 y 12 decimales."
         )
+    if (
+        not isinstance(precision_monto, int)
+        or isinstance(precision_monto, bool)
+        or not 0 <= precision_monto <= 12
+    ):
+        raise MecanismoError(
+            "precision_invalida",
+            "Los decimales del monto deben ser un entero entre 0 y 12.",
+        )
+    unidad_monto = Decimal(1).scaleb(-precision_monto)
     entradas = [_fila_proporcional(f) for f in filas]
     if not entradas:
         raise MecanismoError("sin_filas", "No hay empresas para repartir el monto.")
@@ -345,12 +372,13 @@ def participacion_proporcional(rho, filas: Iterable, precision: int = 3) -> Resu
 
     resultado = []
     for f, exacta, theta, ajustada in zip(entradas, exactas, thetas, ajustadas, strict=True):
-        a_asignar = _compactar(theta * rho)
+        a_asignar = _compactar(_truncar(theta * rho, unidad_monto))
         asignado, por = _menor(
             monto_a_asignar=a_asignar,
             consumo_auditado=f.consumo_auditado,
             monto_solicitado=f.monto_solicitado,
         )
+        asignado = _compactar(_truncar(asignado, unidad_monto))
         resultado.append(
             ResultadoFilaProporcional(
                 empresa=f.empresa,
@@ -379,6 +407,7 @@ def participacion_proporcional(rho, filas: Iterable, precision: int = 3) -> Resu
         total_monto_solicitado=sum((f.monto_solicitado for f in entradas), CERO),
         total_monto_asignado=total_asignado,
         no_asignado=rho - total_asignado,
+        precision_monto=precision_monto,
     )
 
 

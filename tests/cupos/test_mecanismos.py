@@ -67,6 +67,54 @@ def test_proporcional_precision_2_da_la_primera_tabla_de_la_semilla():
     assert r.total_theta == D("1.00")
 
 
+def test_proporcional_montos_con_la_precision_de_la_unidad():
+    """ρ with decimals: θ·ρ has 4 decimals (0.697 × 21,200,000.5 = 14,776,400.3485); the
+    montos are rounded DOWN to the unit's 3 decimals, so the total never exceeds ρ."""
+    rho = D("21200000.5")
+    r = participacion_proporcional(rho, SEMILLA_004)
+    assert r.precision_monto == 3
+    assert [f.monto_a_asignar for f in r.filas] == [
+        D("14776400.348"),
+        D("805600.019"),
+        D("5575600.131"),
+        D("42400.001"),
+    ]
+    assert [f.monto_asignado for f in r.filas] == [
+        D("14776400.348"),
+        D("202000"),
+        D("5000000"),
+        D("42400.001"),
+    ]
+    for f in r.filas:
+        assert f.monto_a_asignar.as_tuple().exponent >= -3
+        assert f.monto_asignado.as_tuple().exponent >= -3
+    assert r.total_monto_asignado == D("20020800.349")  # not 20,020,800.3495
+    assert r.total_monto_a_asignar <= rho and r.total_monto_asignado <= rho
+    assert r.no_asignado == rho - r.total_monto_asignado
+
+
+def test_proporcional_montos_en_piezas_y_entradas_con_mas_decimales():
+    filas = [("A", "1", "333.3339", "1000"), ("B", "2", "1000", "1000")]
+    r = participacion_proporcional(D("1000"), filas, precision=3, precision_monto=0)
+    # θ = 0.333 / 0.667: 333 / 667 pieces; the consumo's extra decimals are truncated too.
+    assert [f.monto_a_asignar for f in r.filas] == [D("333"), D("667")]
+    assert [f.monto_asignado for f in r.filas] == [D("333"), D("667")]
+    r = participacion_proporcional(D("1000"), filas)  # kilograms
+    assert r.filas[0].monto_asignado == D("333")
+    assert r.filas[0].limitado_por == "monto_a_asignar"
+    filas = [("A", "1", "100.0009", "1000"), ("B", "1", "1000", "1000")]
+    r = participacion_proporcional(D("1000"), filas)
+    assert r.filas[0].monto_asignado == D("100")  # 100.0009 kg → 100.000 kg
+    assert r.filas[0].limitado_por == "consumo_auditado"
+
+
+@pytest.mark.parametrize("precision_monto", [-1, 13, True, "3"])
+def test_proporcional_precision_monto_invalida(precision_monto):
+    with pytest.raises(MecanismoError) as e:
+        participacion_proporcional(D("1"), SEMILLA_004, precision_monto=precision_monto)
+    assert e.value.codigo == "precision_invalida"
+
+
 @pytest.mark.parametrize(
     ("anteriores", "precision", "thetas", "ajustadas"),
     [

@@ -86,6 +86,24 @@ def test_tabla_alineada(csv_semilla):
     assert "θ reducida en 0.001" in salida
 
 
+def test_rho_con_decimales_da_kilogramos_con_tres_decimales(csv_semilla):
+    salida = simular("--monto", "21200000.5", csv_semilla)
+    totales = next(linea for linea in salida.splitlines() if linea.startswith("TOTALES"))
+    assert "20,020,800.349" in totales and "20,020,800.3495" not in totales
+    assert "14,776,400.348 " in salida and "14,776,400.3485" not in salida
+    datos = json.loads(simular("--monto", "21200000.5", "--json", csv_semilla))
+    assert datos["decimales"] == 3
+    assert datos["totales"]["monto_asignado"] == "20020800.349"
+    assert datos["totales"]["monto_a_asignar"] == "21200000.499"
+    datos = json.loads(simular("--monto", "21200000.5", "--decimales", "0", "--json", csv_semilla))
+    assert [f["monto_a_asignar"] for f in datos["filas"]] == [
+        "14776400",
+        "805600",
+        "5575600",
+        "42400",
+    ]
+
+
 def test_precision_2(csv_semilla):
     datos = json.loads(simular("--monto", "21200000", "--precision", "2", "--json", csv_semilla))
     assert [f["theta"] for f in datos["filas"]] == ["0.70", "0.04", "0.26", "0.00"]

@@ -2,11 +2,12 @@
 
 Subcommands
 -----------
-``simular-proporcional --monto KG [--precision 3] [--json] CSV``
+``simular-proporcional --monto KG [--precision 3] [--decimales 3] [--json] CSV``
     The dictaminador's simulator of the proportional share (seed 004, beneficiaries B). Reads
     rows ``empresa,asignado_anio_anterior,consumo_auditado,monto_solicitado`` (header optional;
     ``-`` reads standard input) and prints θ, monto a asignar and monto asignado per row plus
-    totals, as a table or as JSON (numbers as exact decimal strings).
+    totals, as a table or as JSON (numbers as exact decimal strings). Montos are rounded down
+    to ``--decimales`` (the unit's precision; 3 for kilograms).
 """
 
 from __future__ import annotations
@@ -120,6 +121,13 @@ class Command(BaseCommand):
             default=3,
             help="Decimales de la participación θ (redondeo half-up). Predeterminado: 3.",
         )
+        sim.add_argument(
+            "--decimales",
+            type=_precision,
+            default=3,
+            help="Decimales de los montos, la precisión de la unidad (se truncan hacia abajo para "
+            "no exceder ρ). Predeterminado: 3, kilogramos.",
+        )
         sim.add_argument("--json", action="store_true", help="Imprime el resultado como JSON.")
         sim.add_argument(
             "csv",
@@ -140,7 +148,12 @@ class Command(BaseCommand):
         texto = self._leer_csv(options["csv"])
         filas = leer_filas(texto)
         try:
-            resultado = participacion_proporcional(monto, filas, precision=options["precision"])
+            resultado = participacion_proporcional(
+                monto,
+                filas,
+                precision=options["precision"],
+                precision_monto=options["decimales"],
+            )
         except MecanismoError as e:
             raise CommandError(e.mensaje) from None
         if options["json"]:
@@ -166,6 +179,7 @@ class Command(BaseCommand):
         return {
             "monto": _texto(r.rho),
             "precision": r.precision,
+            "decimales": r.precision_monto,
             "filas": [
                 {
                     "empresa": f.empresa,
