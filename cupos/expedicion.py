@@ -281,6 +281,49 @@ def cadena_certificado(certificado: CertificadoCupo) -> str:
     )
 
 
+_MESES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+_RE_DOF = re.compile(r"\bDOF\b|diario\s+oficial", re.IGNORECASE)
+
+
+def _cita_fecha_dof(texto: str, fecha: dt.date) -> bool:
+    """Whether ``texto`` already cites the DOF publication: it mentions "DOF" / "Diario
+    Oficial", the date in digits (07/04/2005, 7/4/2005, 07.04.05, 2005-04-07…) or its month and
+    year in words ("7 de abril de 2005", "abril de 2005")."""
+    if _RE_DOF.search(texto):
+        return True
+    plano = " ".join(texto.casefold().split())
+    mes = _MESES[fecha.month - 1]
+    meses = {mes, "setiembre"} if fecha.month == 9 else {mes}
+    if any(re.search(rf"\b{m}\s+(de(l)?\s+)?{fecha.year}\b", plano) for m in meses):
+        return True
+    d, m, a, aa = fecha.day, fecha.month, fecha.year, f"{fecha.year % 100:02d}"
+    numericas = rf"0?{d}[/.\-]0?{m}[/.\-]({a}|{aa})|{a}[/.\-]0?{m}[/.\-]0?{d}"
+    return re.search(rf"(?<![0-9])({numericas})(?![0-9])", plano) is not None
+
+
+def fundamento_con_dof(cupo) -> str:
+    """The cupo's fundamento citing its DOF publication date exactly once: "(DOF dd/mm/YYYY)"
+    is appended only when the text does not already cite it (seed 000's fundamentos often say
+    "publicado en el Diario Oficial de la Federación el 7 de abril de 2005")."""
+    fundamento = cupo.fundamento or ""
+    if cupo.fecha_dof and not _cita_fecha_dof(fundamento, cupo.fecha_dof):
+        fundamento = f"{fundamento} (DOF {cupo.fecha_dof:%d/%m/%Y})"
+    return fundamento
+
+
 def contexto_cupo(cupo) -> dict:
     return {
         "descripcion": cupo.nombre,
@@ -305,9 +348,7 @@ def _emitir_documento(certificado: CertificadoCupo, total: int):
     cupo = a.cupo
     titular = certificado.titular
     cadena = cadena_certificado(certificado)
-    fundamento = cupo.fundamento
-    if cupo.fecha_dof and f"{cupo.fecha_dof:%d/%m/%Y}" not in fundamento:
-        fundamento = f"{fundamento} (DOF {cupo.fecha_dof:%d/%m/%Y})"
+    fundamento = fundamento_con_dof(cupo)
     return emitir_documento(
         solicitud=s,
         tipo=Documento.Tipo.CERTIFICADO,
