@@ -1,0 +1,161 @@
+"""Forms of the "Reporte anual de programa de la SE" wizard (seed 003).
+
+Amounts arrive as text and are parsed by :func:`raoce.asistente_reporte.parsear_miles`
+(one rule, one message); the fracción arancelaria and the volumen by their helpers there.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from raoce import asistente_reporte as reglas
+
+_TEXTO_IMPORTE = {"inputmode": "decimal", "autocomplete": "off", "class": "form-control text-end"}
+
+
+class ProgramasForm(forms.Form):
+    """Which program (an IMMEX with its linked programs counts as one) is reported."""
+
+    grupo = forms.ChoiceField(
+        label="Programa a reportar",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Seleccione el programa por el que presenta el reporte anual.",
+            "invalid_choice": "Seleccione uno de los programas de la tabla.",
+        },
+    )
+
+    def __init__(self, *args, grupos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grupos = list(grupos)
+        self.fields["grupo"].choices = [(g.clave, g.tipo) for g in self.grupos]
+
+    def grupo_elegido(self):
+        clave = self.cleaned_data["grupo"]
+        return next(g for g in self.grupos if g.clave == clave)
+
+
+class DatosReporteForm(forms.Form):
+    """Reporte anual balanza comercial, in miles de pesos. ``total_importaciones`` exists only
+    when the programs require it (not for an IMMEX with linked PROSEC/ALTEX/ECEX)."""
+
+    ventas_totales = forms.CharField(
+        label="Ventas totales (a)",
+        max_length=40,
+        error_messages={
+            "required": "Capture las ventas totales (a).",
+            "max_length": "Las ventas totales (a) tienen demasiados dígitos.",
+        },
+        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    )
+    total_exportaciones = forms.CharField(
+        label="Total exportaciones (b)",
+        max_length=40,
+        error_messages={
+            "required": "Capture el total de exportaciones (b).",
+            "max_length": "El total de exportaciones (b) tiene demasiados dígitos.",
+        },
+        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    )
+    total_importaciones = forms.CharField(
+        label="Total importaciones (c)",
+        max_length=40,
+        error_messages={
+            "required": "Capture el total de importaciones (c).",
+            "max_length": "El total de importaciones (c) tiene demasiados dígitos.",
+        },
+        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    )
+
+    def __init__(self, *args, requiere_importaciones: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requiere_importaciones = requiere_importaciones
+        if not requiere_importaciones:
+            del self.fields["total_importaciones"]
+
+    def _importe(self, campo: str):
+        try:
+            return reglas.parsear_miles(self.cleaned_data.get(campo), self.fields[campo].label)
+        except reglas.ReporteError as exc:
+            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+
+    def clean_ventas_totales(self):
+        return self._importe("ventas_totales")
+
+    def clean_total_exportaciones(self):
+        return self._importe("total_exportaciones")
+
+    def clean_total_importaciones(self):
+        return self._importe("total_importaciones")
+
+    def clean(self):
+        datos = super().clean()
+        a, b = datos.get("ventas_totales"), datos.get("total_exportaciones")
+        if a is not None and b is not None:
+            try:
+                reglas.validar_exportaciones(a, b)
+            except reglas.ReporteError as exc:
+                self.add_error("total_exportaciones", exc.mensaje)
+        return datos
+
+
+class BienProducidoForm(forms.Form):
+    """One bien producido (PROSEC only), added with *Agregar*."""
+
+    clave_sector = forms.CharField(
+        label="Clave y sector",
+        max_length=120,
+        error_messages={"required": "Seleccione la clave y sector del bien producido."},
+    )
+    fraccion_arancelaria = forms.CharField(
+        label="Fracción arancelaria",
+        max_length=20,
+        error_messages={"required": "Capture la fracción arancelaria del bien producido."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "0000.00.00"}
+        ),
+    )
+    unidad_medida = forms.ChoiceField(
+        label="Unidad de medida",
+        choices=[("", "Seleccione…"), *[(u, u) for u in reglas.UNIDADES_MEDIDA]],
+        error_messages={
+            "required": "Seleccione la unidad de medida del bien producido.",
+            "invalid_choice": "Seleccione una unidad de medida de la lista.",
+        },
+    )
+    volumen = forms.CharField(
+        label="Volumen del total producido",
+        max_length=40,
+        error_messages={"required": "Capture el volumen del total producido."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, sectores=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sectores = list(sectores)
+        if self.sectores:
+            self.fields["clave_sector"] = forms.ChoiceField(
+                label="Clave y sector",
+                choices=[("", "Seleccione…"), *[(s, s) for s in self.sectores]],
+                error_messages={
+                    "required": "Seleccione la clave y sector del bien producido.",
+                    "invalid_choice": "Seleccione un sector autorizado de la lista.",
+                },
+            )
+
+    def clean_fraccion_arancelaria(self):
+        try:
+            return reglas.normalizar_fraccion(self.cleaned_data.get("fraccion_arancelaria"))
+        except reglas.ReporteError as exc:
+            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+
+    def clean_volumen(self):
+        try:
+            return reglas.parsear_volumen(self.cleaned_data.get("volumen"))
+        except reglas.ReporteError as exc:
+            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+
+    @property
+    def capturado(self) -> bool:
+        """Something was typed in the bien fields (to warn when Continuar would drop it)."""
+        return any((self.data.get(self.add_prefix(k)) or "").strip() for k in self.fields)
