@@ -47,6 +47,15 @@ class Programa(models.Model):
         help_text="Umbral ALTEX: directa ≥ 40 % o ≥ USD 2,000,000; si no, ≥ 50 %.",
     )
     estatus_desde = models.DateTimeField(default=timezone.now)
+    periodo_suspension = models.PositiveSmallIntegerField(
+        "RAOCE que originó la suspensión",
+        null=True,
+        blank=True,
+        help_text=(
+            "Año del reporte anual no presentado por el que el programa se suspendió "
+            "automáticamente; al presentarlo a tiempo se reactiva. Vacío si no aplica."
+        ),
+    )
 
     class Meta:
         ordering = ["persona", "tipo", "numero"]

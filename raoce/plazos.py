@@ -1,0 +1,185 @@
+"""RAOCE deadlines (DESIGN §5, seed 003), computed only from :mod:`tramites.calendario`.
+
+The report filed in year ``Y`` covers the period ``Y − 1`` (the previous calendar year).
+
+========  ==================================  ===========  ======================  ============
+program   límite (due)                        suspensión   última fecha            cancelación
+========  ==================================  ===========  ======================  ============
+IMMEX     last business day of May            límite + 1   last business day Aug   1 Sep
+PROSEC    last business day of Apr (May when  límite + 1   last business day Jun   1 Jul
+          the persona also has IMMEX/ALTEX/
+          ECEX)
+ALTEX     last business day of May            —            —                       1 Jun
+ECEX      last business day of May            —            —                       1 Jun
+========  ==================================  ===========  ======================  ============
+
+Every cycle opens on 1 April of ``Y``. Suspension and cancellation dates are natural days
+(the seed: "quedará suspendido automáticamente en caso de no presentar el RAOCE antes de la
+fecha señalada"; "quedará cancelado automáticamente el 1 de septiembre").
+
+PROSEC exception ("las empresas que también cuenten con programa IMMEX, ALTEX o ECEX"): the
+PROSEC gets the May deadline when it is *linked* to an IMMEX/ALTEX/ECEX that is not cancelled,
+or when its persona holds any IMMEX/ALTEX/ECEX that is not cancelled (vigente or suspendido,
+whatever its authorization date). The seed speaks of the company, so a link is not required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tramites.calendario import Calendario
+
+from .models import EstatusPrograma, Programa, ReporteAnual, TipoPrograma
+
+__all__ = [
+    "Plazos",
+    "calcular_plazos",
+    "debe_reportar",
+    "plazos_programa",
+    "prosec_con_programa_mayor",
+    "reporte_firmado",
+]
+
+#: Programs whose holder extends the PROSEC deadline to May.
+TIPOS_QUE_EXTIENDEN_PROSEC = (TipoPrograma.IMMEX, TipoPrograma.ALTEX, TipoPrograma.ECEX)
+
+
+@dataclass(frozen=True)
+class Plazos:
+    """Deadlines of one program for the cycle that opens in ``inicio.year``.
+
+    ``suspension`` and ``ultima_fecha`` are ``None`` for ALTEX/ECEX (no suspension: they are
+    cancelled the day after their límite).
+    """
+
+    inicio: dt.date
+    limite: dt.date
+    suspension: dt.date | None
+    ultima_fecha: dt.date | None
+    cancelacion: dt.date
+
+    @property
+    def fecha_oportuna(self) -> dt.date:
+        """The last day a report still avoids cancellation (última fecha, or the límite)."""
+        return self.ultima_fecha or self.limite
+
+
+def _calendario(calendario: Calendario | None, anio: int) -> Calendario:
+    return calendario or Calendario(desde=dt.date(anio, 1, 1), hasta=dt.date(anio, 12, 31))
+
+
+def calcular_plazos(
+    tipo: str,
+    anio: int,
+    *,
+    prosec_con_immex: bool = False,
+    calendario: Calendario | None = None,
+) -> Plazos:
+    """Deadlines of a program of ``tipo`` for the RAOCE filed in ``anio`` (period anio − 1).
+
+    ``prosec_con_immex``: for PROSEC, the persona also has an IMMEX/ALTEX/ECEX (May deadline).
+    """
+    cal = _calendario(calendario, anio)
+    inicio = dt.date(anio, 4, 1)
+    un_dia = dt.timedelta(days=1)
+    if tipo == TipoPrograma.IMMEX:
+        limite = cal.ultimo_dia_habil(anio, 5)
+        return Plazos(
+            inicio=inicio,
+            limite=limite,
+            suspension=limite + un_dia,
+            ultima_fecha=cal.ultimo_dia_habil(anio, 8),
+            cancelacion=dt.date(anio, 9, 1),
+        )
+    if tipo == TipoPrograma.PROSEC:
+        limite = cal.ultimo_dia_habil(anio, 5 if prosec_con_immex else 4)
+        return Plazos(
+            inicio=inicio,
+            limite=limite,
+            suspension=limite + un_dia,
+            ultima_fecha=cal.ultimo_dia_habil(anio, 6),
+            cancelacion=dt.date(anio, 7, 1),
+        )
+    if tipo in (TipoPrograma.ALTEX, TipoPrograma.ECEX):
+        return Plazos(
+            inicio=inicio,
+            limite=cal.ultimo_dia_habil(anio, 5),
+            suspension=None,
+            ultima_fecha=None,
+            cancelacion=dt.date(anio, 6, 1),
+        )
+    raise ValueError(f"Tipo de programa desconocido: {tipo!r}")
+
+
+def prosec_con_programa_mayor(programa: Programa) -> bool:
+    """True when the PROSEC's deadline moves to May (see the module docstring)."""
+    if programa.tipo != TipoPrograma.PROSEC:
+        return False
+    no_cancelados = Programa.objects.filter(tipo__in=TIPOS_QUE_EXTIENDEN_PROSEC).exclude(
+        estatus=EstatusPrograma.CANCELADO
+    )
+    if programa.pk and no_cancelados.filter(ligados=programa).exists():
+        return True
+    return no_cancelados.filter(persona_id=programa.persona_id).exists()
+
+
+def plazos_programa(
+    programa: Programa, anio: int, *, calendario: Calendario | None = None
+) -> Plazos:
+    """Deadlines of ``programa`` for the RAOCE filed in ``anio`` (period anio − 1)."""
+    return calcular_plazos(
+        programa.tipo,
+        anio,
+        prosec_con_immex=prosec_con_programa_mayor(programa),
+        calendario=calendario,
+    )
+
+
+def reportes_firmados(programa: Programa, periodo: int):
+    """Signed annual reports of ``periodo`` that cover ``programa`` (a draft does not count)."""
+    return ReporteAnual.objects.filter(
+        programas=programa, periodo=periodo, solicitud__folio__isnull=False
+    )
+
+
+def reporte_firmado(programa: Programa, periodo: int) -> ReporteAnual | None:
+    """The first signed report of ``periodo`` covering ``programa``, or ``None``."""
+    return (
+        reportes_firmados(programa, periodo)
+        .select_related("solicitud")
+        .order_by("solicitud__firmada_en", "pk")
+        .first()
+    )
+
+
+def debe_reportar(programa: Programa, periodo: int) -> tuple[bool, str]:
+    """Whether ``programa`` must file the RAOCE of ``periodo``, and why not (Spanish).
+
+    * cancelled programs do not report (seed 003: "si la empresa canceló su programa ya NO
+      debe presentar reporte");
+    * programs authorized in the filing year (periodo + 1) or later do not report;
+    * a program already covered by a signed report of the period does not report again
+      (a signed RAOCE cannot be modified, seed 003).
+
+    Deadlines are *not* checked here: a late report is still owed (see
+    :func:`raoce.services.al_presentar_reporte` for what a late filing does).
+    """
+    etiqueta = f"{programa.tipo} {programa.numero}"
+    if programa.estatus == EstatusPrograma.CANCELADO:
+        return False, (
+            f"El programa {etiqueta} está cancelado; ya no debe presentar el reporte anual."
+        )
+    if programa.fecha_autorizacion.year > periodo:
+        return False, (
+            f"El programa {etiqueta} fue autorizado en {programa.fecha_autorizacion.year}: "
+            f"no presenta el reporte anual de {periodo} (los programas autorizados en el año "
+            "en curso no lo presentan)."
+        )
+    reporte = reporte_firmado(programa, periodo)
+    if reporte is not None:
+        return False, (
+            f"El programa {etiqueta} ya presentó el reporte anual de {periodo} con el folio "
+            f"{reporte.solicitud.folio}."
+        )
+    return True, ""

@@ -1,0 +1,129 @@
+"""RAOCE deadlines from the business-day calendar (seed 003's 2024 dates) and who reports."""
+
+import datetime as dt
+
+import pytest
+
+from raoce.models import EstatusPrograma, TipoPrograma
+from raoce.plazos import (
+    Plazos,
+    calcular_plazos,
+    debe_reportar,
+    plazos_programa,
+    prosec_con_programa_mayor,
+)
+from tests.raoce.conftest import crear_programa, crear_reporte, firmar
+from tramites.calendario import Calendario
+from tramites.models import DiaInhabil
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def test_immex_2024_como_la_guia():
+    assert calcular_plazos(TipoPrograma.IMMEX, 2024) == Plazos(
+        inicio=D(2024, 4, 1),
+        limite=D(2024, 5, 31),
+        suspension=D(2024, 6, 1),
+        ultima_fecha=D(2024, 8, 30),
+        cancelacion=D(2024, 9, 1),
+    )
+
+
+def test_prosec_2024_sin_y_con_immex():
+    solo = calcular_plazos(TipoPrograma.PROSEC, 2024)
+    assert solo == Plazos(
+        D(2024, 4, 1), D(2024, 4, 30), D(2024, 5, 1), D(2024, 6, 28), D(2024, 7, 1)
+    )
+    con = calcular_plazos(TipoPrograma.PROSEC, 2024, prosec_con_immex=True)
+    assert con.limite == D(2024, 5, 31)
+    assert con.suspension == D(2024, 6, 1)
+    assert con.ultima_fecha == D(2024, 6, 28)
+    assert con.cancelacion == D(2024, 7, 1)
+
+
+@pytest.mark.parametrize("tipo", [TipoPrograma.ALTEX, TipoPrograma.ECEX])
+def test_altex_ecex_2024(tipo):
+    p = calcular_plazos(tipo, 2024)
+    assert p == Plazos(D(2024, 4, 1), D(2024, 5, 31), None, None, D(2024, 6, 1))
+    assert p.fecha_oportuna == D(2024, 5, 31)
+
+
+def test_fin_de_semana_y_dia_inhabil_mueven_el_limite():
+    # 31 May 2025 is a Saturday: the last business day of May 2025 is Friday 30.
+    assert calcular_plazos(TipoPrograma.IMMEX, 2025).limite == D(2025, 5, 30)
+    # 30 Aug 2025 is a Saturday too.
+    assert calcular_plazos(TipoPrograma.IMMEX, 2025).ultima_fecha == D(2025, 8, 29)
+    # A día inhábil declared by the SE (back-office) moves the deadline.
+    cal = Calendario(dias_inhabiles=[D(2024, 5, 31)])
+    assert calcular_plazos(TipoPrograma.IMMEX, 2024, calendario=cal).limite == D(2024, 5, 30)
+
+
+def test_dia_inhabil_de_la_bd(db):
+    from tramites.models import Dependencia
+
+    DiaInhabil.objects.create(
+        dependencia=Dependencia.objects.get(clave="SE"),
+        fecha=D(2024, 4, 30),
+        descripcion="Día inhábil de prueba",
+    )
+    assert calcular_plazos(TipoPrograma.PROSEC, 2024).limite == D(2024, 4, 29)
+
+
+def test_tipo_desconocido():
+    with pytest.raises(ValueError):
+        calcular_plazos("OTRO", 2024)
+
+
+def test_prosec_ligado_a_immex_tiene_mayo(immex, prosec_ligado, prosec_solo):
+    assert prosec_con_programa_mayor(prosec_ligado)
+    assert plazos_programa(prosec_ligado, 2024).limite == D(2024, 5, 31)
+    assert not prosec_con_programa_mayor(prosec_solo)
+    assert plazos_programa(prosec_solo, 2024).limite == D(2024, 4, 30)
+    assert not prosec_con_programa_mayor(immex)
+
+
+def test_prosec_de_empresa_con_altex_sin_liga_tiene_mayo(exportadora, altex):
+    prosec = crear_programa(exportadora, TipoPrograma.PROSEC, "2020-0001")
+    assert plazos_programa(prosec, 2024).limite == D(2024, 5, 31)
+    altex.estatus = EstatusPrograma.CANCELADO
+    altex.save()
+    assert plazos_programa(prosec, 2024).limite == D(2024, 4, 30)
+
+
+# -- debe_reportar -------------------------------------------------------------------------
+
+
+def test_debe_reportar_vigente_y_suspendido(immex):
+    assert debe_reportar(immex, 2023) == (True, "")
+    immex.estatus = EstatusPrograma.SUSPENDIDO
+    assert debe_reportar(immex, 2023) == (True, "")
+
+
+def test_cancelado_no_reporta(immex):
+    immex.estatus = EstatusPrograma.CANCELADO
+    ok, motivo = debe_reportar(immex, 2023)
+    assert not ok
+    assert "cancelado" in motivo
+
+
+def test_autorizado_en_el_anio_en_curso_no_reporta(lacteos):
+    nuevo = crear_programa(lacteos, TipoPrograma.IMMEX, "99-2024", fecha_autorizacion=D(2024, 2, 1))
+    ok, motivo = debe_reportar(nuevo, 2023)
+    assert not ok
+    assert "autorizado en 2024" in motivo
+    # Authorized during the period: it reports.
+    antes = crear_programa(
+        lacteos, TipoPrograma.IMMEX, "98-2023", fecha_autorizacion=D(2023, 11, 1)
+    )
+    assert debe_reportar(antes, 2023)[0]
+
+
+def test_con_reporte_firmado_no_reporta_pero_el_borrador_no_cuenta(lacteos, immex):
+    reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=1000, exportaciones=1000)
+    assert debe_reportar(immex, 2023)[0]  # a draft is not a report
+    firmar(reporte, en=D(2024, 5, 10))
+    ok, motivo = debe_reportar(immex, 2023)
+    assert not ok
+    assert reporte.solicitud.folio in motivo
+    assert debe_reportar(immex, 2024)[0]  # another period
