@@ -38,7 +38,6 @@ from django.utils import timezone
 
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 from tramites import services as tramites_services
-from tramites.models import EstadoSolicitud
 from tramites.services import TramiteError
 from tramites.wizard import Asistente, Paso, PasoSolicitante, registrar
 
@@ -80,11 +79,6 @@ _ORDEN_TIPO = {
     TipoPrograma.ALTEX: 2,
     TipoPrograma.ECEX: 3,
 }
-_ESTADOS_PRESENTADOS = (
-    EstadoSolicitud.FIRMADA,
-    EstadoSolicitud.EN_DICTAMEN,
-    EstadoSolicitud.RESUELTA,
-)
 
 
 class ReporteError(TramiteError):
@@ -320,9 +314,7 @@ def grupos_disponibles(persona, periodo: int) -> list[GrupoProgramas]:
 
 def _ya_reportados(programas, periodo: int, excluir_solicitud=None):
     qs = ReporteAnual.objects.filter(
-        periodo=periodo,
-        programas__in=programas,
-        solicitud__estado__in=_ESTADOS_PRESENTADOS,
+        periodo=periodo, programas__in=programas, solicitud__folio__isnull=False
     )
     if excluir_solicitud is not None:
         qs = qs.exclude(solicitud=excluir_solicitud)
@@ -352,12 +344,9 @@ def mensaje_sin_programas(periodo: int) -> str:
 
 
 def error_domicilios(persona) -> str | None:
-    """The seed's message when a plant address is not localizado / of an allowed type."""
-    servicios = _servicios()
-    invalidos = list(servicios.domicilios_invalidos(persona))
-    if not invalidos:
-        return None
-    return servicios.mensaje_domicilios(invalidos)
+    """The seed's refusal message when a plant address is not localizado or not of an
+    allowed type (or none is registered), else ``None``."""
+    return _servicios().validar_domicilios(persona)
 
 
 # ------------------------------------------------------------------------------ the draft
@@ -526,16 +515,18 @@ def errores_programas(solicitud, reporte: ReporteAnual | None) -> list[str]:
         )
         return errores
     elegidos = programas_de(reporte)
-    disponibles = {p.pk for p in programas_disponibles(solicitud.solicitante, reporte.periodo)}
     for p in elegidos:
         if p.persona_id != solicitud.solicitante_id:
             errores.append(f"El programa {p.tipo} {p.numero} no pertenece al solicitante.")
         elif p.estatus == EstatusPrograma.CANCELADO:
-            errores.append(f"El programa {p.tipo} {p.numero} está cancelado.")
-        elif p.pk not in disponibles:
             errores.append(
-                f"El programa {p.tipo} {p.numero} no debe presentar el reporte anual de "
-                f"{reporte.periodo}."
+                f"El programa {p.tipo} {p.numero} está cancelado; ya no debe presentar el "
+                "reporte anual."
+            )
+        elif p.fecha_autorizacion.year > reporte.periodo:
+            errores.append(
+                f"El programa {p.tipo} {p.numero} fue autorizado en "
+                f"{p.fecha_autorizacion.year}: no presenta el reporte anual de {reporte.periodo}."
             )
     for r in _ya_reportados(elegidos, reporte.periodo, excluir_solicitud=solicitud).distinct():
         errores.append(

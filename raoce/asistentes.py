@@ -1,1 +1,3 @@
 """Wizards of RAOCE (autodiscovered by tramites)."""
+
+from raoce import asistente_reporte  # noqa: F401

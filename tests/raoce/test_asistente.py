@@ -1,0 +1,743 @@
+"""Reporte anual de programa de la SE (seed 003) through the test client: Solicitante →
+Programas presentados por reporte anual → Datos de reporte anual → Firmar; the folio, the
+acuse PDF, the cadena original and the effects of presenting the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from raoce import asistente_reporte as ar
+from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual
+from tramites.models import Solicitud
+from vucem.models import Domicilio
+from vucem.testing import (
+    crear_capturista,
+    crear_domicilio_planta,
+    crear_solicitante,
+    entrar_como_capturista,
+    entrar_como_solicitante,
+)
+
+pytestmark = pytest.mark.django_db
+
+PM, PF = 150102, 150101
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def anio() -> int:
+    return timezone.localdate().year
+
+
+def periodo() -> int:
+    return anio() - 1
+
+
+def texto_pdf(contenido: bytes) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(contenido)).pages)
+
+
+def crear_programa(
+    persona, tipo, numero, *, estatus=EstatusPrograma.VIGENTE, autorizado=None, **kw
+):
+    kw.setdefault("modalidad", {"IMMEX": "INDUSTRIAL", "PROSEC": "PRODUCTOR DIRECTO"}.get(tipo, ""))
+    return Programa.objects.create(
+        persona=persona,
+        tipo=tipo,
+        numero=numero,
+        estatus=estatus,
+        fecha_autorizacion=autorizado or dt.date(2019, 3, 15),
+        **kw,
+    )
+
+
+def url_paso(s, slug):
+    return reverse("tramites:paso", args=[s.numero_temporal, slug])
+
+
+def url_firmar(s):
+    return reverse("tramites:firmar", args=[s.numero_temporal])
+
+
+def iniciar(client, vucem_id=PM) -> Solicitud:
+    r = client.post(reverse("tramites:iniciar", args=[vucem_id]))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    return Solicitud.objects.order_by("-pk").first()
+
+
+def elegir(client, s, programa):
+    return client.post(url_paso(s, "programas"), {"grupo": str(programa.pk)})
+
+
+def datos(client, s, accion="continuar", **valores):
+    return client.post(url_paso(s, "datos"), {"accion": accion, **valores})
+
+
+def bien(
+    fraccion="0901.12.01",
+    volumen="30000",
+    unidad="Kilogramo",
+    sector="XXII De la industria del café",
+):
+    return {
+        "bien-clave_sector": sector,
+        "bien-fraccion_arancelaria": fraccion,
+        "bien-unidad_medida": unidad,
+        "bien-volumen": volumen,
+    }
+
+
+def datos_firma(cred):
+    return {
+        "cer": SimpleUploadedFile("fiel.cer", cred.cer, content_type="application/octet-stream"),
+        "key": SimpleUploadedFile("fiel.key", cred.key, content_type="application/octet-stream"),
+        "password": cred.password,
+    }
+
+
+def html(r) -> str:
+    return r.content.decode()
+
+
+def principal(r) -> str:
+    """The <main> of a response (for assertion messages)."""
+    t = html(r)
+    return t[t.find("<main") : t.find("</main>")][:4000]
+
+
+@pytest.fixture
+def empresa(db):
+    """A persona moral with an allowed plant address: (persona, user)."""
+    persona, user = crear_solicitante("moral", actividad_economica="Fabricación de café")
+    crear_domicilio_planta(persona)
+    return persona, user
+
+
+@pytest.fixture
+def cliente(client, empresa):
+    return entrar_como_solicitante(client, empresa[1])
+
+
+@pytest.fixture
+def fiel(credencial_factory):
+    def _fiel(persona):
+        return credencial_factory(rfc=persona.rfc, nombre=persona.nombre)
+
+    return _fiel
+
+
+@pytest.fixture
+def firmar(fiel, django_capture_on_commit_callbacks):
+    """firmar(client, s) → the response of Paso 2 (PDFs rendered after commit)."""
+
+    def _firmar(client, s, persona=None):
+        persona = persona or s.solicitante
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url_firmar(s), datos_firma(fiel(persona)))
+
+    return _firmar
+
+
+@pytest.fixture
+def immex_prosec(empresa):
+    persona = empresa[0]
+    immex = crear_programa(persona, "IMMEX", "83-2019")
+    prosec = crear_programa(
+        persona,
+        "PROSEC",
+        "2019-8664",
+        modalidad="PROGRAMA NUEVO PRODUCTOR DIRECTO",
+        sector="XXII De la industria del café",
+    )
+    immex.ligados.add(prosec)
+    return immex, prosec
+
+
+@pytest.fixture
+def tipo_cambio(tipos_cambio):
+    return tipos_cambio[periodo()]
+
+
+@pytest.fixture
+def presentado_a_tiempo(monkeypatch):
+    """Signing happens on the real date; the services date the filing from ``firmada_en``.
+    Pretend it was filed on 15 June of this year (after the IMMEX/PROSEC límite, before
+    their última fecha), when a suspended program is reactivated."""
+    from raoce import services
+
+    monkeypatch.setattr(services, "_fecha_presentacion", lambda s: dt.date(anio(), 6, 15))
+
+
+# ------------------------------------------------------------------ IMMEX + PROSEC
+
+
+def test_immex_prosec_flujo_completo(
+    cliente, empresa, immex_prosec, tipo_cambio, presentado_a_tiempo, firmar
+):
+    persona = empresa[0]
+    immex, prosec = immex_prosec
+    # Late: the PROSEC was suspended automatically for this period; presenting the IMMEX
+    # report (replicated to the PROSEC) reactivates it.
+    Programa.objects.filter(pk=prosec.pk).update(
+        estatus=EstatusPrograma.SUSPENDIDO, periodo_suspension=periodo()
+    )
+
+    # Solicitante: read-only datos generales, domicilio fiscal and plant addresses
+    r = cliente.get(reverse("tramites:iniciar", args=[PM]))
+    assert r.status_code == 200
+    t = html(r)
+    for texto in (
+        persona.rfc,
+        persona.nombre,
+        "Domicilio fiscal del solicitante",
+        "Industrias, Fábricas y Talleres",
+        "Fabricación de café",
+    ):
+        assert texto in t
+    s = iniciar(cliente)
+    assert s.tramite.vucem_id == PM and s.solicitante == persona and s.es_borrador
+
+    # Programas presentados: period = previous year, IMMEX brings its PROSEC
+    t = html(cliente.get(url_paso(s, "programas")))
+    assert f"01-{periodo()}" in t and f"12-{periodo()}" in t
+    assert "83-2019" in t and "2019-8664" in t and 'data-tipo="IMMEX-PROSEC"' in t
+    assert 'data-folio="83-2019,2019-8664"' in t
+    assert "Suspendido" in t and "Vigente - Activo" in t
+    r = elegir(cliente, s, immex)
+    assert r.status_code == 302 and r.url == url_paso(s, "datos")
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    assert reporte.periodo == periodo()
+    assert set(reporte.programas.all()) == {immex, prosec}
+
+    # Datos: importaciones not enabled, no bienes; a and b in miles de pesos
+    t = html(cliente.get(url_paso(s, "datos")))
+    assert "Ventas totales (a)" in t and "Total exportaciones (b)" in t
+    assert 'name="total_importaciones"' not in t and "No se captura" in t
+    assert "Relación de bienes producidos" not in t
+    assert "miles de pesos" in t and 'id="saldo"' in t and 'id="porcentaje"' in t
+    r = datos(cliente, s, ventas_totales="12,500.5", total_exportaciones="10000")
+    assert r.status_code == 302 and r.url == url_firmar(s), principal(r)
+    reporte.refresh_from_db()
+    assert reporte.ventas_totales == Decimal("12500.500")
+    assert reporte.total_exportaciones == Decimal("10000.000")
+    assert reporte.total_importaciones is None
+    assert reporte.saldo == Decimal("10000.000")
+    assert reporte.porcentaje_exportacion == Decimal("80.00")
+    # computed on the server too (the page shows them without JavaScript)
+    t = html(cliente.get(url_paso(s, "datos")))
+    assert ">10,000.000</output>" in t and ">80.00</output>" in t
+
+    # Paso 2: resumen with Spanish labels and amounts in miles de pesos
+    t = html(cliente.get(url_firmar(s)))
+    assert 'id="form-firma"' in t
+    for texto in (
+        f"01-{periodo()} a 12-{periodo()}",
+        "IMMEX-PROSEC",
+        "83-2019,2019-8664",
+        "12,500.500 miles de pesos",
+        "10,000.000 miles de pesos",
+        "80.00 %",
+        "No se captura (IMMEX con programas ligados)",
+    ):
+        assert texto in t, texto
+
+    r = firmar(cliente, s)
+    assert r.status_code == 302, principal(r)
+    s.refresh_from_db()
+    assert s.estado == "firmada" and len(s.folio) == 25 and s.folio[2:11] == "015001002"
+    assert s.folio.startswith(f"02015001002{anio()}")
+    assert s.cadena_original.endswith(
+        f"|{periodo()}|IMMEX 83-2019|PROSEC 2019-8664|12500.500|10000.000||10000.000|80.00||"
+    )
+    # effects of presenting (raoce.services.al_presentar_reporte)
+    prosec.refresh_from_db()
+    immex.refresh_from_db()
+    assert prosec.estatus == EstatusPrograma.VIGENTE
+    assert immex.estatus == EstatusPrograma.VIGENTE
+
+    # acuse PDF
+    acuse = s.documentos.get(tipo="acuse")
+    r = cliente.get(reverse("acuses:descargar", args=[acuse.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    texto = texto_pdf(r.getvalue())
+    assert s.folio in texto and persona.rfc in texto
+
+    # the programs reported are no longer listed; a new report says why
+    s2 = iniciar(cliente)
+    t = html(cliente.get(url_paso(s2, "programas")))
+    assert f"No tiene programas que deban presentar el reporte anual de {periodo()}" in t
+    assert "ya presentó el reporte anual" in t
+
+
+# ------------------------------------------------------------------ PROSEC only
+
+
+def test_prosec_solo_con_bienes_agregar_y_quitar(cliente, empresa, firmar):
+    persona = empresa[0]
+    prosec = crear_programa(persona, "PROSEC", "2019-8664", sector="XXII De la industria del café")
+    s = iniciar(cliente)
+    assert elegir(cliente, s, prosec).status_code == 302
+    t = html(cliente.get(url_paso(s, "datos")))
+    assert 'name="total_importaciones"' in t and "Relación de bienes producidos" in t
+    assert "XXII De la industria del café" in t  # sectors offered from the program
+
+    # Agregar keeps the amounts typed so far and adds the bien
+    r = datos(
+        cliente,
+        s,
+        "agregar",
+        ventas_totales="1000",
+        total_exportaciones="400",
+        total_importaciones="100",
+        **bien(),
+    )
+    assert r.status_code == 302
+    r = datos(cliente, s, "agregar", **bien("09011202", "1500.25", "Tonelada"))
+    assert r.status_code == 302
+    r = datos(cliente, s, "agregar", **bien("0901211099", "7", "Pieza"))
+    assert r.status_code == 302
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    bienes = list(reporte.bienes.all())
+    assert [b.fraccion_arancelaria for b in bienes] == ["0901.12.01", "0901.12.02", "0901211099"]
+    assert [b.orden for b in bienes] == [1, 2, 3]
+    assert bienes[1].volumen == Decimal("1500.250") and bienes[1].unidad_medida == "Tonelada"
+    assert reporte.ventas_totales == Decimal("1000") and reporte.total_importaciones == Decimal(
+        "100"
+    )
+    t = html(cliente.get(url_paso(s, "datos")))
+    assert "0901.12.02" in t and "1,500.250" in t
+    # Quitar
+    r = datos(cliente, s, f"quitar-{bienes[2].pk}")
+    assert r.status_code == 302
+    assert reporte.bienes.count() == 2
+    # Quitar something that is not there (or not a number): a message, no 500
+    for accion in (f"quitar-{bienes[2].pk}", "quitar-xyz"):
+        r = datos(cliente, s, accion)
+        assert r.status_code == 200 and "no existe" in html(r)
+
+    r = datos(
+        cliente, s, ventas_totales="1000", total_exportaciones="400", total_importaciones="100"
+    )
+    assert r.status_code == 302 and r.url == url_firmar(s)
+    t = html(cliente.get(url_firmar(s)))
+    assert "Bien producido 2" in t and "1,500.250 Tonelada" in t
+    assert "300.000 miles de pesos" in t and "40.00 %" in t
+
+    r = firmar(cliente, s)
+    assert r.status_code == 302, principal(r)
+    s.refresh_from_db()
+    assert s.estado == "firmada"
+    assert s.cadena_original.endswith(
+        f"|{periodo()}|PROSEC 2019-8664|1000.000|400.000|100.000|300.000|40.00"
+        "|XXII De la industria del café|0901.12.01|Kilogramo|30000.000"
+        "|XXII De la industria del café|0901.12.02|Tonelada|1500.250||"
+    )
+
+
+def test_prosec_sin_bienes_no_continua_ni_firma(cliente, empresa, fiel):
+    prosec = crear_programa(empresa[0], "PROSEC", "2020-1000")
+    s = iniciar(cliente)
+    elegir(cliente, s, prosec)
+    valores = {"ventas_totales": "10", "total_exportaciones": "5", "total_importaciones": "1"}
+    r = datos(cliente, s, **valores)
+    assert r.status_code == 200 and "Agregue al menos un bien producido" in html(r)
+    # a bien typed but not added is not silently lost
+    r = datos(cliente, s, **valores, **bien())
+    assert r.status_code == 200 and "sin agregarlo" in html(r)
+    t = html(cliente.get(url_firmar(s)))
+    assert "Agregue al menos un bien producido" in t and 'id="form-firma"' not in t
+    r = cliente.post(url_firmar(s), datos_firma(fiel(empresa[0])))
+    s.refresh_from_db()
+    assert s.es_borrador and not s.folio
+
+
+# ------------------------------------------------------------------ ALTEX / suspended
+
+
+def test_altex_ratificado_con_oficio(cliente, empresa, tipo_cambio, firmar):
+    altex = crear_programa(empresa[0], "ALTEX", "ALTEX-2018-001", exportacion_directa=True)
+    s = iniciar(cliente)
+    elegir(cliente, s, altex)
+    r = datos(
+        cliente, s, ventas_totales="100000", total_exportaciones="60000", total_importaciones="1000"
+    )
+    assert r.status_code == 302, principal(r)
+    r = firmar(cliente, s)
+    assert r.status_code == 302, principal(r)
+    s.refresh_from_db()
+    assert s.estado != "borrador" and s.folio
+    altex.refresh_from_db()
+    assert altex.estatus == EstatusPrograma.VIGENTE
+    oficio = s.documentos.get(tipo="resolucion")
+    assert "atificaci" in oficio.titulo
+    r = cliente.get(reverse("acuses:descargar", args=[oficio.pk]))
+    assert r.status_code == 200
+    texto = texto_pdf(r.getvalue())
+    assert "RATIFICACI" in texto.upper() and empresa[0].rfc in texto
+    # the registrada page lists the acuse and the oficio
+    t = html(cliente.get(reverse("tramites:registrada", args=[s.numero_temporal])))
+    assert s.folio in t and oficio.titulo in t
+
+
+def test_altex_bajo_porcentaje_oficio_de_cancelacion(cliente, empresa, tipo_cambio, firmar):
+    altex = crear_programa(empresa[0], "ALTEX", "ALTEX-2018-002", exportacion_directa=False)
+    s = iniciar(cliente)
+    elegir(cliente, s, altex)
+    datos(cliente, s, ventas_totales="100000", total_exportaciones="10000", total_importaciones="0")
+    r = firmar(cliente, s)
+    assert r.status_code == 302, principal(r)
+    altex.refresh_from_db()
+    assert altex.estatus == EstatusPrograma.CANCELADO
+    oficio = s.documentos.get(tipo="resolucion")
+    assert "ancelaci" in oficio.titulo
+
+
+def test_immex_suspendido_se_reactiva_al_firmar(
+    cliente, empresa, tipo_cambio, presentado_a_tiempo, firmar
+):
+    immex = crear_programa(
+        empresa[0],
+        "IMMEX",
+        "152-2015",
+        estatus=EstatusPrograma.SUSPENDIDO,
+        periodo_suspension=periodo(),
+    )
+    s = iniciar(cliente)
+    t = html(cliente.get(url_paso(s, "programas")))
+    assert "152-2015" in t and "Suspendido" in t
+    elegir(cliente, s, immex)
+    # IMMEX alone (no linked programs) also captures importaciones
+    t = html(cliente.get(url_paso(s, "datos")))
+    assert 'name="total_importaciones"' in t
+    r = datos(
+        cliente, s, ventas_totales="50000", total_exportaciones="45000", total_importaciones="30000"
+    )
+    assert r.status_code == 302, principal(r)
+    r = firmar(cliente, s)
+    assert r.status_code == 302, principal(r)
+    immex.refresh_from_db()
+    assert immex.estatus == EstatusPrograma.VIGENTE
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize(
+    ("valores", "mensaje"),
+    [
+        ({"ventas_totales": "-5", "total_exportaciones": "1"}, "no puede ser negativo"),
+        ({"ventas_totales": "abc", "total_exportaciones": "1"}, "debe ser un número"),
+        ({"ventas_totales": "1e3", "total_exportaciones": "1"}, "debe ser un número"),
+        ({"ventas_totales": "１２", "total_exportaciones": "1"}, "debe ser un número"),
+        ({"ventas_totales": "10.1234", "total_exportaciones": "1"}, "como máximo 3 decimales"),
+        ({"ventas_totales": "", "total_exportaciones": "1"}, "Capture las ventas totales (a)."),
+        (
+            {"ventas_totales": "100", "total_exportaciones": "100.001"},
+            "no puede ser mayor que las ventas totales",
+        ),
+        ({"ventas_totales": "9" * 16, "total_exportaciones": "1"}, "demasiado grande"),
+        ({"ventas_totales": "1" * 41, "total_exportaciones": "1"}, "demasiados dígitos"),
+    ],
+)
+def test_importes_invalidos(cliente, immex_prosec, valores, mensaje):
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    r = datos(cliente, s, **valores)
+    assert r.status_code == 200
+    t = html(r)
+    assert mensaje in t and "Revise lo siguiente" in t and "is-invalid" in t
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    assert reporte.ventas_totales is None and reporte.total_exportaciones is None
+    assert "datos" not in Solicitud.objects.get(pk=s.pk).datos
+
+
+def test_importaciones_obligatorias_cuando_aplican(cliente, empresa):
+    prosec = crear_programa(empresa[0], "PROSEC", "2020-1000")
+    s = iniciar(cliente)
+    elegir(cliente, s, prosec)
+    r = datos(cliente, s, ventas_totales="10", total_exportaciones="5")
+    assert r.status_code == 200 and "Capture el total de importaciones (c)." in html(r)
+    # IMMEX with linked PROSEC: importaciones posted anyway are ignored
+    immex = crear_programa(empresa[0], "IMMEX", "83-2020")
+    immex.ligados.add(prosec)
+    s2 = iniciar(cliente)
+    elegir(cliente, s2, immex)
+    r = datos(cliente, s2, ventas_totales="10", total_exportaciones="5", total_importaciones="999")
+    assert r.status_code == 302
+    assert ReporteAnual.objects.get(solicitud=s2).total_importaciones is None
+
+
+@pytest.mark.parametrize(
+    ("campos", "mensaje"),
+    [
+        (bien(fraccion="0901.12"), "La fracción arancelaria debe tener el formato"),
+        (bien(fraccion="090112011"), "La fracción arancelaria debe tener el formato"),
+        (bien(fraccion="ABCD.EF.GH"), "La fracción arancelaria debe tener el formato"),
+        (bien(fraccion=""), "Capture la fracción arancelaria"),
+        (bien(volumen="0"), "debe ser mayor que cero"),
+        (bien(volumen="-1"), "no puede ser negativo"),
+        (bien(volumen="1.0001"), "como máximo 3 decimales"),
+        (bien(unidad="Costal"), "Seleccione una unidad de medida de la lista."),
+        (bien(sector="I Industria eléctrica"), "Seleccione un sector autorizado de la lista."),
+    ],
+)
+def test_bienes_invalidos(cliente, empresa, campos, mensaje):
+    prosec = crear_programa(
+        empresa[0], "PROSEC", "2020-1000", sector="XXII De la industria del café"
+    )
+    s = iniciar(cliente)
+    elegir(cliente, s, prosec)
+    r = datos(cliente, s, "agregar", **campos)
+    assert r.status_code == 200
+    assert mensaje in html(r)
+    assert not BienProducido.objects.exists()
+
+
+def test_sin_programas_mensaje_claro(cliente, empresa):
+    s = iniciar(cliente)
+    r = cliente.get(url_paso(s, "programas"))
+    t = html(r)
+    assert f"No tiene programas que deban presentar el reporte anual de {periodo()}" in t
+    r = cliente.post(url_paso(s, "programas"), {"grupo": "1"})
+    assert r.status_code == 200 and "No tiene programas" in html(r)
+    assert not ReporteAnual.objects.exists()
+
+
+def test_programas_autorizados_este_anio_o_cancelados_no_se_listan(cliente, empresa):
+    persona = empresa[0]
+    nuevo = crear_programa(persona, "IMMEX", "200-NUEVO", autorizado=dt.date(anio(), 1, 10))
+    cancelado = crear_programa(persona, "PROSEC", "2015-0001", estatus=EstatusPrograma.CANCELADO)
+    s = iniciar(cliente)
+    t = html(cliente.get(url_paso(s, "programas")))
+    assert 'name="grupo"' not in t
+    assert "No tiene programas que deban presentar" in t
+    assert f"autorizado en {anio()}" in t and "cancelado" in t
+    # nor can they be posted
+    for p in (nuevo, cancelado):
+        r = elegir(cliente, s, p)
+        assert r.status_code == 200
+    assert not ReporteAnual.objects.exists()
+    # with one that must report, only that one is offered
+    vigente = crear_programa(persona, "ECEX", "ECEX-2010-5")
+    t = html(cliente.get(url_paso(s, "programas")))
+    assert "ECEX-2010-5" in t and "200-NUEVO" not in t and "2015-0001" not in t
+    assert elegir(cliente, s, nuevo).status_code == 200
+    assert elegir(cliente, s, vigente).status_code == 302
+
+
+def test_grupo_no_elegido(cliente, immex_prosec):
+    s = iniciar(cliente)
+    r = cliente.post(url_paso(s, "programas"), {})
+    assert r.status_code == 200 and "Seleccione el programa" in html(r)
+    r = cliente.post(url_paso(s, "programas"), {"grupo": "abc"})
+    assert r.status_code == 200 and "Seleccione uno de los programas" in html(r)
+    # Datos before choosing a program goes back to Programas
+    r = cliente.get(url_paso(s, "datos"))
+    assert r.status_code == 302 and r.url == url_paso(s, "programas")
+
+
+def test_antes_del_1_de_abril(cliente, immex_prosec, monkeypatch):
+    monkeypatch.setattr(ar, "hoy", lambda: dt.date(anio(), 3, 15))
+    s = iniciar(cliente)
+    t = html(cliente.get(url_paso(s, "programas")))
+    assert f"a partir del 01/04/{anio()}" in t
+    r = elegir(cliente, s, immex_prosec[0])
+    assert r.status_code == 200 and f"a partir del 01/04/{anio()}" in html(r)
+    assert not ReporteAnual.objects.exists()
+
+
+@pytest.mark.parametrize("tipo", [Domicilio.Tipo.CASA_HABITACION, "no_localizado"])
+def test_domicilio_de_planta_no_valido(client, tipo):
+    persona, user = crear_solicitante("moral")
+    d = crear_domicilio_planta(
+        persona, Domicilio.Tipo.INDUSTRIAS if tipo == "no_localizado" else tipo
+    )
+    if tipo == "no_localizado":
+        Domicilio.objects.filter(pk=d.pk).update(localizado=False)
+    crear_programa(persona, "IMMEX", "83-2019")
+    entrar_como_solicitante(client, user)
+    r = client.get(reverse("tramites:iniciar", args=[PM]))
+    t = html(r)
+    assert "No es posible presentar el reporte anual" in t
+    r = client.post(reverse("tramites:iniciar", args=[PM]))
+    assert r.status_code == 200
+    assert "No es posible presentar el reporte anual" in html(r)
+    assert not Solicitud.objects.exists()
+
+
+def test_domicilio_invalidado_despues_impide_firmar(cliente, empresa, immex_prosec, fiel):
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    datos(cliente, s, ventas_totales="10", total_exportaciones="5")
+    Domicilio.objects.filter(persona=empresa[0]).update(tipo=Domicilio.Tipo.CASA_HABITACION)
+    r = cliente.post(url_firmar(s), datos_firma(fiel(empresa[0])))
+    assert r.status_code == 200
+    s.refresh_from_db()
+    assert s.es_borrador and not s.folio
+
+
+# ------------------------------------------------------------------ roles and scope
+
+
+def test_capturista_captura_pero_no_firma(client, empresa, immex_prosec, fiel):
+    persona, user = empresa
+    capturista = crear_capturista(persona)
+    entrar_como_capturista(client, capturista, persona)
+    s = iniciar(client)
+    assert s.solicitante == persona and s.capturada_por == capturista
+    elegir(client, s, immex_prosec[0])
+    r = datos(client, s, ventas_totales="10", total_exportaciones="5")
+    assert r.status_code == 302
+    t = html(client.get(url_firmar(s)))
+    assert 'id="form-firma"' not in t and "bandeja de tareas pendientes" in t
+    r = client.post(url_firmar(s), datos_firma(fiel(persona)))
+    s.refresh_from_db()
+    assert s.es_borrador and not s.folio
+    # the solicitante signs it from its bandeja
+    client.logout()
+    entrar_como_solicitante(client, user)
+    assert s.numero_temporal in html(client.get(reverse("vucem:bandeja")))
+    r = client.post(url_firmar(s), datos_firma(fiel(persona)))
+    assert r.status_code == 302
+    s.refresh_from_db()
+    assert s.estado == "firmada"
+
+
+def test_solicitud_de_otra_persona_404(client, cliente, immex_prosec):
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    otra, otro_user = crear_solicitante("moral")
+    crear_domicilio_planta(otra)
+    client.logout()
+    entrar_como_solicitante(client, otro_user)
+    for url in (url_paso(s, "programas"), url_paso(s, "datos"), url_firmar(s)):
+        assert client.get(url).status_code == 404
+    assert datos(client, s, ventas_totales="1", total_exportaciones="1").status_code == 404
+
+
+def test_programa_de_otra_persona_no_se_puede_elegir(cliente, empresa):
+    otra, _ = crear_solicitante("moral")
+    ajeno = crear_programa(otra, "IMMEX", "99-2010")
+    crear_programa(empresa[0], "ECEX", "ECEX-1")
+    s = iniciar(cliente)
+    r = elegir(cliente, s, ajeno)
+    assert r.status_code == 200 and "Seleccione uno de los programas" in html(r)
+    assert not ReporteAnual.objects.exists()
+
+
+# ------------------------------------------------------------------ immutability
+
+
+def test_reporte_firmado_no_se_modifica(cliente, empresa, immex_prosec, firmar):
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    datos(cliente, s, ventas_totales="100", total_exportaciones="50")
+    assert firmar(cliente, s).status_code == 302
+    s.refresh_from_db()
+    cadena = s.cadena_original
+    # the wizard's pages answer with the acuse; posts change nothing
+    r = datos(cliente, s, ventas_totales="999", total_exportaciones="1")
+    assert r.status_code == 302 and r.url == reverse(
+        "tramites:registrada", args=[s.numero_temporal]
+    )
+    r = cliente.post(url_paso(s, "programas"), {"grupo": str(immex_prosec[0].pk)})
+    assert r.status_code == 302
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    assert reporte.ventas_totales == Decimal("100") and reporte.total_exportaciones == Decimal("50")
+    # nor through the services
+    with pytest.raises(ar.ReporteError, match="no puede modificarse"):
+        ar.guardar_importes(s, reporte, {"ventas_totales": Decimal("1")}, listo=True)
+    with pytest.raises(ar.ReporteError, match="no puede modificarse"):
+        ar.seleccionar_programas(s, ar.GrupoProgramas([immex_prosec[0]]), periodo())
+    # signing again is idempotent
+    assert firmar(cliente, s).status_code == 302
+    s.refresh_from_db()
+    assert s.cadena_original == cadena
+
+
+def test_no_se_reporta_dos_veces_el_mismo_programa(cliente, empresa, immex_prosec, firmar):
+    """Two drafts for the same program: once one is signed, the other cannot be."""
+    immex = immex_prosec[0]
+    s1, s2 = iniciar(cliente), iniciar(cliente)
+    for s in (s1, s2):
+        elegir(cliente, s, immex)
+        datos(cliente, s, ventas_totales="100", total_exportaciones="50")
+    assert firmar(cliente, s1).status_code == 302
+    r = firmar(cliente, s2)
+    assert r.status_code == 200
+    assert "no debe presentar el reporte anual" in html(r) or "Ya se presentó" in html(r)
+    s2.refresh_from_db()
+    assert s2.es_borrador
+
+
+def test_persona_fisica_150101(client, fiel, tipo_cambio, firmar):
+    persona, user = crear_solicitante("fisica")
+    crear_domicilio_planta(persona, Domicilio.Tipo.BODEGA)
+    ecex = crear_programa(persona, "ECEX", "ECEX-2012-7")
+    entrar_como_solicitante(client, user)
+    s = iniciar(client, PF)
+    assert s.tramite.vucem_id == PF
+    elegir(client, s, ecex)
+    r = datos(client, s, ventas_totales="0", total_exportaciones="0", total_importaciones="0")
+    assert r.status_code == 302
+    t = html(client.get(url_firmar(s)))
+    assert "0.000 miles de pesos" in t
+    r = firmar(client, s, persona)
+    assert r.status_code == 302, principal(r)
+    s.refresh_from_db()
+    assert s.folio[2:11] == "015001001"
+
+
+# ------------------------------------------------------------------ rules (units)
+
+
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        ("1000", Decimal("1000")),
+        ("1,234.5", Decimal("1234.5")),
+        (" 0 ", Decimal("0")),
+        (".5", Decimal("0.5")),
+        ("1.2300", Decimal("1.23")),
+        ("999999999999999.999", Decimal("999999999999999.999")),
+    ],
+)
+def test_parsear_miles(texto, esperado):
+    assert ar.parsear_miles(texto, "Ventas totales (a)") == esperado
+
+
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        ("0901.12.01", "0901.12.01"),
+        ("09011201", "0901.12.01"),
+        ("0901120101", "0901120101"),
+        ("0901.12.01.01", "0901120101"),
+        (" 8471.30.01 ", "8471.30.01"),
+    ],
+)
+def test_normalizar_fraccion(texto, esperado):
+    assert ar.normalizar_fraccion(texto) == esperado
+
+
+def test_agrupar_immex_con_ligados(empresa):
+    persona = empresa[0]
+    immex = crear_programa(persona, "IMMEX", "1")
+    prosec = crear_programa(persona, "PROSEC", "2")
+    altex = crear_programa(persona, "ALTEX", "3")
+    ecex = crear_programa(persona, "ECEX", "4")
+    immex.ligados.add(prosec, altex)
+    grupos = ar.agrupar([ecex, altex, prosec, immex])
+    assert [g.tipo for g in grupos] == ["IMMEX-PROSEC-ALTEX", "ECEX"]
+    assert grupos[0].folio == "1,2,3"
+    # a linked program that need not report stays out of the group
+    assert [g.tipo for g in ar.agrupar([immex, ecex])] == ["IMMEX", "ECEX"]
