@@ -1,0 +1,16 @@
+"""Beat jobs of RAOCE (``settings.CELERY_BEAT_SCHEDULE``)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task
+def aplicar_plazos() -> dict:
+    """Beat job (daily, early morning): suspend and cancel the programs that did not file
+    the current cycle's RAOCE on time (:func:`raoce.services.aplicar_plazos`). Idempotent:
+    running it several times a day, or again after a failure, changes nothing more.
+    Returns ``{"anio", "periodo", "suspendidos": [...], "cancelados": [...]}``."""
+    from raoce import services
+
+    return services.aplicar_plazos()

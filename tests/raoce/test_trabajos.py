@@ -1,0 +1,211 @@
+"""Beat job aplicar_plazos: suspension and cancellation along the 2024 cycle (seed 003)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from raoce import services
+from raoce.models import EstatusPrograma, TipoPrograma
+from tests.raoce.conftest import crear_programa, crear_reporte, firmar
+from tramites.models import Notificacion, RegistroAuditoria
+from tramites.services import historial
+
+D = dt.date
+V, S, C = EstatusPrograma.VIGENTE, EstatusPrograma.SUSPENDIDO, EstatusPrograma.CANCELADO
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def todos(immex, prosec_ligado, prosec_solo, altex, ecex):
+    return {
+        "immex": immex,
+        "prosec_ligado": prosec_ligado,
+        "prosec_solo": prosec_solo,
+        "altex": altex,
+        "ecex": ecex,
+    }
+
+
+def estatus(todos):
+    for p in todos.values():
+        p.refresh_from_db()
+    return {k: p.estatus for k, p in todos.items()}
+
+
+def test_antes_del_1_de_abril_no_pasa_nada(todos):
+    for hoy in (D(2024, 1, 2), D(2024, 3, 31)):
+        r = services.aplicar_plazos(hoy)
+        assert r == {"anio": 2024, "periodo": 2023, "suspendidos": [], "cancelados": []}
+    assert set(estatus(todos).values()) == {V}
+    assert not RegistroAuditoria.objects.filter(estado_nuevo__in=[S, C]).exists()
+
+
+def test_ciclo_2024(todos):
+    # Up to the April límite nothing happens.
+    services.aplicar_plazos(D(2024, 4, 30))
+    assert set(estatus(todos).values()) == {V}
+    # 1 May: the PROSEC-only company is suspended; the PROSEC linked to an IMMEX has May.
+    r = services.aplicar_plazos(D(2024, 5, 1))
+    assert r["suspendidos"] == ["PROSEC 2018-1234"]
+    assert estatus(todos)["prosec_solo"] == S
+    assert estatus(todos)["prosec_ligado"] == V
+    # 31 May (límite) nothing more.
+    services.aplicar_plazos(D(2024, 5, 31))
+    assert estatus(todos)["immex"] == V
+    # 3 June: IMMEX and its PROSEC suspended; ALTEX/ECEX cancelled.
+    r = services.aplicar_plazos(D(2024, 6, 3))
+    assert sorted(r["suspendidos"]) == ["IMMEX 83-2019", "PROSEC 2019-8664"]
+    assert sorted(r["cancelados"]) == ["ALTEX ALTEX-2015-0456", "ECEX ECEX-2016-0078"]
+    assert estatus(todos) == {
+        "immex": S,
+        "prosec_ligado": S,
+        "prosec_solo": S,
+        "altex": C,
+        "ecex": C,
+    }
+    # 28 June is the PROSEC última fecha; 1 July both PROSEC are cancelled, IMMEX stays suspended.
+    services.aplicar_plazos(D(2024, 6, 28))
+    assert estatus(todos)["prosec_solo"] == S
+    r = services.aplicar_plazos(D(2024, 7, 1))
+    assert sorted(r["cancelados"]) == ["PROSEC 2018-1234", "PROSEC 2019-8664"]
+    assert estatus(todos)["immex"] == S
+    # 30 Aug is the IMMEX última fecha; 31 Aug nothing; from 1 Sep (here the 2nd) cancelled.
+    services.aplicar_plazos(D(2024, 8, 31))
+    assert estatus(todos)["immex"] == S
+    r = services.aplicar_plazos(D(2024, 9, 2))
+    assert r["cancelados"] == ["IMMEX 83-2019"]
+    assert set(estatus(todos).values()) == {C}
+
+    immex = todos["immex"]
+    filas = [(h.estado_anterior, h.estado_nuevo, h.motivo) for h in historial(immex)]
+    assert filas == [
+        (V, S, "No presentó el RAOCE 2023 a más tardar el 31/05/2024"),
+        (S, C, "No presentó el RAOCE 2023 a más tardar el 30/08/2024"),
+    ]
+    assert [h.motivo for h in historial(todos["altex"])] == [
+        "No presentó el RAOCE 2023 a más tardar el 31/05/2024"
+    ]
+    assert [h.motivo for h in historial(todos["prosec_solo"])] == [
+        "No presentó el RAOCE 2023 a más tardar el 30/04/2024",
+        "No presentó el RAOCE 2023 a más tardar el 28/06/2024",
+    ]
+    avisos = Notificacion.objects.filter(persona=immex.persona).order_by("pk")
+    asuntos = [n.asunto for n in avisos]
+    assert asuntos.count("Suspensión automática del programa IMMEX 83-2019") == 1
+    assert asuntos.count("Cancelación automática del programa IMMEX 83-2019") == 1
+    suspension = avisos.get(asunto="Suspensión automática del programa IMMEX 83-2019")
+    assert "31/05/2024" in suspension.cuerpo and "30/08/2024" in suspension.cuerpo
+    assert suspension.destinatario == immex.persona.correo
+
+
+def test_idempotente(todos):
+    primero = services.aplicar_plazos(D(2024, 6, 3))
+    filas = RegistroAuditoria.objects.count()
+    avisos = Notificacion.objects.count()
+    assert primero["suspendidos"] and primero["cancelados"]
+    segundo = services.aplicar_plazos(D(2024, 6, 3))
+    assert segundo["suspendidos"] == [] and segundo["cancelados"] == []
+    assert RegistroAuditoria.objects.count() == filas
+    assert Notificacion.objects.count() == avisos
+
+
+def test_cancelacion_directa_si_el_trabajo_no_corrio_antes(immex):
+    services.aplicar_plazos(D(2024, 9, 10))
+    immex.refresh_from_db()
+    assert immex.estatus == C
+    assert [(h.estado_anterior, h.estado_nuevo) for h in historial(immex)] == [(V, C)]
+
+
+def test_quien_reporto_a_tiempo_no_se_toca(
+    lacteos, immex, prosec_ligado, exportadora, altex, tipos_cambio
+):
+    reporte = crear_reporte(
+        lacteos, [immex, prosec_ligado], periodo=2023, ventas=100, exportaciones=50
+    )
+    firmar(reporte, en=D(2024, 5, 15), efectos=True)
+    reporte_altex = crear_reporte(exportadora, [altex], periodo=2023, ventas=100, exportaciones=90)
+    firmar(reporte_altex, en=D(2024, 5, 31), efectos=True)
+    for hoy in (D(2024, 6, 3), D(2024, 7, 1), D(2024, 9, 2)):
+        assert services.aplicar_plazos(hoy) == {
+            "anio": 2024,
+            "periodo": 2023,
+            "suspendidos": [],
+            "cancelados": [],
+        }
+    for p in (immex, prosec_ligado, altex):
+        p.refresh_from_db()
+        assert p.estatus == V
+
+
+def test_suspendido_que_reporta_a_tiempo_se_reactiva_y_no_se_cancela(lacteos, immex, prosec_ligado):
+    services.aplicar_plazos(D(2024, 6, 3))
+    immex.refresh_from_db()
+    assert (immex.estatus, immex.periodo_suspension) == (S, 2023)
+    reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=100, exportaciones=50)
+    firmar(reporte, en=D(2024, 6, 20), efectos=True)
+    for p in (immex, prosec_ligado):
+        p.refresh_from_db()
+        assert p.estatus == V
+    services.aplicar_plazos(D(2024, 7, 1))
+    services.aplicar_plazos(D(2024, 9, 2))
+    for p in (immex, prosec_ligado):
+        p.refresh_from_db()
+        assert p.estatus == V
+    assert [h.estado_nuevo for h in historial(prosec_ligado)] == [S, V]
+
+
+def test_reporte_despues_de_la_ultima_fecha_no_evita_la_cancelacion(lacteos, immex):
+    services.aplicar_plazos(D(2024, 6, 3))
+    reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=100, exportaciones=50)
+    firmar(reporte, en=D(2024, 8, 31), efectos=True)  # Saturday after the 30/08 última fecha
+    immex.refresh_from_db()
+    assert immex.estatus == S
+    services.aplicar_plazos(D(2024, 9, 1))
+    immex.refresh_from_db()
+    assert immex.estatus == C
+
+
+def test_reporte_tardio_antes_del_trabajo_evita_la_suspension(lacteos, immex):
+    # Filed on 1 June before the job ran: as if suspended and reactivated at once.
+    reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=100, exportaciones=50)
+    firmar(reporte, en=D(2024, 6, 1), efectos=True)
+    services.aplicar_plazos(D(2024, 6, 3))
+    services.aplicar_plazos(D(2024, 9, 2))
+    immex.refresh_from_db()
+    assert immex.estatus == V
+
+
+def test_no_reportan_los_autorizados_en_el_anio_ni_los_cancelados(lacteos):
+    nuevo = crear_programa(
+        lacteos, TipoPrograma.IMMEX, "99-2024", fecha_autorizacion=D(2024, 1, 20)
+    )
+    cancelado = crear_programa(lacteos, TipoPrograma.IMMEX, "97-2010", estatus=C)
+    services.aplicar_plazos(D(2024, 9, 2))
+    nuevo.refresh_from_db()
+    assert nuevo.estatus == V
+    assert not historial(cancelado).exists()
+
+
+def test_un_borrador_no_cuenta_como_reporte(lacteos, immex):
+    crear_reporte(lacteos, [immex], periodo=2023, ventas=100, exportaciones=50)
+    services.aplicar_plazos(D(2024, 6, 3))
+    immex.refresh_from_db()
+    assert immex.estatus == S
+
+
+def test_la_tarea_usa_la_fecha_de_hoy(immex):
+    from raoce.tasks import aplicar_plazos
+
+    hoy = timezone.localdate()
+    resultado = aplicar_plazos.delay().get()
+    assert resultado["anio"] == hoy.year and resultado["periodo"] == hoy.year - 1
+    esperado = services.aplicar_plazos(hoy)  # already applied: nothing more
+    assert esperado["suspendidos"] == [] and esperado["cancelados"] == []
+
+
+def test_la_tarea_esta_registrada():
+    from vucem.celery import app
+
+    app.loader.import_default_modules()
+    assert "raoce.tasks.aplicar_plazos" in app.tasks
