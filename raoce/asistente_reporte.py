@@ -851,3 +851,61 @@ class AsistenteReporteAnual(Asistente):
         if errores:
             raise ReporteError(" ".join(errores), "reporte_invalido")
         _servicios().al_presentar_reporte(reporte, usuario=usuario)
+        _agregar_cifras_al_acuse(solicitud, reporte)
+
+
+def _agregar_cifras_al_acuse(solicitud, reporte: ReporteAnual) -> None:
+    """The acuse de recepción (issued in this transaction, rendered after commit) also
+    shows the figures reported: a, b, c, saldo, porcentaje and each bien producido."""
+    from acuses.models import Documento
+
+    acuse = (
+        Documento.objects.filter(solicitud=solicitud, tipo=Documento.Tipo.ACUSE)
+        .order_by("pk")
+        .first()
+    )
+    if acuse is None or acuse.pdf_generado:
+        return
+    programas = programas_de(reporte)
+    lineas = [
+        {"etiqueta": "Ventas totales (a)", "valor": formato_miles(reporte.ventas_totales)},
+        {
+            "etiqueta": "Total exportaciones (b)",
+            "valor": formato_miles(reporte.total_exportaciones),
+        },
+        {
+            "etiqueta": "Total importaciones (c)",
+            "valor": formato_miles(reporte.total_importaciones)
+            if requiere_importaciones(programas)
+            else "No se captura (IMMEX con programas ligados)",
+        },
+        {"etiqueta": "Saldo b-c", "valor": formato_miles(reporte.saldo)},
+        {
+            "etiqueta": "Porcentaje exportación b/a*100",
+            "valor": "—"
+            if reporte.porcentaje_exportacion is None
+            else f"{reporte.porcentaje_exportacion:.2f} %",
+        },
+    ]
+    for i, b in enumerate(reporte.bienes.all(), start=1):
+        lineas.append(
+            {
+                "etiqueta": f"Bien producido {i}",
+                "valor": f"{b.clave_sector} · fracción {b.fraccion_arancelaria} · "
+                f"{b.volumen:,.3f} {b.unidad_medida}",
+            }
+        )
+    contexto = dict(acuse.contexto or {})
+    previas = list(contexto.get("lineas") or [])
+    # right after the period and programs the services wrote, before their evaluations
+    i = next(
+        (
+            n + 1
+            for n, linea in enumerate(previas)
+            if isinstance(linea, dict) and linea.get("etiqueta") == "Programas presentados"
+        ),
+        len(previas),
+    )
+    contexto["lineas"] = [*previas[:i], *lineas, *previas[i:]]
+    acuse.contexto = contexto
+    acuse.save(update_fields=["contexto"])

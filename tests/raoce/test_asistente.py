@@ -269,7 +269,9 @@ def test_immex_prosec_flujo_completo(
     r = cliente.get(reverse("acuses:descargar", args=[acuse.pk]))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     texto = texto_pdf(r.getvalue())
-    assert s.folio in texto and persona.rfc in texto
+    assert s.folio in texto.replace(" ", "").replace("\n", "") and persona.rfc in texto
+    for cifra in ("12,500.500 miles de pesos", "10,000.000 miles de pesos", "80.00 %"):
+        assert cifra in texto, texto
 
     # the programs reported are no longer listed; a new report says why
     s2 = iniciar(cliente)
