@@ -8,6 +8,7 @@ mode, e-mails printed to the console and files under ``var/media``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -179,6 +180,10 @@ CELERY_BEAT_SCHEDULE = {
     "vencer-certificados-cupo": {
         "task": "cupos.tasks.vencer_certificados",
         "schedule": 6 * 60 * 60,
+    },  # Daily shortly after midnight (Mexico City): suspend / cancel programs without RAOCE.
+    "aplicar-plazos-raoce": {
+        "task": "raoce.tasks.aplicar_plazos",
+        "schedule": crontab(hour=0, minute=10),
     },
 }
 
