@@ -743,3 +743,36 @@ def test_agrupar_immex_con_ligados(empresa):
     assert grupos[0].folio == "1,2,3"
     # a linked program that need not report stays out of the group
     assert [g.tipo for g in ar.agrupar([immex, ecex])] == ["IMMEX", "ECEX"]
+
+
+def test_cambiar_de_programa_limpia_lo_que_ya_no_aplica(cliente, empresa):
+    persona = empresa[0]
+    prosec = crear_programa(persona, "PROSEC", "2020-1000", sector="XXII De la industria del café")
+    immex = crear_programa(persona, "IMMEX", "83-2020")
+    otro_prosec = crear_programa(persona, "PROSEC", "2020-2000")
+    immex.ligados.add(otro_prosec)
+    s = iniciar(cliente)
+    t = html(cliente.get(url_paso(s, "programas")))
+    assert 'data-tipo="IMMEX-PROSEC"' in t and 'data-tipo="PROSEC"' in t
+    elegir(cliente, s, prosec)
+    datos(
+        cliente,
+        s,
+        "agregar",
+        ventas_totales="10",
+        total_exportaciones="5",
+        total_importaciones="2",
+        **bien(),
+    )
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    assert reporte.bienes.count() == 1 and reporte.total_importaciones == Decimal("2")
+    # back to Programas: the IMMEX with its linked PROSEC instead
+    t = html(cliente.get(url_paso(s, "programas")))
+    assert f'value="{prosec.pk}"' in t and "checked" in t
+    assert elegir(cliente, s, immex).status_code == 302
+    reporte.refresh_from_db()
+    assert set(reporte.programas.all()) == {immex, otro_prosec}
+    assert reporte.total_importaciones is None and not reporte.bienes.exists()
+    assert reporte.ventas_totales == Decimal("10")  # what still applies is kept
+    r = datos(cliente, s, ventas_totales="10", total_exportaciones="5")
+    assert r.status_code == 302 and r.url == url_firmar(s)
