@@ -43,9 +43,56 @@ def _sin_servicio(motivo: str):
     pytest.skip(f"Worker de Celery no disponible: {motivo}")
 
 
+def _pytest_django_crea_la_bd(items) -> bool:
+    """Whether pytest-django's ``django_db_setup`` created the default test database.
+
+    It only creates the databases the *selected* tests declare (``django_db`` marker, or the
+    ``db`` / ``transactional_db`` / ``live_server`` fixtures; see pytest-django's
+    ``_get_databases_for_setup``). The ``celery_worker`` tests declare none on purpose (they
+    write in autocommit), so when they run alone nothing is created and the test code would
+    use the real database named in DATABASE_URL ("relation … does not exist")."""
+    declaran = {"db", "transactional_db", "live_server"}
+    return any(
+        item.get_closest_marker("django_db") or declaran & set(getattr(item, "fixturenames", ()))
+        for item in items
+    )
+
+
 @pytest.fixture(scope="session")
-def celery_worker_real(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Start one worker for the session; yield a ``WorkerCelery``; stop it at the end."""
+def bd_de_prueba_migrada(
+    request, django_db_setup, django_db_blocker, django_db_keepdb, django_db_createdb
+):
+    """The migrated default test database, for tests that use it without declaring it.
+
+    When pytest-django already created it (some selected test declares the database) this
+    does nothing; otherwise it creates it the same way (migrations, ``--reuse-db`` /
+    ``--create-db``) and destroys it at the end of the session."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    if _pytest_django_crea_la_bd(request.session.items):
+        yield
+        return
+    keepdb = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        configuracion = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            keepdb=keepdb,
+            aliases={"default"},
+            serialized_aliases=set(),
+        )
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(configuracion, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_real(bd_de_prueba_migrada, django_db_blocker, tmp_path_factory):
+    """Start one worker for the session; yield a ``WorkerCelery``; stop it at the end.
+
+    Depends on the migrated test database (``bd_de_prueba_migrada``, which depends on
+    ``django_db_setup``): the worker is pointed at it, and the tests write to it."""
     from django.conf import settings
     from django.db import connection
 

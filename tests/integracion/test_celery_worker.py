@@ -88,6 +88,21 @@ def test_el_worker_responde(celery_en_vivo):
     assert respuesta and celery_en_vivo.nombre in respuesta[0]
 
 
+def test_usa_la_bd_de_prueba_migrada(celery_en_vivo):
+    """Even when no selected test declares the database (this file alone: ``-m
+    celery_worker``), pytest and the worker use the migrated TEST database, never the one in
+    DATABASE_URL."""
+    from django.conf import settings
+    from django.db import connection
+
+    from tramites.models import Contador
+
+    nombre = connection.settings_dict["NAME"]
+    assert nombre == settings.DATABASES["default"]["NAME"]
+    assert nombre.startswith("test_"), nombre  # the test database, not DATABASE_URL's
+    Contador.objects.count()  # migrated: the table exists
+
+
 def test_outbox_entregada_por_el_worker(celery_en_vivo, solicitud):
     """notificar() writes the row; after commit the task is queued and the worker sends it."""
     from tramites.models import Notificacion
