@@ -74,7 +74,13 @@ class PasoCancelacion(Paso):
                     return redirect(f"{aqui}#certificados-disponibles")
                 elif accion == "agregar":
                     agregar = AgregarCertificadoForm(request.POST)
-                    agregar.is_valid()
+                    if not agregar.is_valid():
+                        # the form's own message (e.g. too many digits)
+                        raise cancelacion.CancelacionError(
+                            next(e for errs in agregar.errors.values() for e in errs),
+                            "formulario",
+                            next(iter(agregar.errors)),
+                        )
                     linea = cancelacion.agregar_certificado(
                         solicitud,
                         agregar.cleaned_data.get("certificado"),

@@ -22,7 +22,6 @@ docstring is the Spanish message.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -32,13 +31,20 @@ from django.db.models import F
 from cupos import saldos
 from cupos.models import (
     CERO,
-    DECIMALES_UNIDAD,
     CertificadoCupo,
     Cupo,
     Mecanismo,
     MovimientoSaldo,
 )
-from cupos.reglas import Regla, ReglaError, decimales_de, formato_monto
+from cupos.reglas import (
+    Regla,
+    ReglaDecimalesUnidad,
+    ReglaError,
+    ReglaMontoPositivo,
+    formato_monto,
+    leer_id,
+    leer_monto,
+)
 from tramites.services import TramiteError, guardar_paso, notificar, registrar_auditoria
 
 PASO = "cancelacion"
@@ -55,9 +61,6 @@ FILTROS = (
     "subproducto",
     "representacion_federal",
 )
-
-_RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 class CancelacionError(TramiteError):
@@ -82,29 +85,16 @@ class CAN001(Regla):
     campo = "monto"
 
 
-class CAN002(Regla):
+class CAN002(ReglaMontoPositivo):
     """El monto a favor debe ser mayor a cero."""
 
     codigo = "CAN002"
-    campo = "monto"
-
-    def validar(self, monto: Decimal, **contexto) -> None:
-        if monto <= CERO:
-            raise self.falla()
 
 
-class CAN003(Regla):
+class CAN003(ReglaDecimalesUnidad):
     """El monto a favor tiene más decimales de los que permite la unidad del cupo."""
 
     codigo = "CAN003"
-    campo = "monto"
-
-    def validar(self, monto: Decimal, *, unidad: str, **contexto) -> None:
-        permitidos = DECIMALES_UNIDAD.get(unidad, 3)
-        if decimales_de(monto) > permitidos:
-            if permitidos == 0:
-                raise self.falla("Capture una cantidad entera.")
-            raise self.falla(f"Se permiten hasta {permitidos} decimales.")
 
 
 class CAN004(Regla):
@@ -303,25 +293,18 @@ def total_lineas(lineas) -> Decimal:
 
 def parsear_monto(texto, unidad: str) -> Decimal:
     """User input → Decimal > 0 with the unit's decimals, or CancelacionError."""
-    crudo = str(texto or "").strip().replace(" ", "")
-    if not crudo:
-        raise CancelacionError("Capture el monto a favor del certificado.", "CAN001", "monto")
-    if _RE_MILES.match(crudo):
-        crudo = crudo.replace(",", "")
-    if not _RE_NUMERO.match(crudo):
-        raise CancelacionError.de_regla(CAN001.falla())
     try:
-        monto = Decimal(crudo)
-    except InvalidOperation:
-        raise CancelacionError.de_regla(CAN001.falla()) from None
-    try:
-        CAN002().validar(monto)
-        CAN003().validar(monto, unidad=unidad)
+        return leer_monto(
+            texto,
+            unidad,
+            numero=CAN001,
+            positivo=CAN002,
+            decimales=CAN003,
+            vacio="Capture el monto a favor del certificado.",
+            grande="El monto a favor es demasiado grande.",
+        )
     except ReglaError as exc:
         raise CancelacionError.de_regla(exc) from None
-    if monto >= Decimal("1e15"):
-        raise CancelacionError("El monto a favor es demasiado grande.", "CAN001", "monto")
-    return monto
 
 
 def _guardar(solicitud, datos: dict) -> None:
@@ -412,10 +395,10 @@ def agregar_certificado(solicitud, certificado_id, texto_monto) -> Linea:
 
 
 def quitar_certificado(solicitud, certificado_id) -> bool:
-    try:
-        pk = int(str(certificado_id))
-    except ValueError:
-        return False
+    """*Quitar*: drop one line; a malformed id is refused with a message."""
+    pk = leer_id(certificado_id)
+    if pk is None:
+        raise CancelacionError("No se encontró el certificado a quitar.", "linea_invalida")
     datos = datos_de(solicitud)
     lineas = list(datos.get("lineas") or [])
     restantes = [linea for linea in lineas if linea.get("certificado_id") != pk]

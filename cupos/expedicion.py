@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,9 +30,6 @@ from tramites.services import TramiteError, guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
 # re.ASCII: only 0-9 are digits ("１２", fullwidth, is not a monto).
-_RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
-_RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
-_RE_ID = re.compile(r"[0-9]{1,18}")
 
 
 class ExpedicionError(TramiteError):
@@ -132,25 +129,18 @@ def resumen_saldo(asignacion: Asignacion, lineas) -> dict:
 
 def parsear_monto(texto, unidad: str) -> Decimal:
     """User input → Decimal > 0 with the unit's decimals, or ExpedicionError."""
-    crudo = str(texto or "").strip().replace(" ", "")
-    if not crudo:
-        raise ExpedicionError("Capture el monto a expedir.", "EXP001", "monto")
-    if _RE_MILES.match(crudo):
-        crudo = crudo.replace(",", "")
-    if not _RE_NUMERO.match(crudo):
-        raise ExpedicionError.de_regla(reglas.EXP001.falla())
     try:
-        monto = Decimal(crudo)
-    except InvalidOperation:
-        raise ExpedicionError.de_regla(reglas.EXP001.falla()) from None
-    try:
-        reglas.EXP002().validar(monto)
-        reglas.EXP003().validar(monto, unidad=unidad)
+        return reglas.leer_monto(
+            texto,
+            unidad,
+            numero=reglas.EXP001,
+            positivo=reglas.EXP002,
+            decimales=reglas.EXP003,
+            vacio="Capture el monto a expedir.",
+            grande="El monto a expedir es demasiado grande.",
+        )
     except ReglaError as exc:
         raise ExpedicionError.de_regla(exc) from None
-    if monto >= Decimal("1e15"):
-        raise ExpedicionError("El monto a expedir es demasiado grande.", "EXP001", "monto")
-    return monto
 
 
 def seleccionar_asignacion(solicitud, asignacion: Asignacion) -> None:
@@ -203,11 +193,11 @@ def quitar_linea(solicitud, linea_id) -> bool:
     """*Quitar*: drop one line of the draft. ``linea_id`` comes from the button's
     ``accion=quitar-<id>``; anything but ASCII digits is refused with a message and nothing
     changes. An id that is not (or no longer) a line of the draft is a no-op."""
-    texto = str(linea_id or "").strip()
-    if not _RE_ID.fullmatch(texto):
+    pk = reglas.leer_id(linea_id)
+    if pk is None:
         raise ExpedicionError("No se encontró el monto a quitar.", "linea_invalida")
     with transaction.atomic():
-        borradas, _ = LineaExpedicion.objects.filter(solicitud=solicitud, pk=int(texto)).delete()
+        borradas, _ = LineaExpedicion.objects.filter(solicitud=solicitud, pk=pk).delete()
         if borradas:
             _marcar_pendiente(solicitud)
     return bool(borradas)

@@ -72,5 +72,6 @@ class AgregarCertificadoForm(forms.Form):
         label="Monto a favor",
         max_length=40,
         required=False,
+        error_messages={"max_length": "El monto tiene demasiados dígitos."},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )

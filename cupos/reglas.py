@@ -252,6 +252,75 @@ class ASG001(Regla):
         CUP002.validar(self, asignacion)
 
 
+# ------------------------------------------------------------------------------ montos typed by users
+
+
+class ReglaMontoPositivo(Regla):
+    """Base of the "monto > 0" rules; subclasses give the code and the message."""
+
+    campo = "monto"
+
+    def validar(self, monto: Decimal, **contexto) -> None:
+        if monto <= CERO:
+            raise self.falla()
+
+
+class ReglaDecimalesUnidad(Regla):
+    """Base of the "no more decimals than the unit allows" rules."""
+
+    campo = "monto"
+
+    def validar(self, monto: Decimal, *, unidad: str, **contexto) -> None:
+        permitidos = DECIMALES_UNIDAD.get(unidad, 3)
+        if decimales_de(monto) > permitidos:
+            if permitidos == 0:
+                raise self.falla("Capture una cantidad entera.")
+            raise self.falla(f"Se permiten hasta {permitidos} decimales.")
+
+
+_RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
+MONTO_MAXIMO = Decimal("1e15")
+_RE_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
+
+
+def leer_id(texto) -> int | None:
+    """The row id of a button like ``accion=quitar-<id>``: ASCII digits only, else None."""
+    texto = str(texto or "").strip()
+    return int(texto) if _RE_ID.fullmatch(texto) else None
+
+
+def leer_monto(
+    texto,
+    unidad: str,
+    *,
+    numero: type[Regla],
+    positivo: type[ReglaMontoPositivo],
+    decimales: type[ReglaDecimalesUnidad],
+    vacio: str,
+    grande: str,
+) -> Decimal:
+    """A monto typed by a user ("1500", "1,500.250") → Decimal > 0 with the unit's decimals.
+
+    ASCII digits only (no fullwidth digits, exponents, NaN or Infinity). Raises the
+    ReglaError of the procedure's own rules (``numero``, ``positivo``, ``decimales``);
+    ``vacio`` and ``grande`` are its messages for an empty and an absurdly large monto.
+    """
+    crudo = str(texto or "").strip().replace(" ", "")
+    if not crudo:
+        raise ReglaError(numero.codigo, vacio, "monto")
+    if _RE_MILES.match(crudo):
+        crudo = crudo.replace(",", "")
+    if not _RE_NUMERO.match(crudo):
+        raise numero.falla()
+    monto = Decimal(crudo)  # the pattern admits only plain decimal numbers
+    positivo().validar(monto)
+    decimales().validar(monto, unidad=unidad)
+    if monto >= MONTO_MAXIMO:
+        raise ReglaError(numero.codigo, grande, "monto")
+    return monto
+
+
 # ------------------------------------------------------------------------------ expedición
 
 
@@ -262,29 +331,16 @@ class EXP001(Regla):
     campo = "monto"
 
 
-class EXP002(Regla):
+class EXP002(ReglaMontoPositivo):
     """El monto a expedir debe ser mayor a cero."""
 
     codigo = "EXP002"
-    campo = "monto"
-
-    def validar(self, monto: Decimal, **contexto) -> None:
-        if monto <= CERO:
-            raise self.falla()
 
 
-class EXP003(Regla):
+class EXP003(ReglaDecimalesUnidad):
     """El monto a expedir tiene más decimales de los que permite la unidad del cupo."""
 
     codigo = "EXP003"
-    campo = "monto"
-
-    def validar(self, monto: Decimal, *, unidad: str, **contexto) -> None:
-        permitidos = DECIMALES_UNIDAD.get(unidad, 3)
-        if decimales_de(monto) > permitidos:
-            if permitidos == 0:
-                raise self.falla("Capture una cantidad entera.")
-            raise self.falla(f"Se permiten hasta {permitidos} decimales.")
 
 
 class EXP004(Regla):

@@ -55,6 +55,9 @@ def borrador(cliente_moral, asignacion, cupo):
         ("1.2345", "más decimales de los que permite la unidad del cupo"),
         ("800.001", "excede el disponible del certificado"),
         ("1000", "excede el disponible del certificado"),
+        ("１２", "El monto a favor debe ser un número"),  # fullwidth digits
+        ("NaN", "El monto a favor debe ser un número"),
+        ("9" * 41, "El monto tiene demasiados dígitos."),
     ],
 )
 def test_monto_invalido(cliente_moral, borrador, monto, mensaje):
@@ -213,6 +216,15 @@ def test_cambiar_de_cupo_quita_las_lineas(cliente_moral, moral, borrador):
     r = seleccionar(cliente_moral, s, c2)
     assert r.status_code == 302
     assert _lineas(s) == []
+
+
+@pytest.mark.parametrize("ident", ["abc", "", "１２", "1.0", "-1", "9" * 30])
+def test_quitar_con_identificador_invalido(cliente_moral, borrador, ident):
+    s, cert = borrador
+    agregar(cliente_moral, s, cert, "10")
+    html = _html(cliente_moral.post(url_paso(s), {"accion": f"quitar-{ident}"}))
+    assert "No se encontró el certificado a quitar." in html
+    assert len(_lineas(s)) == 1
 
 
 def test_accion_desconocida(cliente_moral, borrador):
