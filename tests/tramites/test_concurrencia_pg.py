@@ -1,10 +1,9 @@
 """Reference numbers stay unique under concurrency on a real PostgreSQL (row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
+from tests.concurrencia import en_paralelo, solo_postgres
 from tramites import services
 from tramites.models import Solicitud, Tramite
 
@@ -18,8 +17,7 @@ HILOS = 24
 
 @pytest.fixture(autouse=True)
 def _solo_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("Necesita PostgreSQL real (DATABASE_URL=postgres://…); .ci/run lo ejecuta así")
+    solo_postgres()
     # Transactional tests flush the tables, including the catalog the data migration loaded.
     from tramites.catalogo import cargar_catalogo
 
@@ -27,24 +25,9 @@ def _solo_postgres():
 
 
 def _en_paralelo(fn, n=HILOS):
-    barrera = threading.Barrier(n)
-    resultados, errores = [], []
-
-    def trabajo():
-        try:
-            barrera.wait()
-            resultados.append(fn())
-        except Exception as exc:  # collected and asserted below
-            errores.append(exc)
-        finally:
-            connections.close_all()
-
-    hilos = [threading.Thread(target=trabajo) for _ in range(n)]
-    for h in hilos:
-        h.start()
-    for h in hilos:
-        h.join(60)
-    return resultados, errores
+    """``fn`` run in ``n`` threads at once → (values, errors)."""
+    resultados = en_paralelo([fn] * n, espera=60)
+    return [v for k, v in resultados if k == "ok"], [v for k, v in resultados if k == "error"]
 
 
 def test_folios_unicos_con_hilos_simultaneos():

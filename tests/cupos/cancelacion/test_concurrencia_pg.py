@@ -6,14 +6,13 @@ cancelado with 1,000 kg returned to the saldo, and the other 10 get the "excede 
 disponible" message (no other exception).
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from cupos import cancelacion, saldos
 from cupos.models import CertificadoCupo, MovimientoSaldo
+from tests.concurrencia import en_paralelo, solo_postgres
 from tests.tramites.conftest import usuario_solicitante
 from tramites import services
 from tramites.models import Solicitud, Tramite
@@ -29,33 +28,7 @@ MONTO = Decimal("100")
 
 @pytest.fixture(autouse=True)
 def _solo_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "Necesita PostgreSQL real para probar select_for_update "
-            "(DATABASE_URL=postgres://…); .ci/run lo ejecuta así"
-        )
-
-
-def _en_paralelo(funciones):
-    barrera = threading.Barrier(len(funciones))
-    resultados = [None] * len(funciones)
-
-    def trabajo(i, fn):
-        try:
-            barrera.wait()
-            resultados[i] = ("ok", fn())
-        except Exception as exc:  # collected and asserted below
-            resultados[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    hilos = [threading.Thread(target=trabajo, args=(i, fn)) for i, fn in enumerate(funciones)]
-    for h in hilos:
-        h.start()
-    for h in hilos:
-        h.join(120)
-    assert not any(h.is_alive() for h in hilos), "un hilo no terminó"
-    return resultados
+    solo_postgres()
 
 
 def test_20_firmas_simultaneas_cancelan_exactamente_10(credencial_factory):
@@ -93,7 +66,7 @@ def test_20_firmas_simultaneas_cancelan_exactamente_10(credencial_factory):
 
         return fn
 
-    resultados = _en_paralelo([firmar(s) for s in borradores])
+    resultados = en_paralelo([firmar(s) for s in borradores])
     inesperados = [r for estado, r in resultados if estado == "error"]
     assert inesperados == []
     ok = [r for _, r in resultados if r.ok]

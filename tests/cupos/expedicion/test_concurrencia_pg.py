@@ -5,14 +5,13 @@ against an asignación whose saldo fits exactly 10: 10 are issued, the saldo end
 the other 40 get the "Saldo insuficiente" message (no other exception).
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from cupos import expedicion, saldos
 from cupos.models import CertificadoCupo, MovimientoSaldo
+from tests.concurrencia import en_paralelo, solo_postgres
 from tests.tramites.conftest import usuario_solicitante
 from tramites import services
 from tramites.models import Solicitud, Tramite
@@ -28,33 +27,7 @@ MONTO = Decimal("1000")
 
 @pytest.fixture(autouse=True)
 def _solo_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "Necesita PostgreSQL real para probar select_for_update "
-            "(DATABASE_URL=postgres://…); .ci/run lo ejecuta así"
-        )
-
-
-def _en_paralelo(funciones):
-    barrera = threading.Barrier(len(funciones))
-    resultados = [None] * len(funciones)
-
-    def trabajo(i, fn):
-        try:
-            barrera.wait()
-            resultados[i] = ("ok", fn())
-        except Exception as exc:  # collected and asserted below
-            resultados[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    hilos = [threading.Thread(target=trabajo, args=(i, fn)) for i, fn in enumerate(funciones)]
-    for h in hilos:
-        h.start()
-    for h in hilos:
-        h.join(120)
-    assert not any(h.is_alive() for h in hilos), "un hilo no terminó"
-    return resultados
+    solo_postgres()
 
 
 def _borrador(tramite, persona, usuario, asignacion):
@@ -98,7 +71,7 @@ def test_50_firmas_simultaneas_expiden_exactamente_10(escenario):
 
         return fn
 
-    resultados = _en_paralelo([firmar(s) for s in borradores])
+    resultados = en_paralelo([firmar(s) for s in borradores])
 
     ok = [r for estado, r in resultados if estado == "ok" and r.ok]
     rechazos = [
@@ -157,7 +130,7 @@ def test_firmas_simultaneas_por_el_cliente_sin_paginas_de_error(escenario):
 
         return fn
 
-    resultados = _en_paralelo([firmar(s) for s in borradores])
+    resultados = en_paralelo([firmar(s) for s in borradores])
     assert all(estado == "ok" for estado, _ in resultados), resultados
     codigos = [r[0] for _, r in resultados]
     assert 500 not in codigos

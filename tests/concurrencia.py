@@ -1,0 +1,41 @@
+"""Helpers for the concurrency tests that need a real PostgreSQL (row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+
+def solo_postgres() -> None:
+    """Skip unless the test database is PostgreSQL (.ci/run turns such skips into failures)."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "Necesita PostgreSQL real para probar select_for_update "
+            "(DATABASE_URL=postgres://…); .ci/run lo ejecuta así"
+        )
+
+
+def en_paralelo(funciones, espera: float = 120) -> list[tuple[str, object]]:
+    """Run each function in its own thread (and DB connection), all released at once.
+
+    Returns ``("ok", value)`` or ``("error", exception)`` per function, in order.
+    """
+    barrera = threading.Barrier(len(funciones))
+    resultados: list = [None] * len(funciones)
+
+    def trabajo(i, fn):
+        try:
+            barrera.wait()
+            resultados[i] = ("ok", fn())
+        except Exception as exc:  # collected and asserted by the caller
+            resultados[i] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    hilos = [threading.Thread(target=trabajo, args=(i, fn)) for i, fn in enumerate(funciones)]
+    for h in hilos:
+        h.start()
+    for h in hilos:
+        h.join(espera)
+    assert not any(h.is_alive() for h in hilos), "un hilo no terminó"
+    return resultados
