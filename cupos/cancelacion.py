@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import F
 
+from acuses.services import agregar_lineas_acuse
 from cupos import saldos
 from cupos.models import (
     CERO,
@@ -590,11 +591,6 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
 def _completar_acuse(solicitud, cupo: Cupo, filas) -> None:
     """Add the cancelled certificates to the acuse de recepción's table (its PDF renders
     after commit, from the stored contexto)."""
-    from acuses.models import Documento
-
-    acuse = solicitud.documentos.filter(tipo=Documento.Tipo.ACUSE).order_by("-pk").first()
-    if acuse is None:
-        return
     lineas = [
         {"etiqueta": "Cupo", "valor": f"{cupo.nombre} ({cupo.anio})"},
         {"etiqueta": "Motivo de cancelación", "valor": MOTIVO},
@@ -612,5 +608,4 @@ def _completar_acuse(solicitud, cupo: Cupo, filas) -> None:
             "valor": formato_monto(sum((m for _, m in filas), CERO), cupo.unidad),
         }
     )
-    acuse.contexto = {**(acuse.contexto or {}), "lineas": lineas}
-    acuse.save(update_fields=["contexto"])
+    agregar_lineas_acuse(solicitud, lineas)

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from acuses.services import agregar_lineas_acuse
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 from tramites import services as tramites_services
 from tramites.services import TramiteError
@@ -857,15 +858,6 @@ class AsistenteReporteAnual(Asistente):
 def _agregar_cifras_al_acuse(solicitud, reporte: ReporteAnual) -> None:
     """The acuse de recepción (issued in this transaction, rendered after commit) also
     shows the figures reported: a, b, c, saldo, porcentaje and each bien producido."""
-    from acuses.models import Documento
-
-    acuse = (
-        Documento.objects.filter(solicitud=solicitud, tipo=Documento.Tipo.ACUSE)
-        .order_by("pk")
-        .first()
-    )
-    if acuse is None or acuse.pdf_generado:
-        return
     programas = programas_de(reporte)
     lineas = [
         {"etiqueta": "Ventas totales (a)", "valor": formato_miles(reporte.ventas_totales)},
@@ -895,17 +887,5 @@ def _agregar_cifras_al_acuse(solicitud, reporte: ReporteAnual) -> None:
                 f"{b.volumen:,.3f} {b.unidad_medida}",
             }
         )
-    contexto = dict(acuse.contexto or {})
-    previas = list(contexto.get("lineas") or [])
     # right after the period and programs the services wrote, before their evaluations
-    i = next(
-        (
-            n + 1
-            for n, linea in enumerate(previas)
-            if isinstance(linea, dict) and linea.get("etiqueta") == "Programas presentados"
-        ),
-        len(previas),
-    )
-    contexto["lineas"] = [*previas[:i], *lineas, *previas[i:]]
-    acuse.contexto = contexto
-    acuse.save(update_fields=["contexto"])
+    agregar_lineas_acuse(solicitud, lineas, despues_de="Programas presentados")

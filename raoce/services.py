@@ -37,6 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from acuses.services import agregar_lineas_acuse
 from tramites.calendario import Calendario, a_fecha
 from tramites.services import TramiteError, construir_cadena, notificar, registrar_auditoria
 from vucem.models import Domicilio
@@ -534,26 +535,6 @@ def _emitir_oficio(
     )
 
 
-def _agregar_lineas_acuse(solicitud, lineas: list[dict]) -> None:
-    """Append rows to the acuse de recepción issued in this transaction (rendered after
-    commit, so the PDF shows them)."""
-    from acuses.models import Documento
-
-    if not lineas:
-        return
-    acuse = (
-        Documento.objects.filter(solicitud=solicitud, tipo=Documento.Tipo.ACUSE)
-        .order_by("pk")
-        .first()
-    )
-    if acuse is None or acuse.pdf_generado:
-        return
-    contexto = dict(acuse.contexto or {})
-    contexto["lineas"] = [*(contexto.get("lineas") or []), *lineas]
-    acuse.contexto = contexto
-    acuse.save(update_fields=["contexto"])
-
-
 def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
     """Effects of a signed annual report; call it from the wizard's ``al_firmar``, inside the
     signing transaction (the solicitud already has its folio, cadena and seals).
@@ -699,7 +680,7 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
                     "valor": f"{ev.texto}. No se emite oficio de ratificación.",
                 }
             )
-    _agregar_lineas_acuse(s, lineas)
+    agregar_lineas_acuse(s, lineas)
     return documentos
 
 
