@@ -271,20 +271,6 @@ def cadena_certificado(certificado: CertificadoCupo) -> str:
     )
 
 
-_MESES = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 _RE_DOF = re.compile(r"\bDOF\b|diario\s+oficial", re.IGNORECASE)
 
 
@@ -295,7 +281,7 @@ def _cita_fecha_dof(texto: str, fecha: dt.date) -> bool:
     if _RE_DOF.search(texto):
         return True
     plano = " ".join(texto.casefold().split())
-    mes = _MESES[fecha.month - 1]
+    mes = calendario.MESES[fecha.month - 1]
     meses = {mes, "setiembre"} if fecha.month == 9 else {mes}
     if any(re.search(rf"\b{m}\s+(de(l)?\s+)?{fecha.year}\b", plano) for m in meses):
         return True

@@ -27,7 +27,7 @@ import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from tramites.calendario import DEPENDENCIA_DEFAULT, Calendario, a_fecha
+from tramites.calendario import DEPENDENCIA_DEFAULT, MESES, Calendario, a_fecha
 
 __all__ = [
     "TIPOS",
@@ -40,20 +40,6 @@ __all__ = [
     "validar_recepcion",
 ]
 
-MESES = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 _NUMEROS = (
     "cero un dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
     "dieciséis diecisiete dieciocho diecinueve veinte veintiún veintidós veintitrés veinticuatro "

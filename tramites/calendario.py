@@ -40,10 +40,26 @@ from zoneinfo import ZoneInfo
 import holidays
 
 ZONA_MEXICO = ZoneInfo("America/Mexico_City")
+#: Spanish month names, January first (for dates written in words: "31 de mayo de 2024").
+MESES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 DEPENDENCIA_DEFAULT = "SE"
 
 __all__ = [
     "DEPENDENCIA_DEFAULT",
+    "MESES",
     "ZONA_MEXICO",
     "Calendario",
     "a_fecha",
