@@ -63,22 +63,24 @@ def iniciar(request, vucem_id):
     return asistente.lista_pasos[0].manejar(request, None)
 
 
-def _borrador_vencido(request, solicitud):
-    """A draft past its vigencia expires on first touch (the beat job may not have run)."""
+def _borrador(request, numero_temporal):
+    """The session's draft and its wizard, or the response to give instead: a draft past its
+    vigencia expires on first touch (the beat job may not have run yet) and a signed one
+    goes to its acuse page. Returns ``(solicitud, asistente, None)`` or ``(…, response)``."""
+    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
     if services.expirar_si_vencido(solicitud):
         messages.error(request, services.mensaje_vencido(solicitud))
-        return redirect("vucem:bandeja")
-    return None
+        return solicitud, None, redirect("vucem:bandeja")
+    if not solicitud.es_borrador:
+        return solicitud, None, redirect("tramites:registrada", numero_temporal=numero_temporal)
+    return solicitud, _asistente_o_404(solicitud.tramite), None
 
 
 @login_required
 def continuar(request, numero_temporal):
-    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
-    if (respuesta := _borrador_vencido(request, solicitud)) is not None:
+    solicitud, asistente, respuesta = _borrador(request, numero_temporal)
+    if respuesta is not None:
         return respuesta
-    if not solicitud.es_borrador:
-        return redirect("tramites:registrada", numero_temporal=numero_temporal)
-    asistente = _asistente_o_404(solicitud.tramite)
     pendiente = asistente.primer_paso_pendiente(solicitud)
     if pendiente is None:
         return redirect(asistente.url_firmar(solicitud))
@@ -87,12 +89,9 @@ def continuar(request, numero_temporal):
 
 @login_required
 def paso(request, numero_temporal, slug):
-    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
-    if (respuesta := _borrador_vencido(request, solicitud)) is not None:
+    solicitud, asistente, respuesta = _borrador(request, numero_temporal)
+    if respuesta is not None:
         return respuesta
-    if not solicitud.es_borrador:
-        return redirect("tramites:registrada", numero_temporal=numero_temporal)
-    asistente = _asistente_o_404(solicitud.tramite)
     p = asistente.paso(slug)
     if p is None:
         raise Http404("Paso desconocido")
@@ -104,12 +103,9 @@ def paso(request, numero_temporal, slug):
 @sensitive_variables("key", "password", "cer", "form")
 def firmar(request, numero_temporal):
     """Paso 2 Firmar solicitud: the solicitante's own FIEL (same RFC as the session's)."""
-    solicitud = solicitud_de_sesion_o_404(request, numero_temporal)
-    if (respuesta := _borrador_vencido(request, solicitud)) is not None:
+    solicitud, asistente, respuesta = _borrador(request, numero_temporal)
+    if respuesta is not None:
         return respuesta
-    if not solicitud.es_borrador:
-        return redirect("tramites:registrada", numero_temporal=numero_temporal)
-    asistente = _asistente_o_404(solicitud.tramite)
     puede_firmar = puede_firmar_para(request.user, request.rol, solicitud.solicitante)
     pendientes = asistente.validar_para_firma(solicitud)
     form = IngresoFielForm()
