@@ -4,6 +4,8 @@ Services used by the wizard (``cupos.asistente_asignacion``) and the back-office
 (``cupos.views_dictamen``):
 
 * reception windows of a subcupo (:func:`ventana_subcupo`, :func:`validar_ventana`);
+* the rules of the "datos" step per criterio (:func:`validar_datos`,
+  :func:`normalizar_datos`), called by ``cupos.forms_asignacion.DatosSolicitudForm``;
 * attachments: PDF only, checked by extension, content-type, magic bytes and size
   (:func:`adjuntar_anexo`), and which documents each criterio requires
   (:func:`documentos_requeridos`);
@@ -130,6 +132,94 @@ def validar_ventana(subcupo: Subcupo, momento=None) -> Ventana:
             )
         raise VentanaCerradaError(v.mensaje, v.inicio, v.fin)
     return v
+
+
+# ============================================================================ datos de la solicitud
+
+#: Capacity fields of an avena (consumo auditado) applicant asking for a capacity increase.
+CAMPOS_INCREMENTO = ("capacidad_anterior", "capacidad_actual", "consumo_asignacion_anterior")
+#: Prior-assignment fields of an industrial applicant to the residual pool (lácteos D).
+CAMPOS_INDUSTRIAL = ("asignado_anio_anterior", "monto_ejercido_anterior")
+
+REQUERIDO_INCREMENTO = "Requerido para considerar el incremento de capacidad."
+CAPACIDAD_ANTERIOR_CERO = "Debe ser mayor que cero."
+SIN_ASIGNACION_ANTERIOR = "Este subcupo es para empresas CON asignación en el año anterior."
+INDIQUE_ANTERIOR = "Indique el monto de su asignación anterior (mayor que cero)."
+INDIQUE_EJERCIDO = "Indique el monto ejercido."
+EJERCIDO_MAYOR = "El monto ejercido no puede ser mayor que la asignación anterior."
+
+
+def _reglas_consumo_auditado(subcupo: Subcupo, datos: dict):
+    """Seed 002: asking for a capacity increase requires the three capacity fields
+    together, and a capacidad anterior greater than zero."""
+    if not datos.get("incremento_capacidad"):
+        return
+    for campo in CAMPOS_INCREMENTO:
+        if datos.get(campo) is None:
+            yield campo, REQUERIDO_INCREMENTO
+    if datos.get("capacidad_anterior") == 0:
+        yield "capacidad_anterior", CAPACIDAD_ANTERIOR_CERO
+
+
+def _reglas_proporcional(subcupo: Subcupo, datos: dict):
+    """Seed 004, B: only for companies WITH an assignment the year before (amount > 0)."""
+    if not datos.get("asignado_anio_anterior"):
+        yield "asignado_anio_anterior", SIN_ASIGNACION_ANTERIOR
+
+
+def _reglas_bolsa_residual(subcupo: Subcupo, datos: dict):
+    """Seed 004, D: an industrial applicant gives its prior assignment (> 0) and what it
+    used of it (not more than the assignment, at least :func:`ejercicio_minimo` of it)."""
+    if not datos.get("es_industrial"):
+        return
+    anterior = datos.get("asignado_anio_anterior")
+    ejercido = datos.get("monto_ejercido_anterior")
+    if not anterior:
+        yield "asignado_anio_anterior", INDIQUE_ANTERIOR
+    if ejercido is None:
+        yield "monto_ejercido_anterior", INDIQUE_EJERCIDO
+    if anterior and ejercido is not None:
+        if ejercido > anterior:
+            yield "monto_ejercido_anterior", EJERCIDO_MAYOR
+        else:
+            resultado = mecanismos.cumple_ejercicio_minimo(
+                anterior, ejercido, ejercicio_minimo(subcupo)
+            )
+            if not resultado.cumple:
+                yield "monto_ejercido_anterior", resultado.mensaje
+
+
+_REGLAS_DATOS = {
+    Criterio.CONSUMO_AUDITADO: _reglas_consumo_auditado,
+    Criterio.PROPORCIONAL: _reglas_proporcional,
+    Criterio.BOLSA_RESIDUAL: _reglas_bolsa_residual,
+}
+
+
+def validar_datos(subcupo: Subcupo, datos: dict) -> dict[str, list[str]]:
+    """The business rules of the "datos de la solicitud" step for the subcupo's criterio.
+
+    ``datos`` are already typed values (``Decimal``/``bool``/``None``, e.g. a form's
+    ``cleaned_data``). Returns ``{campo: [mensaje, ...]}`` in the order the rules ran;
+    empty when every rule holds. Does not modify ``datos``."""
+    errores: dict[str, list[str]] = {}
+    reglas = _REGLAS_DATOS.get(subcupo.criterio)
+    if reglas is not None:
+        for campo, mensaje in reglas(subcupo, datos):
+            errores.setdefault(campo, []).append(mensaje)
+    return errores
+
+
+def normalizar_datos(subcupo: Subcupo, datos: dict) -> dict:
+    """A copy of ``datos`` without values that do not apply: the capacity fields when no
+    increase is asked for (consumo auditado), the prior-assignment fields of a
+    non-industrial applicant (bolsa residual)."""
+    limpios = dict(datos)
+    if subcupo.criterio == Criterio.CONSUMO_AUDITADO and not datos.get("incremento_capacidad"):
+        limpios.update(dict.fromkeys(CAMPOS_INCREMENTO))
+    if subcupo.criterio == Criterio.BOLSA_RESIDUAL and not datos.get("es_industrial"):
+        limpios.update(dict.fromkeys(CAMPOS_INDUSTRIAL))
+    return limpios
 
 
 # ============================================================================ documents

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django import forms
 
 from cupos import asignacion as svc
-from cupos import mecanismos
 from cupos.models import Criterio, Cupo, Regimen, RepresentacionFederal, Subcupo
 
 UNO_MIL = Decimal("0.001")
@@ -172,53 +171,10 @@ class DatosSolicitudForm(forms.Form):
         d = super().clean()
         if self.errors:
             return d
-        c = self.subcupo.criterio
-        if c == Criterio.CONSUMO_AUDITADO:
-            campos = ("capacidad_anterior", "capacidad_actual", "consumo_asignacion_anterior")
-            if d.get("incremento_capacidad"):
-                for campo in campos:
-                    if d.get(campo) is None:
-                        self.add_error(
-                            campo, "Requerido para considerar el incremento de capacidad."
-                        )
-                if d.get("capacidad_anterior") == 0:
-                    self.add_error("capacidad_anterior", "Debe ser mayor que cero.")
-            else:
-                for campo in campos:
-                    d[campo] = None
-        if c == Criterio.PROPORCIONAL and d.get("asignado_anio_anterior") == 0:
-            self.add_error(
-                "asignado_anio_anterior",
-                "Este subcupo es para empresas CON asignación en el año anterior.",
-            )
-        if c == Criterio.BOLSA_RESIDUAL:
-            if d.get("es_industrial"):
-                anterior, ejercido = (
-                    d.get("asignado_anio_anterior"),
-                    d.get("monto_ejercido_anterior"),
-                )
-                if not anterior:
-                    self.add_error(
-                        "asignado_anio_anterior",
-                        "Indique el monto de su asignación anterior (mayor que cero).",
-                    )
-                if ejercido is None:
-                    self.add_error("monto_ejercido_anterior", "Indique el monto ejercido.")
-                if anterior and ejercido is not None:
-                    if ejercido > anterior:
-                        self.add_error(
-                            "monto_ejercido_anterior",
-                            "El monto ejercido no puede ser mayor que la asignación anterior.",
-                        )
-                    else:
-                        resultado = mecanismos.cumple_ejercicio_minimo(
-                            anterior, ejercido, svc.ejercicio_minimo(self.subcupo)
-                        )
-                        if not resultado.cumple:
-                            self.add_error("monto_ejercido_anterior", resultado.mensaje)
-            else:
-                d["asignado_anio_anterior"] = None
-                d["monto_ejercido_anterior"] = None
+        d.update(svc.normalizar_datos(self.subcupo, d))
+        for campo, mensajes in svc.validar_datos(self.subcupo, d).items():
+            for mensaje in mensajes:
+                self.add_error(campo, mensaje)
         return d
 
 
