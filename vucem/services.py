@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 SESSION_NONCE = "fiel_nonce"
 ROLES_STAFF = {Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL}
+#: A row id posted by a form: ASCII digits only, at most 18 (fits a bigint).
+RE_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 
 # -- roles --------------------------------------------------------------------------------
@@ -330,6 +333,36 @@ def notificaciones_no_leidas(persona):
     if persona is None:
         return Notificacion.objects.none()
     return Notificacion.objects.filter(persona=persona, leida=False).order_by("-creada")
+
+
+def notificaciones_de(persona):
+    """Every notification of the acting persona (none without one): the scope of the
+    "marcar como leída" actions, so nobody marks another persona's notices."""
+    from tramites.models import Notificacion
+
+    if persona is None:
+        return Notificacion.objects.none()
+    return Notificacion.objects.filter(persona=persona)
+
+
+def marcar_leida(persona, pk: int):
+    """Mark one of ``persona``'s notifications as read (idempotent). Raises
+    ``Notificacion.DoesNotExist`` when ``pk`` is not one of hers."""
+    notificacion = notificaciones_de(persona).get(pk=pk)
+    if not notificacion.leida:
+        notificacion.leida = True
+        notificacion.save(update_fields=["leida"])
+    return notificacion
+
+
+def marcar_leidas(persona, pks) -> int:
+    """Mark as read the notifications ``pks`` of ``persona`` (the ones the bandeja showed;
+    notices that arrived later stay unread). Ids of other personas are ignored. Returns how
+    many changed."""
+    ids = {int(pk) for pk in map(str, pks) if RE_ID.fullmatch(pk)}
+    if not ids:
+        return 0
+    return notificaciones_de(persona).filter(pk__in=ids, leida=False).update(leida=True)
 
 
 def dias_habiles_transcurridos(solicitudes, hoy: dt.date | None = None) -> dict[int, int]:

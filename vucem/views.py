@@ -18,7 +18,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -278,6 +278,34 @@ def bandeja(request):
             "vigencia_dias": settings.BORRADOR_DIAS_VIGENCIA,
         },
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def marcar_leida(request, pk):
+    """Mark one notice of the acting persona as read; anyone else's is a 404."""
+    from tramites.models import Notificacion
+
+    try:
+        services.marcar_leida(request.persona, pk)
+    except Notificacion.DoesNotExist:
+        raise Http404("No existe la notificación.") from None
+    messages.success(request, "La notificación se marcó como leída.")
+    return redirect(_siguiente(request))
+
+
+@never_cache
+@login_required
+@require_POST
+def marcar_todas_leidas(request):
+    """Mark as read the notices the bandeja showed (posted as ``id``) of the acting persona."""
+    if request.persona is None:
+        raise Http404("No hay un solicitante activo.")
+    marcadas = services.marcar_leidas(request.persona, request.POST.getlist("id"))
+    if marcadas:
+        messages.success(request, "Las notificaciones se marcaron como leídas.")
+    return redirect(_siguiente(request))
 
 
 def _solo_solicitante(request):
