@@ -334,10 +334,7 @@ def cupos_encontrados(solicitud) -> list[Cupo] | None:
 def seleccionar_cupo(solicitud, cupo_id) -> tuple[Cupo, bool]:
     """Pick a cupo of the result list. Lines of another cupo are dropped (one cupo per
     solicitud). Returns (cupo, whether lines were dropped)."""
-    try:
-        pk = int(cupo_id)
-    except (TypeError, ValueError):
-        pk = None
+    pk = leer_id(cupo_id)
     encontrados = cupos_encontrados(solicitud) or []
     cupo = next((c for c in encontrados if c.pk == pk), None)
     if cupo is None:
@@ -361,10 +358,7 @@ def agregar_certificado(solicitud, certificado_id, texto_monto) -> Linea:
     cupo = cupo_de(solicitud)
     if cupo is None:
         raise CancelacionError.de_regla(CAN009.falla())
-    try:
-        pk = int(str(certificado_id or "").strip())
-    except ValueError:
-        pk = None
+    pk = leer_id(certificado_id)
     if not pk:
         raise CancelacionError.de_regla(CAN010.falla())
     with transaction.atomic():
@@ -404,7 +398,7 @@ def quitar_certificado(solicitud, certificado_id) -> bool:
     lineas = list(datos.get("lineas") or [])
     restantes = [linea for linea in lineas if linea.get("certificado_id") != pk]
     if len(restantes) == len(lineas):
-        return False
+        raise CancelacionError("No se encontró el certificado a quitar.", "linea_invalida")
     datos.update(lineas=restantes, listo=False)
     _guardar(solicitud, datos)
     return True

@@ -191,16 +191,17 @@ def agregar_linea(solicitud, texto_monto) -> LineaExpedicion:
 
 def quitar_linea(solicitud, linea_id) -> bool:
     """*Quitar*: drop one line of the draft. ``linea_id`` comes from the button's
-    ``accion=quitar-<id>``; anything but ASCII digits is refused with a message and nothing
-    changes. An id that is not (or no longer) a line of the draft is a no-op."""
+    ``accion=quitar-<id>``; anything but ASCII digits, or an id that is not (or no longer) a
+    line of the draft, is refused with a message and nothing changes."""
     pk = reglas.leer_id(linea_id)
     if pk is None:
         raise ExpedicionError("No se encontró el monto a quitar.", "linea_invalida")
     with transaction.atomic():
         borradas, _ = LineaExpedicion.objects.filter(solicitud=solicitud, pk=pk).delete()
-        if borradas:
-            _marcar_pendiente(solicitud)
-    return bool(borradas)
+        if not borradas:
+            raise ExpedicionError("No se encontró el monto a quitar.", "linea_invalida")
+        _marcar_pendiente(solicitud)
+    return True
 
 
 def _marcar_pendiente(solicitud) -> None:

@@ -286,7 +286,7 @@ _RE_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 def leer_id(texto) -> int | None:
     """The row id of a button like ``accion=quitar-<id>``: ASCII digits only, else None."""
-    texto = str(texto or "").strip()
+    texto = str(texto or "")
     return int(texto) if _RE_ID.fullmatch(texto) else None
 
 

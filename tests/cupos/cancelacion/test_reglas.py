@@ -218,13 +218,29 @@ def test_cambiar_de_cupo_quita_las_lineas(cliente_moral, moral, borrador):
     assert _lineas(s) == []
 
 
-@pytest.mark.parametrize("ident", ["abc", "", "１２", "1.0", "-1", "9" * 30])
+@pytest.mark.parametrize("ident", ["abc", "", "１２", "1.0", "-1", "9" * 30, " 1", "999999"])
 def test_quitar_con_identificador_invalido(cliente_moral, borrador, ident):
     s, cert = borrador
     agregar(cliente_moral, s, cert, "10")
     html = _html(cliente_moral.post(url_paso(s), {"accion": f"quitar-{ident}"}))
     assert "No se encontró el certificado a quitar." in html
     assert len(_lineas(s)) == 1
+
+
+def test_ids_no_ascii_en_certificado_y_cupo(cliente_moral, borrador, cupo):
+    """Ids come from the page's own buttons: fullwidth digits or spaces are tampering."""
+    s, cert = borrador
+    r = cliente_moral.post(
+        url_paso(s),
+        {"accion": "agregar", "certificado": str(cert.pk).translate(_ANCHO), "monto": "1"},
+    )
+    assert "Seleccione el certificado a cancelar" in _html(r)
+    assert _lineas(s) == []
+    r = cliente_moral.post(url_paso(s), {"accion": f"cupo- {cupo[0].pk} "})
+    assert "Seleccione un cupo de la lista de cupos disponibles." in _html(r)
+
+
+_ANCHO = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def test_accion_desconocida(cliente_moral, borrador):

@@ -347,8 +347,17 @@ def _ancho_completo(numero: int) -> str:
         lambda pk: f"-{pk}",
         lambda pk: _ancho_completo(pk),
         lambda pk: "9" * 30,
+        lambda pk: str(pk + 100000),
     ],
-    ids=["letras", "vacio", "decimal", "negativo", "ancho-completo", "enorme"],
+    ids=[
+        "letras",
+        "vacio",
+        "decimal",
+        "negativo",
+        "ancho-completo",
+        "enorme",
+        "no-es-del-borrador",
+    ],
 )
 def test_quitar_con_identificador_invalido(cliente_moral, asignacion, sufijo):
     s = _capturar(cliente_moral, 120202, asignacion, ["10", "20"])
