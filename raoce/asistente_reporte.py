@@ -46,8 +46,12 @@ CLAVE = "reporte-anual"
 PASO_PROGRAMAS = "programas"
 PASO_DATOS = "datos"
 
-#: Largest amount accepted, in miles de pesos (the model keeps 15 integer digits).
-MAXIMO_MILES = Decimal("999999999999999.999")
+#: Largest amount (and volumen) accepted: 15 significant digits in total, 12 integer + 3
+#: decimal. SQLite keeps decimals as floats (15 exact significant digits); a bigger value
+#: would be saved altered (123456789012345.678 → …346.000) or unreadable, so it is refused
+#: up front. The model columns (max_digits=18) are wider on purpose (PostgreSQL).
+MAXIMO_MILES = Decimal("999999999999.999")
+DIGITOS_MAXIMOS = 15
 DECIMALES = 3
 
 #: Units of measure offered for bienes producidos (a subset of the TIGIE's).
@@ -126,7 +130,12 @@ def parsear_decimal(texto, etiqueta: str, *, positivo: bool = False) -> Decimal:
             f"{_mayuscula(etiqueta)} debe ser un número (por ejemplo 1234.5).", "no_numerico"
         ) from None
     if valor > MAXIMO_MILES:
-        raise ReporteError(f"{_mayuscula(etiqueta)} es demasiado grande.", "maximo")
+        raise ReporteError(
+            f"La cantidad es demasiado grande: {etiqueta} admite como máximo "
+            f"{DIGITOS_MAXIMOS} dígitos en total, 12 enteros y {DECIMALES} decimales "
+            f"(hasta {MAXIMO_MILES:,}).",
+            "maximo",
+        )
     if valor.as_tuple().exponent < -DECIMALES and valor != valor.quantize(Decimal("0.001")):
         raise ReporteError(
             f"{_mayuscula(etiqueta)} admite como máximo {DECIMALES} decimales.", "decimales"

@@ -710,11 +710,73 @@ def test_persona_fisica_150101(client, fiel, tipo_cambio, firmar):
         (" 0 ", Decimal("0")),
         (".5", Decimal("0.5")),
         ("1.2300", Decimal("1.23")),
-        ("999999999999999.999", Decimal("999999999999999.999")),
+        ("999,999,999,999.999", Decimal("999999999999.999")),
     ],
 )
 def test_parsear_miles(texto, esperado):
     assert ar.parsear_miles(texto, "Ventas totales (a)") == esperado
+
+
+@pytest.mark.parametrize(
+    "texto", ["999999999999999.999", "123456789012345.678", "1000000000000", "1000000000000.0"]
+)
+@pytest.mark.parametrize("parsear", [lambda t: ar.parsear_miles(t, "Ventas"), ar.parsear_volumen])
+def test_mas_de_15_digitos_se_rechaza(texto, parsear):
+    """SQLite keeps decimals as floats (15 significant digits): a bigger amount or volumen
+    would be saved altered or make every later page of the draft fail."""
+    with pytest.raises(ar.ReporteError, match="La cantidad es demasiado grande"):
+        parsear(texto)
+
+
+@pytest.mark.parametrize("valor", ["999999999999999.999", "123456789012345.678"])
+def test_importes_de_mas_de_15_digitos_no_se_guardan(cliente, immex_prosec, valor):
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    r = datos(cliente, s, ventas_totales=valor, total_exportaciones="1")
+    assert r.status_code == 200
+    assert "La cantidad es demasiado grande" in html(r)
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    assert reporte.ventas_totales is None and reporte.total_exportaciones is None
+    # Agregar/Quitar save the amounts that parse: the big one is not among them
+    r = datos(cliente, s, accion="quitar-999", ventas_totales=valor, total_exportaciones="1")
+    reporte.refresh_from_db()
+    assert reporte.ventas_totales is None
+    for slug in ("programas", "datos"):
+        assert cliente.get(url_paso(s, slug)).status_code == 200
+    assert cliente.get(url_firmar(s)).status_code in (200, 302)
+
+
+def test_importes_de_15_digitos_se_conservan_exactos(cliente, immex_prosec):
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    r = datos(
+        cliente, s, ventas_totales="999,999,999,999.999", total_exportaciones="123456789012.345"
+    )
+    assert r.status_code == 302, principal(r)
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    assert reporte.ventas_totales == Decimal("999999999999.999")
+    assert reporte.total_exportaciones == Decimal("123456789012.345")
+    t = html(cliente.get(url_firmar(s)))
+    assert "999,999,999,999.999 miles de pesos" in t
+    assert "123,456,789,012.345 miles de pesos" in t
+
+
+def test_volumen_de_mas_de_15_digitos_no_se_guarda_y_el_de_15_es_exacto(cliente, empresa):
+    prosec = crear_programa(
+        empresa[0], "PROSEC", "2019-8664", sector="XXII De la industria del café"
+    )
+    s = iniciar(cliente)
+    elegir(cliente, s, prosec)
+    importes = {"ventas_totales": "10", "total_exportaciones": "5", "total_importaciones": "1"}
+    r = datos(cliente, s, accion="agregar", **importes, **bien(volumen="123456789012345.678"))
+    assert r.status_code == 200 and "La cantidad es demasiado grande" in html(r)
+    assert not BienProducido.objects.filter(reporte__solicitud=s).exists()
+    r = datos(cliente, s, accion="agregar", **importes, **bien(volumen="999999999999.999"))
+    assert r.status_code == 302
+    b = BienProducido.objects.get(reporte__solicitud=s)
+    b.refresh_from_db()
+    assert b.volumen == Decimal("999999999999.999")
+    assert cliente.get(url_paso(s, "datos")).status_code == 200
 
 
 @pytest.mark.parametrize(
