@@ -6,6 +6,7 @@ de exportación (b / a · 100) are computed, never typed.
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -72,7 +73,12 @@ class TipoCambio(models.Model):
     report of year N converts with the rate of year N (the year before filing)."""
 
     anio = models.PositiveSmallIntegerField("año", unique=True)
-    pesos_por_dolar = models.DecimalField(max_digits=10, decimal_places=4)
+    pesos_por_dolar = models.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text="Pesos por dólar; mayor que cero (convierte las exportaciones a dólares).",
+    )
     fuente = models.CharField(
         max_length=200, blank=True, default="Banco de México, promedio anual FIX"
     )

@@ -265,7 +265,8 @@ def requiere_bienes(programas) -> bool:
 def obtener_tipo_cambio(periodo: int) -> Decimal:
     """Average exchange rate of ``periodo`` (pesos per dollar) from the back-office table.
 
-    Raises :class:`TramiteError` (aborts the signing) when it is not registered."""
+    Raises :class:`TramiteError` (aborts the signing) when it is not registered or is not
+    greater than zero."""
     tc = TipoCambio.objects.filter(anio=periodo).values_list("pesos_por_dolar", flat=True).first()
     if tc is None:
         raise TramiteError(
@@ -273,6 +274,15 @@ def obtener_tipo_cambio(periodo: int) -> Decimal:
             "convertir a dólares el reporte anual. Intente más tarde; si el problema persiste, "
             "comuníquese con atencion.immex@economia.gob.mx.",
             "raoce_sin_tipo_cambio",
+        )
+    if tc <= 0:
+        # The admin refuses it (MinValueValidator), but a row written another way must not
+        # reach a_dolares (division by zero → HTTP 500 at signing).
+        raise TramiteError(
+            f"El tipo de cambio promedio de {periodo} registrado ({tc} pesos por dólar) no es "
+            "válido: debe ser mayor que cero. No es posible convertir a dólares el reporte "
+            "anual; intente más tarde o comuníquese con atencion.immex@economia.gob.mx.",
+            "raoce_tipo_cambio_invalido",
         )
     return tc
 

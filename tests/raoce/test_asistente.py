@@ -390,6 +390,43 @@ def test_altex_ratificado_con_oficio(cliente, empresa, tipo_cambio, firmar):
     assert s.folio in t and oficio.titulo in t
 
 
+@pytest.mark.parametrize("valor", ["0", "-1"])
+def test_tipo_de_cambio_no_positivo_aborta_la_firma_sin_error_500(
+    cliente, empresa, tipo_cambio, firmar, valor
+):
+    from raoce.models import TipoCambio
+
+    TipoCambio.objects.filter(pk=tipo_cambio.pk).update(pesos_por_dolar=Decimal(valor))
+    altex = crear_programa(empresa[0], "ALTEX", "ALTEX-2018-003", exportacion_directa=True)
+    s = iniciar(cliente)
+    elegir(cliente, s, altex)
+    r = datos(
+        cliente, s, ventas_totales="100000", total_exportaciones="60000", total_importaciones="0"
+    )
+    assert r.status_code == 302, principal(r)
+    r = firmar(cliente, s)
+    assert r.status_code in (200, 302)
+    t = html(cliente.get(url_firmar(s))) if r.status_code == 302 else html(r)
+    assert f"El tipo de cambio promedio de {periodo()} registrado" in t
+    assert "debe ser mayor que cero" in t
+    s.refresh_from_db()
+    altex.refresh_from_db()
+    assert s.es_borrador and not s.folio  # the signing rolled back
+    assert altex.estatus == EstatusPrograma.VIGENTE
+    assert not s.documentos.exists()
+
+
+def test_tipo_de_cambio_debe_ser_mayor_que_cero():
+    from django.core.exceptions import ValidationError
+
+    from raoce.models import TipoCambio
+
+    with pytest.raises(ValidationError) as exc:
+        TipoCambio(anio=2030, pesos_por_dolar=Decimal("0")).full_clean()
+    assert "pesos_por_dolar" in exc.value.message_dict
+    TipoCambio(anio=2030, pesos_por_dolar=Decimal("0.0001")).full_clean()
+
+
 def test_altex_bajo_porcentaje_oficio_de_cancelacion(cliente, empresa, tipo_cambio, firmar):
     altex = crear_programa(empresa[0], "ALTEX", "ALTEX-2018-002", exportacion_directa=False)
     s = iniciar(cliente)
