@@ -220,7 +220,7 @@ def inicio_presentacion(anio: int) -> dt.date:
     the deadlines module."""
     from raoce import plazos
 
-    return plazos.calcular_plazos(TipoPrograma.IMMEX, anio).inicio
+    return plazos.inicio_ciclo(anio)
 
 
 def error_ventana(fecha: dt.date | None = None) -> str | None:

@@ -13,7 +13,9 @@ ALTEX     last business day of May            —            —                
 ECEX      last business day of May            —            —                       1 Jun
 ========  ==================================  ===========  ======================  ============
 
-Every cycle opens on 1 April of ``Y``. Suspension and cancellation dates are natural days
+Every cycle opens on 1 April of ``Y`` (:func:`inicio_ciclo`; ``Plazos.inicio``). Every date
+comes from :mod:`tramites.calendario` (``ultimo_dia_habil``; ``dia_siguiente`` and
+``primer_dia_del_mes`` for the natural days). Suspension and cancellation dates are natural days
 (the seed: "quedará suspendido automáticamente en caso de no presentar el RAOCE antes de la
 fecha señalada"; "quedará cancelado automáticamente el 1 de septiembre").
 
@@ -28,13 +30,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tramites.calendario import Calendario
+from tramites.calendario import Calendario, dia_siguiente, primer_dia_del_mes
 
 from .models import EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 
 __all__ = [
     "Plazos",
     "calcular_plazos",
+    "inicio_ciclo",
     "debe_reportar",
     "plazos_programa",
     "prosec_con_programa_mayor",
@@ -43,6 +46,14 @@ __all__ = [
 
 #: Programs whose holder extends the PROSEC deadline to May.
 TIPOS_QUE_EXTIENDEN_PROSEC = (TipoPrograma.IMMEX, TipoPrograma.ALTEX, TipoPrograma.ECEX)
+
+# Months of the cycle (seed 003); the dates come from tramites.calendario.
+MES_INICIO = 4  # "a partir del 1 de abril"
+MES_LIMITE_PROSEC = 4  # last business day of April (PROSEC alone)
+MES_LIMITE = 5  # last business day of May (IMMEX, ALTEX, ECEX; PROSEC with them)
+MES_ULTIMA_PROSEC, MES_CANCELACION_PROSEC = 6, 7  # last business day of June; 1 July
+MES_ULTIMA_IMMEX, MES_CANCELACION_IMMEX = 8, 9  # last business day of August; 1 September
+MES_CANCELACION_ALTEX_ECEX = 6  # 1 June
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,11 @@ class Plazos:
         return self.ultima_fecha or self.limite
 
 
+def inicio_ciclo(anio: int) -> dt.date:
+    """The day the RAOCE filed in ``anio`` (period anio − 1) opens: 1 April, every program."""
+    return primer_dia_del_mes(anio, MES_INICIO)
+
+
 def _calendario(calendario: Calendario | None, anio: int) -> Calendario:
     return calendario or Calendario(desde=dt.date(anio, 1, 1), hasta=dt.date(anio, 12, 31))
 
@@ -81,33 +97,32 @@ def calcular_plazos(
     ``prosec_con_immex``: for PROSEC, the persona also has an IMMEX/ALTEX/ECEX (May deadline).
     """
     cal = _calendario(calendario, anio)
-    inicio = dt.date(anio, 4, 1)
-    un_dia = dt.timedelta(days=1)
+    inicio = inicio_ciclo(anio)
     if tipo == TipoPrograma.IMMEX:
-        limite = cal.ultimo_dia_habil(anio, 5)
+        limite = cal.ultimo_dia_habil(anio, MES_LIMITE)
         return Plazos(
             inicio=inicio,
             limite=limite,
-            suspension=limite + un_dia,
-            ultima_fecha=cal.ultimo_dia_habil(anio, 8),
-            cancelacion=dt.date(anio, 9, 1),
+            suspension=dia_siguiente(limite),
+            ultima_fecha=cal.ultimo_dia_habil(anio, MES_ULTIMA_IMMEX),
+            cancelacion=primer_dia_del_mes(anio, MES_CANCELACION_IMMEX),
         )
     if tipo == TipoPrograma.PROSEC:
-        limite = cal.ultimo_dia_habil(anio, 5 if prosec_con_immex else 4)
+        limite = cal.ultimo_dia_habil(anio, MES_LIMITE if prosec_con_immex else MES_LIMITE_PROSEC)
         return Plazos(
             inicio=inicio,
             limite=limite,
-            suspension=limite + un_dia,
-            ultima_fecha=cal.ultimo_dia_habil(anio, 6),
-            cancelacion=dt.date(anio, 7, 1),
+            suspension=dia_siguiente(limite),
+            ultima_fecha=cal.ultimo_dia_habil(anio, MES_ULTIMA_PROSEC),
+            cancelacion=primer_dia_del_mes(anio, MES_CANCELACION_PROSEC),
         )
     if tipo in (TipoPrograma.ALTEX, TipoPrograma.ECEX):
         return Plazos(
             inicio=inicio,
-            limite=cal.ultimo_dia_habil(anio, 5),
+            limite=cal.ultimo_dia_habil(anio, MES_LIMITE),
             suspension=None,
             ultima_fecha=None,
-            cancelacion=dt.date(anio, 6, 1),
+            cancelacion=primer_dia_del_mes(anio, MES_CANCELACION_ALTEX_ECEX),
         )
     raise ValueError(f"Tipo de programa desconocido: {tipo!r}")
 

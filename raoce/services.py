@@ -42,6 +42,7 @@ from tramites.calendario import Calendario, a_fecha
 from tramites.services import TramiteError, construir_cadena, notificar, registrar_auditoria
 from vucem.models import Domicilio
 
+from . import plazos as modulo_plazos
 from .models import EstatusPrograma, Programa, ReporteAnual, TipoCambio, TipoPrograma
 from .plazos import debe_reportar, plazos_programa, reporte_firmado, reportes_firmados
 
@@ -717,7 +718,7 @@ def aplicar_plazos(hoy=None) -> dict:
     hoy = a_fecha(hoy or timezone.localdate())
     anio, periodo = hoy.year, hoy.year - 1
     resultado: dict = {"anio": anio, "periodo": periodo, "suspendidos": [], "cancelados": []}
-    if hoy < dt.date(anio, 4, 1):
+    if hoy < modulo_plazos.inicio_ciclo(anio):  # Plazos.inicio of every program
         return resultado
     cal = Calendario(desde=dt.date(anio, 1, 1), hasta=dt.date(anio, 12, 31))
     candidatos = list(

@@ -63,12 +63,14 @@ __all__ = [
     "ZONA_MEXICO",
     "Calendario",
     "a_fecha",
+    "dia_siguiente",
     "dias_habiles_entre",
     "es_dia_habil",
     "festivos",
     "fin_de_anio",
     "motivo_inhabil",
     "n_dias_habiles_desde",
+    "primer_dia_del_mes",
     "primer_dia_habil",
     "siguiente_dia_habil",
     "sumar_dias_habiles",
@@ -320,6 +322,18 @@ def sumar_dias_naturales(momento: dt.datetime, dias: int) -> dt.datetime:
     if dias < 0:
         raise ValueError("dias must be >= 0")
     return momento + dt.timedelta(days=dias)
+
+
+def dia_siguiente(fecha: dt.date | dt.datetime) -> dt.date:
+    """The natural day after ``fecha`` (hábil or not): e.g. the RAOCE suspension, "el día
+    siguiente al último día hábil de mayo" (seed 003)."""
+    return a_fecha(fecha) + dt.timedelta(days=1)
+
+
+def primer_dia_del_mes(year: int, month: int) -> dt.date:
+    """The 1st (a natural day, hábil or not) of ``month``: e.g. the RAOCE opens on 1 April
+    and cancels on 1 June / 1 July / 1 September (seed 003)."""
+    return dt.date(year, month, 1)
 
 
 def fin_de_anio(year: int) -> dt.date:

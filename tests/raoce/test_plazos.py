@@ -127,3 +127,54 @@ def test_con_reporte_firmado_no_reporta_pero_el_borrador_no_cuenta(lacteos, imme
     assert not ok
     assert reporte.solicitud.folio in motivo
     assert debe_reportar(immex, 2024)[0]  # another period
+
+
+# -- every date from the calendar module (DESIGN §5) ----------------------------------------
+
+
+def test_calendario_dia_siguiente_y_primer_dia_del_mes():
+    from tramites.calendario import dia_siguiente, primer_dia_del_mes
+
+    assert dia_siguiente(D(2024, 5, 31)) == D(2024, 6, 1)  # a Saturday: natural days
+    assert dia_siguiente(D(2024, 12, 31)) == D(2025, 1, 1)
+    assert primer_dia_del_mes(2024, 9) == D(2024, 9, 1)  # a Sunday: natural days
+
+
+def test_plazos_toman_los_dias_naturales_del_calendario(monkeypatch):
+    import raoce.plazos as plazos
+
+    llamadas = []
+
+    def primer_dia(anio, mes):
+        llamadas.append(("primer_dia_del_mes", anio, mes))
+        return D(anio, mes, 1)
+
+    def siguiente(fecha):
+        llamadas.append(("dia_siguiente", fecha))
+        return fecha + dt.timedelta(days=1)
+
+    monkeypatch.setattr(plazos, "primer_dia_del_mes", primer_dia)
+    monkeypatch.setattr(plazos, "dia_siguiente", siguiente)
+    immex = calcular_plazos(TipoPrograma.IMMEX, 2024)
+    assert immex.inicio == D(2024, 4, 1) and immex.cancelacion == D(2024, 9, 1)
+    assert ("primer_dia_del_mes", 2024, 4) in llamadas
+    assert ("primer_dia_del_mes", 2024, 9) in llamadas
+    assert ("dia_siguiente", D(2024, 5, 31)) in llamadas
+    calcular_plazos(TipoPrograma.PROSEC, 2024)
+    calcular_plazos(TipoPrograma.ALTEX, 2024)
+    assert ("primer_dia_del_mes", 2024, 7) in llamadas
+    assert ("primer_dia_del_mes", 2024, 6) in llamadas
+    assert ("dia_siguiente", D(2024, 4, 30)) in llamadas
+
+
+def test_el_trabajo_y_el_asistente_abren_en_plazos_inicio(lacteos, immex, monkeypatch):
+    """aplicar_plazos and the wizard's window use Plazos.inicio (no second 1 April)."""
+    import raoce.plazos as plazos
+    from raoce import asistente_reporte, services
+
+    monkeypatch.setattr(plazos, "inicio_ciclo", lambda anio: D(anio, 12, 1))
+    assert calcular_plazos(TipoPrograma.IMMEX, 2024).inicio == D(2024, 12, 1)
+    assert asistente_reporte.inicio_presentacion(2024) == D(2024, 12, 1)
+    assert services.aplicar_plazos(D(2024, 9, 10))["cancelados"] == []
+    immex.refresh_from_db()
+    assert immex.estatus == EstatusPrograma.VIGENTE
