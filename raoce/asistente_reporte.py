@@ -847,6 +847,7 @@ class AsistenteReporteAnual(Asistente):
                     f"{b.volumen:,.3f} {b.unidad_medida}",
                 )
             )
+        filas += filas_compromisos(reporte, programas)
         return filas
 
     def al_firmar(self, solicitud, *, usuario) -> None:
@@ -862,6 +863,40 @@ class AsistenteReporteAnual(Asistente):
             raise ReporteError(" ".join(errores), "reporte_invalido")
         _servicios().al_presentar_reporte(reporte, usuario=usuario)
         _agregar_cifras_al_acuse(solicitud, reporte)
+
+
+def filas_compromisos(reporte: ReporteAnual, programas) -> list[tuple[str, str]]:
+    """Rows of the signing page: what each commitment evaluation (IMMEX informative,
+    ALTEX, ECEX) will mean at signing, so an ALTEX is warned before it is cancelled."""
+    servicios = _servicios()
+    _tc, evaluaciones = servicios.evaluar_compromisos(reporte, programas, exigir_tipo_cambio=False)
+    evaluados = {ev.programa.pk: ev for ev in evaluaciones}
+    filas: list[tuple[str, str]] = []
+    for p in programas:
+        etiqueta = f"Compromiso {p.tipo} {p.numero}"
+        ev = evaluados.get(p.pk)
+        if ev is None:
+            if p.tipo in (TipoPrograma.ALTEX, TipoPrograma.ECEX) and (
+                reporte.ventas_totales is not None and reporte.total_exportaciones is not None
+            ):
+                filas.append(
+                    (
+                        etiqueta,
+                        "No se puede evaluar: no está registrado un tipo de cambio promedio "
+                        f"válido de {reporte.periodo}; sin él no es posible firmar.",
+                    )
+                )
+            continue
+        if p.tipo == TipoPrograma.IMMEX:
+            consecuencia = "informativo, no cambia el estatus del programa"
+        elif ev.cumple:
+            consecuencia = "al firmar se emitirá el oficio de ratificación"
+        elif p.tipo == TipoPrograma.ALTEX:
+            consecuencia = "al firmar se emitirá el oficio de cancelación del programa"
+        else:
+            consecuencia = "no se emitirá el oficio de ratificación"
+        filas.append((etiqueta, f"{ev.texto} — {consecuencia}"))
+    return filas
 
 
 def _agregar_cifras_al_acuse(solicitud, reporte: ReporteAnual) -> None:

@@ -373,6 +373,11 @@ def test_altex_ratificado_con_oficio(cliente, empresa, tipo_cambio, firmar):
         cliente, s, ventas_totales="100000", total_exportaciones="60000", total_importaciones="1000"
     )
     assert r.status_code == 302, principal(r)
+    t = html(cliente.get(url_firmar(s)))
+    assert "Compromiso ALTEX ALTEX-2018-001" in t
+    assert "Cumple: exportador directo" in t
+    assert "al firmar se emitirá el oficio de ratificación" in t
+    assert "oficio de cancelación" not in t
     r = firmar(cliente, s)
     assert r.status_code == 302, principal(r)
     s.refresh_from_db()
@@ -416,6 +421,17 @@ def test_tipo_de_cambio_no_positivo_aborta_la_firma_sin_error_500(
     assert not s.documentos.exists()
 
 
+def test_firma_avisa_que_sin_tipo_de_cambio_no_se_evalua_el_ecex(cliente, empresa):
+    persona = empresa[0]
+    ecex = crear_programa(persona, "ECEX", "ECEX-2016-0078")
+    s = iniciar(cliente)
+    elegir(cliente, s, ecex)
+    datos(cliente, s, ventas_totales="100", total_exportaciones="50", total_importaciones="0")
+    t = html(cliente.get(url_firmar(s)))  # no TipoCambio registered
+    assert "Compromiso ECEX ECEX-2016-0078" in t
+    assert "No se puede evaluar: no está registrado un tipo de cambio promedio" in t
+
+
 def test_tipo_de_cambio_debe_ser_mayor_que_cero():
     from django.core.exceptions import ValidationError
 
@@ -432,6 +448,11 @@ def test_altex_bajo_porcentaje_oficio_de_cancelacion(cliente, empresa, tipo_camb
     s = iniciar(cliente)
     elegir(cliente, s, altex)
     datos(cliente, s, ventas_totales="100000", total_exportaciones="10000", total_importaciones="0")
+    # the signing page warns before the ALTEX is cancelled
+    t = html(cliente.get(url_firmar(s)))
+    assert "Compromiso ALTEX ALTEX-2018-002" in t
+    assert "No cumple: exportaciones iguales o mayores al 50 % de las ventas totales" in t
+    assert "al firmar se emitirá el oficio de cancelación del programa" in t
     r = firmar(cliente, s)
     assert r.status_code == 302, principal(r)
     altex.refresh_from_db()
