@@ -34,7 +34,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
-from django.utils import timezone
 
 from acuses.services import agregar_lineas_acuse
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual, TipoPrograma
@@ -103,7 +102,10 @@ def _servicios():
 
 
 def hoy() -> dt.date:
-    return timezone.localdate()
+    """Today for the wizard (:func:`raoce.plazos.hoy`: honours ``RAOCE_FECHA_SIMULADA``)."""
+    from raoce import plazos
+
+    return plazos.hoy()
 
 
 # ------------------------------------------------------------------------------ parsing
@@ -314,8 +316,13 @@ def agrupar(programas) -> list[GrupoProgramas]:
 
 
 def programas_disponibles(persona, periodo: int) -> list[Programa]:
-    """The persona's programs that must report ``periodo`` and have not reported it."""
-    return list(_servicios().programas_a_reportar(persona, periodo))
+    """The persona's programs that must report ``periodo`` and have not reported it. Those
+    past their cancellation date without a timely report are cancelled first (audited,
+    as the beat job would: :func:`raoce.services.aplicar_vencimientos`)."""
+    servicios = _servicios()
+    if periodo == periodo_a_reportar():
+        servicios.aplicar_vencimientos(persona, periodo, hoy())
+    return list(servicios.programas_a_reportar(persona, periodo))
 
 
 def grupos_disponibles(persona, periodo: int) -> list[GrupoProgramas]:
@@ -332,7 +339,8 @@ def _ya_reportados(programas, periodo: int, excluir_solicitud=None):
 
 
 def motivos_sin_programas(persona, periodo: int) -> list[str]:
-    """Why none of the persona's programs is listed (shown when the table is empty)."""
+    """Why none of the persona's programs is listed (shown when the table is empty), e.g.
+    "Cancelado automáticamente el 01/09/2026 por no presentar el reporte …"."""
     from raoce import plazos
 
     todos = list(Programa.objects.filter(persona=persona).order_by("tipo", "numero"))
@@ -344,6 +352,20 @@ def motivos_sin_programas(persona, periodo: int) -> list[str]:
         if not debe and motivo:
             motivos.append(motivo)
     return motivos
+
+
+def motivos_cancelacion_automatica(persona, periodo: int) -> list[str]:
+    """The persona's programs cancelled automatically for not filing ``periodo``: not
+    reportable, shown with the reason under the table of those that are."""
+    from raoce import plazos
+
+    return [
+        plazos.motivo_cancelacion_automatica(p, periodo)
+        for p in Programa.objects.filter(
+            persona=persona, estatus=EstatusPrograma.CANCELADO
+        ).order_by("tipo", "numero")
+        if plazos.cancelado_por_no_reportar(p, periodo)
+    ]
 
 
 def mensaje_sin_programas(periodo: int) -> str:
@@ -524,15 +546,16 @@ def errores_programas(solicitud, reporte: ReporteAnual | None) -> list[str]:
             f"{periodo_a_reportar()}. Inicie una nueva solicitud."
         )
         return errores
+    # Past the cancellation date without a timely report: cancel now (audited), refuse.
+    _servicios().aplicar_vencimientos(solicitud.solicitante, reporte.periodo, hoy())
     elegidos = programas_de(reporte)
+    from raoce import plazos
+
     for p in elegidos:
         if p.persona_id != solicitud.solicitante_id:
             errores.append(f"El programa {p.tipo} {p.numero} no pertenece al solicitante.")
         elif p.estatus == EstatusPrograma.CANCELADO:
-            errores.append(
-                f"El programa {p.tipo} {p.numero} está cancelado; ya no debe presentar el "
-                "reporte anual."
-            )
+            errores.append(plazos.debe_reportar(p, reporte.periodo)[1])
         elif p.fecha_autorizacion.year > reporte.periodo:
             errores.append(
                 f"El programa {p.tipo} {p.numero} fue autorizado en "
@@ -642,6 +665,8 @@ class PasoProgramas(Paso):
             "aviso_ventana": error_ventana(),
             "sin_programas": None if grupos else mensaje_sin_programas(periodo),
             "motivos": [] if grupos else motivos_sin_programas(persona, periodo),
+            # listed with the table too: not reportable, and why
+            "cancelados": motivos_cancelacion_automatica(persona, periodo) if grupos else [],
         }
 
 

@@ -15,9 +15,24 @@ TipoCambio rows for the last three years: **demo values**, not Banco de México 
 (2023: 17.7617, 2024: 18.3000, 2025: 19.2000; other years 19.2000). Existing rows are
 kept (the back-office may have corrected them).
 
-Note: the beat job :func:`raoce.services.aplicar_plazos` suspends and cancels programs
-that have no report for the period once the cycle's deadlines pass (e.g. from 1 June the
-demo IMMEX is suspended and the ALTEX/ECEX cancelled). That is the rule, not a bug.
+Deadlines and what a demo user can do (seed 003): the report of period ``Y − 1`` is filed
+from 1 April of ``Y``; a program without it is suspended / cancelled once its deadlines pass
+(ALTEX/ECEX cancelled on 1 June, PROSEC on 1 July, IMMEX on 1 September). The demo programs
+are authorized years ago and have no report, so their deadlines are computed normally —
+nothing here fakes a history. Consequently:
+
+* from 1 April to 31 May every demo persona can file (IMMEX-PROSEC of LACTEOS, ALTEX and
+  ECEX of EXPORTADORA, PROSEC of AVENAS; after the límite the IMMEX/PROSEC are suspended and
+  filing by the última fecha reactivates them);
+* from 1 September to 31 March (e.g. November) the cycle is closed: opening the wizard
+  cancels the programs past their cancellation date (audited, as the beat job would) and
+  lists them as "Cancelado automáticamente el DD/MM/AAAA por no presentar el reporte …";
+  nothing can be filed;
+* to demonstrate filing on any date, run the server with the environment variable
+  ``RAOCE_FECHA_SIMULADA=YYYY-05-15`` (``raoce.plazos.FECHA_SIMULADA``; demo and tests
+  only): the wizard, the signing and the beat job then act as if today were that date.
+  Programs already cancelled stay cancelled (only audited services change an estatus):
+  reload a fresh database (or, in the back-office, reactivate them) before demonstrating.
 """
 
 from __future__ import annotations
@@ -140,6 +155,11 @@ def cargar(stdout=None) -> dict:
             + f" · {p.get_estatus_display()}"
             + (f" · ligado a {ligados}" if ligados else ""),
         )
+    _escribir(
+        stdout,
+        "  RAOCE: se presenta del 1 de abril al último día hábil de mayo; fuera del ciclo, "
+        "inicie el servidor con RAOCE_FECHA_SIMULADA=AAAA-05-15 para demostrar la firma.",
+    )
     _escribir(stdout, "  Tipos de cambio promedio (valores de demostración):")
     for a, tc in sorted(tipos.items()):
         _escribir(stdout, f"    {a}: {tc.pesos_por_dolar} pesos por dólar")

@@ -28,9 +28,13 @@ whatever its authorization date). The seed speaks of the company, so a link is n
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
-from tramites.calendario import Calendario, dia_siguiente, primer_dia_del_mes
+from django.conf import settings
+from django.utils import timezone
+
+from tramites.calendario import Calendario, a_fecha, dia_siguiente, primer_dia_del_mes
 
 from .models import EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 
@@ -38,11 +42,22 @@ __all__ = [
     "Plazos",
     "calcular_plazos",
     "inicio_ciclo",
+    "FECHA_SIMULADA",
     "debe_reportar",
+    "fecha_presentacion",
+    "hoy",
     "plazos_programa",
     "prosec_con_programa_mayor",
     "reporte_firmado",
+    "vencido",
 ]
+
+#: Name of the Django setting **or** environment variable (ISO date, e.g. ``2026-05-15``)
+#: that makes the RAOCE rules act as if today were that date: the wizard's window and
+#: period, the filing date of every signed report (:func:`fecha_presentacion`) and the
+#: default date of the beat job. For demos and tests only (tests: pytest-django's
+#: ``settings.RAOCE_FECHA_SIMULADA = dt.date(...)``); never set it in production.
+FECHA_SIMULADA = "RAOCE_FECHA_SIMULADA"
 
 #: Programs whose holder extends the PROSEC deadline to May.
 TIPOS_QUE_EXTIENDEN_PROSEC = (TipoPrograma.IMMEX, TipoPrograma.ALTEX, TipoPrograma.ECEX)
@@ -74,6 +89,27 @@ class Plazos:
     def fecha_oportuna(self) -> dt.date:
         """The last day a report still avoids cancellation (última fecha, or the límite)."""
         return self.ultima_fecha or self.limite
+
+
+def fecha_simulada() -> dt.date | None:
+    """The date set with :data:`FECHA_SIMULADA` (setting first, then environment), or None."""
+    valor = getattr(settings, FECHA_SIMULADA, None) or os.environ.get(FECHA_SIMULADA)
+    if not valor:
+        return None
+    if isinstance(valor, dt.date):
+        return a_fecha(valor)
+    return dt.date.fromisoformat(str(valor).strip())
+
+
+def hoy() -> dt.date:
+    """ "Today" for the RAOCE rules: the Mexico City date, or :data:`FECHA_SIMULADA`."""
+    return fecha_simulada() or timezone.localdate()
+
+
+def fecha_presentacion(solicitud) -> dt.date:
+    """The date a report was filed: the local date of ``firmada_en`` (now while signing),
+    or :data:`FECHA_SIMULADA` when set."""
+    return fecha_simulada() or a_fecha(solicitud.firmada_en or timezone.now())
 
 
 def inicio_ciclo(anio: int) -> dt.date:
@@ -182,6 +218,8 @@ def debe_reportar(programa: Programa, periodo: int) -> tuple[bool, str]:
     """
     etiqueta = f"{programa.tipo} {programa.numero}"
     if programa.estatus == EstatusPrograma.CANCELADO:
+        if cancelado_por_no_reportar(programa, periodo):
+            return False, motivo_cancelacion_automatica(programa, periodo)
         return False, (
             f"El programa {etiqueta} está cancelado; ya no debe presentar el reporte anual."
         )
@@ -198,3 +236,63 @@ def debe_reportar(programa: Programa, periodo: int) -> tuple[bool, str]:
             f"{reporte.solicitud.folio}."
         )
     return True, ""
+
+
+def vencido(
+    programa: Programa,
+    periodo: int,
+    hoy: dt.date | dt.datetime,
+    *,
+    calendario: Calendario | None = None,
+) -> bool:
+    """Whether ``programa`` can no longer file the RAOCE of ``periodo`` and is due for
+    automatic cancellation: ``hoy`` is on/after the cancelación date of that cycle (filed in
+    ``periodo + 1``) and no signed report of the period covering it was filed by its
+    ``fecha_oportuna`` (última fecha; ALTEX/ECEX: límite). Programs authorized after the
+    period never are. Estatus is not looked at (callers skip cancelled programs).
+
+    The one rule used by the beat job (:func:`raoce.services.aplicar_plazos`) and by the
+    filing path (wizard checks and :func:`raoce.services.al_presentar_reporte`), so a late
+    filing is refused even when the beat job has not run.
+    """
+    if programa.fecha_autorizacion.year > periodo:
+        return False
+    plazos = plazos_programa(programa, periodo + 1, calendario=calendario)
+    if a_fecha(hoy) < plazos.cancelacion:
+        return False
+    return not any(
+        fecha_presentacion(r.solicitud) <= plazos.fecha_oportuna
+        for r in reportes_firmados(programa, periodo).select_related("solicitud")
+    )
+
+
+def motivo_auditoria_cancelacion(periodo: int, fecha_oportuna: dt.date) -> str:
+    """The audit motivo of an automatic cancellation (beat job or filing path)."""
+    return f"No presentó el RAOCE {periodo} a más tardar el {fecha_oportuna:%d/%m/%Y}"
+
+
+def cancelado_por_no_reportar(programa: Programa, periodo: int) -> bool:
+    """Whether the program's latest audited change to cancelado was the automatic
+    cancellation for not filing ``periodo`` (see :func:`motivo_auditoria_cancelacion`)."""
+    if programa.estatus != EstatusPrograma.CANCELADO or not programa.pk:
+        return False
+    from tramites.services import historial
+
+    ultimo = (
+        historial(programa)
+        .filter(estado_nuevo=EstatusPrograma.CANCELADO)
+        .order_by("-fecha", "-pk")
+        .values_list("motivo", flat=True)
+        .first()
+    )
+    return bool(ultimo) and ultimo.startswith(f"No presentó el RAOCE {periodo} a más tardar")
+
+
+def motivo_cancelacion_automatica(programa: Programa, periodo: int) -> str:
+    """ "Cancelado automáticamente el DD/MM/AAAA por no presentar el reporte …" (Spanish)."""
+    plazos = plazos_programa(programa, periodo + 1)
+    return (
+        f"El programa {programa.tipo} {programa.numero}: Cancelado automáticamente el "
+        f"{plazos.cancelacion:%d/%m/%Y} por no presentar el reporte anual de {periodo} a más "
+        f"tardar el {plazos.fecha_oportuna:%d/%m/%Y}; ya no puede presentarlo."
+    )

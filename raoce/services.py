@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "Evaluacion",
     "aplicar_plazos",
+    "aplicar_vencimientos",
     "al_presentar_reporte",
     "a_dolares",
     "cambiar_estatus",
@@ -393,10 +394,6 @@ def evaluar_compromisos(
 # --------------------------------------------------------------------------- at signing
 
 
-def _fecha_presentacion(solicitud) -> dt.date:
-    return a_fecha(solicitud.firmada_en or timezone.now())
-
-
 def _bloquear(pks) -> list[Programa]:
     return list(
         Programa.objects.select_for_update()
@@ -406,8 +403,11 @@ def _bloquear(pks) -> list[Programa]:
     )
 
 
-def _verificar_programas(reporte: ReporteAnual, programas: list[Programa]) -> None:
+def _verificar_programas(
+    reporte: ReporteAnual, programas: list[Programa], fecha: dt.date | None = None
+) -> None:
     s = reporte.solicitud
+    fecha = fecha or modulo_plazos.fecha_presentacion(s)
     if not programas:
         raise TramiteError("Seleccione al menos un programa para presentar el reporte anual.")
     for p in programas:
@@ -419,6 +419,10 @@ def _verificar_programas(reporte: ReporteAnual, programas: list[Programa]) -> No
             )
         if p.fecha_autorizacion.year > reporte.periodo:
             raise TramiteError(debe_reportar(p, reporte.periodo)[1])
+        if modulo_plazos.vencido(p, reporte.periodo, fecha):
+            # The wizard's checks (outside the signing transaction) have already applied
+            # the cancellation (aplicar_vencimientos); this rolls the signing back.
+            raise TramiteError(modulo_plazos.motivo_cancelacion_automatica(p, reporte.periodo))
         otro = reportes_firmados(p, reporte.periodo).exclude(pk=reporte.pk).first()
         if otro is not None:
             raise TramiteError(
@@ -573,11 +577,11 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
     s = reporte.solicitud
     if not s.folio:
         raise ValueError("al_presentar_reporte() requires a signed solicitud (with folio)")
-    fecha = _fecha_presentacion(s)
+    fecha = modulo_plazos.fecha_presentacion(s)
     periodo = reporte.periodo
     anio = periodo + 1
     programas = _bloquear(reporte.programas.values_list("pk", flat=True))
-    _verificar_programas(reporte, programas)
+    _verificar_programas(reporte, programas, fecha)
     replicados = _replicar(reporte, programas)
     todos = sorted(
         [*programas, *replicados],
@@ -652,7 +656,18 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
             nota = "" if ev.dolares is not None else " (sin tipo de cambio registrado)"
             lineas.append({"etiqueta": f"Compromiso {_etiqueta(p)}", "valor": ev.texto + nota})
             continue
-        if ev.cumple:
+        oportuna = plazos_programa(p, anio, calendario=cal).fecha_oportuna
+        if ev.cumple and fecha > oportuna:
+            lineas.append(
+                {
+                    "etiqueta": f"Compromiso {_etiqueta(p)}",
+                    "valor": (
+                        f"{ev.texto}. El reporte se presentó después del {_dmy(oportuna)}: "
+                        "no se emite oficio de ratificación."
+                    ),
+                }
+            )
+        elif ev.cumple:
             documentos.append(_emitir_oficio(reporte, ev, tc, fecha, ratifica=True))
             lineas.append(
                 {
@@ -698,6 +713,48 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
 # --------------------------------------------------------------------------- beat job
 
 
+def _cancelar_por_vencimiento(p: Programa, periodo: int, plazos, *, usuario=None) -> None:
+    """Automatic cancellation for not filing ``periodo`` in time (``p`` locked), audited and
+    notified; shared by the beat job and the filing path."""
+    etiqueta = _etiqueta(p)
+    cambiar_estatus(
+        p,
+        C,
+        usuario=usuario,
+        motivo=modulo_plazos.motivo_auditoria_cancelacion(periodo, plazos.fecha_oportuna),
+        asunto=f"Cancelación automática del programa {etiqueta}",
+        cuerpo=(
+            f"Su programa {etiqueta} quedó cancelado automáticamente el "
+            f"{_dmy(plazos.cancelacion)} porque no presentó el Reporte Anual de "
+            f"Operaciones de Comercio Exterior (RAOCE) {periodo} a más tardar el "
+            f"{_dmy(plazos.fecha_oportuna)}."
+        ),
+    )
+
+
+def aplicar_vencimientos(persona, periodo: int, hoy=None, *, usuario=None) -> list[Programa]:
+    """Filing path (the wizard, outside the signing transaction): cancel the persona's
+    programs that are past the cancellation date of ``periodo`` without a timely report
+    (:func:`raoce.plazos.vencido`), as the beat job would, without waiting for it. Each in
+    its own transaction under a row lock; returns the programs cancelled now."""
+    hoy = a_fecha(hoy or modulo_plazos.hoy())
+    cancelados = []
+    pks = list(
+        Programa.objects.filter(persona=persona)
+        .exclude(estatus=C)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in pks:
+        with transaction.atomic():
+            p = Programa.objects.select_for_update().select_related("persona").get(pk=pk)
+            if p.estatus == C or not modulo_plazos.vencido(p, periodo, hoy):
+                continue
+            _cancelar_por_vencimiento(p, periodo, plazos_programa(p, periodo + 1), usuario=usuario)
+            cancelados.append(p)
+    return cancelados
+
+
 def aplicar_plazos(hoy=None) -> dict:
     """Suspend and cancel the programs that did not file the current cycle's RAOCE.
 
@@ -715,7 +772,7 @@ def aplicar_plazos(hoy=None) -> dict:
     same transaction, under a row lock; running it again changes nothing (idempotent).
     Returns ``{"anio", "periodo", "suspendidos": [...], "cancelados": [...]}`` (labels).
     """
-    hoy = a_fecha(hoy or timezone.localdate())
+    hoy = a_fecha(hoy or modulo_plazos.hoy())
     anio, periodo = hoy.year, hoy.year - 1
     resultado: dict = {"anio": anio, "periodo": periodo, "suspendidos": [], "cancelados": []}
     if hoy < modulo_plazos.inicio_ciclo(anio):  # Plazos.inicio of every program
@@ -736,26 +793,9 @@ def aplicar_plazos(hoy=None) -> dict:
             if hoy <= plazos.limite:
                 continue
             reporte = reporte_firmado(p, periodo)
-            presentado = _fecha_presentacion(reporte.solicitud) if reporte else None
             etiqueta = _etiqueta(p)
-            if hoy >= plazos.cancelacion and (
-                presentado is None or presentado > plazos.fecha_oportuna
-            ):
-                motivo = (
-                    f"No presentó el RAOCE {periodo} a más tardar el {_dmy(plazos.fecha_oportuna)}"
-                )
-                cambiar_estatus(
-                    p,
-                    C,
-                    motivo=motivo,
-                    asunto=f"Cancelación automática del programa {etiqueta}",
-                    cuerpo=(
-                        f"Su programa {etiqueta} quedó cancelado automáticamente el "
-                        f"{_dmy(plazos.cancelacion)} porque no presentó el Reporte Anual de "
-                        f"Operaciones de Comercio Exterior (RAOCE) {periodo} a más tardar el "
-                        f"{_dmy(plazos.fecha_oportuna)}."
-                    ),
-                )
+            if modulo_plazos.vencido(p, periodo, hoy, calendario=cal):
+                _cancelar_por_vencimiento(p, periodo, plazos)
                 resultado["cancelados"].append(etiqueta)
             elif (
                 plazos.suspension is not None

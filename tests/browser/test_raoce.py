@@ -27,9 +27,12 @@ def _sin_espacios(texto: str) -> str:
 
 
 @pytest.fixture
-def programas_moral(moral):
+def programas_moral(moral, settings):
     """IMMEX 83-2019 linked to PROSEC 2019-8664 (the seed's example), an allowed plant
-    address and the period's exchange rate."""
+    address and the period's exchange rate. The RAOCE acts as if today were 15 May
+    (``RAOCE_FECHA_SIMULADA``): after 1 September a program without the report would be
+    cancelled automatically and could not file."""
+    settings.RAOCE_FECHA_SIMULADA = dt.date(timezone.localdate().year, 5, 15)
     from raoce.models import Programa, TipoCambio
     from vucem.models import Domicilio, Persona
     from vucem.testing import crear_domicilio_planta

@@ -167,14 +167,19 @@ def tipo_cambio(tipos_cambio):
     return tipos_cambio[periodo()]
 
 
-@pytest.fixture
-def presentado_a_tiempo(monkeypatch):
-    """Signing happens on the real date; the services date the filing from ``firmada_en``.
-    Pretend it was filed on 15 June of this year (after the IMMEX/PROSEC límite, before
-    their última fecha), when a suspended program is reactivated."""
-    from raoce import services
+@pytest.fixture(autouse=True)
+def dentro_del_plazo(settings):
+    """The wizard and the services act as if today were 15 May of this year
+    (``RAOCE_FECHA_SIMULADA``, raoce.plazos.hoy): the window is open and no program is past
+    its cancellation date, whatever the real date of the run."""
+    settings.RAOCE_FECHA_SIMULADA = dt.date(anio(), 5, 15)
 
-    monkeypatch.setattr(services, "_fecha_presentacion", lambda s: dt.date(anio(), 6, 15))
+
+@pytest.fixture
+def presentado_a_tiempo(settings):
+    """Filed on 15 June of this year (after the IMMEX/PROSEC límite, before their última
+    fecha), when a suspended program is reactivated."""
+    settings.RAOCE_FECHA_SIMULADA = dt.date(anio(), 6, 15)
 
 
 # ------------------------------------------------------------------ IMMEX + PROSEC
@@ -592,6 +597,55 @@ def test_programas_autorizados_este_anio_o_cancelados_no_se_listan(cliente, empr
     assert "ECEX-2010-5" in t and "200-NUEVO" not in t and "2015-0001" not in t
     assert elegir(cliente, s, nuevo).status_code == 200
     assert elegir(cliente, s, vigente).status_code == 302
+
+
+def test_pasada_la_cancelacion_el_programa_se_cancela_y_no_se_lista(cliente, empresa, settings):
+    """Today past 1 June, an ALTEX without report is cancelled at first use of the wizard
+    (audited) even if the beat job has not run; the IMMEX still reports."""
+    from tramites.services import historial
+
+    persona = empresa[0]
+    settings.RAOCE_FECHA_SIMULADA = dt.date(anio(), 6, 3)
+    altex = crear_programa(persona, "ALTEX", "ALTEX-2018-010")
+    immex = crear_programa(persona, "IMMEX", "83-2019")
+    s = iniciar(cliente)
+    t = html(cliente.get(url_paso(s, "programas")))
+    assert f'value="{immex.pk}"' in t and f'value="{altex.pk}"' not in t
+    assert "Programas que no pueden presentar el reporte anual" in t
+    assert (
+        f"El programa ALTEX ALTEX-2018-010: Cancelado automáticamente el 01/06/{anio()} por "
+        f"no presentar el reporte anual de {periodo()}"
+    ) in t
+    altex.refresh_from_db()
+    assert altex.estatus == EstatusPrograma.CANCELADO
+    assert [h.estado_nuevo for h in historial(altex)] == [EstatusPrograma.CANCELADO]
+    assert elegir(cliente, s, altex).status_code == 200
+    assert not ReporteAnual.objects.filter(programas=altex).exists()
+
+
+def test_borrador_que_se_firma_despues_de_la_cancelacion_se_rechaza(
+    cliente, empresa, tipo_cambio, firmar, settings
+):
+    """Captured on time (15 May), signed on 2 June: the ALTEX is cancelled, the signing
+    refused with the reason, and no oficio de ratificación is issued."""
+    altex = crear_programa(empresa[0], "ALTEX", "ALTEX-2018-011", exportacion_directa=True)
+    s = iniciar(cliente)
+    elegir(cliente, s, altex)
+    r = datos(
+        cliente, s, ventas_totales="100000", total_exportaciones="60000", total_importaciones="0"
+    )
+    assert r.status_code == 302, principal(r)
+    settings.RAOCE_FECHA_SIMULADA = dt.date(anio(), 6, 2)
+    motivo = f"Cancelado automáticamente el 01/06/{anio()} por no presentar el reporte"
+    assert motivo in html(cliente.get(url_firmar(s)))
+    r = firmar(cliente, s)
+    t = html(cliente.get(url_firmar(s))) if r.status_code == 302 else html(r)
+    assert motivo in t
+    s.refresh_from_db()
+    altex.refresh_from_db()
+    assert s.es_borrador and not s.folio
+    assert altex.estatus == EstatusPrograma.CANCELADO
+    assert not s.documentos.exists()
 
 
 def test_grupo_no_elegido(cliente, immex_prosec):

@@ -296,3 +296,70 @@ def test_evaluar_compromisos_para_mostrar(exportadora, altex, lacteos, immex):
     assert services.evaluar_compromisos(reporte, exigir_tipo_cambio=False) == (None, [])
     with pytest.raises(TramiteError):
         services.evaluar_compromisos(reporte)
+
+
+# -- filing after the cancellation date (the beat job has not run) -------------------------
+
+
+def test_vencido(lacteos, immex, altex):
+    from raoce.plazos import vencido
+
+    assert not vencido(immex, 2023, D(2024, 8, 31))
+    assert vencido(immex, 2023, D(2024, 9, 1))
+    assert not vencido(altex, 2023, D(2024, 5, 31))
+    assert vencido(altex, 2023, D(2024, 6, 1))
+    reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=10, exportaciones=5)
+    firmar(reporte, en=D(2024, 8, 31))  # after the 30/08 última fecha: not timely
+    assert vencido(immex, 2023, D(2024, 9, 1))
+    nuevo = crear_programa(lacteos, TipoPrograma.IMMEX, "N-2024", fecha_autorizacion=D(2024, 2, 1))
+    assert not vencido(nuevo, 2023, D(2024, 12, 1))
+
+
+def test_a_tiempo_no_vence(lacteos, immex):
+    from raoce.plazos import vencido
+
+    reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=10, exportaciones=5)
+    firmar(reporte, en=D(2024, 8, 30))
+    assert not vencido(immex, 2023, D(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("fixture", "en", "cancelacion"),
+    [("altex", D(2024, 6, 3), "01/06/2024"), ("immex", D(2024, 9, 2), "01/09/2024")],
+)
+def test_reporte_despues_de_la_cancelacion_se_rechaza_sin_oficio(
+    request, lacteos, exportadora, tipos_cambio, fixture, en, cancelacion
+):
+    programa = request.getfixturevalue(fixture)
+    reporte = crear_reporte(
+        programa.persona, [programa], periodo=2023, ventas="100", exportaciones="90"
+    )
+    with pytest.raises(TramiteError) as error:
+        firmar(reporte, en=en, efectos=True)
+    assert f"Cancelado automáticamente el {cancelacion}" in error.value.mensaje
+    reporte.solicitud.refresh_from_db()
+    assert reporte.solicitud.folio is None  # rolled back
+    assert not Documento.objects.filter(solicitud=reporte.solicitud).exists()
+
+
+def test_aplicar_vencimientos_cancela_auditado(exportadora, altex, ecex, lacteos, immex):
+    assert services.aplicar_vencimientos(exportadora, 2023, D(2024, 5, 31)) == []
+    assert services.aplicar_vencimientos(exportadora, 2023, D(2024, 6, 1)) == [altex, ecex]
+    altex.refresh_from_db()
+    assert altex.estatus == C
+    assert [(h.estado_anterior, h.estado_nuevo, h.motivo) for h in historial(altex)] == [
+        (V, C, "No presentó el RAOCE 2023 a más tardar el 31/05/2024")
+    ]
+    immex.refresh_from_db()
+    assert immex.estatus == V  # another persona: untouched
+    assert services.aplicar_vencimientos(exportadora, 2023, D(2024, 6, 2)) == []  # idempotent
+
+
+def test_altex_fuera_del_limite_antes_de_cancelarse_no_recibe_ratificacion(
+    exportadora, altex, tipos_cambio
+):
+    # 2025: límite Friday 30/05, cancelación Sunday 01/06; filed Saturday 31/05 (late)
+    reporte = crear_reporte(exportadora, [altex], periodo=2024, ventas="100", exportaciones="90")
+    assert firmar(reporte, en=D(2025, 5, 31), efectos=True) == []
+    acuse = Documento.objects.get(solicitud=reporte.solicitud, tipo="acuse")
+    assert "no se emite oficio de ratificación" in str(acuse.contexto)
