@@ -28,7 +28,6 @@ whatever its authorization date). The seed speaks of the company, so a link is n
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -52,11 +51,12 @@ __all__ = [
     "vencido",
 ]
 
-#: Name of the Django setting **or** environment variable (ISO date, e.g. ``2026-05-15``)
-#: that makes the RAOCE rules act as if today were that date: the wizard's window and
-#: period, the filing date of every signed report (:func:`fecha_presentacion`) and the
-#: default date of the beat job. For demos and tests only (tests: pytest-django's
-#: ``settings.RAOCE_FECHA_SIMULADA = dt.date(...)``); never set it in production.
+#: Name of the Django setting (from the environment variable of the same name, ISO date,
+#: e.g. ``2026-05-15``; see vucem/settings.py) that makes the RAOCE rules act as if today
+#: were that date: the wizard's window and period, the filing date of every signed report
+#: (:func:`fecha_presentacion`) and the default date of the beat job. For demos and tests
+#: only (tests: ``settings.RAOCE_FECHA_SIMULADA = dt.date(...)``); the settings refuse it
+#: when DEBUG is off.
 FECHA_SIMULADA = "RAOCE_FECHA_SIMULADA"
 
 #: Programs whose holder extends the PROSEC deadline to May.
@@ -92,8 +92,8 @@ class Plazos:
 
 
 def fecha_simulada() -> dt.date | None:
-    """The date set with :data:`FECHA_SIMULADA` (setting first, then environment), or None."""
-    valor = getattr(settings, FECHA_SIMULADA, None) or os.environ.get(FECHA_SIMULADA)
+    """The date set with the :data:`FECHA_SIMULADA` setting, or None."""
+    valor = getattr(settings, FECHA_SIMULADA, None)
     if not valor:
         return None
     if isinstance(valor, dt.date):

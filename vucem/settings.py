@@ -5,10 +5,12 @@ With nothing set the project runs on the embedded default: SQLite, Celery in eag
 mode, e-mails printed to the console and files under ``var/media``.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -192,6 +194,13 @@ UNIDAD_ADMINISTRATIVA = env("UNIDAD_ADMINISTRATIVA", default="0101")
 BORRADOR_DIAS_VIGENCIA = env.int("BORRADOR_DIAS_VIGENCIA", default=15)
 BORRADOR_DIAS_AVISO = env.int("BORRADOR_DIAS_AVISO", default=3)
 OUTBOX_MAX_INTENTOS = env.int("OUTBOX_MAX_INTENTOS", default=8)
+
+# RAOCE: act as if today were this date (ISO, e.g. 2026-05-15) to demonstrate filing outside
+# the April–August cycle. Development and tests only: refused when DEBUG is off.
+_raoce_fecha = env("RAOCE_FECHA_SIMULADA", default="")
+RAOCE_FECHA_SIMULADA = datetime.date.fromisoformat(_raoce_fecha) if _raoce_fecha else None
+if RAOCE_FECHA_SIMULADA and not DEBUG:
+    raise ImproperlyConfigured("RAOCE_FECHA_SIMULADA solo puede usarse con DJANGO_DEBUG=True.")
 
 # FIEL: trust store of CA certificates (directories separated by ':'), the Ventanilla's
 # own seal (certificate + key) and the demo credentials made by `manage.py fiel demo`.
