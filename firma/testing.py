@@ -281,3 +281,18 @@ def emitir_sello_ventanilla(ca: CA | None, password: str) -> Credencial:
         password=password,
         valido_hasta=_ahora() + dt.timedelta(days=365 * 10),
     )
+
+
+def datos_firma(credencial: Credencial) -> dict:
+    """POST data of the FIEL upload form (Paso 2 Firmar, login "Con FIEL") for a test client."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        "cer": SimpleUploadedFile(
+            "fiel.cer", credencial.cer, content_type="application/octet-stream"
+        ),
+        "key": SimpleUploadedFile(
+            "fiel.key", credencial.key, content_type="application/octet-stream"
+        ),
+        "password": credencial.password,
+    }

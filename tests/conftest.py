@@ -120,3 +120,17 @@ def credencial_factory(fiel_ca):
         return cache[clave]
 
     return factory
+
+
+@pytest.fixture
+def fiel(credencial_factory):
+    """fiel(persona) → that persona's test FIEL (RFC, name, representante / CURP as in the row)."""
+
+    def _fiel(persona):
+        if persona.es_moral:
+            return credencial_factory(
+                rfc=persona.rfc, nombre=persona.nombre, rfc_representante=persona.rfc_representante
+            )
+        return credencial_factory(rfc=persona.rfc, nombre=persona.nombre, curp=persona.curp)
+
+    return _fiel

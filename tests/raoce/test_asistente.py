@@ -9,11 +9,11 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from firma.testing import datos_firma
 from raoce import asistente_reporte as ar
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual
 from tramites.models import Solicitud
@@ -96,14 +96,6 @@ def bien(
     }
 
 
-def datos_firma(cred):
-    return {
-        "cer": SimpleUploadedFile("fiel.cer", cred.cer, content_type="application/octet-stream"),
-        "key": SimpleUploadedFile("fiel.key", cred.key, content_type="application/octet-stream"),
-        "password": cred.password,
-    }
-
-
 def html(r) -> str:
     return r.content.decode()
 
@@ -125,14 +117,6 @@ def empresa(db):
 @pytest.fixture
 def cliente(client, empresa):
     return entrar_como_solicitante(client, empresa[1])
-
-
-@pytest.fixture
-def fiel(credencial_factory):
-    def _fiel(persona):
-        return credencial_factory(rfc=persona.rfc, nombre=persona.nombre)
-
-    return _fiel
 
 
 @pytest.fixture

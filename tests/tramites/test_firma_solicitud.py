@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from acuses.models import Documento
 from firma.services import verificar_firma, verificar_sello_ventanilla
+from firma.testing import datos_firma
 from tramites.models import RegistroAuditoria, Solicitud
 
 from .conftest import AsistentePrueba
@@ -30,14 +31,10 @@ def _borrador_listo(cliente, tramite):
 
 
 def _post_firma(cliente, s, cred, password=None):
-    return cliente.post(
-        reverse("tramites:firmar", args=[s.numero_temporal]),
-        {
-            "cer": SimpleUploadedFile("fiel.cer", cred.cer),
-            "key": SimpleUploadedFile("fiel.key", cred.key),
-            "password": cred.password if password is None else password,
-        },
-    )
+    datos = datos_firma(cred)
+    if password is not None:
+        datos["password"] = password
+    return cliente.post(reverse("tramites:firmar", args=[s.numero_temporal]), datos)
 
 
 @pytest.fixture

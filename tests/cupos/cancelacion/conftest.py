@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from cupos.models import (
     RepresentacionFederal,
     Subcupo,
 )
+from firma.testing import datos_firma  # noqa: F401  (re-exported for the tests)
 from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
 from tramites.models import Solicitud, Tramite
 from vucem.models import Capturista, Rol, User
@@ -188,28 +188,6 @@ def capturista(moral):
     user.groups.add(Group.objects.get_or_create(name=Rol.CAPTURISTA_PRIVADO)[0])
     Capturista.objects.create(solicitante=moral, usuario=user)
     return user
-
-
-@pytest.fixture
-def fiel(credencial_factory):
-    """fiel(persona) → the persona's test FIEL."""
-
-    def _fiel(persona):
-        if persona.es_moral:
-            return credencial_factory(
-                rfc=persona.rfc, nombre=persona.nombre, rfc_representante=persona.rfc_representante
-            )
-        return credencial_factory(rfc=persona.rfc, nombre=persona.nombre, curp=persona.curp)
-
-    return _fiel
-
-
-def datos_firma(cred):
-    return {
-        "cer": SimpleUploadedFile("fiel.cer", cred.cer, content_type="application/octet-stream"),
-        "key": SimpleUploadedFile("fiel.key", cred.key, content_type="application/octet-stream"),
-        "password": cred.password,
-    }
 
 
 def url_paso(solicitud, slug="cancelacion"):
