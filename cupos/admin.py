@@ -26,6 +26,7 @@ from cupos.models import (
     Subcupo,
 )
 from cupos.reglas import ReglaError
+from tramites.admin import AuditoriaInline
 from vucem.models import Rol
 
 
@@ -324,7 +325,7 @@ class AsignacionAdmin(SoloLecturaMixin, admin.ModelAdmin):
     list_filter = ("anio", "estado", "subcupo__cupo__regimen", "subcupo__cupo")
     search_fields = ("numero_oficio", "beneficiario__rfc", "beneficiario__nombre")
     list_select_related = ("beneficiario", "subcupo__cupo")
-    inlines = [MovimientoInline]
+    inlines = [MovimientoInline, AuditoriaInline]
     readonly_fields = (
         "subcupo",
         "beneficiario",
@@ -406,33 +407,9 @@ class CertificadoCupoAdmin(SoloLecturaMixin, admin.ModelAdmin):
         "documento",
         "recordatorio_devolucion",
         "creado",
-        "historial",
     )
+    inlines = [AuditoriaInline]
 
     @admin.display(description="cupo")
     def cupo(self, obj):
         return obj.asignacion.subcupo.cupo.nombre
-
-    @admin.display(description="historial (auditoría)")
-    def historial(self, obj):
-        from tramites.services import historial
-
-        filas = [
-            (
-                r.fecha.strftime("%d/%m/%Y %H:%M"),
-                r.estado_anterior or "—",
-                r.estado_nuevo,
-                r.usuario or "sistema",
-                r.motivo,
-            )
-            for r in historial(obj)
-        ]
-        if not filas:
-            return "—"
-        return format_html(
-            "<table><thead><tr><th>Fecha</th><th>De</th><th>A</th><th>Usuario</th>"
-            "<th>Motivo</th></tr></thead><tbody>{}</tbody></table>",
-            format_html_join(
-                "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", filas
-            ),
-        )

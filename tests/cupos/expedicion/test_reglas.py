@@ -294,3 +294,40 @@ def test_asignacion_y_certificado_son_de_solo_lectura(client, asignacion):
     assert client.get(reverse("admin:cupos_asignacion_changelist")).status_code == 200
     assert client.get(reverse("admin:cupos_certificadocupo_changelist")).status_code == 200
     assert client.get(reverse("admin:cupos_cupo_changelist") + "?q=1901").status_code == 200
+
+
+def test_historial_de_asignacion_y_certificado_en_el_admin(client, asignacion, moral):
+    """Both pages show the shared audit trail (tramites.admin.AuditoriaInline)."""
+    from tramites.services import registrar_auditoria
+
+    _staff(client, Rol.NIVEL_CENTRAL, superuser=True)
+    registrar_auditoria(
+        asignacion, anterior="", nuevo="vigente", motivo="Alta de prueba del oficio"
+    )
+    s = Solicitud.objects.create(
+        tramite=Tramite.objects.get(vucem_id=120202),
+        solicitante=moral,
+        capturada_por=User.objects.create(username="u-hist"),
+        numero_temporal="100000998",
+        folio="1" * 25,
+    )
+    cert = CertificadoCupo.objects.create(
+        asignacion=asignacion,
+        solicitud=s,
+        titular=moral,
+        folio="F-HIST",
+        numero=1,
+        monto_expedido=Decimal("10"),
+        vigencia_inicio=dt.date.today(),
+        vigencia_fin=dt.date.today(),
+    )
+    registrar_auditoria(cert, anterior="vigente", nuevo="vencido", motivo="Venció en la prueba")
+    for url, motivo in (
+        (
+            reverse("admin:cupos_asignacion_change", args=[asignacion.pk]),
+            "Alta de prueba del oficio",
+        ),
+        (reverse("admin:cupos_certificadocupo_change", args=[cert.pk]), "Venció en la prueba"),
+    ):
+        html = client.get(url).content.decode()
+        assert "Historial (auditoría)" in html and motivo in html
