@@ -41,7 +41,7 @@ from tramites import calendario
 from tramites import services as tramites_services
 from tramites.calendario import Calendario
 from tramites.models import Anexo, EstadoSolicitud, Solicitud
-from tramites.services import TramiteError
+from tramites.reglas import ReglaError, TramiteError
 
 E = EstadoSolicitud
 CERO = Decimal("0")
@@ -261,10 +261,11 @@ def documentos_faltantes(solicitud: Solicitud) -> list[str]:
     return [t for t in documentos_requeridos(sa) if t not in presentes]
 
 
-class AnexoInvalido(Exception):
+class AnexoInvalido(ReglaError):
+    """An attachment that cannot be accepted (not a PDF, too big, …)."""
+
     def __init__(self, mensaje: str):
-        super().__init__(mensaje)
-        self.mensaje = mensaje
+        super().__init__(mensaje, "anexo_invalido")
 
 
 def validar_pdf(archivo) -> bytes:

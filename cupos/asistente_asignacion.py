@@ -13,9 +13,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from cupos import asignacion as svc
@@ -27,8 +25,17 @@ from cupos.forms_asignacion import (
 )
 from cupos.models import SolicitudAsignacion, Subcupo
 from tramites import services
-from tramites.services import TramiteError
-from tramites.wizard import Asistente, Paso, PasoSolicitante, a_json, registrar
+from tramites.reglas import ReglaError
+from tramites.wizard import (
+    AQUI,
+    SIGUIENTE,
+    Asistente,
+    Paso,
+    PasoSolicitante,
+    Requisito,
+    a_json,
+    registrar,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,22 +77,11 @@ class PasoCupo(Paso):
     titulo = "Cupo"
     template_name = "cupos/asignacion/paso_cupo.html"
 
-    def manejar(self, request, solicitud):
+    def get_form(self, request, solicitud, data=None, files=None):
+        return SeleccionSubcupoForm(data)
+
+    def contexto(self, request, solicitud):
         filtro = FiltroCupoForm(request.GET if "buscar" in request.GET else None)
-        form = SeleccionSubcupoForm()
-        if request.method == "POST":
-            if solicitud is not None and not solicitud.es_borrador:
-                messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
-                return redirect(self.asistente.url_continuar(solicitud))
-            form = SeleccionSubcupoForm(request.POST)
-            if form.is_valid():
-                try:
-                    solicitud = self.asistente.asegurar_borrador(request, solicitud)
-                    self.guardar(request, solicitud, form)
-                except TramiteError as exc:
-                    messages.error(request, exc.mensaje)
-                else:
-                    return redirect(self.asistente.url_siguiente(solicitud, self))
         momento = svc.ahora()
         resultados = []
         for cupo in filtro.cupos():
@@ -107,17 +103,13 @@ class PasoCupo(Paso):
         elegido = subcupo_elegido(solicitud)
         marcado = request.POST.get("subcupo") if request.method == "POST" else None
         marcado = marcado or (str(elegido.pk) if elegido else "")
-        return self.render(
-            request,
-            solicitud,
-            form,
-            filtro=filtro,
-            resultados=resultados,
-            elegido=elegido,
-            marcado=marcado,
-            ventana_elegida=svc.ventana_subcupo(elegido, momento) if elegido else None,
-            errores=[],
-        )
+        return {
+            "filtro": filtro,
+            "resultados": resultados,
+            "elegido": elegido,
+            "marcado": marcado,
+            "ventana_elegida": svc.ventana_subcupo(elegido, momento) if elegido else None,
+        }
 
     def guardar(self, request, solicitud, form) -> None:
         sub = form.cleaned_data["subcupo"]
@@ -153,13 +145,10 @@ class PasoDatos(Paso):
     titulo = "Datos de la solicitud"
     template_name = "cupos/asignacion/paso_datos.html"
 
-    def manejar(self, request, solicitud):
+    def requisito(self, request, solicitud):
         if subcupo_elegido(solicitud) is None:
-            messages.info(request, "Primero seleccione el cupo.")
-            if solicitud is None:
-                return redirect("tramites:catalogo")
-            return redirect(self.asistente.url_paso(solicitud, self.asistente.paso("cupo")))
-        return super().manejar(request, solicitud)
+            return Requisito("Primero seleccione el cupo.", "cupo")
+        return None
 
     def initial(self, solicitud):
         sa = detalle_de(solicitud)
@@ -209,70 +198,62 @@ class PasoDocumentos(Paso):
         requeridos = svc.documentos_requeridos(detalle_de(solicitud))
         return requeridos + [t for t in svc.TIPOS_ANEXO if t not in requeridos]
 
-    def manejar(self, request, solicitud):
+    acciones = ("adjuntar", "eliminar", "continuar")
+
+    def requisito(self, request, solicitud):
         if solicitud is None or detalle_de(solicitud) is None:
-            messages.info(request, "Primero capture los datos de la solicitud.")
-            if solicitud is None:
-                return redirect("tramites:catalogo")
-            return redirect(self.asistente.url_paso(solicitud, self.asistente.paso("datos")))
-        form = AnexoForm(tipos=self._tipos(solicitud))
-        errores: list[str] = []
-        if request.method == "POST":
-            if not solicitud.es_borrador:
-                messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
-                return redirect(self.asistente.url_continuar(solicitud))
-            accion = request.POST.get("accion", "")
-            if accion == "adjuntar":
-                form = AnexoForm(request.POST, request.FILES, tipos=self._tipos(solicitud))
-                if form.is_valid():
-                    try:
-                        anexo = svc.adjuntar_anexo(
-                            solicitud,
-                            tipo=form.cleaned_data["tipo"],
-                            archivo=form.cleaned_data["archivo"],
-                            usuario=request.user,
-                        )
-                    except svc.AnexoInvalido as exc:
-                        errores.append(exc.mensaje)
-                    else:
-                        messages.success(request, f"Se adjuntó «{anexo.nombre_original}».")
-                        return redirect(self.asistente.url_paso(solicitud, self))
-            elif accion == "eliminar":
-                try:
-                    svc.eliminar_anexo(solicitud, int(request.POST.get("anexo", "0") or 0))
-                except (svc.AnexoInvalido, ValueError):
-                    errores.append("No se pudo eliminar el documento.")
-                else:
-                    return redirect(self.asistente.url_paso(solicitud, self))
-            else:  # continuar
-                faltantes = svc.documentos_faltantes(solicitud)
-                if faltantes:
-                    errores.extend(
-                        f"Adjunte el documento «{svc.TIPOS_ANEXO[t]}»." for t in faltantes
-                    )
-                else:
-                    services.guardar_paso(
-                        solicitud,
-                        self.slug,
-                        {"anexos": list(solicitud.anexos.values_list("sha256", flat=True))},
-                    )
-                    return redirect(self.asistente.url_siguiente(solicitud, self))
+            return Requisito("Primero capture los datos de la solicitud.", "datos")
+        return None
+
+    def get_form(self, request, solicitud, data=None, files=None):
+        return AnexoForm(data, files, tipos=self._tipos(solicitud))
+
+    def accion_adjuntar(self, envio):
+        form = envio.vincular()
+        if not form.is_valid():
+            return None
+        anexo = svc.adjuntar_anexo(
+            envio.solicitud,
+            tipo=form.cleaned_data["tipo"],
+            archivo=form.cleaned_data["archivo"],
+            usuario=envio.request.user,
+        )
+        envio.avisar(f"Se adjuntó «{anexo.nombre_original}».")
+        return AQUI
+
+    def accion_eliminar(self, envio):
+        try:
+            svc.eliminar_anexo(envio.solicitud, int(envio.request.POST.get("anexo", "0") or 0))
+        except (svc.AnexoInvalido, ValueError):
+            raise ReglaError("No se pudo eliminar el documento.", "anexo_invalido") from None
+        return AQUI
+
+    def accion_continuar(self, envio):
+        solicitud = envio.solicitud
+        faltantes = svc.documentos_faltantes(solicitud)
+        if faltantes:
+            envio.errores.extend(f"Adjunte el documento «{svc.TIPOS_ANEXO[t]}»." for t in faltantes)
+            return None
+        services.guardar_paso(
+            solicitud,
+            self.slug,
+            {"anexos": list(solicitud.anexos.values_list("sha256", flat=True))},
+        )
+        return SIGUIENTE
+
+    def contexto(self, request, solicitud):
         requeridos = svc.documentos_requeridos(detalle_de(solicitud))
         presentes = set(solicitud.anexos.values_list("tipo", flat=True))
-        return self.render(
-            request,
-            solicitud,
-            form,
-            errores=errores,
-            anexos=[(a, svc.TIPOS_ANEXO.get(a.tipo, a.tipo)) for a in solicitud.anexos.all()],
-            requeridos=[
+        return {
+            "anexos": [(a, svc.TIPOS_ANEXO.get(a.tipo, a.tipo)) for a in solicitud.anexos.all()],
+            "requeridos": [
                 {"clave": t, "nombre": svc.TIPOS_ANEXO[t], "presente": t in presentes}
                 for t in requeridos
             ],
-            max_mb=svc.formato_monto(
+            "max_mb": svc.formato_monto(
                 (Decimal(settings.ANEXO_MAX_BYTES) / (1024 * 1024)).quantize(Decimal("0.1"))
             ),
-        )
+        }
 
     def completo(self, solicitud) -> bool:
         return (

@@ -13,13 +13,12 @@ rules live in :mod:`cupos.cancelacion`. Signing returns each monto a favor to th
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
 
 from cupos import cancelacion
 from cupos.forms_cancelacion import AgregarCertificadoForm, BuscarCuposForm
 from cupos.reglas import formato_monto
-from tramites.services import TramiteError
-from tramites.wizard import Asistente, Paso, PasoSolicitante, registrar
+from tramites.reglas import ReglaError
+from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
 
 class PasoCancelacion(Paso):
@@ -38,78 +37,64 @@ class PasoCancelacion(Paso):
     def errores_para_firma(self, solicitud) -> list[str]:
         return cancelacion.errores_para_firma(solicitud)
 
-    def manejar(self, request, solicitud):
-        buscar = BuscarCuposForm(initial=self.initial(solicitud))
-        agregar = AgregarCertificadoForm()
-        errores: list[str] = []
-        campo_error = None
-        if request.method == "POST":
-            if solicitud is not None and not solicitud.es_borrador:
-                messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
-                return redirect(self.asistente.url_continuar(solicitud))
-            accion = request.POST.get("accion", "")
-            try:
-                solicitud = self.asistente.asegurar_borrador(request, solicitud)
-                aqui = self.asistente.url_paso(solicitud, self)
-                if accion == "buscar":
-                    buscar = BuscarCuposForm(request.POST)
-                    if buscar.is_valid():
-                        encontrados = cancelacion.guardar_busqueda(solicitud, buscar.filtros())
-                        if not encontrados:
-                            messages.warning(
-                                request,
-                                "No se encontraron cupos con certificados vigentes de este "
-                                "solicitante que cumplan con los parámetros de búsqueda.",
-                            )
-                        return redirect(f"{aqui}#cupos-disponibles")
-                elif accion.startswith("cupo-"):
-                    _, quitadas = cancelacion.seleccionar_cupo(
-                        solicitud, accion.removeprefix("cupo-")
-                    )
-                    if quitadas:
-                        messages.info(
-                            request,
-                            "Se quitaron los certificados a cancelar del cupo seleccionado antes.",
-                        )
-                    return redirect(f"{aqui}#certificados-disponibles")
-                elif accion == "agregar":
-                    agregar = AgregarCertificadoForm(request.POST)
-                    if not agregar.is_valid():
-                        # the form's own message (e.g. too many digits)
-                        raise cancelacion.CancelacionError(
-                            next(e for errs in agregar.errors.values() for e in errs),
-                            "formulario",
-                            next(iter(agregar.errors)),
-                        )
-                    linea = cancelacion.agregar_certificado(
-                        solicitud,
-                        agregar.cleaned_data.get("certificado"),
-                        agregar.cleaned_data.get("monto"),
-                    )
-                    messages.success(
-                        request,
-                        f"Se agregó el certificado {linea.folio} a los certificados a cancelar.",
-                    )
-                    return redirect(f"{aqui}#certificados-a-cancelar")
-                elif accion.startswith("quitar-"):
-                    cancelacion.quitar_certificado(solicitud, accion.removeprefix("quitar-"))
-                    return redirect(f"{aqui}#certificados-a-cancelar")
-                elif accion == "siguiente":
-                    cancelacion.confirmar(solicitud)
-                    return redirect(self.asistente.url_siguiente(solicitud, self))
-                else:
-                    errores.append("Acción no válida.")
-            except TramiteError as exc:
-                errores.append(exc.mensaje)
-                campo_error = getattr(exc, "campo", None)
-        return self.render(
-            request,
-            solicitud,
-            buscar,
-            agregar_form=agregar,
-            errores=errores,
-            campo_error=campo_error,
+    acciones = ("buscar", "cupo", "agregar", "quitar", "siguiente")
+    accion_por_omision = ""
+
+    def formularios(self, request, solicitud, data=None, files=None):
+        if data is None:
+            return {
+                "form": BuscarCuposForm(initial=self.initial(solicitud)),
+                "agregar_form": AgregarCertificadoForm(),
+            }
+        return {"form": BuscarCuposForm(data), "agregar_form": AgregarCertificadoForm(data)}
+
+    def accion_buscar(self, envio):
+        envio.borrador()
+        buscar = envio.vincular("form")
+        if not buscar.is_valid():
+            return None
+        if not cancelacion.guardar_busqueda(envio.solicitud, buscar.filtros()):
+            envio.avisar(
+                "No se encontraron cupos con certificados vigentes de este "
+                "solicitante que cumplan con los parámetros de búsqueda.",
+                messages.WARNING,
+            )
+        return f"{AQUI}#cupos-disponibles"
+
+    def accion_cupo(self, envio):
+        _, quitadas = cancelacion.seleccionar_cupo(envio.borrador(), envio.argumento)
+        if quitadas:
+            envio.avisar(
+                "Se quitaron los certificados a cancelar del cupo seleccionado antes.",
+                messages.INFO,
+            )
+        return f"{AQUI}#certificados-disponibles"
+
+    def accion_agregar(self, envio):
+        envio.borrador()
+        agregar = envio.vincular("agregar_form")
+        if not agregar.is_valid():
+            # the form's own message (e.g. too many digits)
+            raise ReglaError(
+                next(e for errs in agregar.errors.values() for e in errs),
+                "formulario",
+                next(iter(agregar.errors)),
+            )
+        linea = cancelacion.agregar_certificado(
+            envio.solicitud,
+            agregar.cleaned_data.get("certificado"),
+            agregar.cleaned_data.get("monto"),
         )
+        envio.avisar(f"Se agregó el certificado {linea.folio} a los certificados a cancelar.")
+        return f"{AQUI}#certificados-a-cancelar"
+
+    def accion_quitar(self, envio):
+        cancelacion.quitar_certificado(envio.borrador(), envio.argumento)
+        return f"{AQUI}#certificados-a-cancelar"
+
+    def accion_siguiente(self, envio):
+        cancelacion.confirmar(envio.borrador())
+        return SIGUIENTE
 
     def contexto(self, request, solicitud) -> dict:
         ctx = {"motivo": cancelacion.MOTIVO, "cupos": None, "cupo": None}

@@ -10,14 +10,10 @@ the rules live in :mod:`cupos.expedicion`. Signing issues the certificates
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect
-
 from cupos import expedicion
 from cupos.forms_expedicion import BuscarAsignacionForm, MontoForm
 from cupos.reglas import formato_monto
-from tramites.services import TramiteError
-from tramites.wizard import Asistente, Paso, PasoSolicitante, registrar
+from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
 
 class PasoExpedicion(Paso):
@@ -36,46 +32,45 @@ class PasoExpedicion(Paso):
     def errores_para_firma(self, solicitud) -> list[str]:
         return expedicion.errores_para_firma(solicitud)
 
-    def manejar(self, request, solicitud):
-        buscar = BuscarAsignacionForm(initial=self.initial(solicitud))
-        monto = MontoForm()
-        errores: list[str] = []
-        if request.method == "POST":
-            if solicitud is not None and not solicitud.es_borrador:
-                messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
-                return redirect(self.asistente.url_continuar(solicitud))
-            accion = request.POST.get("accion", "")
-            try:
-                if accion == "buscar":
-                    buscar = BuscarAsignacionForm(request.POST)
-                    if buscar.is_valid():
-                        asignacion = expedicion.buscar_asignacion(
-                            request.persona,
-                            buscar.cleaned_data["anio"],
-                            buscar.cleaned_data["numero_oficio"],
-                        )
-                        solicitud = self.asistente.asegurar_borrador(request, solicitud)
-                        expedicion.seleccionar_asignacion(solicitud, asignacion)
-                        return redirect(self.asistente.url_paso(solicitud, self))
-                elif accion == "agregar" and solicitud is not None:
-                    monto = MontoForm(request.POST)
-                    if monto.is_valid():
-                        expedicion.agregar_linea(solicitud, monto.cleaned_data.get("monto"))
-                        messages.success(request, "Se agregó el monto a expedir.")
-                        return redirect(self.asistente.url_paso(solicitud, self))
-                    # the form's own message (e.g. too long), not "Capture el monto"
-                    errores.extend(monto.errors.get("monto", []))
-                elif accion.startswith("quitar-") and solicitud is not None:
-                    expedicion.quitar_linea(solicitud, accion.removeprefix("quitar-"))
-                    return redirect(self.asistente.url_paso(solicitud, self))
-                elif accion == "continuar" and solicitud is not None:
-                    expedicion.confirmar(solicitud)
-                    return redirect(self.asistente.url_siguiente(solicitud, self))
-                else:
-                    errores.append("Acción no válida.")
-            except TramiteError as exc:
-                errores.append(exc.mensaje)
-        return self.render(request, solicitud, buscar, monto_form=monto, errores=errores)
+    acciones = ("buscar", "agregar", "quitar", "continuar")
+    accion_por_omision = ""
+
+    def formularios(self, request, solicitud, data=None, files=None):
+        if data is None:
+            return {
+                "form": BuscarAsignacionForm(initial=self.initial(solicitud)),
+                "monto_form": MontoForm(),
+            }
+        return {"form": BuscarAsignacionForm(data), "monto_form": MontoForm(data)}
+
+    def accion_buscar(self, envio):
+        buscar = envio.vincular("form")
+        if not buscar.is_valid():
+            return None
+        asignacion = expedicion.buscar_asignacion(
+            envio.request.persona, buscar.cleaned_data["anio"], buscar.cleaned_data["numero_oficio"]
+        )
+        expedicion.seleccionar_asignacion(envio.borrador(), asignacion)
+        return AQUI
+
+    def accion_agregar(self, envio):
+        solicitud = envio.existente()
+        monto = envio.vincular("monto_form")
+        if not monto.is_valid():
+            # the form's own message (e.g. too long), not "Capture el monto"
+            envio.errores.extend(monto.errors.get("monto", []))
+            return None
+        expedicion.agregar_linea(solicitud, monto.cleaned_data.get("monto"))
+        envio.avisar("Se agregó el monto a expedir.")
+        return AQUI
+
+    def accion_quitar(self, envio):
+        expedicion.quitar_linea(envio.existente(), envio.argumento)
+        return AQUI
+
+    def accion_continuar(self, envio):
+        expedicion.confirmar(envio.existente())
+        return SIGUIENTE
 
     def contexto(self, request, solicitud) -> dict:
         if solicitud is None:

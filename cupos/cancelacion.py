@@ -46,7 +46,7 @@ from cupos.reglas import (
     leer_id,
     leer_monto,
 )
-from tramites.services import TramiteError, guardar_paso, notificar, registrar_auditoria
+from tramites.services import guardar_paso, notificar, registrar_auditoria
 
 PASO = "cancelacion"
 MOTIVO = "A petición del interesado"
@@ -62,18 +62,6 @@ FILTROS = (
     "subproducto",
     "representacion_federal",
 )
-
-
-class CancelacionError(TramiteError):
-    """A rule of cancelación was not met; ``mensaje`` is Spanish, ``campo`` the form field."""
-
-    def __init__(self, mensaje: str, codigo: str = "cancelacion", campo: str | None = None):
-        super().__init__(mensaje, codigo)
-        self.campo = campo
-
-    @classmethod
-    def de_regla(cls, error: ReglaError) -> CancelacionError:
-        return cls(error.mensaje, error.codigo, error.campo)
 
 
 # ------------------------------------------------------------------------------ rules
@@ -293,19 +281,16 @@ def total_lineas(lineas) -> Decimal:
 
 
 def parsear_monto(texto, unidad: str) -> Decimal:
-    """User input → Decimal > 0 with the unit's decimals, or CancelacionError."""
-    try:
-        return leer_monto(
-            texto,
-            unidad,
-            numero=CAN001,
-            positivo=CAN002,
-            decimales=CAN003,
-            vacio="Capture el monto a favor del certificado.",
-            grande="El monto a favor es demasiado grande.",
-        )
-    except ReglaError as exc:
-        raise CancelacionError.de_regla(exc) from None
+    """User input → Decimal > 0 with the unit's decimals, or ReglaError."""
+    return leer_monto(
+        texto,
+        unidad,
+        numero=CAN001,
+        positivo=CAN002,
+        decimales=CAN003,
+        vacio="Capture el monto a favor del certificado.",
+        grande="El monto a favor es demasiado grande.",
+    )
 
 
 def _guardar(solicitud, datos: dict) -> None:
@@ -338,7 +323,7 @@ def seleccionar_cupo(solicitud, cupo_id) -> tuple[Cupo, bool]:
     encontrados = cupos_encontrados(solicitud) or []
     cupo = next((c for c in encontrados if c.pk == pk), None)
     if cupo is None:
-        raise CancelacionError.de_regla(CAN009.falla())
+        raise CAN009.falla()
     datos = datos_de(solicitud)
     quitadas = False
     if datos.get("cupo_id") != cupo.pk:
@@ -357,30 +342,24 @@ def agregar_certificado(solicitud, certificado_id, texto_monto) -> Linea:
     saved when a rule fails."""
     cupo = cupo_de(solicitud)
     if cupo is None:
-        raise CancelacionError.de_regla(CAN009.falla())
+        raise CAN009.falla()
     pk = leer_id(certificado_id)
     if not pk:
-        raise CancelacionError.de_regla(CAN010.falla())
+        raise CAN010.falla()
     with transaction.atomic():
         certificado = (
             CertificadoCupo.objects.select_related("asignacion__subcupo__cupo")
             .filter(pk=pk, titular_id=solicitud.solicitante_id)
             .first()
         )
-        try:
-            CAN005().validar(certificado, persona_id=solicitud.solicitante_id, cupo_id=cupo.pk)
-        except ReglaError as exc:
-            raise CancelacionError.de_regla(exc) from None
+        CAN005().validar(certificado, persona_id=solicitud.solicitante_id, cupo_id=cupo.pk)
         monto = parsear_monto(texto_monto, cupo.unidad)
         datos = datos_de(solicitud)
         lineas = list(datos.get("lineas") or [])
-        try:
-            if any(linea.get("certificado_id") == certificado.pk for linea in lineas):
-                raise CAN007.falla(folio=certificado.folio)
-            CAN008().validar(len(lineas) + 1)
-            CAN004().validar(monto, certificado=certificado, unidad=cupo.unidad)
-        except ReglaError as exc:
-            raise CancelacionError.de_regla(exc) from None
+        if any(linea.get("certificado_id") == certificado.pk for linea in lineas):
+            raise CAN007.falla(folio=certificado.folio)
+        CAN008().validar(len(lineas) + 1)
+        CAN004().validar(monto, certificado=certificado, unidad=cupo.unidad)
         lineas.append(
             {"certificado_id": certificado.pk, "folio": certificado.folio, "monto": str(monto)}
         )
@@ -393,12 +372,12 @@ def quitar_certificado(solicitud, certificado_id) -> bool:
     """*Quitar*: drop one line; a malformed id is refused with a message."""
     pk = leer_id(certificado_id)
     if pk is None:
-        raise CancelacionError("No se encontró el certificado a quitar.", "linea_invalida")
+        raise ReglaError("No se encontró el certificado a quitar.", "linea_invalida")
     datos = datos_de(solicitud)
     lineas = list(datos.get("lineas") or [])
     restantes = [linea for linea in lineas if linea.get("certificado_id") != pk]
     if len(restantes) == len(lineas):
-        raise CancelacionError("No se encontró el certificado a quitar.", "linea_invalida")
+        raise ReglaError("No se encontró el certificado a quitar.", "linea_invalida")
     datos.update(lineas=restantes, listo=False)
     _guardar(solicitud, datos)
     return True
@@ -434,7 +413,7 @@ def confirmar(solicitud) -> None:
     """*Siguiente*: the step is complete when its lines pass every rule."""
     errores = errores_para_firma(solicitud)
     if errores:
-        raise CancelacionError(errores[0], "incompleta")
+        raise ReglaError(errores[0], "incompleta")
     datos = datos_de(solicitud)
     datos["listo"] = True
     _guardar(solicitud, datos)
@@ -510,14 +489,11 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
 
     cupo = cupo_de(solicitud)
     lineas = lineas_de(solicitud)
-    try:
-        if cupo is None:
-            raise CAN009.falla()
-        CAN006().validar(lineas)
-        if any(linea.certificado is None for linea in lineas):
-            raise CAN005.falla()
-    except ReglaError as exc:
-        raise CancelacionError.de_regla(exc) from None
+    if cupo is None:
+        raise CAN009.falla()
+    CAN006().validar(lineas)
+    if any(linea.certificado is None for linea in lineas):
+        raise CAN005.falla()
 
     for asignacion_id in sorted({linea.certificado.asignacion_id for linea in lineas}):
         saldos.bloquear(asignacion_id)
@@ -527,10 +503,7 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
     )
     for linea in lineas:
         linea.certificado = frescos.get(linea.certificado_id)
-    try:
-        _validar_lineas(solicitud, cupo, lineas)
-    except ReglaError as exc:
-        raise CancelacionError.de_regla(exc) from None
+    _validar_lineas(solicitud, cupo, lineas)
 
     filas: list[tuple[CertificadoCupo, Decimal]] = []
     for linea in lineas:
@@ -538,7 +511,7 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
         try:
             saldos.registrar_devolucion(cert, linea.monto, usuario=usuario, solicitud=solicitud)
         except ValueError as exc:  # re-checked above; defensive
-            raise CancelacionError(str(exc), "CAN004") from None
+            raise ReglaError(str(exc), "CAN004") from None
         cert.refresh_from_db()
         unidad = cupo.unidad
         if cert.disponible_para_cancelar <= CERO:

@@ -26,22 +26,10 @@ from cupos import reglas, saldos
 from cupos.models import Asignacion, CertificadoCupo, LineaExpedicion
 from cupos.reglas import ReglaError
 from tramites import calendario
-from tramites.services import TramiteError, guardar_paso, registrar_auditoria
+from tramites.services import guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
 # re.ASCII: only 0-9 are digits ("１２", fullwidth, is not a monto).
-
-
-class ExpedicionError(TramiteError):
-    """A rule of expedición was not met; ``mensaje`` is Spanish, ``campo`` the form field."""
-
-    def __init__(self, mensaje: str, codigo: str = "expedicion", campo: str | None = None):
-        super().__init__(mensaje, codigo)
-        self.campo = campo
-
-    @classmethod
-    def de_regla(cls, error: ReglaError) -> ExpedicionError:
-        return cls(error.mensaje, error.codigo, error.campo)
 
 
 def hoy() -> dt.date:
@@ -78,7 +66,7 @@ def buscar_asignacion(persona, anio, numero_oficio) -> Asignacion:
                 None,
             )
     if asignacion is None:
-        raise ExpedicionError(
+        raise ReglaError(
             "No se encontró la asignación con el año y número de oficio indicados "
             "para este solicitante.",
             "EXP008",
@@ -89,10 +77,7 @@ def buscar_asignacion(persona, anio, numero_oficio) -> Asignacion:
 
 
 def validar_vigente(asignacion: Asignacion) -> None:
-    try:
-        reglas.EXP005().validar(asignacion, hoy=hoy())
-    except ReglaError as exc:
-        raise ExpedicionError.de_regla(exc) from None
+    reglas.EXP005().validar(asignacion, hoy=hoy())
 
 
 def asignacion_de(solicitud) -> Asignacion | None:
@@ -128,19 +113,16 @@ def resumen_saldo(asignacion: Asignacion, lineas) -> dict:
 
 
 def parsear_monto(texto, unidad: str) -> Decimal:
-    """User input → Decimal > 0 with the unit's decimals, or ExpedicionError."""
-    try:
-        return reglas.leer_monto(
-            texto,
-            unidad,
-            numero=reglas.EXP001,
-            positivo=reglas.EXP002,
-            decimales=reglas.EXP003,
-            vacio="Capture el monto a expedir.",
-            grande="El monto a expedir es demasiado grande.",
-        )
-    except ReglaError as exc:
-        raise ExpedicionError.de_regla(exc) from None
+    """User input → Decimal > 0 with the unit's decimals, or ReglaError."""
+    return reglas.leer_monto(
+        texto,
+        unidad,
+        numero=reglas.EXP001,
+        positivo=reglas.EXP002,
+        decimales=reglas.EXP003,
+        vacio="Capture el monto a expedir.",
+        grande="El monto a expedir es demasiado grande.",
+    )
 
 
 def seleccionar_asignacion(solicitud, asignacion: Asignacion) -> None:
@@ -165,22 +147,19 @@ def agregar_linea(solicitud, texto_monto) -> LineaExpedicion:
     """*Agregar*: one more monto a expedir (one certificate), checked against the saldo."""
     asignacion = asignacion_de(solicitud)
     if asignacion is None:
-        raise ExpedicionError(
+        raise ReglaError(
             "Primero busque la asignación con el año y número de oficio.", "sin_asignacion"
         )
     validar_vigente(asignacion)
     monto = parsear_monto(texto_monto, asignacion.cupo.unidad)
     with transaction.atomic():
         lineas = list(solicitud.lineas_expedicion.select_for_update())
-        try:
-            reglas.EXP007().validar(len(lineas) + 1)
-            reglas.EXP004().validar(
-                total_lineas(lineas) + monto,
-                disponible=saldos.disponible(asignacion),
-                unidad=asignacion.cupo.unidad,
-            )
-        except ReglaError as exc:
-            raise ExpedicionError.de_regla(exc) from None
+        reglas.EXP007().validar(len(lineas) + 1)
+        reglas.EXP004().validar(
+            total_lineas(lineas) + monto,
+            disponible=saldos.disponible(asignacion),
+            unidad=asignacion.cupo.unidad,
+        )
         orden = max((linea.orden for linea in lineas), default=0) + 1
         linea = LineaExpedicion.objects.create(
             solicitud=solicitud, asignacion=asignacion, monto=monto, orden=orden
@@ -195,11 +174,11 @@ def quitar_linea(solicitud, linea_id) -> bool:
     line of the draft, is refused with a message and nothing changes."""
     pk = reglas.leer_id(linea_id)
     if pk is None:
-        raise ExpedicionError("No se encontró el monto a quitar.", "linea_invalida")
+        raise ReglaError("No se encontró el monto a quitar.", "linea_invalida")
     with transaction.atomic():
         borradas, _ = LineaExpedicion.objects.filter(solicitud=solicitud, pk=pk).delete()
         if not borradas:
-            raise ExpedicionError("No se encontró el monto a quitar.", "linea_invalida")
+            raise ReglaError("No se encontró el monto a quitar.", "linea_invalida")
         _marcar_pendiente(solicitud)
     return True
 
@@ -215,7 +194,7 @@ def confirmar(solicitud) -> None:
     """*Continuar*: the step is complete when it has an asignación and at least one line."""
     errores = errores_para_firma(solicitud)
     if errores:
-        raise ExpedicionError(errores[0], "incompleta")
+        raise ReglaError(errores[0], "incompleta")
     datos = dict((solicitud.datos or {}).get(PASO) or {})
     datos["listo"] = True
     guardar_paso(solicitud, PASO, datos)
@@ -375,24 +354,18 @@ def emitir_certificados(solicitud, *, usuario) -> list[CertificadoCupo]:
     if solicitud.certificados_cupo.exists():  # idempotent: already issued
         return list(solicitud.certificados_cupo.order_by("numero"))
     lineas = lineas_de(solicitud)
-    try:
-        reglas.EXP006().validar(lineas)
-    except ReglaError as exc:
-        raise ExpedicionError.de_regla(exc) from None
+    reglas.EXP006().validar(lineas)
     ids = {linea.asignacion_id for linea in lineas}
     elegida = asignacion_de(solicitud)
     if elegida is None or ids != {elegida.pk}:
-        raise ExpedicionError("No se encontró la asignación.", "EXP008")
+        raise ReglaError("No se encontró la asignación.", "EXP008")
     asignacion = saldos.bloquear(elegida.pk)
     if asignacion.beneficiario_id != solicitud.solicitante_id:
-        raise ExpedicionError("No se encontró la asignación.", "EXP008")
+        raise ReglaError("No se encontró la asignación.", "EXP008")
     validar_vigente(asignacion)
     unidad = asignacion.cupo.unidad
     total = total_lineas(lineas)
-    try:
-        reglas.EXP004().validar(total, disponible=saldos.disponible(asignacion), unidad=unidad)
-    except ReglaError as exc:
-        raise ExpedicionError.de_regla(exc) from None
+    reglas.EXP004().validar(total, disponible=saldos.disponible(asignacion), unidad=unidad)
 
     desde = timezone.localdate(solicitud.firmada_en) if solicitud.firmada_en else hoy()
     hasta = vigencia_certificado(asignacion, desde)

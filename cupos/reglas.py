@@ -16,43 +16,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from cupos.models import DECIMALES_UNIDAD, Criterio
+from tramites.reglas import Regla, ReglaError
 
 CERO = Decimal("0")
 RE_FRACCION = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
 #: Most certificates one solicitud may ask for (the certificate folio has two digits).
 MAX_CERTIFICADOS = 99
-
-
-class ReglaError(Exception):
-    """A broken business rule: ``codigo`` (stable) and ``mensaje`` (Spanish, for the user)."""
-
-    def __init__(self, codigo: str, mensaje: str, campo: str | None = None):
-        super().__init__(f"{codigo}: {mensaje}")
-        self.codigo = codigo
-        self.mensaje = mensaje
-        self.campo = campo
-
-
-class Regla:
-    """Base rule. Subclasses set ``codigo`` (defaults to the class name) and a docstring."""
-
-    codigo: str = ""
-    campo: str | None = None
-
-    @classmethod
-    def mensaje(cls, **datos) -> str:
-        texto = " ".join((cls.__doc__ or cls.__name__).split())
-        return texto.format(**datos) if datos else texto
-
-    @classmethod
-    def falla(cls, detalle: str = "", **datos) -> ReglaError:
-        mensaje = cls.mensaje(**datos)
-        if detalle:
-            mensaje = f"{mensaje} {detalle}"
-        return ReglaError(cls.codigo or cls.__name__, mensaje, cls.campo)
-
-    def validar(self, obj, **contexto) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
 
 
 def cupo_de(subcupo):
@@ -148,7 +117,7 @@ class CUP005(Regla):
         for nombre in campos:
             valor = getattr(obj, nombre, None)
             if valor is not None and Decimal(valor) <= CERO:
-                raise ReglaError(self.codigo, self.mensaje(), nombre)
+                raise ReglaError(self.mensaje(), self.codigo, nombre)
 
 
 class CUP006(Regla):
@@ -162,9 +131,7 @@ class CUP006(Regla):
             valor = getattr(obj, nombre, None)
             if valor is not None and decimales_de(valor) > permitidos:
                 raise ReglaError(
-                    self.codigo,
-                    f"{self.mensaje()} Se permiten {permitidos} decimales.",
-                    nombre,
+                    f"{self.mensaje()} Se permiten {permitidos} decimales.", self.codigo, nombre
                 )
 
 
@@ -180,9 +147,9 @@ class CUP007(Regla):
         residual_de = list(residual_de)
         if subcupo.criterio == Criterio.BOLSA_RESIDUAL:
             if subcupo.monto is not None:
-                raise ReglaError(self.codigo, self.mensaje(), "monto")
+                raise ReglaError(self.mensaje(), self.codigo, "monto")
             if not residual_de:
-                raise ReglaError(self.codigo, self.mensaje(), "residual_de")
+                raise ReglaError(self.mensaje(), self.codigo, "residual_de")
             otros = [
                 s
                 for s in residual_de
@@ -190,16 +157,16 @@ class CUP007(Regla):
                 or (subcupo.pk and s.pk == subcupo.pk)
             ]
             if otros:
-                raise ReglaError(self.codigo, self.mensaje(), "residual_de")
+                raise ReglaError(self.mensaje(), self.codigo, "residual_de")
         else:
             if subcupo.monto is None:
                 raise ReglaError(
-                    self.codigo, "Solo un subcupo residual puede quedar sin monto.", "monto"
+                    "Solo un subcupo residual puede quedar sin monto.", self.codigo, "monto"
                 )
             if residual_de:
                 raise ReglaError(
-                    self.codigo,
                     "Solo un subcupo con criterio de bolsa residual se forma de otros subcupos.",
+                    self.codigo,
                     "residual_de",
                 )
 
@@ -308,7 +275,7 @@ def leer_monto(
     """
     crudo = str(texto or "").strip().replace(" ", "")
     if not crudo:
-        raise ReglaError(numero.codigo, vacio, "monto")
+        raise ReglaError(vacio, numero.codigo, "monto")
     if _RE_MILES.match(crudo):
         crudo = crudo.replace(",", "")
     if not _RE_NUMERO.match(crudo):
@@ -317,7 +284,7 @@ def leer_monto(
     positivo().validar(monto)
     decimales().validar(monto, unidad=unidad)
     if monto >= MONTO_MAXIMO:
-        raise ReglaError(numero.codigo, grande, "monto")
+        raise ReglaError(grande, numero.codigo, "monto")
     return monto
 
 

@@ -33,13 +33,21 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import redirect
 
 from acuses.services import agregar_lineas_acuse
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 from tramites import services as tramites_services
-from tramites.services import TramiteError
-from tramites.wizard import Asistente, Paso, PasoSolicitante, registrar
+from tramites.reglas import ReglaError, TramiteError
+from tramites.wizard import (
+    ACCION_NO_VALIDA,
+    AQUI,
+    SIGUIENTE,
+    Asistente,
+    Paso,
+    PasoSolicitante,
+    Requisito,
+    registrar,
+)
 
 CLAVE = "reporte-anual"
 PASO_PROGRAMAS = "programas"
@@ -85,14 +93,6 @@ _ORDEN_TIPO = {
 }
 
 
-class ReporteError(TramiteError):
-    """A rule of the annual report was not met; ``mensaje`` is Spanish."""
-
-    def __init__(self, mensaje: str, codigo: str = "raoce", campo: str | None = None):
-        super().__init__(mensaje, codigo)
-        self.campo = campo
-
-
 def _servicios():
     """The RAOCE services module (imported lazily so the wizard registry loads even while
     the services are being deployed)."""
@@ -113,37 +113,37 @@ def hoy() -> dt.date:
 
 def parsear_decimal(texto, etiqueta: str, *, positivo: bool = False) -> Decimal:
     """User input (``1234.5``, ``1,234.5``) → Decimal ≥ 0 (> 0 if ``positivo``) with at
-    most three decimals, or :class:`ReporteError` naming the field."""
+    most three decimals, or :class:`ReglaError` naming the field."""
     crudo = str(texto if texto is not None else "").strip().replace(" ", "")
     if not crudo:
-        raise ReporteError(f"Capture {etiqueta}.", "requerido")
+        raise ReglaError(f"Capture {etiqueta}.", "requerido")
     if crudo.startswith("-"):
-        raise ReporteError(f"{_mayuscula(etiqueta)} no puede ser negativo.", "negativo")
+        raise ReglaError(f"{_mayuscula(etiqueta)} no puede ser negativo.", "negativo")
     if _RE_MILES.match(crudo):
         crudo = crudo.replace(",", "")
     if not _RE_NUMERO.match(crudo):
-        raise ReporteError(
+        raise ReglaError(
             f"{_mayuscula(etiqueta)} debe ser un número (por ejemplo 1234.5).", "no_numerico"
         )
     try:
         valor = Decimal(crudo)
     except InvalidOperation:
-        raise ReporteError(
+        raise ReglaError(
             f"{_mayuscula(etiqueta)} debe ser un número (por ejemplo 1234.5).", "no_numerico"
         ) from None
     if valor > MAXIMO_MILES:
-        raise ReporteError(
+        raise ReglaError(
             f"La cantidad es demasiado grande: {etiqueta} admite como máximo "
             f"{DIGITOS_MAXIMOS} dígitos en total, 12 enteros y {DECIMALES} decimales "
             f"(hasta {MAXIMO_MILES:,}).",
             "maximo",
         )
     if valor.as_tuple().exponent < -DECIMALES and valor != valor.quantize(Decimal("0.001")):
-        raise ReporteError(
+        raise ReglaError(
             f"{_mayuscula(etiqueta)} admite como máximo {DECIMALES} decimales.", "decimales"
         )
     if positivo and valor <= 0:
-        raise ReporteError(f"{_mayuscula(etiqueta)} debe ser mayor que cero.", "cero")
+        raise ReglaError(f"{_mayuscula(etiqueta)} debe ser mayor que cero.", "cero")
     return valor.quantize(Decimal("0.001"))
 
 
@@ -163,7 +163,7 @@ def parsear_volumen(texto) -> Decimal:
 def validar_exportaciones(ventas: Decimal, exportaciones: Decimal) -> None:
     """Exports are part of total sales: b ≤ a."""
     if exportaciones > ventas:
-        raise ReporteError(
+        raise ReglaError(
             "El total de exportaciones (b) no puede ser mayor que las ventas totales (a): "
             "las exportaciones forman parte de las ventas totales.",
             "exportaciones_mayores",
@@ -183,7 +183,7 @@ def normalizar_fraccion(texto) -> str:
         return crudo
     if m := _RE_FRACCION_NICO.match(crudo):
         return "".join(m.groups())
-    raise ReporteError(
+    raise ReglaError(
         "La fracción arancelaria debe tener el formato 0000.00.00 (8 dígitos) o 10 dígitos "
         "con el número de identificación comercial (NICO).",
         "fraccion_invalida",
@@ -419,7 +419,7 @@ def sectores_de(programas) -> list[str]:
 
 def _exigir_borrador(solicitud) -> None:
     if not solicitud.es_borrador:
-        raise ReporteError(
+        raise ReglaError(
             "La solicitud ya fue firmada y no puede modificarse.", "solicitud_inmutable"
         )
 
@@ -482,7 +482,7 @@ def _texto(valor: Decimal | None) -> str | None:
 def agregar_bien(solicitud, reporte: ReporteAnual, datos: dict) -> BienProducido:
     _exigir_borrador(solicitud)
     if not requiere_bienes(programas_de(reporte)):
-        raise ReporteError(
+        raise ReglaError(
             "Los bienes producidos solo se capturan en el reporte de un programa PROSEC.",
             "sin_bienes",
         )
@@ -501,7 +501,7 @@ def quitar_bien(solicitud, reporte: ReporteAnual, bien_id: str) -> None:
     _exigir_borrador(solicitud)
     bien_id = str(bien_id or "").strip()
     if not _RE_ID.match(bien_id) or not reporte.bienes.filter(pk=int(bien_id)).delete()[0]:
-        raise ReporteError("El bien producido que quiere quitar no existe.", "bien_inexistente")
+        raise ReglaError("El bien producido que quiere quitar no existe.", "bien_inexistente")
 
 
 # ------------------------------------------------------------------------------ checks
@@ -525,7 +525,7 @@ def errores_importes(reporte: ReporteAnual | None, programas) -> list[str]:
     if a is not None and b is not None:
         try:
             validar_exportaciones(a, b)
-        except ReporteError as exc:
+        except ReglaError as exc:
             errores.append(exc.mensaje)
     if requiere_bienes(programas) and not reporte.bienes.exists():
         errores.append("Agregue al menos un bien producido en la «Relación de bienes producidos».")
@@ -586,13 +586,12 @@ class PasoSolicitanteReporte(PasoSolicitante):
             "error_domicilios": error_domicilios(persona) if persona else None,
         }
 
-    def manejar(self, request, solicitud):
-        if request.method == "POST":
-            persona = solicitud.solicitante if solicitud else request.persona
-            if persona is not None and (msg := error_domicilios(persona)):
-                messages.error(request, msg)
-                return self.render(request, solicitud, None)
-        return super().manejar(request, solicitud)
+    def accion_continuar(self, envio):
+        if msg := error_domicilios(envio.persona):
+            envio.avisar(msg, messages.ERROR)
+            envio.formularios = {"form": None}
+            return None
+        return super().accion_continuar(envio)
 
     def errores_para_firma(self, solicitud) -> list[str]:
         errores = super().errores_para_firma(solicitud)
@@ -631,29 +630,16 @@ class PasoProgramas(Paso):
     def errores_para_firma(self, solicitud) -> list[str]:
         return errores_programas(solicitud, reporte_de(solicitud))
 
-    def manejar(self, request, solicitud):
-        errores: list[str] = []
-        form = None
-        if request.method == "POST":
-            if solicitud is not None and not solicitud.es_borrador:
-                messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
-                return redirect(self.asistente.url_continuar(solicitud))
-            form = self.get_form(request, solicitud, data=request.POST)
-            if msg := error_ventana():
-                errores.append(msg)
-            elif not form.grupos:
-                errores.append(mensaje_sin_programas(periodo_a_reportar()))
-            elif form.is_valid():
-                try:
-                    solicitud = self.asistente.asegurar_borrador(request, solicitud)
-                    seleccionar_programas(solicitud, form.grupo_elegido(), periodo_a_reportar())
-                except TramiteError as exc:
-                    errores.append(exc.mensaje)
-                else:
-                    return redirect(self.asistente.url_siguiente(solicitud, self))
-        if form is None:
-            form = self.get_form(request, solicitud)
-        return self.render(request, solicitud, form, errores=errores)
+    def accion_continuar(self, envio):
+        form = envio.vincular()
+        if msg := error_ventana():
+            raise TramiteError(msg, "ventana")
+        if not form.grupos:
+            raise TramiteError(mensaje_sin_programas(periodo_a_reportar()), "sin_programas")
+        if not form.is_valid():
+            return None
+        seleccionar_programas(envio.borrador(), form.grupo_elegido(), periodo_a_reportar())
+        return SIGUIENTE
 
     def contexto(self, request, solicitud) -> dict:
         persona = solicitud.solicitante if solicitud else request.persona
@@ -703,57 +689,63 @@ class PasoDatos(Paso):
         reporte = reporte_de(solicitud)
         return errores_importes(reporte, programas_de(reporte))
 
-    def manejar(self, request, solicitud):
+    acciones = ("agregar", "quitar", "continuar")
+
+    def requisito(self, request, solicitud):
         reporte = reporte_de(solicitud)
         if reporte is None or not reporte.programas.exists():
-            if solicitud is None:
-                return redirect("tramites:catalogo")
-            messages.error(request, "Primero seleccione el programa a reportar.")
-            return redirect(self.asistente.url_paso(solicitud, self.asistente.paso(PASO_PROGRAMAS)))
-        errores: list[str] = []
-        importes, bien = self._formularios(solicitud, reporte)
-        if request.method == "POST":
-            if not solicitud.es_borrador:
-                messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
-                return redirect(self.asistente.url_continuar(solicitud))
-            accion = request.POST.get("accion", "continuar")
-            importes, bien = self._formularios(solicitud, reporte, data=request.POST)
-            try:
-                if accion == "agregar" and bien is not None:
-                    self._guardar_validos(solicitud, reporte, importes)
-                    if bien.is_valid():
-                        agregar_bien(solicitud, reporte, bien.cleaned_data)
-                        messages.success(request, "Se agregó el bien producido.")
-                        return redirect(self.asistente.url_paso(solicitud, self))
-                    importes = self._sin_errores(importes)
-                elif accion.startswith("quitar-") and bien is not None:
-                    self._guardar_validos(solicitud, reporte, importes)
-                    quitar_bien(solicitud, reporte, accion.removeprefix("quitar-"))
-                    messages.success(request, "Se quitó el bien producido.")
-                    return redirect(self.asistente.url_paso(solicitud, self))
-                elif accion == "continuar":
-                    if importes.is_valid():
-                        guardar_importes(solicitud, reporte, importes.cleaned_data, listo=False)
-                        if bien is not None and bien.capturado:
-                            errores.append(
-                                "Capturó un bien producido sin agregarlo: pulse «Agregar» para "
-                                "incluirlo en la relación o borre sus datos."
-                            )
-                        elif bien is not None and not reporte.bienes.exists():
-                            errores.append(
-                                "Agregue al menos un bien producido en la «Relación de bienes "
-                                "producidos»."
-                            )
-                        else:
-                            guardar_importes(solicitud, reporte, {}, listo=True)
-                            return redirect(self.asistente.url_siguiente(solicitud, self))
-                    if bien is not None:
-                        bien = self._sin_errores(bien)
-                else:
-                    errores.append("Acción no válida.")
-            except TramiteError as exc:
-                errores.append(exc.mensaje)
-        return self.render(request, solicitud, importes, bien_form=bien, errores=errores)
+            return Requisito(
+                "Primero seleccione el programa a reportar.", PASO_PROGRAMAS, messages.ERROR
+            )
+        return None
+
+    def formularios(self, request, solicitud, data=None, files=None):
+        importes, bien = self._formularios(solicitud, reporte_de(solicitud), data=data)
+        return {"form": importes, "bien_form": bien}
+
+    def accion_agregar(self, envio):
+        importes, bien = envio.vincular("form", "bien_form")
+        if bien is None:
+            raise TramiteError(ACCION_NO_VALIDA, "accion_invalida")
+        reporte = reporte_de(envio.solicitud)
+        self._guardar_validos(envio.solicitud, reporte, importes)
+        if bien.is_valid():
+            agregar_bien(envio.solicitud, reporte, bien.cleaned_data)
+            envio.avisar("Se agregó el bien producido.")
+            return AQUI
+        self._sin_errores(importes)
+        return None
+
+    def accion_quitar(self, envio):
+        importes, bien = envio.vincular("form", "bien_form")
+        if bien is None:
+            raise TramiteError(ACCION_NO_VALIDA, "accion_invalida")
+        reporte = reporte_de(envio.solicitud)
+        self._guardar_validos(envio.solicitud, reporte, importes)
+        quitar_bien(envio.solicitud, reporte, envio.argumento)
+        envio.avisar("Se quitó el bien producido.")
+        return AQUI
+
+    def accion_continuar(self, envio):
+        importes, bien = envio.vincular("form", "bien_form")
+        solicitud, reporte = envio.solicitud, reporte_de(envio.solicitud)
+        if importes.is_valid():
+            guardar_importes(solicitud, reporte, importes.cleaned_data, listo=False)
+            if bien is not None and bien.capturado:
+                envio.errores.append(
+                    "Capturó un bien producido sin agregarlo: pulse «Agregar» para "
+                    "incluirlo en la relación o borre sus datos."
+                )
+            elif bien is not None and not reporte.bienes.exists():
+                envio.errores.append(
+                    "Agregue al menos un bien producido en la «Relación de bienes producidos»."
+                )
+            else:
+                guardar_importes(solicitud, reporte, {}, listo=True)
+                return SIGUIENTE
+        if bien is not None:
+            self._sin_errores(bien)
+        return None
 
     @staticmethod
     def _sin_errores(form):
@@ -768,7 +760,7 @@ class PasoDatos(Paso):
         for campo in importes.fields:
             try:
                 validos[campo] = parsear_miles(importes.data.get(campo), campo)
-            except ReporteError:
+            except ReglaError:
                 continue
         if validos:
             guardar_importes(solicitud, reporte, validos, listo=False)
@@ -880,12 +872,12 @@ class AsistenteReporteAnual(Asistente):
         solicitud may have reported them meanwhile) and present the report."""
         reporte = ReporteAnual.objects.select_for_update().filter(solicitud=solicitud).first()
         if reporte is None:
-            raise ReporteError("La solicitud no tiene datos de reporte anual.", "sin_reporte")
+            raise ReglaError("La solicitud no tiene datos de reporte anual.", "sin_reporte")
         ids = list(reporte.programas.values_list("pk", flat=True))
         list(Programa.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         errores = self.validar_para_firma(solicitud)
         if errores:
-            raise ReporteError(" ".join(errores), "reporte_invalido")
+            raise ReglaError(" ".join(errores), "reporte_invalido")
         _servicios().al_presentar_reporte(reporte, usuario=usuario)
         _agregar_cifras_al_acuse(solicitud, reporte)
 

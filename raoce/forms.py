@@ -76,7 +76,7 @@ class DatosReporteForm(forms.Form):
     def _importe(self, campo: str):
         try:
             return reglas.parsear_miles(self.cleaned_data.get(campo), self.fields[campo].label)
-        except reglas.ReporteError as exc:
+        except reglas.ReglaError as exc:
             raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
 
     def clean_ventas_totales(self):
@@ -94,7 +94,7 @@ class DatosReporteForm(forms.Form):
         if a is not None and b is not None:
             try:
                 reglas.validar_exportaciones(a, b)
-            except reglas.ReporteError as exc:
+            except reglas.ReglaError as exc:
                 self.add_error("total_exportaciones", exc.mensaje)
         return datos
 
@@ -146,13 +146,13 @@ class BienProducidoForm(forms.Form):
     def clean_fraccion_arancelaria(self):
         try:
             return reglas.normalizar_fraccion(self.cleaned_data.get("fraccion_arancelaria"))
-        except reglas.ReporteError as exc:
+        except reglas.ReglaError as exc:
             raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
 
     def clean_volumen(self):
         try:
             return reglas.parsear_volumen(self.cleaned_data.get("volumen"))
-        except reglas.ReporteError as exc:
+        except reglas.ReglaError as exc:
             raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
 
     @property

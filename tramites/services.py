@@ -26,6 +26,7 @@ from tramites.models import (
     Solicitud,
     Tramite,
 )
+from tramites.reglas import TramiteError
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +41,6 @@ TRANSICIONES: dict[str, set[str]] = {
     E.CANCELADA: set(),
     E.EXPIRADA: set(),
 }
-
-
-class TramiteError(Exception):
-    """A rule of the engine was not met; ``mensaje`` is shown to the user (Spanish)."""
-
-    def __init__(self, mensaje: str, codigo: str = "tramite_error"):
-        super().__init__(mensaje)
-        self.mensaje = mensaje
-        self.codigo = codigo
 
 
 # --------------------------------------------------------------------------- audit

@@ -14,6 +14,7 @@ their rows in the domain app.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django import forms
@@ -24,7 +25,7 @@ from django.urls import reverse
 
 from tramites import services
 from tramites.models import Solicitud, Tramite
-from tramites.services import TramiteError
+from tramites.reglas import TramiteError
 
 _registro: dict[str, type[Asistente]] = {}
 
@@ -56,14 +57,92 @@ def a_json(data: dict) -> dict:
     return json.loads(json.dumps(limpio, cls=DjangoJSONEncoder))
 
 
+#: What an action returns: go to the next step, stay on this one (optionally at an
+#: anchor: ``"aqui#lineas"``), or ``None`` to show the step again with its errors.
+SIGUIENTE = "siguiente"
+AQUI = "aqui"
+
+
+@dataclass
+class Requisito:
+    """A step that cannot be shown yet: the message and the step to go back to
+    (``None``: the catálogo)."""
+
+    mensaje: str
+    paso: str | None = None
+    nivel: int = messages.INFO
+
+
+class Envio:
+    """One POST to a step, as its action handlers see it.
+
+    ``formularios`` holds the step's forms (unbound until :meth:`vincular`), ``argumento``
+    the part of ``accion`` after the first ``-`` (``quitar-7`` → ``7``) and ``errores``
+    extra messages to show when the action re-renders the step.
+    """
+
+    def __init__(self, paso: Paso, request, solicitud: Solicitud | None, formularios, argumento):
+        self.paso = paso
+        self.request = request
+        self.solicitud = solicitud
+        self.formularios: dict = formularios
+        self.argumento = argumento
+        self.errores: list[str] = []
+
+    @property
+    def persona(self):
+        return self.solicitud.solicitante if self.solicitud else self.request.persona
+
+    def vincular(self, *nombres: str):
+        """Bind the named forms (default ``form``) to the POST; the others stay as they
+        were. Returns the form, or a tuple of them when several are named."""
+        nombres = nombres or ("form",)
+        ligados = self.paso.formularios(
+            self.request, self.solicitud, data=self.request.POST, files=self.request.FILES
+        )
+        for nombre in nombres:
+            self.formularios[nombre] = ligados.get(nombre)
+        elegidos = tuple(self.formularios[n] for n in nombres)
+        return elegidos[0] if len(elegidos) == 1 else elegidos
+
+    def borrador(self) -> Solicitud:
+        """The draft, created on the first save (número temporal)."""
+        self.solicitud = self.paso.asistente.asegurar_borrador(self.request, self.solicitud)
+        return self.solicitud
+
+    def existente(self) -> Solicitud:
+        """The draft for actions that make no sense before it exists."""
+        if self.solicitud is None:
+            raise TramiteError(ACCION_NO_VALIDA, "accion_invalida")
+        return self.solicitud
+
+    def avisar(self, texto: str, nivel: int = messages.SUCCESS) -> None:
+        messages.add_message(self.request, nivel, texto)
+
+
+ACCION_NO_VALIDA = "Acción no válida."
+
+
 class Paso:
-    """One capture tab of a wizard."""
+    """One capture tab of a wizard.
+
+    The engine owns the request handling (:meth:`manejar`): a step declares its forms
+    (:meth:`formularios`), its ``acciones`` (each an ``accion_<nombre>(envio)`` method
+    returning :data:`SIGUIENTE`, :data:`AQUI` / ``"aqui#ancla"`` or ``None``) and,
+    optionally, a :meth:`requisito` that sends the user back to an earlier step. The
+    engine refuses changes to a signed draft, dispatches ``accion`` (``quitar-7`` calls
+    ``accion_quitar`` with argumento ``7``), turns a :class:`TramiteError` into the step's
+    error list (marking its ``campo``) and redirects.
+    """
 
     slug: ClassVar[str] = ""
     titulo: ClassVar[str] = ""
     template_name: ClassVar[str] = "tramites/paso_formulario.html"
     form_class: ClassVar[type[forms.Form] | None] = None
     descripcion: ClassVar[str] = ""
+    acciones: ClassVar[tuple[str, ...]] = ("continuar",)
+    #: The action of a POST without ``accion`` ("" = none: "Acción no válida.").
+    accion_por_omision: ClassVar[str] = "continuar"
 
     def __init__(self, asistente: Asistente):
         self.asistente = asistente
@@ -85,6 +164,10 @@ class Paso:
             **self.form_kwargs(request, solicitud),
         )
 
+    def formularios(self, request, solicitud, data=None, files=None) -> dict:
+        """The step's forms by template name; bound when ``data`` is given."""
+        return {"form": self.get_form(request, solicitud, data=data, files=files)}
+
     def guardar(self, request, solicitud: Solicitud, form) -> None:
         services.guardar_paso(
             solicitud, self.slug, a_json(form.cleaned_data) if form is not None else {}
@@ -99,31 +182,67 @@ class Paso:
     def contexto(self, request, solicitud: Solicitud | None) -> dict:
         return {}
 
-    # -- request handling
+    def requisito(self, request, solicitud: Solicitud | None) -> Requisito | None:
+        """What must be done in an earlier step before this one can be shown."""
+        return None
+
+    # -- actions
+    def accion_continuar(self, envio: Envio) -> str | None:
+        """Validate the form, save the draft and move on."""
+        form = envio.vincular()
+        if form is not None and not form.is_valid():
+            return None
+        self.guardar(envio.request, envio.borrador(), form)
+        return SIGUIENTE
+
+    # -- request handling (the engine's; steps do not override it)
     def manejar(self, request, solicitud: Solicitud | None):
-        """GET shows the step; POST validates, saves the draft and moves on."""
-        form = None
+        requisito = self.requisito(request, solicitud)
+        if requisito is not None:
+            messages.add_message(request, requisito.nivel, requisito.mensaje)
+            destino = self.asistente.paso(requisito.paso) if requisito.paso else None
+            if solicitud is None or destino is None:
+                return redirect("tramites:catalogo")
+            return redirect(self.asistente.url_paso(solicitud, destino))
+        formularios = self.formularios(request, solicitud)
+        errores: list[str] = []
+        campo_error = None
         if request.method == "POST":
             if solicitud is not None and not solicitud.es_borrador:
                 messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
                 return redirect(self.asistente.url_continuar(solicitud))
-            form = self.get_form(request, solicitud, data=request.POST, files=request.FILES)
-            if form is None or form.is_valid():
-                try:
-                    solicitud = self.asistente.asegurar_borrador(request, solicitud)
-                    self.guardar(request, solicitud, form)
-                except TramiteError as exc:
-                    messages.error(request, exc.mensaje)
-                else:
-                    return redirect(self.asistente.url_siguiente(solicitud, self))
-        if form is None:
-            form = self.get_form(request, solicitud)
-        return self.render(request, solicitud, form)
+            nombre, _, argumento = request.POST.get("accion", self.accion_por_omision).partition(
+                "-"
+            )
+            envio = Envio(self, request, solicitud, formularios, argumento)
+            try:
+                if nombre not in self.acciones:
+                    raise TramiteError(ACCION_NO_VALIDA, "accion_invalida")
+                destino = getattr(self, f"accion_{nombre}")(envio)
+            except TramiteError as exc:
+                errores.append(exc.mensaje)
+                campo_error = exc.campo
+            else:
+                if destino:
+                    return redirect(self._url(envio.solicitud, destino))
+            solicitud, formularios = envio.solicitud, envio.formularios
+            errores = [*envio.errores, *errores]
+        return self.render(
+            request, solicitud, formularios, errores=errores, campo_error=campo_error
+        )
 
-    def render(self, request, solicitud, form, **extra):
+    def _url(self, solicitud: Solicitud, destino: str) -> str:
+        if destino == SIGUIENTE:
+            return self.asistente.url_siguiente(solicitud, self)
+        if destino.startswith(AQUI):
+            return self.asistente.url_paso(solicitud, self) + destino.removeprefix(AQUI)
+        raise ValueError(f"Destino desconocido: {destino!r}")
+
+    def render(self, request, solicitud, formularios: dict, **extra):
         ctx = self.asistente.contexto_base(request, solicitud, self)
         ctx.update(self.contexto(request, solicitud))
-        ctx.update(form=form, **extra)
+        ctx.update(formularios)
+        ctx.update(extra)
         return render(request, self.template_name, ctx)
 
 

@@ -752,9 +752,9 @@ def test_reporte_firmado_no_se_modifica(cliente, empresa, immex_prosec, firmar):
     reporte = ReporteAnual.objects.get(solicitud=s)
     assert reporte.ventas_totales == Decimal("100") and reporte.total_exportaciones == Decimal("50")
     # nor through the services
-    with pytest.raises(ar.ReporteError, match="no puede modificarse"):
+    with pytest.raises(ar.ReglaError, match="no puede modificarse"):
         ar.guardar_importes(s, reporte, {"ventas_totales": Decimal("1")}, listo=True)
-    with pytest.raises(ar.ReporteError, match="no puede modificarse"):
+    with pytest.raises(ar.ReglaError, match="no puede modificarse"):
         ar.seleccionar_programas(s, ar.GrupoProgramas([immex_prosec[0]]), periodo())
     # signing again is idempotent
     assert firmar(cliente, s).status_code == 302
@@ -820,7 +820,7 @@ def test_parsear_miles(texto, esperado):
 def test_mas_de_15_digitos_se_rechaza(texto, parsear):
     """SQLite keeps decimals as floats (15 significant digits): a bigger amount or volumen
     would be saved altered or make every later page of the draft fail."""
-    with pytest.raises(ar.ReporteError, match="La cantidad es demasiado grande"):
+    with pytest.raises(ar.ReglaError, match="La cantidad es demasiado grande"):
         parsear(texto)
 
 

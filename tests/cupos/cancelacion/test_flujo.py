@@ -316,12 +316,13 @@ def test_recheck_dentro_de_la_transaccion(cliente_moral, moral, asignacion, cupo
     """The certificate is used meanwhile: signing rolls back with a clear message."""
     from django.db import transaction
 
-    from cupos.cancelacion import CancelacionError, aplicar_cancelacion
+    from cupos.cancelacion import aplicar_cancelacion
+    from tramites.reglas import ReglaError
 
     cert = certificado_directo(asignacion, "1000")
     s = capturar(cliente_moral, cupo[0], [(cert, "900")])
     CertificadoCupo.objects.filter(pk=cert.pk).update(monto_utilizado=Decimal("500"))
-    with pytest.raises(CancelacionError, match="excede el disponible"):
+    with pytest.raises(ReglaError, match="excede el disponible"):
         with transaction.atomic():
             aplicar_cancelacion(s, usuario=None)
     assert not MovimientoSaldo.objects.filter(tipo="cancelacion").exists()
