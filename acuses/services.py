@@ -85,40 +85,6 @@ def emitir_documento(
     return doc
 
 
-def agregar_lineas_acuse(solicitud, lineas: list[dict], *, despues_de: str | None = None) -> bool:
-    """Add ``{"etiqueta", "valor"}`` rows to the solicitud's acuse de recepción while its PDF
-    is not rendered yet: procedures call it from ``Asistente.al_firmar``, inside the signing
-    transaction, and the PDF renders after commit. ``despues_de`` inserts them right after
-    the row with that etiqueta (at the end when absent). Returns False when there is no
-    unrendered acuse to complete."""
-    if not lineas:
-        return False
-    acuse = (
-        Documento.objects.select_for_update()
-        .filter(solicitud=solicitud, tipo=Documento.Tipo.ACUSE)
-        .order_by("pk")
-        .first()
-    )
-    if acuse is None or acuse.pdf_generado:
-        return False
-    contexto = dict(acuse.contexto or {})
-    previas = list(contexto.get("lineas") or [])
-    i = len(previas)
-    if despues_de is not None:
-        i = next(
-            (
-                n + 1
-                for n, fila in enumerate(previas)
-                if isinstance(fila, dict) and fila.get("etiqueta") == despues_de
-            ),
-            len(previas),
-        )
-    contexto["lineas"] = [*previas[:i], *lineas, *previas[i:]]
-    acuse.contexto = contexto
-    acuse.save(update_fields=["contexto"])
-    return True
-
-
 def programar_pdf(documento_id: int) -> None:
     """Queue the rendering after commit. ``robust``: with Celery in eager mode a rendering
     failure is logged (the download renders on demand) instead of breaking the request."""

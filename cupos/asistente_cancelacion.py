@@ -152,5 +152,8 @@ class AsistenteCancelacion(Asistente):
         filas.append(("Total a favor", formato_monto(cancelacion.total_lineas(lineas), unidad)))
         return filas
 
-    def al_firmar(self, solicitud, *, usuario) -> None:
-        cancelacion.aplicar_cancelacion(solicitud, usuario=usuario)
+    def al_firmar(self, solicitud, *, usuario):
+        return cancelacion.aplicar_cancelacion(solicitud, usuario=usuario)
+
+    def lineas_acuse(self, solicitud, resultado) -> list[dict]:
+        return cancelacion.lineas_acuse(solicitud)

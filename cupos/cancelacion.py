@@ -28,7 +28,6 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import F
 
-from acuses.services import agregar_lineas_acuse
 from cupos import saldos
 from cupos.models import (
     CERO,
@@ -546,7 +545,6 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
             )
         filas.append((cert, linea.monto))
 
-    _completar_acuse(solicitud, cupo, filas)
     cuerpo = _cuerpo_aviso(solicitud, cupo, filas)
     asunto = f"{ASUNTO_AVISO} · folio {solicitud.folio}"
     notificar(persona=solicitud.solicitante, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)
@@ -555,17 +553,18 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
     return [cert for cert, _ in filas]
 
 
-def _completar_acuse(solicitud, cupo: Cupo, filas) -> None:
-    """Add the cancelled certificates to the acuse de recepción's table (its PDF renders
-    after commit, from the stored contexto)."""
+def lineas_acuse(solicitud) -> list[dict]:
+    """The acuse de recepción's rows: cupo, motivo, each certificate cancelled and the total."""
+    cupo = cupo_de(solicitud)
+    filas = [(linea.folio, linea.monto) for linea in lineas_de(solicitud)]
     lineas = [
         {"etiqueta": "Cupo", "valor": f"{cupo.nombre} ({cupo.anio})"},
         {"etiqueta": "Motivo de cancelación", "valor": MOTIVO},
     ]
-    for cert, monto in filas:
+    for folio, monto in filas:
         lineas.append(
             {
-                "etiqueta": f"Certificado {cert.folio}",
+                "etiqueta": f"Certificado {folio}",
                 "valor": f"Monto a favor {formato_monto(monto, cupo.unidad)}",
             }
         )
@@ -575,4 +574,4 @@ def _completar_acuse(solicitud, cupo: Cupo, filas) -> None:
             "valor": formato_monto(sum((m for _, m in filas), CERO), cupo.unidad),
         }
     )
-    agregar_lineas_acuse(solicitud, lineas)
+    return lineas

@@ -34,7 +34,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.db import transaction
 
-from acuses.services import agregar_lineas_acuse
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 from tramites import services as tramites_services
 from tramites.reglas import ReglaError, TramiteError
@@ -878,8 +877,12 @@ class AsistenteReporteAnual(Asistente):
         errores = self.validar_para_firma(solicitud)
         if errores:
             raise ReglaError(" ".join(errores), "reporte_invalido")
-        _servicios().al_presentar_reporte(reporte, usuario=usuario)
-        _agregar_cifras_al_acuse(solicitud, reporte)
+        return _servicios().al_presentar_reporte(reporte, usuario=usuario)
+
+    def lineas_acuse(self, solicitud, presentacion) -> list[dict]:
+        """Period and programs, the figures reported, then what the filing did."""
+        reporte = reporte_de(solicitud)
+        return [*presentacion.presentados, *cifras_acuse(reporte), *presentacion.efectos]
 
 
 def filas_compromisos(reporte: ReporteAnual, programas) -> list[tuple[str, str]]:
@@ -916,9 +919,8 @@ def filas_compromisos(reporte: ReporteAnual, programas) -> list[tuple[str, str]]
     return filas
 
 
-def _agregar_cifras_al_acuse(solicitud, reporte: ReporteAnual) -> None:
-    """The acuse de recepción (issued in this transaction, rendered after commit) also
-    shows the figures reported: a, b, c, saldo, porcentaje and each bien producido."""
+def cifras_acuse(reporte: ReporteAnual) -> list[dict]:
+    """The figures reported, for the acuse: a, b, c, saldo, porcentaje and each bien."""
     programas = programas_de(reporte)
     lineas = [
         {"etiqueta": "Ventas totales (a)", "valor": formato_miles(reporte.ventas_totales)},
@@ -948,5 +950,4 @@ def _agregar_cifras_al_acuse(solicitud, reporte: ReporteAnual) -> None:
                 f"{b.volumen:,.3f} {b.unidad_medida}",
             }
         )
-    # right after the period and programs the services wrote, before their evaluations
-    agregar_lineas_acuse(solicitud, lineas, despues_de="Programas presentados")
+    return lineas

@@ -37,7 +37,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from acuses.services import agregar_lineas_acuse
 from tramites.calendario import Calendario, a_fecha
 from tramites.services import TramiteError, construir_cadena, notificar, registrar_auditoria
 from vucem.models import Domicilio
@@ -550,7 +549,17 @@ def _emitir_oficio(
     )
 
 
-def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
+@dataclass
+class Presentacion:
+    """What presenting a report did: the oficios issued and the acuse rows that describe it
+    (``presentados``: period and programs; ``efectos``: reactivations and commitments)."""
+
+    documentos: list
+    presentados: list[dict]
+    efectos: list[dict]
+
+
+def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> Presentacion:
     """Effects of a signed annual report; call it from the wizard's ``al_firmar``, inside the
     signing transaction (the solicitud already has its folio, cadena and seals).
 
@@ -569,10 +578,10 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
        ratificación*; an ALTEX below it gets an *oficio de cancelación* and is cancelled
        (audited, notified). An ECEX below it keeps its estatus and gets no oficio (the seed
        foresees automatic cancellation only for ALTEX); the acuse says so.
-    5. The acuse de recepción gets rows: programs covered, exchange rate, exports in
+    5. Describes it for the acuse de recepción: programs covered, exchange rate, exports in
        dollars, the IMMEX threshold (informative, no status change).
 
-    Returns the Documentos issued (oficios), in program order.
+    Returns a :class:`Presentacion` (the oficios issued, in program order, and the rows).
     """
     s = reporte.solicitud
     if not s.folio:
@@ -589,7 +598,7 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
     )
 
     cal = Calendario(desde=dt.date(anio, 1, 1), hasta=dt.date(anio, 12, 31))
-    lineas: list[dict] = [
+    presentados: list[dict] = [
         {"etiqueta": "Periodo que cubre el reporte", "valor": f"01-{periodo} a 12-{periodo}"},
         {
             "etiqueta": "Programas presentados",
@@ -599,6 +608,7 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
             ),
         },
     ]
+    lineas: list[dict] = []
 
     # -- reactivation -----------------------------------------------------------------
     for p in todos:
@@ -706,8 +716,7 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> list:
                     "valor": f"{ev.texto}. No se emite oficio de ratificación.",
                 }
             )
-    agregar_lineas_acuse(s, lineas)
-    return documentos
+    return Presentacion(documentos=documentos, presentados=presentados, efectos=lineas)
 
 
 # --------------------------------------------------------------------------- beat job

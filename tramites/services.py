@@ -368,8 +368,8 @@ def firmar_solicitud(
             )
             if s.tramite.requiere_dictamen:
                 cambiar_estado(s, E.EN_DICTAMEN, usuario=usuario, motivo="Turnada a dictamen")
-            emitir_acuse_recepcion(s)
-            asistente.al_firmar(s, usuario=usuario)
+            resultado = asistente.al_firmar(s, usuario=usuario)
+            emitir_acuse_recepcion(s, lineas=asistente.lineas_acuse(s, resultado))
             notificar(
                 persona=s.solicitante,
                 solicitud=s,
@@ -387,7 +387,7 @@ def firmar_solicitud(
     return ResultadoFirma(solicitud=s)
 
 
-def emitir_acuse_recepcion(solicitud: Solicitud):
+def emitir_acuse_recepcion(solicitud: Solicitud, lineas=()):
     from acuses.models import Documento
     from acuses.services import emitir_documento
 
@@ -409,6 +409,7 @@ def emitir_acuse_recepcion(solicitud: Solicitud):
             "numero_temporal": solicitud.numero_temporal,
             "fecha_recepcion": solicitud.firmada_en.isoformat(),
             "numero_certificado": solicitud.numero_certificado,
+            "lineas": list(lineas),
         },
     )
 

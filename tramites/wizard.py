@@ -375,5 +375,12 @@ class Asistente:
         page); None means the back-office admin page."""
         return None
 
-    def al_firmar(self, solicitud: Solicitud, *, usuario) -> None:
-        """Domain effects inside the signing transaction (issue certificates, …)."""
+    def al_firmar(self, solicitud: Solicitud, *, usuario):
+        """Domain effects inside the signing transaction (issue certificates, …). What it
+        returns is handed to :meth:`lineas_acuse`."""
+        return None
+
+    def lineas_acuse(self, solicitud: Solicitud, resultado) -> list[dict]:
+        """Rows ``{"etiqueta", "valor"}`` the procedure adds to its acuse de recepción,
+        read once, after :meth:`al_firmar`, when the engine issues the acuse."""
+        return []

@@ -1,28 +1,22 @@
-"""Procedures add their own rows to the acuse de recepción before it renders."""
+"""Procedures hand their acuse rows to the engine, which issues the acuse once, after
+``al_firmar``: nothing patches an issued document."""
 
 import pytest
 
-from acuses.models import Documento
-from acuses.services import agregar_lineas_acuse, generar_y_guardar
+from tramites.services import emitir_acuse_recepcion
 
 pytestmark = pytest.mark.django_db
 
 
-def test_agrega_al_final_o_despues_de_una_etiqueta(documento_factory):
-    doc = documento_factory(
-        contexto={"lineas": [{"etiqueta": "A", "valor": "1"}, {"etiqueta": "B", "valor": "2"}]}
-    )
-    assert agregar_lineas_acuse(doc.solicitud, [{"etiqueta": "Z", "valor": "9"}])
-    assert agregar_lineas_acuse(doc.solicitud, [{"etiqueta": "A2", "valor": "1.5"}], despues_de="A")
-    doc.refresh_from_db()
-    assert [f["etiqueta"] for f in doc.contexto["lineas"]] == ["A", "A2", "B", "Z"]
-    assert not agregar_lineas_acuse(doc.solicitud, [])
+def test_el_acuse_nace_con_las_lineas_del_procedimiento(solicitud_factory):
+    solicitud = solicitud_factory()
+    lineas = [{"etiqueta": "A", "valor": "1"}, {"etiqueta": "B", "valor": "2"}]
+    acuse = emitir_acuse_recepcion(solicitud, lineas=lineas)
+    acuse.refresh_from_db()
+    assert acuse.contexto["lineas"] == lineas
 
 
-def test_no_toca_un_acuse_ya_generado_ni_otros_documentos(documento_factory):
-    doc = documento_factory()
-    otro = documento_factory(solicitud=doc.solicitud, tipo=Documento.Tipo.OFICIO, titulo="Oficio")
-    generar_y_guardar(doc.pk)
-    assert not agregar_lineas_acuse(doc.solicitud, [{"etiqueta": "Tarde", "valor": "x"}])
-    doc.refresh_from_db(), otro.refresh_from_db()
-    assert "lineas" not in doc.contexto and "lineas" not in otro.contexto
+def test_acuses_no_ofrece_parchar_un_documento_emitido():
+    import acuses.services
+
+    assert not hasattr(acuses.services, "agregar_lineas_acuse")

@@ -187,8 +187,9 @@ def firmar(reporte: ReporteAnual, *, en: dt.datetime | dt.date | None = None, ef
         )
         documentos = None
         if efectos:
-            emitir_acuse_recepcion(s)
-            documentos = al_presentar_reporte(reporte, usuario=s.capturada_por)
+            presentacion = al_presentar_reporte(reporte, usuario=s.capturada_por)
+            documentos = presentacion.documentos
+            emitir_acuse_recepcion(s, lineas=[*presentacion.presentados, *presentacion.efectos])
     reporte.refresh_from_db()
     return documentos
 
