@@ -1,4 +1,7 @@
-"""Documents issued by the Ventanilla: acuses, certificados, oficios, resoluciones."""
+"""Documents issued by the Ventanilla: acuses, certificados, oficios, resoluciones.
+
+The types are neutral: the procedure that issues a document names its template
+(``plantilla``) and its heading (``contexto["encabezado"]``)."""
 
 import secrets
 
@@ -19,8 +22,8 @@ def ruta_documento(instance, filename):
 class Documento(models.Model):
     class Tipo(models.TextChoices):
         ACUSE = "acuse", "Acuse de recepción"
-        CERTIFICADO = "certificado", "Certificado de cupo"
-        OFICIO = "oficio", "Oficio de asignación"
+        CERTIFICADO = "certificado", "Certificado"
+        OFICIO = "oficio", "Oficio"
         RESOLUCION = "resolucion", "Resolución"
 
     class Estado(models.TextChoices):
@@ -46,6 +49,11 @@ class Documento(models.Model):
     cadena_ventanilla = models.TextField(
         blank=True,
         help_text="Cadena exacta que cubre el sello de la Ventanilla, si no es la cadena original.",
+    )
+    plantilla = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Plantilla del PDF, nombrada por el trámite que emite el documento.",
     )
     contexto = models.JSONField(
         default=dict, blank=True, help_text="Datos con los que se genera el PDF."

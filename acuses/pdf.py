@@ -73,19 +73,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 ZONA_MX = ZoneInfo("America/Mexico_City")
 
-PLANTILLAS = {
-    "acuse": "acuses/pdf/acuse.html",
-    "certificado": "acuses/pdf/cupo.html",
-    "oficio": "acuses/pdf/cupo.html",
-    "resolucion": "acuses/pdf/resolucion.html",
-}
-
-ENCABEZADOS = {
-    "acuse": "ACUSE DE RECEPCIÓN DE TRÁMITE",
-    "certificado": "CERTIFICADO DE CUPO",
-    "oficio": "OFICIO DE ASIGNACIÓN DE CUPO",
-    "resolucion": "RESOLUCIÓN",
-}
+#: Generic templates, used when the issuing procedure named none.
+PLANTILLA_ACUSE = "acuses/pdf/acuse.html"
+PLANTILLA_GENERICA = "acuses/pdf/resolucion.html"
+ENCABEZADO_ACUSE = "ACUSE DE RECEPCIÓN DE TRÁMITE"
 
 
 def url_verificacion(documento) -> str:
@@ -167,7 +158,8 @@ def contexto_plantilla(documento) -> dict:
     return {
         "doc": documento,
         "c": ctx,
-        "encabezado": ENCABEZADOS.get(tipo, documento.get_tipo_display().upper()),
+        "encabezado": ctx.get("encabezado")
+        or (ENCABEZADO_ACUSE if tipo == "acuse" else documento.get_tipo_display().upper()),
         "dependencia": ctx.get("dependencia") or "Secretaría de Economía",
         "tramite": tramite,
         "cupo": cupo,
@@ -187,7 +179,9 @@ def contexto_plantilla(documento) -> dict:
 
 
 def renderizar_html(documento) -> str:
-    plantilla = PLANTILLAS.get(documento.tipo, PLANTILLAS["resolucion"])
+    plantilla = documento.plantilla or (
+        PLANTILLA_ACUSE if documento.tipo == "acuse" else PLANTILLA_GENERICA
+    )
     return render_to_string(plantilla, contexto_plantilla(documento))
 
 

@@ -25,6 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from acuses.models import Documento
+from firma.cadena import construir_cadena
+from firma.services import sellar_ventanilla, verificar_firma, verificar_sello_ventanilla
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,44 @@ def _datos_solicitud(solicitud) -> dict:
     }
 
 
+def emitir_sellado(
+    *,
+    solicitud,
+    tipo: str,
+    titulo: str,
+    campos_cadena: list[tuple[str, object]],
+    contexto: dict,
+    plantilla: str = "",
+    encabezado: str = "",
+    folio: str = "",
+    con_sello_solicitante: bool = False,
+) -> Documento:
+    """Issue a document the Ventanilla seals itself: the one way procedures issue their
+    certificados, oficios and resoluciones.
+
+    ``campos_cadena`` (name, value) in the procedure's fixed order make the document's own
+    cadena, sealed here with the Ventanilla's key. With ``con_sello_solicitante`` the
+    document also carries the solicitante's seal over the whole solicitud (its cadena
+    original), and the Ventanilla's seal covers the document's cadena
+    (``cadena_ventanilla``). ``plantilla`` and ``encabezado`` are the procedure's.
+    """
+    cadena = construir_cadena(campos_cadena)
+    sello = sellar_ventanilla(cadena)
+    propia = not (con_sello_solicitante and solicitud.cadena_original)
+    return emitir_documento(
+        solicitud=solicitud,
+        tipo=tipo,
+        titulo=titulo,
+        folio=folio or solicitud.folio,
+        cadena_original=cadena if propia else solicitud.cadena_original,
+        sello_solicitante="" if propia else solicitud.sello_solicitante,
+        cadena_ventanilla="" if propia else cadena,
+        sello_ventanilla=sello,
+        plantilla=plantilla,
+        contexto={**contexto, **({"encabezado": encabezado} if encabezado else {})},
+    )
+
+
 def emitir_documento(
     *,
     solicitud,
@@ -58,6 +98,7 @@ def emitir_documento(
     sello_ventanilla: str = "",
     contexto: dict | None = None,
     cadena_ventanilla: str = "",
+    plantilla: str = "",
 ) -> Documento:
     """Create a Documento and schedule its PDF after the current transaction commits.
 
@@ -79,6 +120,7 @@ def emitir_documento(
         sello_solicitante=sello_solicitante or "",
         sello_ventanilla=sello_ventanilla or "",
         cadena_ventanilla=cadena_ventanilla or "",
+        plantilla=plantilla,
         contexto=datos,
     )
     programar_pdf(doc.pk)
@@ -230,8 +272,6 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
     )
     if doc is None:
         return None
-    from firma.services import verificar_firma, verificar_sello_ventanilla
-
     solicitud = doc.solicitud
     sello_solicitante = None
     if doc.sello_solicitante:

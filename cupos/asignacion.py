@@ -34,6 +34,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from pypdf import PdfReader
 
+from acuses.models import Documento
+from acuses.services import emitir_sellado
 from cupos import mecanismos, saldos
 from cupos.models import Asignacion, Criterio, SolicitudAsignacion, Subcupo
 from cupos.ventanas import VentanaCerradaError, VentanaRecepcion, mensaje_cerrada, periodo_recepcion
@@ -259,6 +261,9 @@ def documentos_faltantes(solicitud: Solicitud) -> list[str]:
     sa = SolicitudAsignacion.objects.filter(solicitud=solicitud).select_related("subcupo").first()
     presentes = set(solicitud.anexos.values_list("tipo", flat=True))
     return [t for t in documentos_requeridos(sa) if t not in presentes]
+
+
+PLANTILLA_PDF = "cupos/pdf/cupo.html"
 
 
 class AnexoInvalido(ReglaError):
@@ -934,10 +939,6 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
 
     Idempotent: on an already resolved solicitud it returns ``ya_resuelta=True`` and changes
     nothing. Raises :class:`TramiteError` with a Spanish message when a rule is not met."""
-    from acuses.models import Documento
-    from acuses.services import emitir_documento
-    from firma.services import sellar_ventanilla
-
     justificacion = (justificacion or "").strip()
     with transaction.atomic():
         s = _bloquear(solicitud.pk)
@@ -1028,23 +1029,21 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
             campos=["resultado", "resuelta_en", "resuelta_por", "justificacion"],
         )
         p = s.solicitante
-        cadena = tramites_services.construir_cadena(
-            [
-                ("tipo", "oficio de asignación"),
-                ("numero_oficio", numero),
-                ("anio", anio),
-                ("folio_solicitud", s.folio),
-                ("rfc", p.rfc),
-                ("nombre", p.nombre),
-                ("cupo", cupo.clave),
-                ("subcupo", subcupo.clave),
-                ("monto", monto),
-                ("unidad", cupo.unidad),
-                ("vigencia_inicio", hoy.isoformat()),
-                ("vigencia_fin", fin.isoformat()),
-                ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
-            ]
-        )
+        campos = [
+            ("tipo", "oficio de asignación"),
+            ("numero_oficio", numero),
+            ("anio", anio),
+            ("folio_solicitud", s.folio),
+            ("rfc", p.rfc),
+            ("nombre", p.nombre),
+            ("cupo", cupo.clave),
+            ("subcupo", subcupo.clave),
+            ("monto", monto),
+            ("unidad", cupo.unidad),
+            ("vigencia_inicio", hoy.isoformat()),
+            ("vigencia_fin", fin.isoformat()),
+            ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
+        ]
         texto = (
             f"Con fundamento en el Acuerdo aplicable y en atención a su solicitud con folio "
             f"{s.folio}, se le asigna el monto de {_kg(monto, u)} del cupo «{cupo.nombre}», "
@@ -1053,13 +1052,13 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
         )
         if parcial and justificacion:
             texto += f"\n\nSe asigna un monto menor al solicitado: {justificacion}"
-        documento = emitir_documento(
+        documento = emitir_sellado(
             solicitud=s,
             tipo=Documento.Tipo.OFICIO,
             titulo=f"Oficio de asignación {numero}/{anio}",
-            folio=s.folio,
-            cadena_original=cadena,
-            sello_ventanilla=sellar_ventanilla(cadena),
+            plantilla=PLANTILLA_PDF,
+            encabezado="OFICIO DE ASIGNACIÓN DE CUPO",
+            campos_cadena=campos,
             contexto={
                 "cupo": _descripcion_cupo(cupo),
                 "beneficiario": {"nombre": p.nombre, "rfc": p.rfc, "domicilio": p.domicilio_fiscal},
@@ -1100,10 +1099,6 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
 def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen:
     """Reject a solicitud en dictamen (motivo required): resuelta/rechazada (audited), a
     resolución document and the notification. Idempotent like :func:`aprobar`."""
-    from acuses.models import Documento
-    from acuses.services import emitir_documento
-    from firma.services import sellar_ventanilla
-
     motivo = (motivo or "").strip()
     if not motivo:
         raise TramiteError("Capture el motivo del rechazo.", "falta_motivo")
@@ -1126,25 +1121,21 @@ def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen
             campos=["resultado", "resuelta_en", "resuelta_por", "justificacion"],
         )
         cupo = sa.subcupo.cupo
-        cadena = tramites_services.construir_cadena(
-            [
-                ("tipo", "resolución"),
-                ("resultado", "rechazada"),
-                ("folio_solicitud", s.folio),
-                ("rfc", s.solicitante.rfc),
-                ("cupo", cupo.clave),
-                ("subcupo", sa.subcupo.clave),
-                ("motivo", motivo),
-                ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
-            ]
-        )
-        documento = emitir_documento(
+        campos = [
+            ("tipo", "resolución"),
+            ("resultado", "rechazada"),
+            ("folio_solicitud", s.folio),
+            ("rfc", s.solicitante.rfc),
+            ("cupo", cupo.clave),
+            ("subcupo", sa.subcupo.clave),
+            ("motivo", motivo),
+            ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
+        ]
+        documento = emitir_sellado(
             solicitud=s,
             tipo=Documento.Tipo.RESOLUCION,
             titulo="Resolución de la solicitud de asignación de cupo",
-            folio=s.folio,
-            cadena_original=cadena,
-            sello_ventanilla=sellar_ventanilla(cadena),
+            campos_cadena=campos,
             contexto={
                 "resultado": "Rechazada",
                 "numero_certificado": "",

@@ -22,6 +22,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from acuses.models import Documento
+from acuses.services import emitir_sellado
 from cupos import reglas, saldos
 from cupos.models import Asignacion, CertificadoCupo, LineaExpedicion
 from cupos.reglas import ReglaError
@@ -29,6 +31,7 @@ from tramites import calendario
 from tramites.services import guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
+PLANTILLA_PDF = "cupos/pdf/cupo.html"
 # re.ASCII: only 0-9 are digits ("１２", fullwidth, is not a monto).
 
 
@@ -227,28 +230,24 @@ def vigencia_certificado(asignacion: Asignacion, desde: dt.date) -> dt.date:
     return min(asignacion.vigencia_fin, calendario.fin_de_anio(desde.year))
 
 
-def cadena_certificado(certificado: CertificadoCupo) -> str:
+def campos_certificado(certificado: CertificadoCupo) -> list[tuple[str, object]]:
     """Cadena the Ventanilla seals for one certificate, fixed order:
     folio del certificado, folio de la solicitud, RFC del titular, monto, unidad, vigencia
     desde, vigencia hasta, cupo clave, fracciones, oficio de asignación (número/año)."""
-    from tramites.services import construir_cadena
-
     a = certificado.asignacion
     cupo = a.cupo
-    return construir_cadena(
-        [
-            ("folio_certificado", certificado.folio),
-            ("folio_solicitud", certificado.solicitud.folio),
-            ("rfc", certificado.titular.rfc),
-            ("monto", f"{certificado.monto_expedido:.3f}"),
-            ("unidad", cupo.unidad),
-            ("vigencia_inicio", certificado.vigencia_inicio.isoformat()),
-            ("vigencia_fin", certificado.vigencia_fin.isoformat()),
-            ("cupo", cupo.clave),
-            ("fracciones", cupo.fracciones_texto),
-            ("oficio", f"{a.numero_oficio}/{a.anio}"),
-        ]
-    )
+    return [
+        ("folio_certificado", certificado.folio),
+        ("folio_solicitud", certificado.solicitud.folio),
+        ("rfc", certificado.titular.rfc),
+        ("monto", f"{certificado.monto_expedido:.3f}"),
+        ("unidad", cupo.unidad),
+        ("vigencia_inicio", certificado.vigencia_inicio.isoformat()),
+        ("vigencia_fin", certificado.vigencia_fin.isoformat()),
+        ("cupo", cupo.clave),
+        ("fracciones", cupo.fracciones_texto),
+        ("oficio", f"{a.numero_oficio}/{a.anio}"),
+    ]
 
 
 _RE_DOF = re.compile(r"\bDOF\b|diario\s+oficial", re.IGNORECASE)
@@ -295,27 +294,22 @@ def contexto_cupo(cupo) -> dict:
 
 
 def _emitir_documento(certificado: CertificadoCupo, total: int):
-    from acuses.models import Documento
-    from acuses.services import emitir_documento
-    from firma.services import sellar_ventanilla
-
     s = certificado.solicitud
     a = certificado.asignacion
     cupo = a.cupo
     titular = certificado.titular
-    cadena = cadena_certificado(certificado)
     fundamento = fundamento_con_dof(cupo)
-    return emitir_documento(
+    return emitir_sellado(
         solicitud=s,
         tipo=Documento.Tipo.CERTIFICADO,
         titulo=f"Certificado de cupo {certificado.folio}",
         folio=certificado.folio,
+        plantilla=PLANTILLA_PDF,
+        encabezado="CERTIFICADO DE CUPO",
         # The solicitante's seal covers the whole solicitud; the Ventanilla seals the
         # certificate's own cadena (cadena_ventanilla).
-        cadena_original=s.cadena_original,
-        sello_solicitante=s.sello_solicitante,
-        cadena_ventanilla=cadena,
-        sello_ventanilla=sellar_ventanilla(cadena),
+        campos_cadena=campos_certificado(certificado),
+        con_sello_solicitante=True,
         contexto={
             "cupo": contexto_cupo(cupo),
             "beneficiario": {

@@ -37,8 +37,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from acuses.models import Documento
+from acuses.services import emitir_sellado
 from tramites.calendario import Calendario, a_fecha
-from tramites.services import TramiteError, construir_cadena, notificar, registrar_auditoria
+from tramites.services import TramiteError, notificar, registrar_auditoria
 from vucem.models import Domicilio
 
 from . import plazos as modulo_plazos
@@ -452,10 +454,6 @@ def _replicar(reporte: ReporteAnual, programas: list[Programa]) -> list[Programa
 def _emitir_oficio(
     reporte: ReporteAnual, ev: Evaluacion, tc: Decimal, fecha: dt.date, *, ratifica: bool
 ):
-    from acuses.models import Documento
-    from acuses.services import emitir_documento
-    from firma.services import sellar_ventanilla
-
     s = reporte.solicitud
     p = ev.programa
     persona = s.solicitante
@@ -489,31 +487,27 @@ def _emitir_oficio(
             "este oficio."
         )
         resultado = "Registro cancelado"
-    cadena = construir_cadena(
-        [
-            ("folio", s.folio),
-            ("oficio", "RATIFICACION" if ratifica else "CANCELACION"),
-            ("programa", p.tipo),
-            ("registro", p.numero),
-            ("rfc", persona.rfc),
-            ("periodo", reporte.periodo),
-            ("ventas_totales", reporte.ventas_totales),
-            ("total_exportaciones", reporte.total_exportaciones),
-            ("tipo_cambio", tc),
-            ("exportaciones_usd", ev.dolares),
-            ("porcentaje_exportacion", ev.porcentaje),
-            ("fecha", fecha.isoformat()),
-        ]
-    )
-    return emitir_documento(
+    campos = [
+        ("folio", s.folio),
+        ("oficio", "RATIFICACION" if ratifica else "CANCELACION"),
+        ("programa", p.tipo),
+        ("registro", p.numero),
+        ("rfc", persona.rfc),
+        ("periodo", reporte.periodo),
+        ("ventas_totales", reporte.ventas_totales),
+        ("total_exportaciones", reporte.total_exportaciones),
+        ("tipo_cambio", tc),
+        ("exportaciones_usd", ev.dolares),
+        ("porcentaje_exportacion", ev.porcentaje),
+        ("fecha", fecha.isoformat()),
+    ]
+    return emitir_sellado(
         solicitud=s,
-        tipo=Documento.Tipo.RESOLUCION,
+        tipo=Documento.Tipo.OFICIO,
         titulo=titulo,
-        folio=s.folio,
-        cadena_original=s.cadena_original or cadena,
-        sello_solicitante=s.sello_solicitante,
-        cadena_ventanilla=cadena,
-        sello_ventanilla=sellar_ventanilla(cadena),
+        encabezado="OFICIO",
+        campos_cadena=campos,
+        con_sello_solicitante=True,
         contexto={
             "resultado": resultado,
             "texto": texto,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from firma.cadena import construir_cadena
 from tramites import calendario
 from tramites.models import (
     Contador,
@@ -260,20 +261,6 @@ class ResultadoFirma:
     @property
     def ok(self) -> bool:
         return self.solicitud is not None and not self.errores
-
-
-def construir_cadena(campos: list[tuple[str, object]]) -> str:
-    """Cadena original ``|v1|v2|…|vn||`` in the wizard's fixed order.
-
-    Values are stripped, ``|`` inside values is replaced by a space and runs of
-    whitespace collapse, so the cadena is unambiguous and reproducible.
-    """
-    valores = []
-    for _nombre, valor in campos:
-        texto = "" if valor is None else str(valor)
-        texto = " ".join(texto.replace("|", " ").split())
-        valores.append(texto)
-    return "|" + "|".join(valores) + "||"
 
 
 @sensitive_variables("key", "password", "verificacion", "cer")

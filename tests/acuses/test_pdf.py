@@ -71,7 +71,8 @@ def test_certificado_con_descripcion_del_cupo(documento_factory, contexto_certif
         tipo=Documento.Tipo.CERTIFICADO,
         titulo="Certificado de cupo",
         sello_solicitante="",
-        contexto=contexto_certificado,
+        plantilla="cupos/pdf/cupo.html",
+        contexto={**contexto_certificado, "encabezado": "CERTIFICADO DE CUPO"},
     )
     texto = texto_pdf(pdf.renderizar_pdf(doc))
     for esperado in (
@@ -93,7 +94,10 @@ def test_certificado_con_descripcion_del_cupo(documento_factory, contexto_certif
 
 def test_oficio_y_resolucion(documento_factory, contexto_certificado):
     oficio = documento_factory(
-        tipo=Documento.Tipo.OFICIO, titulo="Oficio", contexto=contexto_certificado
+        tipo=Documento.Tipo.OFICIO,
+        titulo="Oficio",
+        plantilla="cupos/pdf/cupo.html",
+        contexto={**contexto_certificado, "encabezado": "OFICIO DE ASIGNACIÓN DE CUPO"},
     )
     assert "OFICIO DE ASIGNACIÓN DE CUPO" in texto_pdf(pdf.renderizar_pdf(oficio))
     resolucion = documento_factory(

@@ -373,7 +373,7 @@ def test_altex_ratificado_con_oficio(cliente, empresa, tipo_cambio, firmar):
     assert s.estado != "borrador" and s.folio
     altex.refresh_from_db()
     assert altex.estatus == EstatusPrograma.VIGENTE
-    oficio = s.documentos.get(tipo="resolucion")
+    oficio = s.documentos.get(tipo="oficio")  # RAOCE oficios are oficios (issue 6)
     assert "atificaci" in oficio.titulo
     r = cliente.get(reverse("acuses:descargar", args=[oficio.pk]))
     assert r.status_code == 200
@@ -446,7 +446,7 @@ def test_altex_bajo_porcentaje_oficio_de_cancelacion(cliente, empresa, tipo_camb
     assert r.status_code == 302, principal(r)
     altex.refresh_from_db()
     assert altex.estatus == EstatusPrograma.CANCELADO
-    oficio = s.documentos.get(tipo="resolucion")
+    oficio = s.documentos.get(tipo="oficio")  # RAOCE oficios are oficios (issue 6)
     assert "ancelaci" in oficio.titulo
 
 

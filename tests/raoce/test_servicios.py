@@ -201,7 +201,7 @@ def test_altex_y_ecex_que_cumplen_reciben_oficio_de_ratificacion(
         "Oficio de ratificación de registro de empresa de comercio exterior",
     ]
     for doc in documentos:
-        assert doc.tipo == Documento.Tipo.RESOLUCION
+        assert doc.tipo == Documento.Tipo.OFICIO  # RAOCE oficios are oficios (issue 6)
         assert doc.folio == reporte.solicitud.folio
         assert doc.contexto["resultado"] == "Registro ratificado"
     texto = texto_pdf(documentos[0])
