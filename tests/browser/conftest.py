@@ -210,7 +210,7 @@ def page(contexto, captura, request):
 def moral(credencial_factory, archivos_fiel):
     """The demo-shaped persona moral: its Persona row exists (with domicilio fiscal) and
     its FIEL files are on disk. Returns (credencial, cer_path, key_path)."""
-    from vucem.testing import crear_persona
+    from tests.soporte.personas import crear_persona
 
     crear_persona(
         "moral",

@@ -170,7 +170,7 @@ AVENAS = {
 @pytest.fixture
 def avenas(credencial_factory, archivos_fiel):
     """The second demo persona moral (it uses avena) with its Persona row and FIEL files."""
-    from vucem.testing import crear_persona
+    from tests.soporte.personas import crear_persona
 
     crear_persona(
         "moral",
@@ -211,7 +211,7 @@ def reporte_pdf(tmp_path):
 @pytest.fixture
 def dictaminador(transactional_db):
     from vucem.models import Rol
-    from vucem.testing import crear_usuario
+    from tests.soporte.personas import crear_usuario
 
     password = "Dictamen.Navegador.2026"
     user = crear_usuario(

@@ -35,7 +35,7 @@ def programas_moral(moral, settings):
     settings.RAOCE_FECHA_SIMULADA = dt.date(timezone.localdate().year, 5, 15)
     from raoce.models import Programa, TipoCambio
     from vucem.models import Domicilio, Persona
-    from vucem.testing import crear_domicilio_planta
+    from tests.soporte.personas import crear_domicilio_planta
 
     persona = Persona.objects.get(rfc=moral[0].rfc)
     crear_domicilio_planta(persona, Domicilio.Tipo.INDUSTRIAS)

@@ -29,7 +29,7 @@ from raoce.models import EstatusPrograma, Programa, ReporteAnual, TipoCambio, Ti
 from tramites.calendario import ZONA_MEXICO
 from tramites.models import EstadoSolicitud, Tramite
 from vucem.models import Domicilio
-from vucem.testing import crear_solicitante, entrar_como_solicitante
+from tests.soporte.personas import crear_solicitante, entrar_como_solicitante
 
 LACTEOS = {
     "rfc": "LBA100315MX4",

@@ -12,7 +12,7 @@ from tests.raoce.conftest import crear_reporte, firmar
 from tramites.models import Notificacion
 from tramites.services import historial
 from vucem.models import Rol
-from vucem.testing import crear_usuario, entrar_como_staff
+from tests.soporte.personas import crear_usuario, entrar_como_staff
 
 V, S = EstatusPrograma.VIGENTE, EstatusPrograma.SUSPENDIDO
 pytestmark = pytest.mark.django_db

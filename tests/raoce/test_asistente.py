@@ -18,7 +18,7 @@ from raoce import asistente_reporte as ar
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual
 from tramites.models import Solicitud
 from vucem.models import Domicilio
-from vucem.testing import (
+from tests.soporte.personas import (
     crear_capturista,
     crear_domicilio_planta,
     crear_solicitante,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from raoce import demo, services
 from raoce.models import EstatusPrograma, Programa, TipoCambio
 from tramites.services import historial
-from vucem.testing import crear_persona
+from tests.soporte.personas import crear_persona
 
 pytestmark = pytest.mark.django_db
 

@@ -69,7 +69,7 @@ def test_domicilios(lacteos):
 
 
 def test_sin_domicilio_de_planta(db):
-    from vucem.testing import crear_persona
+    from tests.soporte.personas import crear_persona
 
     persona = crear_persona("moral")
     assert services.domicilios_invalidos(persona) == []

@@ -1,4 +1,4 @@
-"""Fixtures of the vucem tests; the role/login helpers are shared from vucem.testing."""
+"""Fixtures of the vucem tests; the role/login helpers are shared from tests.soporte.personas."""
 
 import datetime as dt
 import itertools
@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from vucem.testing import *  # noqa: F401,F403
+from tests.soporte.personas import *  # noqa: F401,F403
 
 _n = itertools.count(1)
 

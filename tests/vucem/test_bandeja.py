@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tramites.models import Notificacion
 from vucem.models import Rol
-from vucem.testing import (
+from tests.soporte.personas import (
     crear_capturista,
     crear_solicitante,
     crear_usuario,

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tramites.models import RegistroAuditoria
 from vucem.models import Capturista, Rol
-from vucem.testing import crear_capturista, crear_solicitante, entrar_como_capturista
+from tests.soporte.personas import crear_capturista, crear_solicitante, entrar_como_capturista
 
 pytestmark = pytest.mark.django_db
 URL = "/usuarios/capturistas/"

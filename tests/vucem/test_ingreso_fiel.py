@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from vucem.middleware import SESSION_PERSONA, SESSION_RFC_FIEL, SESSION_ROL
 from vucem.models import Persona, Rol
-from vucem.testing import crear_capturista, crear_solicitante
+from tests.soporte.personas import crear_capturista, crear_solicitante
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from vucem.middleware import SESSION_PERSONA, SESSION_ROL
 from vucem.models import Rol
-from vucem.testing import PASSWORD_PRUEBA, crear_capturista, crear_solicitante, crear_usuario
+from tests.soporte.personas import PASSWORD_PRUEBA, crear_capturista, crear_solicitante, crear_usuario
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from django.conf import settings as django_settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from vucem.testing import crear_solicitante, entrar_como_solicitante  # noqa: E402
+from tests.soporte.personas import crear_solicitante, entrar_como_solicitante  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

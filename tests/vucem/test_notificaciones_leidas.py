@@ -8,7 +8,7 @@ from django.urls import reverse
 from tramites.models import Notificacion
 from vucem import services
 from vucem.models import Rol
-from vucem.testing import (
+from tests.soporte.personas import (
     crear_capturista,
     crear_solicitante,
     crear_usuario,

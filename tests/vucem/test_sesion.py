@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from vucem.middleware import SESSION_ACTIVIDAD
 from vucem.models import Rol
-from vucem.testing import crear_usuario, entrar_como_staff
+from tests.soporte.personas import crear_usuario, entrar_como_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 test client in as them, with the same session keys the real login views set.
 
 Plain functions (import them anywhere) plus pytest fixtures (re-export them from a
-conftest with ``from vucem.testing import *  # noqa``)::
+conftest with ``from tests.soporte.personas import *  # noqa``)::
 
-    from vucem.testing import crear_solicitante, entrar_como_solicitante
+    from tests.soporte.personas import crear_solicitante, entrar_como_solicitante
 
     def test_x(client):
         persona, user = crear_solicitante(tipo="moral")
