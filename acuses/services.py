@@ -22,6 +22,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from acuses.models import Documento
@@ -127,12 +128,17 @@ def emitir_documento(
     return doc
 
 
+#: Sent after commit for each document whose PDF must be rendered; ``acuses.tasks`` queues
+#: the rendering task (a signal keeps the services free of the task module).
+pdf_por_generar = Signal()
+
+
 def programar_pdf(documento_id: int) -> None:
     """Queue the rendering after commit. ``robust``: with Celery in eager mode a rendering
     failure is logged (the download renders on demand) instead of breaking the request."""
-    from acuses.tasks import generar_pdf
-
-    transaction.on_commit(lambda: generar_pdf.delay(documento_id), robust=True)
+    transaction.on_commit(
+        lambda: pdf_por_generar.send(sender=Documento, documento_id=documento_id), robust=True
+    )
 
 
 def _nombre_archivo(doc: Documento) -> str:

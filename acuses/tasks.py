@@ -4,8 +4,10 @@ import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 
 from acuses.models import Documento
+from acuses.services import generar_y_guardar, pdf_por_generar
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +27,15 @@ ERRORES_TRANSITORIOS = (OperationalError, InterfaceError, OSError)
 def generar_pdf(self, documento_id: int) -> str | None:
     """Render and store the PDF of a Documento once (idempotent: a second call, or a
     concurrent one, keeps the first file). Returns the sha256 of the stored PDF."""
-    from acuses.services import generar_y_guardar
-
     try:
         doc = generar_y_guardar(documento_id)
     except Documento.DoesNotExist:
         logger.warning("generar_pdf: no existe el documento %s", documento_id)
         return None
     return doc.sha256
+
+
+@receiver(pdf_por_generar)
+def encolar(sender, documento_id: int, **kwargs) -> None:
+    """Queue the rendering of a document issued in a transaction that just committed."""
+    generar_pdf.delay(documento_id)

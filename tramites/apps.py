@@ -11,3 +11,6 @@ class TramitesConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("asistentes")
+        # Connect the signal receivers: lower layers' events (capturista revocations) and
+        # the outbox's "queue this delivery" (tramites.tasks).
+        from tramites import receivers, tasks  # noqa: F401

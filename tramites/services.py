@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -27,6 +28,7 @@ from tramites.models import (
     Solicitud,
     Tramite,
 )
+from tramites.registro import obtener_asistente
 from tramites.reglas import TramiteError
 
 logger = logging.getLogger(__name__)
@@ -281,7 +283,6 @@ def firmar_solicitud(
     The key and password live only in this call's memory.
     """
     from firma.services import firmar, sellar_ventanilla, verificar_fiel
-    from tramites.wizard import obtener_asistente
 
     asistente = obtener_asistente(solicitud.tramite)
     if expirar_si_vencido(solicitud):
@@ -429,11 +430,14 @@ def notificar(
     return n
 
 
-def encolar_notificacion(pk: int) -> None:
-    from tramites.tasks import enviar_notificacion
+#: Sent (after commit) for each outbox row to deliver; ``tramites.tasks`` queues the
+#: delivery task. A signal keeps the engine's services free of the task module.
+notificacion_por_enviar = Signal()
 
+
+def encolar_notificacion(pk: int) -> None:
     try:
-        enviar_notificacion.delay(pk)
+        notificacion_por_enviar.send(sender=Notificacion, pk=pk)
     except Exception:  # broker down: the beat job re-sends it later
         logger.warning("No se pudo encolar la notificación %s; se reintentará", pk, exc_info=True)
 

@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.dispatch import receiver
 
 from tramites import services
 from tramites.models import Notificacion
@@ -24,6 +25,12 @@ def enviar_notificacion(self, notificacion_id: int) -> bool:
         if n is not None:
             self.apply_async((notificacion_id,), eta=n.siguiente_intento)
     return enviada
+
+
+@receiver(services.notificacion_por_enviar)
+def encolar(sender, pk: int, **kwargs) -> None:
+    """Queue the delivery of an outbox row (the engine signals it after commit)."""
+    enviar_notificacion.delay(pk)
 
 
 @shared_task

@@ -25,30 +25,8 @@ from django.urls import reverse
 
 from tramites import services
 from tramites.models import Solicitud, Tramite
+from tramites.registro import obtener_asistente, registrar, tiene_asistente
 from tramites.reglas import TramiteError
-
-_registro: dict[str, type[Asistente]] = {}
-
-
-def registrar(cls: type[Asistente]) -> type[Asistente]:
-    """Class decorator: make a wizard available for the trámites whose clave matches."""
-    if not cls.clave:
-        raise ValueError(f"{cls.__name__} has no clave")
-    _registro[cls.clave] = cls
-    return cls
-
-
-def tiene_asistente(tramite: Tramite) -> bool:
-    return tramite.clave in _registro
-
-
-def obtener_asistente(tramite: Tramite) -> Asistente:
-    try:
-        return _registro[tramite.clave](tramite)
-    except KeyError:
-        raise TramiteError(
-            f"El trámite {tramite.vucem_id} aún no está disponible en línea.", "sin_asistente"
-        ) from None
 
 
 def a_json(data: dict) -> dict:
@@ -384,3 +362,18 @@ class Asistente:
         """Rows ``{"etiqueta", "valor"}`` the procedure adds to its acuse de recepción,
         read once, after :meth:`al_firmar`, when the engine issues the acuse."""
         return []
+
+
+__all__ = [
+    "AQUI",
+    "SIGUIENTE",
+    "Asistente",
+    "Envio",
+    "Paso",
+    "PasoSolicitante",
+    "Requisito",
+    "a_json",
+    "obtener_asistente",
+    "registrar",
+    "tiene_asistente",
+]

@@ -5,13 +5,10 @@ from vucem import views
 app_name = "vucem"
 
 urlpatterns = [
-    path("", views.bandeja, name="bandeja"),
     path("ingresar/", views.ingresar, name="ingresar"),
     path("ingresar/rol/", views.seleccionar_rol, name="seleccionar_rol"),
     path("salir/", views.salir, name="salir"),
     path("sesion/extender/", views.extender_sesion, name="extender_sesion"),
-    path("notificaciones/<int:pk>/leida/", views.marcar_leida, name="marcar_leida"),
-    path("notificaciones/leidas/", views.marcar_todas_leidas, name="marcar_todas_leidas"),
     path("usuarios/capturistas/", views.capturistas, name="capturistas"),
     path(
         "usuarios/capturistas/<int:pk>/revocar/",

@@ -4,6 +4,9 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from tramites import views_bandeja
+from vucem import portal_urls
+
 admin.site.site_header = "Ventanilla — Oficina de gestión"
 admin.site.site_title = "Ventanilla SE"
 admin.site.index_title = "Administración"
@@ -15,7 +18,9 @@ urlpatterns = [
     path("cupos/", include("cupos.urls")),
     path("raoce/", include("raoce.urls")),
     path("acuses/", include("acuses.urls")),
-    path("", include("vucem.portal_urls")),
+    # The portal shell's pages (vucem) and its home, the bandeja (tramites), share the
+    # ``vucem`` namespace: the root URLconf is where the layers are composed.
+    path("", include((portal_urls.urlpatterns + views_bandeja.urlpatterns, "vucem"))),
 ]
 
 if settings.DEBUG:

@@ -18,18 +18,16 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tramites.wizard import obtener_asistente, tiene_asistente
 from vucem import services
 from vucem.forms import (
-    BandejaFiltrosForm,
     IngresoFielForm,
     IngresoSinFielForm,
     RegistroCapturistaForm,
@@ -230,82 +228,6 @@ def extender_sesion(request):
             status=401,
         )
     return JsonResponse({"ok": True, "segundos": settings.SESSION_IDLE_SECONDS})
-
-
-def _url_solicitud(solicitud, rol):
-    if rol in services.ROLES_STAFF:
-        if tiene_asistente(solicitud.tramite):
-            url = obtener_asistente(solicitud.tramite).url_oficina(solicitud)
-            if url:
-                return url
-        try:
-            return reverse("admin:tramites_solicitud_change", args=[solicitud.pk])
-        except NoReverseMatch:
-            return reverse("admin:index")
-    return reverse("tramites:continuar", args=[solicitud.numero_temporal])
-
-
-@never_cache
-@login_required
-def bandeja(request):
-    """Bandeja de tareas pendientes (home)."""
-    rol, persona = request.rol, request.persona
-    if rol is None or (rol not in services.ROLES_STAFF and persona is None):
-        messages.info(request, "Seleccione el rol y el solicitante con los que desea trabajar.")
-        return redirect("vucem:seleccionar_rol")
-    form = BandejaFiltrosForm(request.GET or None)
-    filtros = services.FiltrosBandeja()
-    if form.is_bound and form.is_valid():
-        filtros = services.FiltrosBandeja(**form.cleaned_data)
-    url_de = lambda s: _url_solicitud(s, rol)  # noqa: E731
-    borradores = services.filas(
-        services.borradores_de(request.user, rol, persona, filtros), url_de=url_de
-    )
-    tareas = services.filas(
-        services.tareas_de(request.user, rol, persona, filtros)[:200], url_de=url_de
-    )
-    notificaciones = list(services.notificaciones_no_leidas(persona)[:50])
-    return render(
-        request,
-        "vucem/bandeja.html",
-        {
-            "form": form,
-            "borradores": borradores,
-            "tareas": tareas,
-            "notificaciones": notificaciones,
-            "es_staff": rol in services.ROLES_STAFF,
-            "es_solicitante": rol in ROLES_SOLICITANTE,
-            "vigencia_dias": settings.BORRADOR_DIAS_VIGENCIA,
-        },
-    )
-
-
-@never_cache
-@login_required
-@require_POST
-def marcar_leida(request, pk):
-    """Mark one notice of the acting persona as read; anyone else's is a 404."""
-    from tramites.models import Notificacion
-
-    try:
-        services.marcar_leida(request.persona, pk)
-    except Notificacion.DoesNotExist:
-        raise Http404("No existe la notificación.") from None
-    messages.success(request, "La notificación se marcó como leída.")
-    return redirect(_siguiente(request))
-
-
-@never_cache
-@login_required
-@require_POST
-def marcar_todas_leidas(request):
-    """Mark as read the notices the bandeja showed (posted as ``id``) of the acting persona."""
-    if request.persona is None:
-        raise Http404("No hay un solicitante activo.")
-    marcadas = services.marcar_leidas(request.persona, request.POST.getlist("id"))
-    if marcadas:
-        messages.success(request, "Las notificaciones se marcaron como leídas.")
-    return redirect(_siguiente(request))
 
 
 def _solo_solicitante(request):

@@ -210,8 +210,8 @@ def reporte_pdf(tmp_path):
 
 @pytest.fixture
 def dictaminador(transactional_db):
-    from vucem.models import Rol
     from tests.soporte.personas import crear_usuario
+    from vucem.models import Rol
 
     password = "Dictamen.Navegador.2026"
     user = crear_usuario(

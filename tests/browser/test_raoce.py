@@ -34,8 +34,8 @@ def programas_moral(moral, settings):
     cancelled automatically and could not file."""
     settings.RAOCE_FECHA_SIMULADA = dt.date(timezone.localdate().year, 5, 15)
     from raoce.models import Programa, TipoCambio
-    from vucem.models import Domicilio, Persona
     from tests.soporte.personas import crear_domicilio_planta
+    from vucem.models import Domicilio, Persona
 
     persona = Persona.objects.get(rfc=moral[0].rfc)
     crear_domicilio_planta(persona, Domicilio.Tipo.INDUSTRIAS)

@@ -26,10 +26,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from raoce.models import EstatusPrograma, Programa, ReporteAnual, TipoCambio, TipoPrograma
+from tests.soporte.personas import crear_solicitante, entrar_como_solicitante
 from tramites.calendario import ZONA_MEXICO
 from tramites.models import EstadoSolicitud, Tramite
 from vucem.models import Domicilio
-from tests.soporte.personas import crear_solicitante, entrar_como_solicitante
 
 LACTEOS = {
     "rfc": "LBA100315MX4",

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from raoce.models import BienProducido, EstatusPrograma, TipoCambio
 from tests.raoce.conftest import crear_reporte, firmar
+from tests.soporte.personas import crear_usuario, entrar_como_staff
 from tramites.models import Notificacion
 from tramites.services import historial
 from vucem.models import Rol
-from tests.soporte.personas import crear_usuario, entrar_como_staff
 
 V, S = EstatusPrograma.VIGENTE, EstatusPrograma.SUSPENDIDO
 pytestmark = pytest.mark.django_db

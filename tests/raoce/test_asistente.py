@@ -16,8 +16,6 @@ from pypdf import PdfReader
 from firma.testing import datos_firma
 from raoce import asistente_reporte as ar
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual
-from tramites.models import Solicitud
-from vucem.models import Domicilio
 from tests.soporte.personas import (
     crear_capturista,
     crear_domicilio_planta,
@@ -25,6 +23,8 @@ from tests.soporte.personas import (
     entrar_como_capturista,
     entrar_como_solicitante,
 )
+from tramites.models import Solicitud
+from vucem.models import Domicilio
 
 pytestmark = pytest.mark.django_db
 

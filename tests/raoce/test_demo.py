@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from raoce import demo, services
 from raoce.models import EstatusPrograma, Programa, TipoCambio
-from tramites.services import historial
 from tests.soporte.personas import crear_persona
+from tramites.services import historial
 
 pytestmark = pytest.mark.django_db
 

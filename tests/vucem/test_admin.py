@@ -1,7 +1,7 @@
 import pytest
 
-from vucem.models import Domicilio
 from tests.soporte.personas import crear_capturista, crear_domicilio_planta, crear_solicitante
+from vucem.models import Domicilio
 
 pytestmark = pytest.mark.django_db
 

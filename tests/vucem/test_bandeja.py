@@ -4,8 +4,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tramites.models import Notificacion
-from vucem.models import Rol
 from tests.soporte.personas import (
     crear_capturista,
     crear_solicitante,
@@ -14,6 +12,8 @@ from tests.soporte.personas import (
     entrar_como_solicitante,
     entrar_como_staff,
 )
+from tramites.models import Notificacion
+from vucem.models import Rol
 
 pytestmark = pytest.mark.django_db
 URL = "/"
@@ -140,7 +140,7 @@ def test_filtros_invalidos_dan_mensajes_claros(client, crear_solicitud):
 
 
 def test_dias_habiles_transcurridos(client, crear_solicitud):
-    from vucem.services import dias_habiles_transcurridos
+    from tramites.bandeja import dias_habiles_transcurridos
 
     persona, user = crear_solicitante("fisica")
     # Monday 2 March 2026 → Monday 9 March 2026: 5 business days.

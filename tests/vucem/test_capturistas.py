@@ -2,9 +2,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from tests.soporte.personas import crear_capturista, crear_solicitante, entrar_como_capturista
 from tramites.models import RegistroAuditoria
 from vucem.models import Capturista, Rol
-from tests.soporte.personas import crear_capturista, crear_solicitante, entrar_como_capturista
 
 pytestmark = pytest.mark.django_db
 URL = "/usuarios/capturistas/"

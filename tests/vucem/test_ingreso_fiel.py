@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.soporte.personas import crear_capturista, crear_solicitante
 from vucem.middleware import SESSION_PERSONA, SESSION_RFC_FIEL, SESSION_ROL
 from vucem.models import Persona, Rol
-from tests.soporte.personas import crear_capturista, crear_solicitante
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from tests.soporte.personas import (
+    PASSWORD_PRUEBA,
+    crear_capturista,
+    crear_solicitante,
+    crear_usuario,
+)
 from vucem.middleware import SESSION_PERSONA, SESSION_ROL
 from vucem.models import Rol
-from tests.soporte.personas import PASSWORD_PRUEBA, crear_capturista, crear_solicitante, crear_usuario
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tramites.models import Notificacion
-from vucem import services
-from vucem.models import Rol
 from tests.soporte.personas import (
     crear_capturista,
     crear_solicitante,
@@ -16,6 +13,9 @@ from tests.soporte.personas import (
     entrar_como_solicitante,
     entrar_como_staff,
 )
+from tramites import bandeja as bandeja_svc
+from tramites.models import Notificacion
+from vucem.models import Rol
 
 pytestmark = pytest.mark.django_db
 BANDEJA = reverse("vucem:bandeja")
@@ -204,12 +204,12 @@ def test_servicio_marcar_leida_solo_de_la_persona(solicitante):
     otra, _ = crear_solicitante("fisica")
     n, ajena = aviso(persona), aviso(otra)
     with pytest.raises(Notificacion.DoesNotExist):
-        services.marcar_leida(persona, ajena.pk)
+        bandeja_svc.marcar_leida(persona, ajena.pk)
     with pytest.raises(Notificacion.DoesNotExist):
-        services.marcar_leida(None, n.pk)
-    assert services.marcar_leida(persona, n.pk).leida and leida(n)
+        bandeja_svc.marcar_leida(None, n.pk)
+    assert bandeja_svc.marcar_leida(persona, n.pk).leida and leida(n)
     assert not leida(ajena)
-    assert list(services.notificaciones_no_leidas(persona)) == []
+    assert list(bandeja_svc.notificaciones_no_leidas(persona)) == []
 
 
 def test_servicio_marcar_leidas_ignora_ids_ajenos_o_invalidos(solicitante):
@@ -217,7 +217,7 @@ def test_servicio_marcar_leidas_ignora_ids_ajenos_o_invalidos(solicitante):
     otra, _ = crear_solicitante("fisica")
     a, b, ajena = aviso(persona), aviso(persona, leida=True), aviso(otra)
     ids = [str(a.pk), b.pk, ajena.pk, "", "-1", "1e3", "9" * 40]
-    assert services.marcar_leidas(persona, ids) == 1
+    assert bandeja_svc.marcar_leidas(persona, ids) == 1
     assert leida(a) and not leida(ajena)
-    assert services.marcar_leidas(persona, []) == 0
-    assert services.marcar_leidas(None, [ajena.pk]) == 0
+    assert bandeja_svc.marcar_leidas(persona, []) == 0
+    assert bandeja_svc.marcar_leidas(None, [ajena.pk]) == 0

@@ -4,9 +4,9 @@ import time
 import pytest
 from django.urls import reverse
 
+from tests.soporte.personas import crear_usuario, entrar_como_staff
 from vucem.middleware import SESSION_ACTIVIDAD
 from vucem.models import Rol
-from tests.soporte.personas import crear_usuario, entrar_como_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,123 @@
+"""Selectors and services of the "Bandeja de tareas pendientes": the acting persona's
+drafts and tasks, the staff's queue, and notifications (read / mark as read)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tramites.calendario import Calendario
+from tramites.models import EstadoSolicitud, Notificacion, Solicitud
+from vucem.models import ROLES_SOLICITANTE
+from vucem.services import RE_ID, ROLES_STAFF
+
+
+@dataclass
+class FiltrosBandeja:
+    folio: str = ""
+    fecha_inicial: dt.date | None = None
+    fecha_final: dt.date | None = None
+
+
+@dataclass
+class FilaBandeja:
+    solicitud: object
+    dias_habiles: int
+    es_borrador: bool
+    url: str
+
+
+def _filtrar(qs, filtros: FiltrosBandeja):
+    if filtros.folio:
+        qs = qs.filter(
+            Q(folio__icontains=filtros.folio) | Q(numero_temporal__icontains=filtros.folio)
+        )
+    if filtros.fecha_inicial:
+        qs = qs.filter(creada__date__gte=filtros.fecha_inicial)
+    if filtros.fecha_final:
+        qs = qs.filter(creada__date__lte=filtros.fecha_final)
+    return qs
+
+
+def borradores_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
+    """Drafts in the bandeja: a solicitante sees every live draft for itself (including those
+    a capturista captured for it, to sign them); a capturista sees those it captured for the
+    acting solicitante."""
+    if persona is None:
+        return Solicitud.objects.none()
+    qs = Solicitud.objects.filter(solicitante=persona, estado=EstadoSolicitud.BORRADOR).filter(
+        Q(vence__isnull=True) | Q(vence__gt=timezone.now())
+    )
+    if rol not in ROLES_SOLICITANTE:
+        qs = qs.filter(capturada_por=user)
+    return _filtrar(qs.select_related("tramite", "capturada_por"), filtros or FiltrosBandeja())
+
+
+def tareas_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
+    """Solicitudes past the draft stage that still await something."""
+    filtros = filtros or FiltrosBandeja()
+    if rol in ROLES_STAFF:
+        qs = Solicitud.objects.filter(estado=EstadoSolicitud.EN_DICTAMEN)
+    elif rol in ROLES_SOLICITANTE and persona is not None:
+        qs = Solicitud.objects.filter(
+            solicitante=persona, estado__in=[EstadoSolicitud.FIRMADA, EstadoSolicitud.EN_DICTAMEN]
+        )
+    else:
+        return Solicitud.objects.none()
+    return _filtrar(qs.select_related("tramite", "solicitante"), filtros)
+
+
+def notificaciones_no_leidas(persona):
+    if persona is None:
+        return Notificacion.objects.none()
+    return Notificacion.objects.filter(persona=persona, leida=False).order_by("-creada")
+
+
+def notificaciones_de(persona):
+    """Every notification of the acting persona (none without one): the scope of the
+    "marcar como leída" actions, so nobody marks another persona's notices."""
+    if persona is None:
+        return Notificacion.objects.none()
+    return Notificacion.objects.filter(persona=persona)
+
+
+def marcar_leida(persona, pk: int):
+    """Mark one of ``persona``'s notifications as read (idempotent). Raises
+    ``Notificacion.DoesNotExist`` when ``pk`` is not one of hers."""
+    notificacion = notificaciones_de(persona).get(pk=pk)
+    if not notificacion.leida:
+        notificacion.leida = True
+        notificacion.save(update_fields=["leida"])
+    return notificacion
+
+
+def marcar_leidas(persona, pks) -> int:
+    """Mark as read the notifications ``pks`` of ``persona`` (the ones the bandeja showed;
+    notices that arrived later stay unread). Ids of other personas are ignored. Returns how
+    many changed."""
+    ids = {int(pk) for pk in map(str, pks) if RE_ID.fullmatch(pk)}
+    if not ids:
+        return 0
+    return notificaciones_de(persona).filter(pk__in=ids, leida=False).update(leida=True)
+
+
+def dias_habiles_transcurridos(solicitudes, hoy: dt.date | None = None) -> dict[int, int]:
+    """Business days from each solicitud's start to today, with one calendar load."""
+    solicitudes = list(solicitudes)
+    if not solicitudes:
+        return {}
+    hoy = hoy or timezone.localdate()
+    inicio = min(timezone.localtime(s.creada).date() for s in solicitudes)
+    cal = Calendario("SE", desde=inicio, hasta=hoy)
+    return {s.pk: cal.dias_habiles_entre(s.creada, hoy) for s in solicitudes}
+
+
+def filas(solicitudes, *, url_de) -> list[FilaBandeja]:
+    solicitudes = list(solicitudes)
+    dias = dias_habiles_transcurridos(solicitudes)
+    return [
+        FilaBandeja(s, dias.get(s.pk, 0), s.estado == "borrador", url_de(s)) for s in solicitudes
+    ]

@@ -1,0 +1,103 @@
+"""Views of the "Bandeja de tareas pendientes" (the portal's home) and its notices.
+
+They are served under the portal's ``vucem`` URL namespace (composed in ``vucem.urls``).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from tramites import bandeja as bandeja_svc
+from tramites.models import Notificacion
+from tramites.wizard import obtener_asistente, tiene_asistente
+from vucem.forms import BandejaFiltrosForm
+from vucem.models import ROLES_SOLICITANTE
+from vucem.services import ROLES_STAFF
+from vucem.views import _siguiente
+
+
+def _url_solicitud(solicitud, rol):
+    if rol in ROLES_STAFF:
+        if tiene_asistente(solicitud.tramite):
+            url = obtener_asistente(solicitud.tramite).url_oficina(solicitud)
+            if url:
+                return url
+        try:
+            return reverse("admin:tramites_solicitud_change", args=[solicitud.pk])
+        except NoReverseMatch:
+            return reverse("admin:index")
+    return reverse("tramites:continuar", args=[solicitud.numero_temporal])
+
+
+@never_cache
+@login_required
+def bandeja(request):
+    """Bandeja de tareas pendientes (home)."""
+    rol, persona = request.rol, request.persona
+    if rol is None or (rol not in ROLES_STAFF and persona is None):
+        messages.info(request, "Seleccione el rol y el solicitante con los que desea trabajar.")
+        return redirect("vucem:seleccionar_rol")
+    form = BandejaFiltrosForm(request.GET or None)
+    filtros = bandeja_svc.FiltrosBandeja()
+    if form.is_bound and form.is_valid():
+        filtros = bandeja_svc.FiltrosBandeja(**form.cleaned_data)
+    url_de = lambda s: _url_solicitud(s, rol)  # noqa: E731
+    borradores = bandeja_svc.filas(
+        bandeja_svc.borradores_de(request.user, rol, persona, filtros), url_de=url_de
+    )
+    tareas = bandeja_svc.filas(
+        bandeja_svc.tareas_de(request.user, rol, persona, filtros)[:200], url_de=url_de
+    )
+    notificaciones = list(bandeja_svc.notificaciones_no_leidas(persona)[:50])
+    return render(
+        request,
+        "vucem/bandeja.html",
+        {
+            "form": form,
+            "borradores": borradores,
+            "tareas": tareas,
+            "notificaciones": notificaciones,
+            "es_staff": rol in ROLES_STAFF,
+            "es_solicitante": rol in ROLES_SOLICITANTE,
+            "vigencia_dias": settings.BORRADOR_DIAS_VIGENCIA,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def marcar_leida(request, pk):
+    """Mark one notice of the acting persona as read; anyone else's is a 404."""
+    try:
+        bandeja_svc.marcar_leida(request.persona, pk)
+    except Notificacion.DoesNotExist:
+        raise Http404("No existe la notificación.") from None
+    messages.success(request, "La notificación se marcó como leída.")
+    return redirect(_siguiente(request))
+
+
+@never_cache
+@login_required
+@require_POST
+def marcar_todas_leidas(request):
+    """Mark as read the notices the bandeja showed (posted as ``id``) of the acting persona."""
+    if request.persona is None:
+        raise Http404("No hay un solicitante activo.")
+    marcadas = bandeja_svc.marcar_leidas(request.persona, request.POST.getlist("id"))
+    if marcadas:
+        messages.success(request, "Las notificaciones se marcaron como leídas.")
+    return redirect(_siguiente(request))
+
+
+#: Added to the ``vucem`` namespace by the root URLconf.
+urlpatterns = [
+    path("", bandeja, name="bandeja"),
+    path("notificaciones/<int:pk>/leida/", marcar_leida, name="marcar_leida"),
+    path("notificaciones/leidas/", marcar_todas_leidas, name="marcar_todas_leidas"),
+]
