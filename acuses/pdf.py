@@ -66,6 +66,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -87,8 +88,6 @@ def url_verificacion(documento) -> str:
 
 def qr_data_uri(texto: str) -> str:
     """PNG data URI of a QR code (segno) for ``texto``."""
-    import segno
-
     return segno.make(texto, error="m").png_data_uri(scale=5, border=2)
 
 
@@ -187,7 +186,7 @@ def renderizar_html(documento) -> str:
 
 def renderizar_pdf(documento) -> bytes:
     """Render ``documento`` to PDF bytes with WeasyPrint (imported lazily: it is heavy)."""
-    import weasyprint
+    import weasyprint  # heavy (Pango, fonts): loaded by the processes that render, on first use
 
     html = renderizar_html(documento)
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

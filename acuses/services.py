@@ -25,9 +25,11 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from acuses import pdf
 from acuses.models import Documento
 from firma.cadena import construir_cadena
 from firma.services import sellar_ventanilla, verificar_firma, verificar_sello_ventanilla
+from vucem.acceso import puede_capturar_para
 
 logger = logging.getLogger(__name__)
 
@@ -152,13 +154,11 @@ def generar_y_guardar(documento_id: int) -> Documento:
     and the final write is conditional on no PDF being recorded yet; a loser of a race (e.g.
     on SQLite, which ignores the lock) deletes the file it wrote and keeps the winner's.
     """
-    from acuses.pdf import renderizar_pdf
-
     with transaction.atomic():
         doc = Documento.objects.select_for_update().get(pk=documento_id)
         if doc.pdf_generado:
             return doc
-        contenido = renderizar_pdf(doc)
+        contenido = pdf.renderizar_pdf(doc)
         digest = hashlib.sha256(contenido).hexdigest()
         storage = doc.archivo.storage
         nombre = storage.save(
@@ -217,8 +217,6 @@ def actualizar_estado(documento: Documento, estado: str) -> Documento:
 
 def documentos_visibles(request):
     """Documents of the persona the session acts for (per vucem.acceso). Empty otherwise."""
-    from vucem.acceso import puede_capturar_para
-
     persona = getattr(request, "persona", None)
     # request.persona is a SimpleLazyObject: test truthiness, never ``is None``.
     if not request.user.is_authenticated or not persona:

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 
-from tramites import services
+from tramites import outbox
 from tramites.models import (
     Anexo,
     Contador,
@@ -146,7 +146,7 @@ class NotificacionAdmin(admin.ModelAdmin):
         n = 0
         for notif in queryset.exclude(estado=Notificacion.Estado.ENVIADA):
             Notificacion.objects.filter(pk=notif.pk).update(estado=Notificacion.Estado.PENDIENTE)
-            services.encolar_notificacion(notif.pk)
+            outbox.encolar_notificacion(notif.pk)
             n += 1
         self.message_user(request, f"Se reencolaron {n} notificaciones.", messages.SUCCESS)
 

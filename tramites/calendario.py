@@ -39,6 +39,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from tramites.models import DiaInhabil
+
 ZONA_MEXICO = ZoneInfo("America/Mexico_City")
 #: Spanish month names, January first (for dates written in words: "31 de mayo de 2024").
 MESES = (
@@ -158,8 +160,6 @@ class Calendario:
         self._anios_cargados.update(faltan)
         if self._sin_bd:
             return
-        from tramites.models import DiaInhabil
-
         qs = DiaInhabil.objects.filter(
             fecha__gte=dt.date(min(faltan), 1, 1), fecha__lte=dt.date(max(faltan), 12, 31)
         )

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.dispatch import receiver
 
-from tramites import services
+from tramites import outbox, services
 from tramites.models import Notificacion
 
 logger = logging.getLogger(__name__)
@@ -17,7 +17,7 @@ def enviar_notificacion(self, notificacion_id: int) -> bool:
 
     In eager mode no retry is scheduled in-process: the beat job re-sends it.
     """
-    enviada = services.entregar_notificacion(notificacion_id)
+    enviada = outbox.entregar_notificacion(notificacion_id)
     if not enviada and not self.app.conf.task_always_eager:
         n = Notificacion.objects.filter(
             pk=notificacion_id, estado=Notificacion.Estado.PENDIENTE
@@ -27,7 +27,7 @@ def enviar_notificacion(self, notificacion_id: int) -> bool:
     return enviada
 
 
-@receiver(services.notificacion_por_enviar)
+@receiver(outbox.notificacion_por_enviar)
 def encolar(sender, pk: int, **kwargs) -> None:
     """Queue the delivery of an outbox row (the engine signals it after commit)."""
     enviar_notificacion.delay(pk)
@@ -37,8 +37,8 @@ def encolar(sender, pk: int, **kwargs) -> None:
 def reenviar_notificaciones() -> int:
     """Beat job: re-enqueue pending notifications whose next attempt is due."""
     total = 0
-    for pk in services.notificaciones_atoradas().values_list("pk", flat=True)[:500]:
-        services.encolar_notificacion(pk)
+    for pk in outbox.notificaciones_atoradas().values_list("pk", flat=True)[:500]:
+        outbox.encolar_notificacion(pk)
         total += 1
     return total
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tramites import services
+from tramites import outbox, services
 from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
 from tramites.services import TramiteError, construir_cadena
 
@@ -244,16 +244,16 @@ def test_notificacion_fallida_reintenta_con_backoff_y_queda_visible(
     monkeypatch.setattr("django.core.mail.send_mail", falla)
     n = services.notificar(persona=persona_moral, asunto="Aviso", cuerpo="Hola")
     antes = timezone.now()
-    assert services.entregar_notificacion(n.pk) is False
+    assert outbox.entregar_notificacion(n.pk) is False
     n.refresh_from_db()
     assert n.estado == "pendiente" and n.intentos == 1 and "SMTP caído" in n.ultimo_error
     assert n.siguiente_intento >= antes + timedelta(minutes=1)
-    services.entregar_notificacion(n.pk)
+    outbox.entregar_notificacion(n.pk)
     n.refresh_from_db()
     assert n.siguiente_intento >= timezone.now() + timedelta(
         minutes=1, seconds=50
     )  # 2 minutes after attempt 2
-    services.entregar_notificacion(n.pk)
+    outbox.entregar_notificacion(n.pk)
     n.refresh_from_db()
     assert n.estado == "fallida" and n.intentos == 3
 
