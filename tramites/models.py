@@ -144,7 +144,15 @@ class Solicitud(models.Model):
         ordering = ["-creada"]
         verbose_name = "solicitud"
         verbose_name_plural = "solicitudes"
-        indexes = [models.Index(fields=["solicitante", "estado"])]
+        indexes = [
+            models.Index(fields=["solicitante", "estado"]),
+            # The draft jobs (expiry, reminder) read only the drafts by their expiry.
+            models.Index(
+                fields=["vence"],
+                condition=models.Q(estado="borrador"),
+                name="solicitud_borrador_vence",
+            ),
+        ]
         permissions = [("dictaminar_solicitud", "Puede dictaminar solicitudes")]
 
     def __str__(self) -> str:

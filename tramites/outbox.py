@@ -18,17 +18,15 @@ from tramites.models import Notificacion
 logger = logging.getLogger(__name__)
 
 
-def notificar(
+def _nueva(
     *, asunto: str, cuerpo: str, persona=None, usuario=None, destinatario: str = "", solicitud=None
 ) -> Notificacion:
-    """Write a notification to the outbox in the caller's transaction; it is sent by a
-    Celery task after commit (and re-sent by a beat job if that fails)."""
     correo = (
         destinatario
         or (persona.correo if persona is not None else "")
         or (usuario.email if usuario is not None else "")
     )
-    n = Notificacion.objects.create(
+    return Notificacion(
         destinatario=correo,
         persona=persona,
         usuario=usuario,
@@ -38,9 +36,35 @@ def notificar(
         estado=Notificacion.Estado.PENDIENTE if correo else Notificacion.Estado.ENVIADA,
         enviada_en=None if correo else timezone.now(),  # bandeja-only notice: nothing to send
     )
-    if correo:
+
+
+def notificar(
+    *, asunto: str, cuerpo: str, persona=None, usuario=None, destinatario: str = "", solicitud=None
+) -> Notificacion:
+    """Write a notification to the outbox in the caller's transaction; it is sent by a
+    Celery task after commit (and re-sent by a beat job if that fails)."""
+    n = _nueva(
+        asunto=asunto,
+        cuerpo=cuerpo,
+        persona=persona,
+        usuario=usuario,
+        destinatario=destinatario,
+        solicitud=solicitud,
+    )
+    n.save()
+    if n.estado == Notificacion.Estado.PENDIENTE:
         transaction.on_commit(lambda: encolar_notificacion(n.pk))
     return n
+
+
+def notificar_en_lote(avisos: list[dict]) -> list[Notificacion]:
+    """:func:`notificar` for many notices at once (the set-based jobs): one INSERT per
+    batch in the caller's transaction, queued after commit."""
+    creadas = Notificacion.objects.bulk_create([_nueva(**a) for a in avisos], batch_size=500)
+    pks = [n.pk for n in creadas if n.estado == Notificacion.Estado.PENDIENTE]
+    if pks:
+        transaction.on_commit(lambda: [encolar_notificacion(pk) for pk in pks])
+    return creadas
 
 
 #: Sent (after commit) for each outbox row to deliver; ``tramites.tasks`` queues the

@@ -27,7 +27,7 @@ from tramites.models import (
     Solicitud,
     Tramite,
 )
-from tramites.outbox import notificar
+from tramites.outbox import notificar, notificar_en_lote
 from tramites.registro import obtener_asistente
 from tramites.reglas import TramiteError
 
@@ -61,6 +61,24 @@ def registrar_auditoria(
         estado_nuevo=nuevo,
         motivo=motivo,
     )
+
+
+def auditar_en_lote(modelo, cambios, *, usuario=None) -> int:
+    """:func:`registrar_auditoria` for many rows of ``modelo`` at once (the set-based jobs):
+    ``cambios`` is ``(pk, anterior, nuevo, motivo)``; one INSERT per batch."""
+    ct = ContentType.objects.get_for_model(modelo, for_concrete_model=False)
+    filas = [
+        RegistroAuditoria(
+            content_type=ct,
+            object_id=str(pk),
+            usuario=usuario,
+            estado_anterior=anterior or "",
+            estado_nuevo=nuevo,
+            motivo=motivo,
+        )
+        for pk, anterior, nuevo, motivo in cambios
+    ]
+    return len(RegistroAuditoria.objects.bulk_create(filas, batch_size=1000))
 
 
 def historial(obj):
@@ -179,21 +197,46 @@ def descartar_borrador(
         return cambiar_estado(s, E.CANCELADA, usuario=usuario, motivo=motivo)
 
 
-def expirar_borradores(ahora=None) -> int:
-    """Drafts not signed within their vigencia (15 natural days by default) expire."""
+#: Rows a deadline job changes per transaction.
+LOTE = 1000
+
+
+def _lote_por_cambiar(qs, lote: int):
+    """The next ``lote`` rows of ``qs`` locked for this transaction (rows another
+    transaction holds, e.g. a draft being signed, are left for the next run)."""
+    return qs.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:lote]
+
+
+def expirar_borradores(ahora=None, *, lote: int = LOTE) -> int:
+    """Drafts not signed within their vigencia (15 natural days by default) expire.
+
+    Set-based: only the rows that must change are read (a partial index on ``vence`` of
+    drafts serves the query), each batch is one transaction with its audit rows, so a run
+    killed between batches leaves every draft fully expired or untouched and the next run
+    finishes the rest; a second run changes nothing.
+    """
     ahora = ahora or timezone.now()
     total = 0
-    for pk in Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora).values_list(
-        "pk", flat=True
-    ):
+    while True:
         with transaction.atomic():
-            s = Solicitud.objects.select_for_update().get(pk=pk)
-            if s.estado != E.BORRADOR:
-                continue
-            dias = s.tramite.dias_vigencia_borrador
-            cambiar_estado(s, E.EXPIRADA, motivo=f"No se firmó dentro de {dias} días naturales")
-            total += 1
-    return total
+            filas = list(
+                _lote_por_cambiar(
+                    Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora), lote
+                ).values_list("pk", "tramite__dias_vigencia_borrador")
+            )
+            if not filas:
+                return total
+            Solicitud.objects.filter(pk__in=[pk for pk, _ in filas]).update(
+                estado=E.EXPIRADA, actualizada=timezone.now()
+            )
+            auditar_en_lote(
+                Solicitud,
+                [
+                    (pk, E.BORRADOR, E.EXPIRADA, f"No se firmó dentro de {dias} días naturales")
+                    for pk, dias in filas
+                ],
+            )
+        total += len(filas)
 
 
 def expirar_si_vencido(solicitud: Solicitud, ahora=None) -> bool:
@@ -221,34 +264,46 @@ def mensaje_vencido(solicitud: Solicitud) -> str:
     )
 
 
-def recordar_borradores(ahora=None) -> int:
-    """Warn the solicitante (e-mail + bandeja) some days before a draft expires."""
+def recordar_borradores(ahora=None, *, lote: int = LOTE) -> int:
+    """Warn the solicitante (e-mail + bandeja) some days before a draft expires.
+    Set-based and idempotent like :func:`expirar_borradores`."""
     ahora = ahora or timezone.now()
     limite = calendario.sumar_dias_naturales(ahora, settings.BORRADOR_DIAS_AVISO)
     total = 0
-    pendientes = Solicitud.objects.filter(
-        estado=E.BORRADOR, vence__gte=ahora, vence__lte=limite, recordatorio_enviado__isnull=True
-    ).select_related("tramite", "solicitante")
-    for s in pendientes:
+    while True:
         with transaction.atomic():
-            updated = Solicitud.objects.filter(pk=s.pk, recordatorio_enviado__isnull=True).update(
+            pendientes = list(
+                _lote_por_cambiar(
+                    Solicitud.objects.filter(
+                        estado=E.BORRADOR,
+                        vence__gte=ahora,
+                        vence__lte=limite,
+                        recordatorio_enviado__isnull=True,
+                    ),
+                    lote,
+                ).select_related("tramite", "solicitante")
+            )
+            if not pendientes:
+                return total
+            Solicitud.objects.filter(pk__in=[s.pk for s in pendientes]).update(
                 recordatorio_enviado=ahora
             )
-            if not updated:
-                continue
-            vence = timezone.localtime(s.vence)
-            notificar(
-                persona=s.solicitante,
-                solicitud=s,
-                asunto=f"Su borrador {s.numero_temporal} vence el {vence:%d/%m/%Y}",
-                cuerpo=(
-                    f"La solicitud con número temporal {s.numero_temporal} ({s.tramite.nombre}) "
-                    f"no ha sido firmada. Si no se firma antes del {vence:%d/%m/%Y %H:%M} (hora del "
-                    "centro de México) dejará de estar disponible en su bandeja."
-                ),
-            )
-            total += 1
-    return total
+            notificar_en_lote([_aviso_vencimiento(s) for s in pendientes])
+        total += len(pendientes)
+
+
+def _aviso_vencimiento(s: Solicitud) -> dict:
+    vence = timezone.localtime(s.vence)
+    return {
+        "persona": s.solicitante,
+        "solicitud": s,
+        "asunto": f"Su borrador {s.numero_temporal} vence el {vence:%d/%m/%Y}",
+        "cuerpo": (
+            f"La solicitud con número temporal {s.numero_temporal} ({s.tramite.nombre}) "
+            f"no ha sido firmada. Si no se firma antes del {vence:%d/%m/%Y %H:%M} (hora del "
+            "centro de México) dejará de estar disponible en su bandeja."
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- signing

@@ -11,6 +11,14 @@ SESSION_ROL = "rol"
 SESSION_RFC_FIEL = "rfc_fiel"  # RFC of the certificate the session was opened with
 SESSION_ACTIVIDAD = "ultima_actividad"  # epoch seconds of the last request
 SESSION_EXPIRADA = "sesion_expirada"  # flag kept after an idle logout to explain it
+#: Seconds between writes of the idle clock: a request writes the session only when
+#: something in it changes, and the clock is refreshed at most once a minute.
+REFRESCO_ACTIVIDAD = 60
+
+
+def marcar_actividad(session, ahora: float | None = None) -> None:
+    """Restart the idle clock now (an explicit "Continuar con la sesión")."""
+    session[SESSION_ACTIVIDAD] = time.time() if ahora is None else ahora
 
 
 def _persona(request):
@@ -47,8 +55,8 @@ class PersonaActivaMiddleware:
             if ultima is not None and ahora - ultima > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 request.session[SESSION_EXPIRADA] = True
-            else:
-                request.session[SESSION_ACTIVIDAD] = ahora
+            elif ultima is None or ahora - ultima >= REFRESCO_ACTIVIDAD:
+                marcar_actividad(request.session, ahora)
         # Resolved eagerly (one query at most) so ``request.persona is None`` is reliable.
         request.persona = _persona(request) if hasattr(request, "session") else None
         request.rol = (

@@ -85,7 +85,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # transactions take the write lock up front, so read-then-write blocks serialize.
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+    # Persistent connections (one per worker thread), checked before reuse.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=600))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "vucem.User"
@@ -106,8 +108,10 @@ LOGOUT_REDIRECT_URL = "vucem:ingresar"
 # Sessions: idle expiry (sliding), with a warning shown before it ends.
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=20 * 60)
 SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=2 * 60)
-SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+# The session is written only when it changes; the idle clock at most once a minute
+# (vucem.middleware.REFRESCO_ACTIVIDAD), so the stored expiry keeps that minute of margin.
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

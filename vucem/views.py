@@ -33,7 +33,7 @@ from vucem.forms import (
     RegistroCapturistaForm,
     SeleccionRolForm,
 )
-from vucem.middleware import SESSION_EXPIRADA, SESSION_RFC_FIEL
+from vucem.middleware import SESSION_EXPIRADA, SESSION_RFC_FIEL, marcar_actividad
 from vucem.models import ROLES_SOLICITANTE, Capturista, Rol
 
 log = logging.getLogger(__name__)
@@ -221,12 +221,13 @@ def salir(request):
 @never_cache
 @require_POST
 def extender_sesion(request):
-    """Keeps the session alive (the middleware already refreshed the idle clock)."""
+    """Keeps the session alive: restarts the idle clock now."""
     if not request.user.is_authenticated:
         return JsonResponse(
             {"ok": False, "mensaje": "La sesión ya terminó.", "url": reverse("vucem:ingresar")},
             status=401,
         )
+    marcar_actividad(request.session)
     return JsonResponse({"ok": True, "segundos": settings.SESSION_IDLE_SECONDS})
 
 

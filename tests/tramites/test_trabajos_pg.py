@@ -1,0 +1,105 @@
+"""The draft jobs are set-based on a real PostgreSQL (issue 8): a bounded number of
+queries for thousands of drafts, nothing on a second run, whole batches on a crash."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.concurrencia import solo_postgres
+from tramites import services
+from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
+
+from .conftest import crear_persona, usuario_solicitante
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+N = 2500
+
+
+@pytest.fixture(autouse=True)
+def _solo_postgres():
+    solo_postgres()
+    from tramites.catalogo import cargar_catalogo
+
+    cargar_catalogo()
+
+
+def crear_borradores(n: int, vence) -> list[int]:
+    persona = crear_persona("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV")
+    persona.correo = ""  # bandeja-only notices: nothing to deliver after commit
+    persona.save(update_fields=["correo"])
+    user = usuario_solicitante(persona)
+    tramite = Tramite.objects.get(vucem_id=120402)
+    Solicitud.objects.bulk_create(
+        [
+            Solicitud(
+                tramite=tramite,
+                solicitante=persona,
+                capturada_por=user,
+                numero_temporal=f"{i:09d}",
+                vence=vence,
+            )
+            for i in range(1, n + 1)
+        ],
+        batch_size=1000,
+    )
+    return list(Solicitud.objects.values_list("pk", flat=True))
+
+
+def auditorias(estado_nuevo: str) -> int:
+    return RegistroAuditoria.objects.filter(estado_nuevo=estado_nuevo).count()
+
+
+def test_expirar_borradores_por_lotes_idempotente():
+    crear_borradores(N, timezone.now() - timedelta(hours=1))
+    with CaptureQueriesContext(connection) as consultas:
+        assert services.expirar_borradores(lote=1000) == N
+    # a handful of statements per batch of 1,000, never one per draft
+    assert len(consultas) <= 3 * 8
+    assert Solicitud.objects.filter(estado="expirada").count() == N
+    assert auditorias("expirada") == N
+    with CaptureQueriesContext(connection) as consultas:
+        assert services.expirar_borradores(lote=1000) == 0
+    assert len(consultas) <= 3
+    assert auditorias("expirada") == N
+
+
+def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
+    crear_borradores(N, timezone.now() - timedelta(hours=1))
+    original = services.auditar_en_lote
+    llamadas = []
+
+    def se_cae_en_el_segundo_lote(*a, **k):
+        llamadas.append(1)
+        if len(llamadas) == 2:
+            raise SystemExit("worker killed")
+        return original(*a, **k)
+
+    monkeypatch.setattr(services, "auditar_en_lote", se_cae_en_el_segundo_lote)
+    with pytest.raises(SystemExit):
+        services.expirar_borradores(lote=1000)
+    expiradas = set(Solicitud.objects.filter(estado="expirada").values_list("pk", flat=True))
+    auditadas = set(
+        RegistroAuditoria.objects.filter(estado_nuevo="expirada").values_list(
+            "object_id", flat=True
+        )
+    )
+    assert len(expiradas) == 1000 and {str(pk) for pk in expiradas} == auditadas
+    monkeypatch.setattr(services, "auditar_en_lote", original)
+    assert services.expirar_borradores(lote=1000) == N - 1000
+    assert auditorias("expirada") == N
+
+
+def test_recordar_borradores_una_vez_y_por_lotes():
+    crear_borradores(N, timezone.now() + timedelta(days=1))
+    with CaptureQueriesContext(connection) as consultas:
+        assert services.recordar_borradores(lote=1000) == N
+    assert len(consultas) <= 3 * 10
+    assert Notificacion.objects.count() == N
+    assert not Solicitud.objects.filter(recordatorio_enviado__isnull=True).exists()
+    with CaptureQueriesContext(connection) as consultas:
+        assert services.recordar_borradores(lote=1000) == 0
+    assert len(consultas) <= 3 and Notificacion.objects.count() == N
