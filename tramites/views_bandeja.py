@@ -6,6 +6,7 @@ They are served under the portal's ``vucem`` URL namespace (composed in ``vucem.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -19,6 +20,8 @@ from vucem.forms import BandejaFiltrosForm
 from vucem.models import ROLES_SOLICITANTE
 from vucem.services import ROLES_STAFF
 from vucem.views import _siguiente
+
+POR_PAGINA = 25
 
 
 def _url_solicitud(solicitud, rol):
@@ -47,12 +50,15 @@ def bandeja(request):
     if form.is_bound and form.is_valid():
         filtros = bandeja_svc.FiltrosBandeja(**form.cleaned_data)
     url_de = lambda s: _url_solicitud(s, rol)  # noqa: E731
-    borradores = bandeja_svc.filas(
-        bandeja_svc.borradores_de(request.user, rol, persona, filtros), url_de=url_de
-    )
-    tareas = bandeja_svc.filas(
-        bandeja_svc.tareas_de(request.user, rol, persona, filtros)[:200], url_de=url_de
-    )
+    # Each list is paginated on its own (the filters stay in the query string).
+    pagina_borradores = Paginator(
+        bandeja_svc.borradores_de(request.user, rol, persona, filtros), POR_PAGINA
+    ).get_page(request.GET.get("pagina_borradores"))
+    pagina_tareas = Paginator(
+        bandeja_svc.tareas_de(request.user, rol, persona, filtros), POR_PAGINA
+    ).get_page(request.GET.get("pagina_tareas"))
+    borradores = bandeja_svc.filas(pagina_borradores.object_list, url_de=url_de)
+    tareas = bandeja_svc.filas(pagina_tareas.object_list, url_de=url_de)
     notificaciones = list(bandeja_svc.notificaciones_no_leidas(persona)[:50])
     return render(
         request,
@@ -61,6 +67,8 @@ def bandeja(request):
             "form": form,
             "borradores": borradores,
             "tareas": tareas,
+            "pagina_borradores": pagina_borradores,
+            "pagina_tareas": pagina_tareas,
             "notificaciones": notificaciones,
             "es_staff": rol in ROLES_STAFF,
             "es_solicitante": rol in ROLES_SOLICITANTE,

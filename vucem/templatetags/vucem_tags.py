@@ -45,3 +45,11 @@ def url_o_vacio(nombre, *args) -> str:
         return reverse(nombre, args=args)
     except Exception:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def url_pagina(context, parametro: str, numero) -> str:
+    """This page's query string with ``parametro`` set to ``numero`` (filters are kept)."""
+    consulta = context["request"].GET.copy()
+    consulta[parametro] = numero
+    return "?" + consulta.urlencode()
