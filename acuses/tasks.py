@@ -1,8 +1,10 @@
 """Celery tasks of the acuses app."""
 
 import logging
+import threading
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.core.signals import request_finished, request_started
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 
@@ -35,7 +37,32 @@ def generar_pdf(self, documento_id: int) -> str | None:
     return doc.sha256
 
 
+# Eager Celery (the embedded default) would render inside the user's request: there the
+# rendering waits until the response has been sent (Django's request_finished).
+_peticion = threading.local()
+
+
+@receiver(request_started)
+def _inicia_peticion(sender, **kwargs) -> None:
+    _peticion.pendientes = []
+
+
+@receiver(request_finished)
+def _termina_peticion(sender, **kwargs) -> None:
+    pendientes, _peticion.pendientes = getattr(_peticion, "pendientes", None), None
+    for documento_id in pendientes or ():
+        try:
+            generar_pdf.delay(documento_id)
+        except Exception:  # the download renders it on demand
+            logger.exception("No se pudo generar el PDF del documento %s", documento_id)
+
+
 @receiver(pdf_por_generar)
 def encolar(sender, documento_id: int, **kwargs) -> None:
-    """Queue the rendering of a document issued in a transaction that just committed."""
-    generar_pdf.delay(documento_id)
+    """Queue the rendering of a document issued in a transaction that just committed:
+    to the worker, or (eager) after the current response is sent."""
+    pendientes = getattr(_peticion, "pendientes", None)
+    if current_app.conf.task_always_eager and pendientes is not None:
+        pendientes.append(documento_id)
+    else:
+        generar_pdf.delay(documento_id)

@@ -249,3 +249,24 @@ def test_actualizar_estado_se_ve_en_la_verificacion(documento_factory, solicitud
     assert verificar_documento(doc.folio, doc.codigo_verificacion)["estado"] == "Cancelado"
     with pytest.raises(ValueError):
         actualizar_estado(doc, "borrado")
+
+
+def test_en_modo_eager_el_pdf_se_genera_despues_de_la_respuesta(documento_factory, settings):
+    """Issue 8: with eager Celery the PDF renders after the response, never inside it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from acuses.tasks import encolar
+
+    doc = documento_factory()
+    request_started.send(sender=None)
+    encolar(sender=Documento, documento_id=doc.pk)
+    doc.refresh_from_db()
+    assert not doc.pdf_generado
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_finished.send(sender=None)
+    finally:
+        request_finished.connect(close_old_connections)
+    doc.refresh_from_db()
+    assert doc.pdf_generado
