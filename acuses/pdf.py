@@ -140,6 +140,17 @@ def _fracciones(valor) -> str:
     return str(valor or "")
 
 
+#: Characters per line of the sellos and cadenas (DejaVu Sans Mono 6.6 pt on A4).
+ANCHO_SELLO = 100
+
+
+def partir(texto: str, ancho: int = ANCHO_SELLO) -> str:
+    """``texto`` in lines of ``ancho`` characters, for ``white-space: pre``: splitting here
+    spares WeasyPrint the costly search for break points in one long word."""
+    texto = texto or ""
+    return "\n".join(texto[i : i + ancho] for i in range(0, len(texto), ancho))
+
+
 def contexto_plantilla(documento) -> dict:
     """Template context for ``documento`` (also handy to test templates without WeasyPrint)."""
     ctx = dict(documento.contexto or {})
@@ -174,6 +185,13 @@ def contexto_plantilla(documento) -> dict:
         "lineas": [linea for linea in (ctx.get("lineas") or []) if isinstance(linea, dict)],
         "url_verificacion": url,
         "qr": qr_data_uri(url),
+        "partido": {
+            "cadena_original": partir(documento.cadena_original),
+            "sello_solicitante": partir(documento.sello_solicitante),
+            "sello_ventanilla": partir(documento.sello_ventanilla),
+            "cadena_ventanilla": partir(documento.cadena_ventanilla),
+            "url": partir(url, 80),
+        },
     }
 
 
