@@ -5,6 +5,7 @@ from vucem import views
 app_name = "vucem"
 
 urlpatterns = [
+    path("ping/", views.ping, name="ping"),
     path("ingresar/", views.ingresar, name="ingresar"),
     path("ingresar/rol/", views.seleccionar_rol, name="seleccionar_rol"),
     path("salir/", views.salir, name="salir"),

@@ -18,7 +18,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -229,6 +229,14 @@ def extender_sesion(request):
         )
     marcar_actividad(request.session)
     return JsonResponse({"ok": True, "segundos": settings.SESSION_IDLE_SECONDS})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def ping(request):
+    """The cheapest page of the portal (a liveness probe, and the load benchmark's floor):
+    the full middleware stack, no template, no query of its own."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 def _solo_solicitante(request):

@@ -154,3 +154,12 @@ def test_la_verificacion_publica_no_crea_sesion(client):
         404,
     )
     assert Session.objects.count() == 0
+
+
+def test_ping_anonimo_sin_sesion_y_con_sesion_sin_escrituras(client):
+    from django.contrib.sessions.models import Session
+
+    r = client.get(reverse("vucem:ping"))
+    assert r.status_code == 200 and r.content == b"ok"
+    assert client.head(reverse("vucem:ping")).status_code == 200
+    assert Session.objects.count() == 0
