@@ -1,4 +1,8 @@
-"""Back-office for documents: search, seals read-only, (re)generate and download the PDF."""
+"""Back-office for documents: search, (re)generate and download the PDF.
+
+An issued document is immutable for everyone here: its content, cadena, sellos, file and
+estado are read-only, and it can be neither added nor deleted. Its estado changes only through
+the service of the procedure that owns it (e.g. a cancelación), which audits and notifies."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -61,10 +65,19 @@ class DocumentoAdmin(admin.ModelAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        campos = list(super().get_readonly_fields(request, obj))
-        if obj is not None:  # what was sealed and printed does not change afterwards
-            campos += ["solicitud", "tipo", "folio", "contexto"]
-        return campos
+        # Every field: what was sealed and printed does not change afterwards.
+        return [f.name for f in Documento._meta.fields] + ["pdf"]
+
+    def has_add_permission(self, request):
+        return False  # documents are issued by the procedures' services only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        acciones = super().get_actions(request)
+        acciones.pop("delete_selected", None)
+        return acciones
 
     @admin.display(description="PDF")
     def pdf(self, obj):
