@@ -14,6 +14,8 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.ventanilla-instalado
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
+# The public base URL printed in PDFs, QR codes and e-mails: the address `make run` serves.
+export SITE_URL ?= http://$(HOST):$(PORT)
 # Los servicios reales (browser, postgres, celery_worker) corren en .ci/run.
 PYTEST_EMBEBIDO := -m "not browser and not postgres and not celery_worker"
 

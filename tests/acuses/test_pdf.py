@@ -130,3 +130,13 @@ def test_url_de_verificacion(documento_factory, settings):
         f"&codigo={doc.codigo_verificacion}"
     )
     assert pdf.qr_data_uri(url).startswith("data:image/png;base64,")
+
+
+def test_la_url_de_verificacion_sale_de_site_url(documento_factory, settings):
+    """Issue 9 item 6: the QR and URL point at the configured base URL, not 127.0.0.1:8000."""
+    settings.SITE_URL = "https://ventanilla.example.gob.mx/"
+    doc = documento_factory()
+    assert pdf.url_verificacion(doc).startswith(
+        "https://ventanilla.example.gob.mx/acuses/verificar/?folio="
+    )
+    assert "ventanilla.example.gob.mx" in compacto(texto_pdf(pdf.renderizar_pdf(doc)))

@@ -233,7 +233,10 @@ class Command(BaseCommand):
         w("")
         w(self.style.SUCCESS("Datos de demostración listos."))
         w("")
-        w("Ingreso «Con FIEL» (http://127.0.0.1:8000/ingresar/): seleccione el .cer y el .key de")
+        w(
+            f"Ingreso «Con FIEL» ({settings.SITE_URL.rstrip('/')}/ingresar/): seleccione el "
+            ".cer y el .key de"
+        )
         w(
             f"  {fiel_dir}/personas/<RFC>.cer y <RFC>.key   contraseña de la clave privada: {password_demo}"
         )
