@@ -25,8 +25,9 @@ from cupos.models import (
     RepresentacionFederal,
     Subcupo,
 )
-from cupos.reglas import ReglaError
+from cupos.montos import formato_monto
 from tramites.admin import AuditoriaInline
+from tramites.reglas import ReglaError
 from vucem.models import Rol
 
 
@@ -354,7 +355,7 @@ class AsignacionAdmin(SoloLecturaMixin, admin.ModelAdmin):
         t = saldos.totales(obj)
         unidad = obj.subcupo.cupo.unidad
         filas = [
-            (etiqueta, reglas.formato_monto(t[clave], unidad))
+            (etiqueta, formato_monto(t[clave], unidad))
             for etiqueta, clave in (
                 ("Aprobado", "aprobado"),
                 ("Expedido", "expedido"),

@@ -31,6 +31,7 @@ from cupos.models import (
     Subcupo,
     Unidad,
 )
+from cupos.montos import formato_monto
 from cupos.ventanas import VentanaRecepcion
 from tramites import calendario
 from tramites.services import registrar_auditoria
@@ -304,7 +305,7 @@ def cargar(stdout=None) -> list[Asignacion]:
             stdout,
             f"  Oficio de asignación {asignacion.numero_oficio}/{asignacion.anio} · "
             f"{persona.rfc} {persona.nombre} · {subcupo} · "
-            f"{reglas.formato_monto(asignacion.monto_asignado, 'kg')} "
-            f"(saldo disponible {reglas.formato_monto(disponible, 'kg')})",
+            f"{formato_monto(asignacion.monto_asignado, 'kg')} "
+            f"(saldo disponible {formato_monto(disponible, 'kg')})",
         )
     return asignaciones

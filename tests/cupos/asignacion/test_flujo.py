@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from acuses.models import Documento
 from acuses.services import obtener_pdf
-from cupos import asignacion as svc
+from cupos import ventanas
+from cupos.asignacion import dictamen
 from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion
 from tramites.models import Anexo, Notificacion, RegistroAuditoria, Solicitud
 from tramites.services import historial
@@ -250,8 +251,8 @@ def test_aprobacion_idempotente_en_el_servicio(avena, capturador):
         consumo_auditado_12m=D("5000"),
     )
     u = dictaminador_user()
-    r1 = svc.aprobar(s, usuario=u, monto=D("1000"))
-    r2 = svc.aprobar(s, usuario=u, monto=D("1000"))
+    r1 = dictamen.aprobar(s, usuario=u, monto=D("1000"))
+    r2 = dictamen.aprobar(s, usuario=u, monto=D("1000"))
     assert not r1.ya_resuelta and r2.ya_resuelta and r2.asignacion == r1.asignacion
     assert r1.solicitud.resultado == "aprobada"
     s2 = solicitud_firmada(
@@ -262,7 +263,7 @@ def test_aprobacion_idempotente_en_el_servicio(avena, capturador):
         monto_solicitado=D("1000"),
         consumo_auditado_12m=D("5000"),
     )
-    a2 = svc.aprobar(s2, usuario=u, monto=D("1000")).asignacion
+    a2 = dictamen.aprobar(s2, usuario=u, monto=D("1000")).asignacion
     assert int(a2.numero_oficio) == int(r1.asignacion.numero_oficio) + 1
 
 
@@ -287,7 +288,7 @@ def test_vigencia_de_la_asignacion_la_da_el_calendario(avena, capturador, monkey
         return real(year)
 
     monkeypatch.setattr(calendario, "fin_de_anio", espia)
-    a = svc.aprobar(s, usuario=dictaminador_user(), monto=D("1000")).asignacion
+    a = dictamen.aprobar(s, usuario=dictaminador_user(), monto=D("1000")).asignacion
     assert llamadas == [sub.cupo.anio]
     assert a.vigencia_fin == dt.date(sub.cupo.anio, 12, 31)
 
@@ -396,7 +397,7 @@ def test_anexo_pdf_se_guarda_con_sha256_y_se_elimina(cliente, en_documentos):
 def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monkeypatch):
     """Lácteos 2024, subcupo C: open 2 Jan – 31 Jul 2024."""
     _, subs = crear_cupo_lacteos(2024, representacion)
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 8, 1, 10))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 8, 1, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
     r = cliente.post(url_paso(s, "cupo"), {"subcupo": subs["C"].pk})
@@ -406,7 +407,7 @@ def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monk
         in r.content.decode()
     )
     # inside the window the capture goes on…
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 7, 31, 10))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 7, 31, 10))
     r = cliente.post(url_paso(s, "cupo"), {"subcupo": subs["C"].pk})
     assert r.status_code == 302
     cliente.post(url_paso(s, "datos"), {"monto_solicitado": "1000", "monto_factura": "1000"})
@@ -416,7 +417,7 @@ def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monk
     )
     cliente.post(url_paso(s, "documentos"), {"accion": "continuar"})
     # …but signing after the window closed is refused with the same message
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 8, 1, 9))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 8, 1, 9))
     r = cliente.get(reverse("tramites:firmar", args=[s.numero_temporal]))
     assert "Periodo: del 02/01/2024 al 31/07/2024." in r.content.decode()
     r = firmar(cliente, s, cred)
@@ -427,7 +428,7 @@ def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monk
 def test_cambiar_de_cupo_reinicia_los_datos(cliente, avena, representacion, monkeypatch):
     _, sub = avena
     _, subs = crear_cupo_lacteos(2024, representacion)
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 3, 1, 10))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 3, 1, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
     cliente.post(url_paso(s, "cupo"), {"subcupo": subs["A"].pk})
@@ -444,7 +445,7 @@ def test_cambiar_de_cupo_reinicia_los_datos(cliente, avena, representacion, monk
 
 def test_d_industrial_debe_acreditar_70_por_ciento(cliente, representacion, monkeypatch):
     _, subs = crear_cupo_lacteos(2024, representacion)
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 9, 3, 10))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 9, 3, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
     assert cliente.post(url_paso(s, "cupo"), {"subcupo": subs["D"].pk}).status_code == 302

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from cupos import cancelacion, saldos
+from cupos import saldos
+from cupos.cancelacion import services as cancelacion
 from cupos.models import CertificadoCupo, MovimientoSaldo
 from tests.concurrencia import en_paralelo, solo_postgres
 from tests.tramites.conftest import usuario_solicitante

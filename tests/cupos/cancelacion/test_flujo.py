@@ -10,7 +10,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from acuses.models import Documento
-from cupos import expedicion, saldos
+from cupos import saldos
+from cupos.expedicion import services as expedicion
 from cupos.models import CertificadoCupo, Mecanismo, MovimientoSaldo
 from tests.tramites.conftest import entrar
 from tramites import services as tramites_services
@@ -286,7 +287,7 @@ def test_doble_envio_cancela_una_vez(cliente_moral, moral, asignacion, cupo, fie
     # the service itself is idempotent
     from django.db import transaction
 
-    from cupos.cancelacion import aplicar_cancelacion
+    from cupos.cancelacion.services import aplicar_cancelacion
 
     s.refresh_from_db()
     with transaction.atomic():
@@ -316,7 +317,7 @@ def test_recheck_dentro_de_la_transaccion(cliente_moral, moral, asignacion, cupo
     """The certificate is used meanwhile: signing rolls back with a clear message."""
     from django.db import transaction
 
-    from cupos.cancelacion import aplicar_cancelacion
+    from cupos.cancelacion.services import aplicar_cancelacion
     from tramites.reglas import ReglaError
 
     cert = certificado_directo(asignacion, "1000")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from cupos import cancelacion
+from cupos.cancelacion import services as cancelacion
 from cupos.models import Mecanismo, MovimientoSaldo
 
 from .conftest import (

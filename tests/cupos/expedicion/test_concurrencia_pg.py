@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from cupos import expedicion, saldos
+from cupos import saldos
+from cupos.expedicion import services as expedicion
 from cupos.models import CertificadoCupo, MovimientoSaldo
 from tests.concurrencia import en_paralelo, solo_postgres
 from tests.tramites.conftest import usuario_solicitante

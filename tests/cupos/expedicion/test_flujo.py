@@ -173,7 +173,7 @@ def test_doble_envio_de_la_firma_expide_una_vez(cliente_moral, moral, asignacion
     # and the service itself is idempotent
     from django.db import transaction
 
-    from cupos.expedicion import emitir_certificados
+    from cupos.expedicion.services import emitir_certificados
 
     s.refresh_from_db()
     with transaction.atomic():

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from cupos import reglas, saldos
+from cupos.expedicion import reglas as reglas_exp
 from cupos.models import Asignacion, CertificadoCupo, Criterio, Cupo, Mecanismo, Subcupo
-from cupos.reglas import ReglaError
 from tramites.models import Solicitud, Tramite
+from tramites.reglas import ReglaError
 from vucem.models import Rol, User
 
 from .conftest import crear_asignacion, crear_cupo
@@ -28,8 +29,8 @@ def _falla(codigo, fn, *args, **kwargs):
 
 def test_los_mensajes_son_los_docstrings():
     assert reglas.CUP001.mensaje() == "Los subcupos no pueden exceder el monto del cupo."
-    assert reglas.EXP005.mensaje() == "La asignación ya no está vigente."
-    assert "99" in reglas.EXP007.mensaje(maximo=99)
+    assert reglas_exp.EXP005.mensaje() == "La asignación ya no está vigente."
+    assert "99" in reglas_exp.EXP007.mensaje(maximo=99)
 
 
 def test_cup001_subcupos_no_exceden_el_cupo(cupo):
@@ -102,15 +103,15 @@ def test_cup007_residual_y_cup008_maximo(cupo):
 
 
 def test_reglas_de_expedicion():
-    _falla("EXP002", reglas.EXP002().validar, Decimal("0"))
-    _falla("EXP003", reglas.EXP003().validar, Decimal("0.0001"), unidad="kg")
-    reglas.EXP003().validar(Decimal("0.001"), unidad="kg")
+    _falla("EXP002", reglas_exp.EXP002().validar, Decimal("0"))
+    _falla("EXP003", reglas_exp.EXP003().validar, Decimal("0.0001"), unidad="kg")
+    reglas_exp.EXP003().validar(Decimal("0.001"), unidad="kg")
     e = _falla(
-        "EXP004", reglas.EXP004().validar, Decimal("11"), disponible=Decimal("10"), unidad="kg"
+        "EXP004", reglas_exp.EXP004().validar, Decimal("11"), disponible=Decimal("10"), unidad="kg"
     )
     assert "Saldo insuficiente" in e.mensaje and "10 kg" in e.mensaje
-    _falla("EXP006", reglas.EXP006().validar, [])
-    _falla("EXP007", reglas.EXP007().validar, 100)
+    _falla("EXP006", reglas_exp.EXP006().validar, [])
+    _falla("EXP007", reglas_exp.EXP007().validar, 100)
 
 
 def test_libro_de_saldo(moral, cupo, fisica):

@@ -140,7 +140,7 @@ def test_la_tarea_diaria_tambien_vence_asignaciones(moral, cupo):
 
 def test_vigencia_del_certificado_la_da_el_calendario(asignacion, monkeypatch):
     """31 December comes from ``tramites.calendario.fin_de_anio`` (one place)."""
-    from cupos.expedicion import vigencia_certificado
+    from cupos.expedicion.services import vigencia_certificado
     from tramites import calendario
 
     llamadas = []

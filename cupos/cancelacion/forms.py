@@ -4,7 +4,7 @@ service (``cupos.cancelacion``) so every rule has one place and one message."""
 
 from django import forms
 
-from cupos import cancelacion
+from cupos.cancelacion import services as cancelacion
 from cupos.models import Mecanismo, Regimen, RepresentacionFederal
 
 VACIO = [("", "Seleccione…")]

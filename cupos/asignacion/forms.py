@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django import forms
 
-from cupos import asignacion as svc
+from cupos import ventanas
+from cupos.asignacion import anexos, registro
 from cupos.models import Criterio, Cupo, Regimen, RepresentacionFederal, Subcupo
 
 UNO_MIL = Decimal("0.001")
@@ -83,8 +84,8 @@ class SeleccionSubcupoForm(forms.Form):
     def clean_subcupo(self):
         subcupo = self.cleaned_data["subcupo"]
         try:
-            svc.validar_ventana(subcupo, svc.ahora())
-        except svc.VentanaCerradaError as exc:
+            ventanas.validar_ventana(subcupo, ventanas.ahora())
+        except ventanas.VentanaCerradaError as exc:
             raise forms.ValidationError(exc.mensaje) from None
         return subcupo
 
@@ -171,8 +172,8 @@ class DatosSolicitudForm(forms.Form):
         d = super().clean()
         if self.errors:
             return d
-        d.update(svc.normalizar_datos(self.subcupo, d))
-        for campo, mensajes in svc.validar_datos(self.subcupo, d).items():
+        d.update(registro.normalizar_datos(self.subcupo, d))
+        for campo, mensajes in registro.validar_datos(self.subcupo, d).items():
             for mensaje in mensajes:
                 self.add_error(campo, mensaje)
         return d
@@ -188,7 +189,7 @@ class AnexoForm(forms.Form):
 
     def __init__(self, *args, tipos: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tipo"].choices = [(t, svc.TIPOS_ANEXO[t]) for t in tipos]
+        self.fields["tipo"].choices = [(t, anexos.TIPOS_ANEXO[t]) for t in tipos]
 
 
 class AprobarForm(forms.Form):

@@ -10,9 +10,9 @@ the rules live in :mod:`cupos.expedicion`. Signing issues the certificates
 
 from __future__ import annotations
 
-from cupos import expedicion
-from cupos.forms_expedicion import BuscarAsignacionForm, MontoForm
-from cupos.reglas import formato_monto
+from cupos.expedicion import services as expedicion
+from cupos.expedicion.forms import BuscarAsignacionForm, MontoForm
+from cupos.montos import formato_monto
 from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
 

@@ -1,6 +1,6 @@
 """Expedición de certificados de cupo por asignación directa (seed 000; 120201/120202).
 
-Services used by the wizard (``cupos.asistente_expedicion``) and by signing:
+Services used by the wizard (``cupos.expedicion.asistente``) and by signing:
 
 - :func:`buscar_asignacion` — the solicitante's own asignación by año + número de oficio;
   anything else (another RFC, another year, unknown) is the same "No se encontró".
@@ -24,10 +24,12 @@ from django.utils import timezone
 
 from acuses.models import Documento
 from acuses.services import emitir_sellado
-from cupos import reglas, saldos
+from cupos import saldos
+from cupos.expedicion import reglas
 from cupos.models import Asignacion, CertificadoCupo, LineaExpedicion
-from cupos.reglas import ReglaError
+from cupos.montos import formato_monto, leer_id, leer_monto
 from tramites import calendario
+from tramites.reglas import ReglaError
 from tramites.services import guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
@@ -117,7 +119,7 @@ def resumen_saldo(asignacion: Asignacion, lineas) -> dict:
 
 def parsear_monto(texto, unidad: str) -> Decimal:
     """User input → Decimal > 0 with the unit's decimals, or ReglaError."""
-    return reglas.leer_monto(
+    return leer_monto(
         texto,
         unidad,
         numero=reglas.EXP001,
@@ -175,7 +177,7 @@ def quitar_linea(solicitud, linea_id) -> bool:
     """*Quitar*: drop one line of the draft. ``linea_id`` comes from the button's
     ``accion=quitar-<id>``; anything but ASCII digits, or an id that is not (or no longer) a
     line of the draft, is refused with a message and nothing changes."""
-    pk = reglas.leer_id(linea_id)
+    pk = leer_id(linea_id)
     if pk is None:
         raise ReglaError("No se encontró el monto a quitar.", "linea_invalida")
     with transaction.atomic():
@@ -328,7 +330,7 @@ def _emitir_documento(certificado: CertificadoCupo, total: int):
                 {"etiqueta": "Certificado", "valor": f"{certificado.numero} de {total}"},
                 {
                     "etiqueta": "Monto asignado en el oficio",
-                    "valor": reglas.formato_monto(a.monto_asignado, cupo.unidad),
+                    "valor": formato_monto(a.monto_asignado, cupo.unidad),
                 },
                 {"etiqueta": "Subcupo", "valor": a.subcupo.clave},
             ],

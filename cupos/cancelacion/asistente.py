@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 
-from cupos import cancelacion
-from cupos.forms_cancelacion import AgregarCertificadoForm, BuscarCuposForm
-from cupos.reglas import formato_monto
+from cupos.cancelacion import services as cancelacion
+from cupos.cancelacion.forms import AgregarCertificadoForm, BuscarCuposForm
+from cupos.montos import formato_monto
 from tramites.reglas import ReglaError
 from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 

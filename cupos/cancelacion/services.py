@@ -1,6 +1,6 @@
 """Cancelación de certificados de cupo a petición del interesado (seed 001; trámite 140104).
 
-Services used by the wizard (``cupos.asistente_cancelacion``) and by signing:
+Services used by the wizard (``cupos.cancelacion.asistente``) and by signing:
 
 - :func:`buscar_cupos` — cupos that match the search filters AND in which the solicitante
   holds vigente certificates with something left to cancel.
@@ -28,7 +28,21 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import F
 
+from acuses.models import Documento
+from acuses.services import actualizar_estado
 from cupos import saldos
+from cupos.cancelacion.reglas import (
+    CAN001,
+    CAN002,
+    CAN003,
+    CAN004,
+    CAN005,
+    CAN006,
+    CAN007,
+    CAN008,
+    CAN009,
+    CAN010,
+)
 from cupos.models import (
     CERO,
     CertificadoCupo,
@@ -36,22 +50,14 @@ from cupos.models import (
     Mecanismo,
     MovimientoSaldo,
 )
-from cupos.reglas import (
-    Regla,
-    ReglaDecimalesUnidad,
-    ReglaError,
-    ReglaMontoPositivo,
-    formato_monto,
-    leer_id,
-    leer_monto,
-)
+from cupos.montos import formato_monto, leer_id, leer_monto
+from tramites.reglas import ReglaError
 from tramites.services import guardar_paso, notificar, registrar_auditoria
+from vucem.models import Rol, User
 
 PASO = "cancelacion"
 MOTIVO = "A petición del interesado"
 ASUNTO_AVISO = "Aviso de Certificados de Cupo por Solicitud pendientes por Cancelar"
-#: Most certificates one solicitud may cancel.
-MAX_CERTIFICADOS = 99
 #: Search filters, in the order of the screen (seed 001).
 FILTROS = (
     "regimen",
@@ -61,103 +67,6 @@ FILTROS = (
     "subproducto",
     "representacion_federal",
 )
-
-
-# ------------------------------------------------------------------------------ rules
-
-
-class CAN001(Regla):
-    """El monto a favor debe ser un número, por ejemplo 1500 o 1500.250."""
-
-    codigo = "CAN001"
-    campo = "monto"
-
-
-class CAN002(ReglaMontoPositivo):
-    """El monto a favor debe ser mayor a cero."""
-
-    codigo = "CAN002"
-
-
-class CAN003(ReglaDecimalesUnidad):
-    """El monto a favor tiene más decimales de los que permite la unidad del cupo."""
-
-    codigo = "CAN003"
-
-
-class CAN004(Regla):
-    """El monto a favor excede el disponible del certificado (expedido − utilizado −
-    ya cancelado)."""
-
-    codigo = "CAN004"
-    campo = "monto"
-
-    def validar(self, monto: Decimal, *, certificado: CertificadoCupo, unidad: str = ""):
-        disponible = certificado.disponible_para_cancelar
-        if monto > disponible:
-            raise self.falla(
-                f"Certificado {certificado.folio}: monto a favor "
-                f"{formato_monto(monto, unidad)}; disponible {formato_monto(disponible, unidad)}."
-            )
-
-
-class CAN005(Regla):
-    """El certificado seleccionado no está disponible para cancelar por este solicitante."""
-
-    codigo = "CAN005"
-    campo = "certificado"
-
-    def validar(self, certificado: CertificadoCupo | None, *, persona_id: int, cupo_id=None):
-        if (
-            certificado is None
-            or certificado.titular_id != persona_id
-            or certificado.estado != CertificadoCupo.Estado.VIGENTE
-            or (cupo_id is not None and certificado.asignacion.subcupo.cupo_id != cupo_id)
-            or certificado.disponible_para_cancelar <= CERO
-        ):
-            raise self.falla()
-
-
-class CAN006(Regla):
-    """Agregue al menos un certificado a cancelar."""
-
-    codigo = "CAN006"
-
-    def validar(self, lineas, **contexto) -> None:
-        if not lineas:
-            raise self.falla()
-
-
-class CAN007(Regla):
-    """El certificado {folio} ya está en la lista de certificados a cancelar; quítelo si
-    desea cambiar el monto a favor."""
-
-    codigo = "CAN007"
-    campo = "certificado"
-
-
-class CAN008(Regla):
-    """Una solicitud puede incluir como máximo {maximo} certificados a cancelar."""
-
-    codigo = "CAN008"
-
-    def validar(self, numero_lineas: int, **contexto) -> None:
-        if numero_lineas > MAX_CERTIFICADOS:
-            raise self.falla(maximo=MAX_CERTIFICADOS)
-
-
-class CAN009(Regla):
-    """Seleccione un cupo de la lista de cupos disponibles."""
-
-    codigo = "CAN009"
-    campo = "cupo"
-
-
-class CAN010(Regla):
-    """Seleccione el certificado a cancelar de la sección «Certificados disponibles»."""
-
-    codigo = "CAN010"
-    campo = "certificado"
 
 
 # ------------------------------------------------------------------------------ lookups
@@ -428,7 +337,6 @@ def completo(solicitud) -> bool:
 
 def destinatarios_funcionarios(cupo: Cupo):
     """Staff users to notify: dictaminadores; nivel central too for licitación pública."""
-    from vucem.models import Rol, User
 
     grupos = [Rol.DICTAMINADOR]
     if cupo.mecanismo == Mecanismo.LICITACION_PUBLICA:
@@ -528,9 +436,6 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
                 ),
             )
             if cert.documento_id:
-                from acuses.models import Documento
-                from acuses.services import actualizar_estado
-
                 actualizar_estado(cert.documento, Documento.Estado.CANCELADO)
         else:
             registrar_auditoria(
