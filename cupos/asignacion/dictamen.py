@@ -2,8 +2,8 @@
 
 The back-office (``cupos.asignacion.views``) lists the solicitudes en dictamen with their
 plazo (:func:`plazo_de`) and resolves them: :func:`aprobar` (Asignacion + ledger + oficio +
-notification) and :func:`rechazar` (resolución + notification), both idempotent under a row
-lock. The proposal comes from the mechanism's strategy (:mod:`cupos.asignacion.registro`).
+notification) and :func:`rechazar` (resolución + notification), both through the shared
+:func:`tramites.resolucion.resolver` (lock, idempotency, state check, audit, notice). The proposal comes from the mechanism's strategy (:mod:`cupos.asignacion.registro`).
 
 All amounts are ``Decimal`` in the cupo's unidad (kilograms for the seeds' cupos).
 """
@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from acuses.models import Documento
@@ -23,18 +22,19 @@ from cupos import saldos, ventanas
 from cupos.asignacion.mecanismo import CERO, Propuesta
 from cupos.asignacion.registro import guardar_propuesta, propuesta_de
 from cupos.asignacion.saldo import saldo_subcupo
+from cupos.documentos import PLANTILLA_PDF, contexto_cupo, unidad_impresa
 from cupos.models import Asignacion, SolicitudAsignacion, Subcupo
-from cupos.montos import formato_monto
+from cupos.montos import decimales_de, formato_monto, leer_decimal
 from tramites import calendario
-from tramites import services as tramites_services
 from tramites.calendario import Calendario
 from tramites.models import EstadoSolicitud, Solicitud
 from tramites.reglas import TramiteError
+from tramites.resolucion import Resolucion, resolver
+from tramites.services import registrar_auditoria
 
 E = EstadoSolicitud
 #: Plazo de resolución (seed 004): seven business days from the business day after reception.
 PLAZO_RESOLUCION_DIAS_HABILES = 7
-PLANTILLA_PDF = "cupos/pdf/cupo.html"
 
 
 @dataclass(frozen=True)
@@ -88,81 +88,105 @@ class ResultadoDictamen:
     ya_resuelta: bool = False
 
 
-def _bloquear(solicitud_id: int) -> Solicitud:
-    return (
-        Solicitud.objects.select_for_update()
-        .select_related("solicitante", "tramite__instrumento__dependencia")
-        .get(pk=solicitud_id)
+def _monto_a_asignar(monto, decimales: int) -> Decimal:
+    """The dictaminador's monto (a Decimal from the form, or text) checked: a number > 0
+    with at most the cupo's decimals."""
+    valor = monto if isinstance(monto, Decimal) else leer_decimal(monto)
+    if valor is None:
+        raise TramiteError("El monto a asignar no es un número válido.", "monto_invalido")
+    if not valor.is_finite() or valor <= 0:
+        raise TramiteError("El monto a asignar debe ser mayor que cero.", "monto_invalido")
+    if decimales_de(valor) > decimales:
+        raise TramiteError(f"El monto admite como máximo {decimales} decimales.", "monto_decimales")
+    return valor
+
+
+def _emitir_oficio(s: Solicitud, sa, asignacion: Asignacion, justificacion: str):
+    """The oficio de asignación, sealed by the Ventanilla."""
+    subcupo, cupo, p = asignacion.subcupo, asignacion.subcupo.cupo, s.solicitante
+    monto, numero, anio = asignacion.monto_asignado, asignacion.numero_oficio, asignacion.anio
+    hoy, fin = asignacion.vigencia_inicio, asignacion.vigencia_fin
+    u = cupo.get_unidad_display()
+    campos = [
+        ("tipo", "oficio de asignación"),
+        ("numero_oficio", numero),
+        ("anio", anio),
+        ("folio_solicitud", s.folio),
+        ("rfc", p.rfc),
+        ("nombre", p.nombre),
+        ("cupo", cupo.clave),
+        ("subcupo", subcupo.clave),
+        ("monto", monto),
+        ("unidad", cupo.unidad),
+        ("vigencia_inicio", hoy.isoformat()),
+        ("vigencia_fin", fin.isoformat()),
+        ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
+    ]
+    texto = (
+        f"Con fundamento en el Acuerdo aplicable y en atención a su solicitud con folio "
+        f"{s.folio}, se le asigna el monto de {formato_monto(monto, u)} del cupo «{cupo.nombre}», "
+        f"subcupo {subcupo.clave}, con vigencia del {hoy:%d/%m/%Y} al {fin:%d/%m/%Y}. Para "
+        f"solicitar certificados de cupo indique el año {anio} y el número de oficio {numero}."
     )
-
-
-def _numero_oficio(anio: int) -> str:
-    while True:
-        numero = f"{tramites_services.siguiente_valor(f'oficio_asignacion:{anio}'):06d}"
-        if not Asignacion.objects.filter(anio=anio, numero_oficio=numero).exists():
-            return numero
-
-
-def _descripcion_cupo(cupo) -> dict:
-    return {
-        "descripcion": cupo.nombre,
-        "regimen": cupo.get_regimen_display(),
-        "producto": cupo.producto,
-        "subproducto": cupo.subproducto,
-        "fracciones": list(cupo.fracciones_arancelarias or []),
-        "tratado": cupo.tratado,
-        "unidad": cupo.get_unidad_display(),
-        "mecanismo": cupo.get_mecanismo_display(),
-        "periodo": str(cupo.anio),
-    }
+    if monto < sa.monto_solicitado and justificacion:
+        texto += f"\n\nSe asigna un monto menor al solicitado: {justificacion}"
+    return emitir_sellado(
+        solicitud=s,
+        tipo=Documento.Tipo.OFICIO,
+        titulo=f"Oficio de asignación {numero}/{anio}",
+        plantilla=PLANTILLA_PDF,
+        encabezado="OFICIO DE ASIGNACIÓN DE CUPO",
+        campos_cadena=campos,
+        contexto={
+            "cupo": contexto_cupo(cupo),
+            "beneficiario": {"nombre": p.nombre, "rfc": p.rfc, "domicilio": p.domicilio_fiscal},
+            "monto": str(monto),
+            "unidad": unidad_impresa(cupo),
+            "vigencia_desde": hoy.isoformat(),
+            "vigencia_hasta": fin.isoformat(),
+            "numero_oficio": f"{numero}/{anio}",
+            # The oficio is sealed by the Ventanilla only: no signer's certificate.
+            "numero_certificado": "",
+            "fundamento": cupo.fundamento,
+            "texto": texto,
+            "lineas": [
+                {"etiqueta": "Número de oficio", "valor": numero},
+                {"etiqueta": "Año", "valor": str(anio)},
+                {"etiqueta": "Subcupo", "valor": f"{subcupo.clave} — {subcupo.beneficiario}"},
+                {"etiqueta": "Monto solicitado", "valor": formato_monto(sa.monto_solicitado, u)},
+                {"etiqueta": "Monto asignado", "valor": formato_monto(monto, u)},
+            ],
+        },
+    )
 
 
 def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") -> ResultadoDictamen:
     """Approve a solicitud en dictamen: Asignacion (oficio número + año, vigencia to 31 Dec of
-    the cupo year), the opening ledger movement, solicitud → resuelta (audited), the oficio de
-    asignación and the notification — one transaction with the solicitud row locked.
+    the cupo year), the opening ledger movement, the oficio de asignación; the solicitud goes
+    to resuelta (audited, notified) through :func:`tramites.resolucion.resolver`.
 
     Idempotent: on an already resolved solicitud it returns ``ya_resuelta=True`` and changes
     nothing. Raises :class:`TramiteError` with a Spanish message when a rule is not met."""
     justificacion = (justificacion or "").strip()
-    with transaction.atomic():
-        s = _bloquear(solicitud.pk)
-        if s.estado == E.RESUELTA:
-            return ResultadoDictamen(
-                solicitud=s,
-                asignacion=Asignacion.objects.filter(solicitud=s).first(),
-                ya_resuelta=True,
-            )
-        if s.estado != E.EN_DICTAMEN:
-            raise TramiteError("La solicitud no está en dictamen.", "no_en_dictamen")
+
+    def efecto(s: Solicitud) -> Resolucion:
         sa = SolicitudAsignacion.objects.select_related("subcupo__cupo").get(solicitud=s)
         # Serialize approvals against the same subcupo (saldo read-then-write).
         subcupo = Subcupo.objects.select_for_update().select_related("cupo").get(pk=sa.subcupo_id)
         sa.subcupo = subcupo
         cupo = subcupo.cupo
-        try:
-            monto = Decimal(str(monto).replace(",", "").strip())
-        except (InvalidOperation, ValueError):
-            raise TramiteError(
-                "El monto a asignar no es un número válido.", "monto_invalido"
-            ) from None
-        if not monto.is_finite() or monto <= 0:
-            raise TramiteError("El monto a asignar debe ser mayor que cero.", "monto_invalido")
-        if monto != monto.quantize(Decimal(1).scaleb(-cupo.decimales)):
-            raise TramiteError(
-                f"El monto admite como máximo {cupo.decimales} decimales.", "monto_decimales"
-            )
+        valor = _monto_a_asignar(monto, cupo.decimales)
         propuesta = propuesta_de(sa)
         u = cupo.get_unidad_display()
         maximo = monto_maximo(sa, propuesta)
-        if monto > maximo:
+        if valor > maximo:
             raise TramiteError(
-                f"El monto a asignar ({formato_monto(monto, u)}) excede el máximo permitido "
-                f"({formato_monto(maximo, u)}: lo menor entre lo solicitado, el límite del mecanismo y el "
-                "saldo del subcupo).",
+                f"El monto a asignar ({formato_monto(valor, u)}) excede el máximo permitido "
+                f"({formato_monto(maximo, u)}: lo menor entre lo solicitado, el límite del "
+                "mecanismo y el saldo del subcupo).",
                 "monto_excede",
             )
-        if monto < propuesta.monto and not justificacion:
+        if valor < propuesta.monto and not justificacion:
             raise TramiteError(
                 f"Para asignar un monto menor a la propuesta ({formato_monto(propuesta.monto, u)}) "
                 "capture la justificación.",
@@ -175,139 +199,67 @@ def aprobar(solicitud: Solicitud, *, usuario, monto, justificacion: str = "") ->
                 f"El periodo del cupo {cupo.anio} terminó; no puede asignarse.", "cupo_vencido"
             )
         anio = hoy.year
-        numero = _numero_oficio(anio)
+        numero = saldos.nuevo_numero_oficio(anio)
         asignacion = Asignacion.objects.create(
             subcupo=subcupo,
             beneficiario=s.solicitante,
             solicitud=s,
             anio=anio,
             numero_oficio=numero,
-            monto_asignado=monto,
+            monto_asignado=valor,
             vigencia_inicio=hoy,
             vigencia_fin=fin,
             dictaminador=usuario,
         )
-        tramites_services.registrar_auditoria(
+        registrar_auditoria(
             asignacion,
             anterior="",
             nuevo=Asignacion.Estado.VIGENTE,
             usuario=usuario,
-            motivo=f"Oficio {numero}/{anio} por {formato_monto(monto, u)} (solicitud {s.folio})",
+            motivo=f"Oficio {numero}/{anio} por {formato_monto(valor, u)} (solicitud {s.folio})",
         )
         saldos.registrar_asignacion(asignacion, usuario=usuario, solicitud=s)
         guardar_propuesta(sa, propuesta)
-        parcial = monto < sa.monto_solicitado
-        s.resultado = (
-            Solicitud.Resultado.APROBADA_PARCIAL if parcial else Solicitud.Resultado.APROBADA
-        )
-        s.resuelta_en = timezone.now()
-        s.resuelta_por = usuario
-        s.justificacion = justificacion
-        motivo = f"Aprobada: oficio {numero}/{anio} por {formato_monto(monto, u)}"
+        documento = _emitir_oficio(s, sa, asignacion, justificacion)
+        parcial = valor < sa.monto_solicitado
+        motivo = f"Aprobada: oficio {numero}/{anio} por {formato_monto(valor, u)}"
         if justificacion:
             motivo += f". Justificación: {justificacion}"
-        tramites_services.cambiar_estado(
-            s,
-            E.RESUELTA,
-            usuario=usuario,
+        return Resolucion(
+            resultado=(
+                Solicitud.Resultado.APROBADA_PARCIAL if parcial else Solicitud.Resultado.APROBADA
+            ),
             motivo=motivo,
-            campos=["resultado", "resuelta_en", "resuelta_por", "justificacion"],
-        )
-        p = s.solicitante
-        campos = [
-            ("tipo", "oficio de asignación"),
-            ("numero_oficio", numero),
-            ("anio", anio),
-            ("folio_solicitud", s.folio),
-            ("rfc", p.rfc),
-            ("nombre", p.nombre),
-            ("cupo", cupo.clave),
-            ("subcupo", subcupo.clave),
-            ("monto", monto),
-            ("unidad", cupo.unidad),
-            ("vigencia_inicio", hoy.isoformat()),
-            ("vigencia_fin", fin.isoformat()),
-            ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
-        ]
-        texto = (
-            f"Con fundamento en el Acuerdo aplicable y en atención a su solicitud con folio "
-            f"{s.folio}, se le asigna el monto de {formato_monto(monto, u)} del cupo «{cupo.nombre}», "
-            f"subcupo {subcupo.clave}, con vigencia del {hoy:%d/%m/%Y} al {fin:%d/%m/%Y}. Para "
-            f"solicitar certificados de cupo indique el año {anio} y el número de oficio {numero}."
-        )
-        if parcial and justificacion:
-            texto += f"\n\nSe asigna un monto menor al solicitado: {justificacion}"
-        documento = emitir_sellado(
-            solicitud=s,
-            tipo=Documento.Tipo.OFICIO,
-            titulo=f"Oficio de asignación {numero}/{anio}",
-            plantilla=PLANTILLA_PDF,
-            encabezado="OFICIO DE ASIGNACIÓN DE CUPO",
-            campos_cadena=campos,
-            contexto={
-                "cupo": _descripcion_cupo(cupo),
-                "beneficiario": {"nombre": p.nombre, "rfc": p.rfc, "domicilio": p.domicilio_fiscal},
-                "monto": str(monto),
-                "unidad": u,
-                "vigencia_desde": hoy.isoformat(),
-                "vigencia_hasta": fin.isoformat(),
-                "numero_oficio": f"{numero}/{anio}",
-                # The oficio is sealed by the Ventanilla only: no signer's certificate.
-                "numero_certificado": "",
-                "fundamento": cupo.fundamento,
-                "texto": texto,
-                "lineas": [
-                    {"etiqueta": "Número de oficio", "valor": numero},
-                    {"etiqueta": "Año", "valor": str(anio)},
-                    {"etiqueta": "Subcupo", "valor": f"{subcupo.clave} — {subcupo.beneficiario}"},
-                    {
-                        "etiqueta": "Monto solicitado",
-                        "valor": formato_monto(sa.monto_solicitado, u),
-                    },
-                    {"etiqueta": "Monto asignado", "valor": formato_monto(monto, u)},
-                ],
-            },
-        )
-        tramites_services.notificar(
-            persona=p,
-            solicitud=s,
+            justificacion=justificacion,
             asunto=f"Oficio de asignación {numero}/{anio} · folio {s.folio}",
             cuerpo=(
                 f"Su solicitud de asignación de cupo con folio {s.folio} fue aprobada"
-                f"{' parcialmente' if parcial else ''}: se le asignaron {formato_monto(monto, u)} del cupo "
-                f"«{cupo.nombre}» (subcupo {subcupo.clave}), vigentes del {hoy:%d/%m/%Y} al "
-                f"{fin:%d/%m/%Y}.\n\nNúmero de oficio: {numero}\nAño: {anio}\n\nCon el año y el "
-                "número de oficio puede solicitar la expedición de certificados de cupo. El "
-                "oficio está disponible en «Acuses y resoluciones»."
+                f"{' parcialmente' if parcial else ''}: se le asignaron {formato_monto(valor, u)} "
+                f"del cupo «{cupo.nombre}» (subcupo {subcupo.clave}), vigentes del "
+                f"{hoy:%d/%m/%Y} al {fin:%d/%m/%Y}.\n\nNúmero de oficio: {numero}\nAño: {anio}"
+                "\n\nCon el año y el número de oficio puede solicitar la expedición de "
+                "certificados de cupo. El oficio está disponible en «Acuses y resoluciones»."
             ),
+            datos={"asignacion": asignacion, "documento": documento},
         )
-    return ResultadoDictamen(solicitud=s, asignacion=asignacion, documento=documento)
+
+    r = resolver(solicitud, usuario=usuario, efecto=efecto)
+    if r.ya_resuelta:
+        asignacion = Asignacion.objects.filter(solicitud=r.solicitud).first()
+        return ResultadoDictamen(solicitud=r.solicitud, asignacion=asignacion, ya_resuelta=True)
+    return ResultadoDictamen(solicitud=r.solicitud, **r.datos)
 
 
 def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen:
-    """Reject a solicitud en dictamen (motivo required): resuelta/rechazada (audited), a
-    resolución document and the notification. Idempotent like :func:`aprobar`."""
+    """Reject a solicitud en dictamen (motivo required): a resolución document, then resuelta/
+    rechazada (audited, notified) through :func:`tramites.resolucion.resolver`. Idempotent
+    like :func:`aprobar`."""
     motivo = (motivo or "").strip()
     if not motivo:
         raise TramiteError("Capture el motivo del rechazo.", "falta_motivo")
-    with transaction.atomic():
-        s = _bloquear(solicitud.pk)
-        if s.estado == E.RESUELTA:
-            return ResultadoDictamen(solicitud=s, ya_resuelta=True)
-        if s.estado != E.EN_DICTAMEN:
-            raise TramiteError("La solicitud no está en dictamen.", "no_en_dictamen")
+
+    def efecto(s: Solicitud) -> Resolucion:
         sa = SolicitudAsignacion.objects.select_related("subcupo__cupo").get(solicitud=s)
-        s.resultado = Solicitud.Resultado.RECHAZADA
-        s.resuelta_en = timezone.now()
-        s.resuelta_por = usuario
-        s.justificacion = motivo
-        tramites_services.cambiar_estado(
-            s,
-            E.RESUELTA,
-            usuario=usuario,
-            motivo=f"Rechazada: {motivo}",
-            campos=["resultado", "resuelta_en", "resuelta_por", "justificacion"],
-        )
         cupo = sa.subcupo.cupo
         campos = [
             ("tipo", "resolución"),
@@ -334,14 +286,18 @@ def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen
                 "fundamento": cupo.fundamento,
             },
         )
-        tramites_services.notificar(
-            persona=s.solicitante,
-            solicitud=s,
+        return Resolucion(
+            resultado=Solicitud.Resultado.RECHAZADA,
+            motivo=f"Rechazada: {motivo}",
+            justificacion=motivo,
             asunto=f"Resolución de su solicitud de asignación de cupo {s.folio}",
             cuerpo=(
                 f"Su solicitud de asignación del cupo «{cupo.nombre}» con folio {s.folio} fue "
                 f"rechazada.\n\nMotivo: {motivo}\n\nLa resolución está disponible en «Acuses y "
                 "resoluciones»."
             ),
+            datos={"documento": documento},
         )
-    return ResultadoDictamen(solicitud=s, documento=documento)
+
+    r = resolver(solicitud, usuario=usuario, efecto=efecto)
+    return ResultadoDictamen(solicitud=r.solicitud, ya_resuelta=r.ya_resuelta, **r.datos)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from acuses.models import Documento
 from acuses.services import emitir_sellado
 from cupos import saldos
+from cupos.documentos import PLANTILLA_PDF, contexto_cupo, unidad_impresa
 from cupos.expedicion import reglas
 from cupos.models import Asignacion, CertificadoCupo, LineaExpedicion
 from cupos.montos import formato_monto, leer_id, leer_monto
@@ -33,7 +34,6 @@ from tramites.reglas import ReglaError
 from tramites.services import guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
-PLANTILLA_PDF = "cupos/pdf/cupo.html"
 # re.ASCII: only 0-9 are digits ("１２", fullwidth, is not a monto).
 
 
@@ -281,21 +281,8 @@ def fundamento_con_dof(cupo) -> str:
     return fundamento
 
 
-def contexto_cupo(cupo) -> dict:
-    return {
-        "descripcion": cupo.nombre,
-        "regimen": cupo.get_regimen_display(),
-        "producto": cupo.producto,
-        "subproducto": cupo.subproducto,
-        "fracciones": list(cupo.fracciones_arancelarias or []),
-        "tratado": cupo.tratado,
-        "unidad": cupo.unidad,
-        "mecanismo": cupo.get_mecanismo_display(),
-        "periodo": str(cupo.anio),
-    }
-
-
-def _emitir_documento(certificado: CertificadoCupo, total: int):
+def documento_certificado(certificado: CertificadoCupo, total: int):
+    """The certificado de cupo (one of ``total``), sealed by the Ventanilla over its own cadena."""
     s = certificado.solicitud
     a = certificado.asignacion
     cupo = a.cupo
@@ -320,7 +307,7 @@ def _emitir_documento(certificado: CertificadoCupo, total: int):
                 "domicilio": titular.domicilio_fiscal,
             },
             "monto": f"{certificado.monto_expedido:.3f}",
-            "unidad": cupo.unidad,
+            "unidad": unidad_impresa(cupo),
             "vigencia_desde": certificado.vigencia_inicio.isoformat(),
             "vigencia_hasta": certificado.vigencia_fin.isoformat(),
             "numero_oficio": f"{a.numero_oficio}/{a.anio}",
@@ -387,6 +374,6 @@ def emitir_certificados(solicitud, *, usuario) -> list[CertificadoCupo]:
         )
         emitidos.append(cert)
     for cert in emitidos:
-        cert.documento = _emitir_documento(cert, len(emitidos))
+        cert.documento = documento_certificado(cert, len(emitidos))
         cert.save(update_fields=["documento"])
     return emitidos
