@@ -9,14 +9,15 @@ from django.utils import timezone
 from cupos.asignacion import dictamen
 from cupos.expedicion import services as expedicion
 from cupos.models import CertificadoCupo
-from tests.cupos.asignacion.conftest import dictaminador_user, solicitud_firmada
+from tests.cupos.asignacion.conftest import dictaminador_user
+from tests.cupos.factories import solicitud_asignacion_firmada
 from tests.tramites.conftest import crear_persona
 
 
 def test_oficio_y_certificado_imprimen_la_misma_unidad(avena, capturador):
     cupo, sub = avena
     persona = crear_persona("LBA100315MX4", "LACTEOS DEL BAJIO SA DE CV")
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         persona,
         sub,
         recibida=timezone.now(),

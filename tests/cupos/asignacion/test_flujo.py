@@ -14,17 +14,16 @@ from acuses.services import obtener_pdf
 from cupos import ventanas
 from cupos.asignacion import dictamen
 from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion
+from tests.cupos.factories import cupo_lacteos, solicitud_asignacion_firmada
 from tramites.models import Anexo, Notificacion, RegistroAuditoria, Solicitud
 from tramites.services import historial
 from vucem.models import Rol, User
 
 from .conftest import (
     aware,
-    crear_cupo_lacteos,
     crear_persona,
     dictaminador_user,
     entrar,
-    solicitud_firmada,
     usuario_solicitante,
 )
 
@@ -212,7 +211,7 @@ def test_flujo_completo_aprobacion_parcial(
 def test_rechazo_con_motivo(avena, client, capturador, django_capture_on_commit_callbacks):
     _, sub = avena
     persona = crear_persona("AVE010101AA1", "MOLINOS DE AVENA")
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         persona,
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -242,7 +241,7 @@ def test_rechazo_con_motivo(avena, client, capturador, django_capture_on_commit_
 
 def test_aprobacion_idempotente_en_el_servicio(avena, capturador):
     _, sub = avena
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("AVE010101AA1", "MOLINOS"),
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -255,7 +254,7 @@ def test_aprobacion_idempotente_en_el_servicio(avena, capturador):
     r2 = dictamen.aprobar(s, usuario=u, monto=D("1000"))
     assert not r1.ya_resuelta and r2.ya_resuelta and r2.asignacion == r1.asignacion
     assert r1.solicitud.resultado == "aprobada"
-    s2 = solicitud_firmada(
+    s2 = solicitud_asignacion_firmada(
         crear_persona("AVE010101BB2", "OTRO MOLINO"),
         sub,
         recibida=aware(2024, 3, 2, 9),
@@ -272,7 +271,7 @@ def test_vigencia_de_la_asignacion_la_da_el_calendario(avena, capturador, monkey
     from tramites import calendario
 
     _, sub = avena
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("AVE010101AA1", "MOLINOS"),
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -301,7 +300,7 @@ def test_staff_de_dictamen_entra(client, grupo):
 
 def test_sin_acceso_al_dictamen(client, cliente, avena, capturador):
     _, sub = avena
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("AVE010101AA1", "MOLINOS"),
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -396,7 +395,7 @@ def test_anexo_pdf_se_guarda_con_sha256_y_se_elimina(cliente, en_documentos):
 
 def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monkeypatch):
     """Lácteos 2024, subcupo C: open 2 Jan – 31 Jul 2024."""
-    _, subs = crear_cupo_lacteos(2024, representacion)
+    _, subs = cupo_lacteos(2024, representacion)
     monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 8, 1, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
@@ -427,7 +426,7 @@ def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monk
 
 def test_cambiar_de_cupo_reinicia_los_datos(cliente, avena, representacion, monkeypatch):
     _, sub = avena
-    _, subs = crear_cupo_lacteos(2024, representacion)
+    _, subs = cupo_lacteos(2024, representacion)
     monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 3, 1, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
@@ -444,7 +443,7 @@ def test_cambiar_de_cupo_reinicia_los_datos(cliente, avena, representacion, monk
 
 
 def test_d_industrial_debe_acreditar_70_por_ciento(cliente, representacion, monkeypatch):
-    _, subs = crear_cupo_lacteos(2024, representacion)
+    _, subs = cupo_lacteos(2024, representacion)
     monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 9, 3, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()

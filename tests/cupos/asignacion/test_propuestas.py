@@ -7,9 +7,9 @@ import pytest
 
 from cupos import ventanas
 from cupos.asignacion import dictamen, registro, saldo
-from cupos.models import Asignacion
+from tests.cupos.factories import AsignacionFactory, solicitud_asignacion_firmada
 
-from .conftest import aware, crear_persona, solicitud_firmada
+from .conftest import aware, crear_persona
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ SEMILLA_B = [
 
 
 def _asignar(s, subcupo, monto, numero):
-    return Asignacion.objects.create(
+    return AsignacionFactory(
         subcupo=subcupo,
         beneficiario=s.solicitante,
         solicitud=s,
@@ -32,6 +32,7 @@ def _asignar(s, subcupo, monto, numero):
         monto_asignado=monto,
         vigencia_inicio=dt.date(2024, 1, 30),
         vigencia_fin=dt.date(2024, 12, 31),
+        saldo=False,
     )
 
 
@@ -41,7 +42,7 @@ def test_proporcional_reproduce_la_semilla_004(lacteos, capturador):
     for i, (rfc, anterior, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
         p = crear_persona(rfc, f"EMPRESA {i + 1}")
         solicitudes.append(
-            solicitud_firmada(
+            solicitud_asignacion_firmada(
                 p,
                 subs["B"],
                 recibida=aware(2024, 1, 3 + i, 10),
@@ -70,7 +71,7 @@ def test_proporcional_theta_sobre_todas_las_del_anio_incluso_resueltas(lacteos, 
     for i, (rfc, anterior, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
         estado = "resuelta" if i == 0 else "en_dictamen"
         s.append(
-            solicitud_firmada(
+            solicitud_asignacion_firmada(
                 crear_persona(rfc, f"EMPRESA {i + 1}"),
                 subs["B"],
                 recibida=aware(2024, 1, 3 + i, 10),
@@ -109,7 +110,7 @@ def test_consumo_auditado_avena(avena, capturador, solicitado, consumo, capacida
             capacidad_actual=capacidad[1],
             consumo_asignacion_anterior=capacidad[2],
         )
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("AVE010101AA1", "MOLINOS DE AVENA"),
         sub,
         recibida=aware(2024, 3, 4, 9),
@@ -126,7 +127,7 @@ def test_consumo_auditado_avena(avena, capturador, solicitado, consumo, capacida
 def test_consumo_auditado_descuenta_lo_ya_asignado_y_el_saldo(avena, capturador):
     _, sub = avena
     persona = crear_persona("AVE010101AA1", "MOLINOS DE AVENA")
-    previa = solicitud_firmada(
+    previa = solicitud_asignacion_firmada(
         persona,
         sub,
         recibida=aware(2024, 2, 1, 9),
@@ -136,7 +137,7 @@ def test_consumo_auditado_descuenta_lo_ya_asignado_y_el_saldo(avena, capturador)
         consumo_auditado_12m=D("3000000"),
     )
     _asignar(previa, sub, D("1000000"), "000010")
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         persona,
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -191,7 +192,7 @@ def test_primero_en_tiempo_c_en_orden_de_recepcion_con_desempate_por_folio(lacte
             D("1400000"),
         ),
     ]
-    previa = solicitud_firmada(
+    previa = solicitud_asignacion_firmada(
         crear_persona("CEE010101EE5", "PREVIA"),
         c,
         recibida=aware(2024, 1, 20, 9),
@@ -202,7 +203,7 @@ def test_primero_en_tiempo_c_en_orden_de_recepcion_con_desempate_por_folio(lacte
     )
     _asignar(previa, c, D("3500000"), "000020")  # over the cap on purpose: saldo 4,500 t
     ss = [
-        solicitud_firmada(
+        solicitud_asignacion_firmada(
             crear_persona(rfc, rfc),
             c,
             recibida=rec,
@@ -231,7 +232,7 @@ def test_primero_en_tiempo_c_en_orden_de_recepcion_con_desempate_por_folio(lacte
 )
 def test_monto_fijo_a_liconsa(lacteos, capturador, solicitado, esperado):
     _, subs = lacteos
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("LIC950821M84", "LICONSA SA DE CV"),
         subs["A"],
         recibida=aware(2024, 3, 1, 9),
@@ -244,7 +245,7 @@ def test_monto_fijo_a_liconsa(lacteos, capturador, solicitado, esperado):
 
 def _bolsa_con_b_y_c(subs, capturador):
     """B assigned 20,020,800 (seed) and C assigned 7,000,000 → pool 1,179,200 + 1,000,000."""
-    b = solicitud_firmada(
+    b = solicitud_asignacion_firmada(
         crear_persona("BBB990101AA1", "B"),
         subs["B"],
         recibida=aware(2024, 1, 5, 9),
@@ -255,7 +256,7 @@ def _bolsa_con_b_y_c(subs, capturador):
         consumo_total_auditado=D("20020800"),
     )
     _asignar(b, subs["B"], D("20020800"), "000100")
-    c = solicitud_firmada(
+    c = solicitud_asignacion_firmada(
         crear_persona("CCC990101AA1", "C"),
         subs["C"],
         recibida=aware(2024, 2, 5, 9),
@@ -275,7 +276,7 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
     assert saldo.saldo_subcupo(d) == D("2179200")
     assert saldo.saldo_subcupo(d, industrial=True) == D("1743360.00")
     assert saldo.saldo_subcupo(d, industrial=False) == D("435840.00")
-    ind1 = solicitud_firmada(
+    ind1 = solicitud_asignacion_firmada(
         crear_persona("IND010101AA1", "IND 1"),
         d,
         recibida=aware(2024, 9, 2, 9),
@@ -286,7 +287,7 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
         asignado_anio_anterior=D("1000000"),
         monto_ejercido_anterior=D("750000"),
     )
-    ind_no_cumple = solicitud_firmada(
+    ind_no_cumple = solicitud_asignacion_firmada(
         crear_persona("IND010101BB2", "IND 2"),
         d,
         recibida=aware(2024, 9, 2, 8),
@@ -297,7 +298,7 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
         asignado_anio_anterior=D("1000000"),
         monto_ejercido_anterior=D("690000"),
     )
-    ind2 = solicitud_firmada(
+    ind2 = solicitud_asignacion_firmada(
         crear_persona("IND010101CC3", "IND 3"),
         d,
         recibida=aware(2024, 9, 3, 9),
@@ -308,7 +309,7 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
         asignado_anio_anterior=D("100000"),
         monto_ejercido_anterior=D("70000"),
     )
-    otro = solicitud_firmada(
+    otro = solicitud_asignacion_firmada(
         crear_persona("OTR010101AA1", "OTRO"),
         d,
         recibida=aware(2024, 9, 2, 7),
@@ -345,7 +346,7 @@ def test_ventana_subcupo_dentro_y_fuera(lacteos):
 
 def test_plazo_de_siete_dias_habiles(lacteos, capturador):
     _, subs = lacteos
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("PLA010101AA1", "PLAZO"),
         subs["C"],
         recibida=aware(2024, 2, 1, 12),
@@ -372,7 +373,7 @@ def test_dictamen_de_b_con_las_propuestas_de_la_semilla_y_luego_la_bolsa_d(
     _, subs = lacteos
     u = dictaminador_user()
     ss = [
-        solicitud_firmada(
+        solicitud_asignacion_firmada(
             crear_persona(rfc, f"EMPRESA {i}"),
             subs["B"],
             recibida=aware(2024, 1, 3 + i, 10),
@@ -391,7 +392,7 @@ def test_dictamen_de_b_con_las_propuestas_de_la_semilla_y_luego_la_bolsa_d(
     assert saldo.saldo_subcupo(subs["B"]) == D("1179200")
     # no C assignments: pool = 1,179,200 + 8,000,000; others get 20 %
     assert saldo.saldo_subcupo(subs["D"], industrial=False) == D("1835840.00")
-    d = solicitud_firmada(
+    d = solicitud_asignacion_firmada(
         crear_persona("OTR020202AA1", "OTRO"),
         subs["D"],
         recibida=aware(2024, 9, 2, 9),
@@ -417,7 +418,7 @@ def test_no_se_aprueba_por_encima_del_saldo_del_subcupo(lacteos, capturador, mon
     c.monto = D("1000")
     c.save()
     u = dictaminador_user()
-    s1 = solicitud_firmada(
+    s1 = solicitud_asignacion_firmada(
         crear_persona("SAL010101AA1", "UNO"),
         c,
         recibida=aware(2024, 2, 1, 9),
@@ -425,7 +426,7 @@ def test_no_se_aprueba_por_encima_del_saldo_del_subcupo(lacteos, capturador, mon
         monto_solicitado=D("800"),
         monto_factura=D("800"),
     )
-    s2 = solicitud_firmada(
+    s2 = solicitud_asignacion_firmada(
         crear_persona("SAL010101BB2", "DOS"),
         c,
         recibida=aware(2024, 2, 1, 10),
@@ -450,7 +451,7 @@ def test_no_se_asigna_despues_del_periodo_del_cupo(lacteos, capturador, monkeypa
     from tramites.services import TramiteError
 
     _, subs = lacteos
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("LIC950821M84", "LICONSA SA DE CV"),
         subs["A"],
         recibida=aware(2024, 3, 1, 9),
