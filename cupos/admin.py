@@ -26,6 +26,7 @@ from cupos.models import (
     Subcupo,
 )
 from cupos.montos import formato_monto
+from cupos.ventanas import VentanaRecepcion
 from tramites.admin import AuditoriaInline
 from tramites.reglas import ReglaError
 from vucem.models import Rol
@@ -290,8 +291,6 @@ class SubcupoAdmin(CatalogoAdmin):
 
     @admin.display(description="ventana de recepción")
     def ventana_txt(self, obj):
-        from cupos.ventanas import VentanaRecepcion
-
         if not obj.ventana:
             return "—"
         try:

@@ -33,8 +33,10 @@ from cupos.models import (
 )
 from cupos.montos import formato_monto
 from cupos.ventanas import VentanaRecepcion
+from firma.demo import PERSONAS_DEMO
 from tramites import calendario
 from tramites.services import registrar_auditoria
+from vucem.models import Persona
 
 T = Decimal("1000")  # kilograms per tonelada
 
@@ -231,8 +233,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
 
 
 def _persona(datos: dict):
-    from vucem.models import Persona
-
     persona = Persona.objects.filter(rfc=datos["rfc"]).first()
     if persona is None:
         persona = Persona.objects.create(
@@ -276,7 +276,6 @@ def _asignacion(subcupo: Subcupo, persona, monto: Decimal, anio: int) -> tuple[A
 
 def cargar(stdout=None) -> list[Asignacion]:
     """Load (or refresh) the demo cupos and asignaciones; prints the oficios to expedite."""
-    from firma.demo import PERSONAS_DEMO
 
     anio = timezone.localdate().year
     with transaction.atomic():

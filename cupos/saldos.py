@@ -45,7 +45,7 @@ def registrar_asignacion(
 
 def registrar_expedicion(certificado, *, usuario=None) -> MovimientoSaldo:
     """− monto expedido of one certificate. The caller holds the asignación lock and has
-    checked the saldo (``cupos.expedicion.emitir_certificados``)."""
+    checked the saldo (``cupos.expedicion.services.emitir_certificados``)."""
     return MovimientoSaldo.objects.create(
         asignacion_id=certificado.asignacion_id,
         tipo=MovimientoSaldo.Tipo.EXPEDICION,

@@ -1,6 +1,7 @@
 """Forms of the solicitud de asignación de cupo and of the dictamen back-office.
 
-Rules live in :mod:`cupos.asignacion` and :mod:`cupos.mecanismos`; forms only call them."""
+Rules live in :mod:`cupos.asignacion.registro` (per mechanism) and :mod:`cupos.mecanismos`;
+forms only call them."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Dictamen back-office of the solicitudes de asignación de cupo (staff only).
 
 Access: authenticated staff users in the "dictaminador" or "nivel_central" group; anyone
-else gets 404 (no existence leak). Rules live in :mod:`cupos.asignacion`."""
+else gets 404 (no existence leak). Rules live in :mod:`cupos.asignacion.dictamen`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Forms of the cancelación wizard (seed 001). The search filters are choices of the
 catalog; the certificate and its monto a favor arrive as text and are checked by the
-service (``cupos.cancelacion``) so every rule has one place and one message."""
+service (``cupos.cancelacion.services``) so every rule has one place and one message."""
 
 from django import forms
 

@@ -10,13 +10,10 @@ Services used by the wizard (``cupos.cancelacion.asistente``) and by signing:
   :func:`quitar_certificado`, :func:`confirmar` — the draft's data, saved at every action
   in ``Solicitud.datos["cancelacion"]`` (certificate ids and montos as Decimal strings).
 - :func:`errores_para_firma` — pre-check shown before signing (no lock).
-- :func:`aplicar_cancelacion` — called by ``Asistente.al_firmar`` inside the signing
-  transaction: locks every asignación involved, re-checks each line against the fresh
-  numbers, returns the monto a favor to the saldo, marks fully cancelled certificates,
-  and writes the notices to the outbox; or raises ``TramiteError`` so the whole signing
-  rolls back.
 
-Rules are small named classes (``CAN001``…) in the style of :mod:`cupos.reglas`: the
+Signing applies the cancelación (:mod:`cupos.cancelacion.aplicacion`).
+
+Rules are small named classes (``CAN001``…) (:mod:`cupos.cancelacion.reglas`) in the style of :mod:`cupos.reglas`: the
 docstring is the Spanish message.
 """
 
@@ -28,9 +25,6 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import F
 
-from acuses.models import Documento
-from acuses.services import actualizar_estado
-from cupos import saldos
 from cupos.cancelacion.reglas import (
     CAN001,
     CAN002,
@@ -47,13 +41,10 @@ from cupos.models import (
     CERO,
     CertificadoCupo,
     Cupo,
-    Mecanismo,
-    MovimientoSaldo,
 )
-from cupos.montos import formato_monto, leer_id, leer_monto
+from cupos.montos import leer_id, leer_monto
 from tramites.reglas import ReglaError
-from tramites.services import guardar_paso, notificar, registrar_auditoria
-from vucem.models import Rol, User
+from tramites.services import guardar_paso
 
 PASO = "cancelacion"
 MOTIVO = "A petición del interesado"
@@ -291,7 +282,7 @@ def quitar_certificado(solicitud, certificado_id) -> bool:
     return True
 
 
-def _validar_lineas(solicitud, cupo: Cupo | None, lineas: list[Linea]) -> None:
+def validar_lineas(solicitud, cupo: Cupo | None, lineas: list[Linea]) -> None:
     """Every line against the certificates' current numbers (raises ReglaError)."""
     if cupo is None:
         raise CAN009.falla()
@@ -311,7 +302,7 @@ def _validar_lineas(solicitud, cupo: Cupo | None, lineas: list[Linea]) -> None:
 def errores_para_firma(solicitud) -> list[str]:
     """Pre-check (no lock) shown before signing; ``aplicar_cancelacion`` re-checks locked."""
     try:
-        _validar_lineas(solicitud, cupo_de(solicitud), lineas_de(solicitud))
+        validar_lineas(solicitud, cupo_de(solicitud), lineas_de(solicitud))
     except ReglaError as exc:
         return [exc.mensaje]
     return []
@@ -330,153 +321,3 @@ def confirmar(solicitud) -> None:
 def completo(solicitud) -> bool:
     datos = datos_de(solicitud)
     return bool(datos.get("listo")) and bool(datos.get("lineas"))
-
-
-# ------------------------------------------------------------------------------ signing
-
-
-def destinatarios_funcionarios(cupo: Cupo):
-    """Staff users to notify: dictaminadores; nivel central too for licitación pública."""
-
-    grupos = [Rol.DICTAMINADOR]
-    if cupo.mecanismo == Mecanismo.LICITACION_PUBLICA:
-        grupos.append(Rol.NIVEL_CENTRAL)
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=[str(g) for g in grupos])
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def _cuerpo_aviso(solicitud, cupo: Cupo, filas: list[tuple[CertificadoCupo, Decimal]]) -> str:
-    p = solicitud.solicitante
-    renglones = [
-        f"Se registró la solicitud de cancelación de certificados de cupo con el folio "
-        f"{solicitud.folio}.",
-        "",
-        f"Solicitante: {p.nombre} ({p.rfc})",
-        f"Cupo: {cupo.nombre} ({cupo.anio})",
-        f"Régimen aduanero: {cupo.get_regimen_display()}",
-        f"Mecanismo de asignación: {cupo.get_mecanismo_display()}",
-        f"Motivo de cancelación: {MOTIVO}",
-        "",
-        "Certificados:",
-    ]
-    for cert, monto in filas:
-        estado = "cancelado" if cert.estado == CertificadoCupo.Estado.CANCELADO else "vigente"
-        renglones.append(
-            f"- {cert.folio}: monto a favor {formato_monto(monto, cupo.unidad)}; "
-            f"disponible restante {formato_monto(cert.disponible_para_cancelar, cupo.unidad)} "
-            f"({estado})"
-        )
-    renglones.append("")
-    renglones.append(
-        f"Total a favor devuelto al saldo: {formato_monto(sum((m for _, m in filas), CERO), cupo.unidad)}"
-    )
-    return "\n".join(renglones)
-
-
-def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
-    """Return each line's monto a favor to its asignación's saldo. Runs inside the signing
-    transaction.
-
-    The asignaciones are locked first (in id order, so concurrent signings serialize
-    without deadlocks); each certificate is then re-read and every rule checked against
-    the fresh numbers. Raises ``TramiteError`` (→ the signing rolls back) when a line no
-    longer fits. Idempotent: a solicitud already applied returns its certificates.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("aplicar_cancelacion() must run inside transaction.atomic()")
-    ya = MovimientoSaldo.objects.filter(solicitud=solicitud, tipo=MovimientoSaldo.Tipo.CANCELACION)
-    if ya.exists():
-        return list(
-            CertificadoCupo.objects.filter(pk__in=ya.values("certificado")).order_by("folio")
-        )
-
-    cupo = cupo_de(solicitud)
-    lineas = lineas_de(solicitud)
-    if cupo is None:
-        raise CAN009.falla()
-    CAN006().validar(lineas)
-    if any(linea.certificado is None for linea in lineas):
-        raise CAN005.falla()
-
-    for asignacion_id in sorted({linea.certificado.asignacion_id for linea in lineas}):
-        saldos.bloquear(asignacion_id)
-    # Fresh numbers under the locks.
-    frescos = CertificadoCupo.objects.select_related("asignacion__subcupo__cupo").in_bulk(
-        [linea.certificado_id for linea in lineas]
-    )
-    for linea in lineas:
-        linea.certificado = frescos.get(linea.certificado_id)
-    _validar_lineas(solicitud, cupo, lineas)
-
-    filas: list[tuple[CertificadoCupo, Decimal]] = []
-    for linea in lineas:
-        cert = linea.certificado
-        try:
-            saldos.registrar_devolucion(cert, linea.monto, usuario=usuario, solicitud=solicitud)
-        except ValueError as exc:  # re-checked above; defensive
-            raise ReglaError(str(exc), "CAN004") from None
-        cert.refresh_from_db()
-        unidad = cupo.unidad
-        if cert.disponible_para_cancelar <= CERO:
-            anterior = cert.estado
-            cert.estado = CertificadoCupo.Estado.CANCELADO
-            cert.save(update_fields=["estado"])
-            registrar_auditoria(
-                cert,
-                anterior=anterior,
-                nuevo=cert.estado,
-                usuario=usuario,
-                motivo=(
-                    f"Cancelado {MOTIVO.lower()} con la solicitud {solicitud.folio}; "
-                    f"monto a favor {formato_monto(linea.monto, unidad)}"
-                ),
-            )
-            if cert.documento_id:
-                actualizar_estado(cert.documento, Documento.Estado.CANCELADO)
-        else:
-            registrar_auditoria(
-                cert,
-                anterior=cert.estado,
-                nuevo=cert.estado,
-                usuario=usuario,
-                motivo=(
-                    f"Cancelación parcial {MOTIVO.lower()} con la solicitud {solicitud.folio}; "
-                    f"monto a favor {formato_monto(linea.monto, unidad)}"
-                ),
-            )
-        filas.append((cert, linea.monto))
-
-    cuerpo = _cuerpo_aviso(solicitud, cupo, filas)
-    asunto = f"{ASUNTO_AVISO} · folio {solicitud.folio}"
-    notificar(persona=solicitud.solicitante, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)
-    for funcionario in destinatarios_funcionarios(cupo):
-        notificar(usuario=funcionario, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)
-    return [cert for cert, _ in filas]
-
-
-def lineas_acuse(solicitud) -> list[dict]:
-    """The acuse de recepción's rows: cupo, motivo, each certificate cancelled and the total."""
-    cupo = cupo_de(solicitud)
-    filas = [(linea.folio, linea.monto) for linea in lineas_de(solicitud)]
-    lineas = [
-        {"etiqueta": "Cupo", "valor": f"{cupo.nombre} ({cupo.anio})"},
-        {"etiqueta": "Motivo de cancelación", "valor": MOTIVO},
-    ]
-    for folio, monto in filas:
-        lineas.append(
-            {
-                "etiqueta": f"Certificado {folio}",
-                "valor": f"Monto a favor {formato_monto(monto, cupo.unidad)}",
-            }
-        )
-    lineas.append(
-        {
-            "etiqueta": "Total a favor",
-            "valor": formato_monto(sum((m for _, m in filas), CERO), cupo.unidad),
-        }
-    )
-    return lineas

@@ -1,5 +1,5 @@
 """Forms of the expedición wizard. Montos arrive as text and are parsed by the service
-(``cupos.expedicion.parsear_monto``) so every rule has one place and one message."""
+(``cupos.expedicion.services.parsear_monto``) so every rule has one place and one message."""
 
 from django import forms
 from django.utils import timezone

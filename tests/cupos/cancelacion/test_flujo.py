@@ -285,7 +285,7 @@ def test_doble_envio_cancela_una_vez(cliente_moral, moral, asignacion, cupo, fie
     # the service itself is idempotent
     from django.db import transaction
 
-    from cupos.cancelacion.services import aplicar_cancelacion
+    from cupos.cancelacion.aplicacion import aplicar_cancelacion
 
     s.refresh_from_db()
     with transaction.atomic():
@@ -315,7 +315,7 @@ def test_recheck_dentro_de_la_transaccion(cliente_moral, moral, asignacion, cupo
     """The certificate is used meanwhile: signing rolls back with a clear message."""
     from django.db import transaction
 
-    from cupos.cancelacion.services import aplicar_cancelacion
+    from cupos.cancelacion.aplicacion import aplicar_cancelacion
     from tramites.reglas import ReglaError
 
     cert = certificado_directo(asignacion, "1000")
