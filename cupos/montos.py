@@ -6,6 +6,8 @@
   not absurdly large) and raises that procedure's :class:`~tramites.reglas.ReglaError`;
 * :func:`formato_monto` prints an amount for people: thousands with ``,``, no trailing
   fractional zeros (``Decimal("14776400.000")`` → ``"14,776,400"``), plus the unit.
+
+Plain Python (no Django): the allocation mechanisms use it too.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from cupos.models import DECIMALES_UNIDAD
 from tramites.reglas import Regla, ReglaError
 
 CERO = Decimal("0")
+#: Decimal places each unit (``Cupo.unidad``) allows in a monto (kg to the gram; pieces whole).
+DECIMALES_UNIDAD = {"kg": 3, "l": 3, "pza": 0, "usd": 2}
 MONTO_MAXIMO = Decimal("1e15")
 _RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 _RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from cupos.models import DECIMALES_UNIDAD, Criterio
-from cupos.montos import decimales_de, formato_monto
+from cupos.models import Criterio
+from cupos.montos import DECIMALES_UNIDAD, decimales_de, formato_monto
 from cupos.ventanas import VentanaError, VentanaRecepcion
 from tramites.reglas import Regla, ReglaError
 

@@ -34,7 +34,6 @@ from tramites.reglas import ReglaError
 from tramites.services import guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
-# re.ASCII: only 0-9 are digits ("１２", fullwidth, is not a monto).
 
 
 def hoy() -> dt.date:
