@@ -24,7 +24,7 @@ from cupos.asignacion.forms import (
     FiltroCupoForm,
     SeleccionSubcupoForm,
 )
-from cupos.models import SolicitudAsignacion, Subcupo
+from cupos.models import Criterio, SolicitudAsignacion, Subcupo
 from tramites import services
 from tramites.reglas import ReglaError
 from tramites.wizard import (
@@ -88,7 +88,7 @@ class PasoCupo(Paso):
         for cupo in filtro.cupos():
             subcupos = []
             for sub in cupo.subcupos.all():
-                if sub.criterio == "licitacion":
+                if sub.criterio == Criterio.LICITACION:
                     continue
                 u = cupo.get_unidad_display()
                 subcupos.append(

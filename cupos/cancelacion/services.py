@@ -20,7 +20,7 @@ docstring is the Spanish message.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -42,7 +42,7 @@ from cupos.models import (
     CertificadoCupo,
     Cupo,
 )
-from cupos.montos import leer_id, leer_monto
+from cupos.montos import leer_decimal, leer_id, leer_monto
 from tramites.reglas import ReglaError
 from tramites.services import guardar_paso
 
@@ -154,10 +154,7 @@ def lineas_de(solicitud) -> list[Linea]:
     for c in crudas:
         if not isinstance(c, dict):
             continue
-        try:
-            monto = Decimal(str(c.get("monto")))
-        except (InvalidOperation, ValueError):
-            monto = CERO
+        monto = leer_decimal(c.get("monto")) or CERO
         cert = certificados.get(c.get("certificado_id"))
         if cert is not None and cert.titular_id != solicitud.solicitante_id:
             cert = None

@@ -1,16 +1,14 @@
 """The oficio de asignación and the certificado de cupo print the cupo's unit the same way
 (its name, «kilogramos»); their cadenas carry the unit's code («kg»)."""
 
-import datetime as dt
 from decimal import Decimal as D
 
 from django.utils import timezone
 
 from cupos.asignacion import dictamen
 from cupos.expedicion import services as expedicion
-from cupos.models import CertificadoCupo
 from tests.cupos.asignacion.conftest import dictaminador_user
-from tests.cupos.factories import solicitud_asignacion_firmada
+from tests.cupos.factories import CertificadoCupoFactory, solicitud_asignacion_firmada
 from tests.tramites.conftest import crear_persona
 
 
@@ -27,17 +25,7 @@ def test_oficio_y_certificado_imprimen_la_misma_unidad(avena, capturador):
     )
     r = dictamen.aprobar(s, usuario=dictaminador_user(), monto=D("1000"))
     oficio = r.documento.contexto
-    hoy = timezone.localdate()
-    cert = CertificadoCupo.objects.create(
-        asignacion=r.asignacion,
-        solicitud=s,
-        titular=persona,
-        folio=f"{s.folio}-01",
-        numero=1,
-        monto_expedido=D("100"),
-        vigencia_inicio=hoy,
-        vigencia_fin=dt.date(hoy.year, 12, 31),
-    )
+    cert = CertificadoCupoFactory(asignacion=r.asignacion, solicitud=s, monto_expedido=D("100"))
     certificado = expedicion.documento_certificado(cert, 1).contexto
 
     assert oficio["unidad"] == certificado["unidad"] == "kilogramos"
