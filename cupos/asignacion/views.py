@@ -170,50 +170,58 @@ def detalle(request, folio):
     return _detalle(request, folio)
 
 
+def _resolver(request, folio, clave_form, form, accion, exito):
+    """Validate ``form``, run ``accion(cleaned_data)`` (aprobar / rechazar) and go back to the
+    detail with ``exito(resultado)``; a rule not met shows the detail again (400)."""
+    if not form.is_valid():
+        return _detalle(request, folio, **{clave_form: form}, status=400)
+    try:
+        r = accion(form.cleaned_data)
+    except TramiteError as exc:
+        return _detalle(request, folio, **{clave_form: form}, errores=[exc.mensaje], status=400)
+    if r.ya_resuelta:
+        messages.info(request, "La solicitud ya fue dictaminada; no se realizó ningún cambio.")
+    else:
+        messages.success(request, exito(r))
+    return redirect("cupos:dictamen_detalle", folio=folio)
+
+
 @dictaminador_requerido
 @require_POST
 def aprobar(request, folio):
     s, _sa = _solicitud_o_404(folio)
-    form = AprobarForm(request.POST)
-    if not form.is_valid():
-        return _detalle(request, folio, aprobar_form=form, status=400)
-    try:
-        r = dictamen.aprobar(
-            s,
-            usuario=request.user,
-            monto=form.cleaned_data["monto"],
-            justificacion=form.cleaned_data["justificacion"],
-        )
-    except TramiteError as exc:
-        return _detalle(request, folio, aprobar_form=form, errores=[exc.mensaje], status=400)
-    if r.ya_resuelta:
-        messages.info(request, "La solicitud ya fue dictaminada; no se realizó ningún cambio.")
-    else:
+
+    def exito(r):
         a = r.asignacion
-        messages.success(
-            request,
+        return (
             f"Solicitud aprobada. Oficio de asignación {a.numero_oficio}/{a.anio} por "
-            f"{montos.formato_monto(a.monto_asignado, a.cupo.get_unidad_display())}.",
+            f"{montos.formato_monto(a.monto_asignado, a.cupo.get_unidad_display())}."
         )
-    return redirect("cupos:dictamen_detalle", folio=folio)
+
+    return _resolver(
+        request,
+        folio,
+        "aprobar_form",
+        AprobarForm(request.POST),
+        lambda d: dictamen.aprobar(
+            s, usuario=request.user, monto=d["monto"], justificacion=d["justificacion"]
+        ),
+        exito,
+    )
 
 
 @dictaminador_requerido
 @require_POST
 def rechazar(request, folio):
     s, _sa = _solicitud_o_404(folio)
-    form = RechazarForm(request.POST)
-    if not form.is_valid():
-        return _detalle(request, folio, rechazar_form=form, status=400)
-    try:
-        r = dictamen.rechazar(s, usuario=request.user, motivo=form.cleaned_data["motivo"])
-    except TramiteError as exc:
-        return _detalle(request, folio, rechazar_form=form, errores=[exc.mensaje], status=400)
-    if r.ya_resuelta:
-        messages.info(request, "La solicitud ya fue dictaminada; no se realizó ningún cambio.")
-    else:
-        messages.success(request, "Solicitud rechazada. Se notificó al solicitante.")
-    return redirect("cupos:dictamen_detalle", folio=folio)
+    return _resolver(
+        request,
+        folio,
+        "rechazar_form",
+        RechazarForm(request.POST),
+        lambda d: dictamen.rechazar(s, usuario=request.user, motivo=d["motivo"]),
+        lambda r: "Solicitud rechazada. Se notificó al solicitante.",
+    )
 
 
 @dictaminador_requerido

@@ -5,6 +5,7 @@ service (``cupos.cancelacion.services``) so every rule has one place and one mes
 from django import forms
 
 from cupos.cancelacion import services as cancelacion
+from cupos.forms import campo_monto
 from cupos.models import Mecanismo, Regimen, RepresentacionFederal
 
 VACIO = [("", "Seleccione…")]
@@ -68,10 +69,4 @@ class BuscarCuposForm(forms.Form):
 
 class AgregarCertificadoForm(forms.Form):
     certificado = forms.CharField(required=False, max_length=20)
-    monto = forms.CharField(
-        label="Monto a favor",
-        max_length=40,
-        required=False,
-        error_messages={"max_length": "El monto tiene demasiados dígitos."},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    monto = campo_monto("Monto a favor")
