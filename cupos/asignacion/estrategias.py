@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django import forms
+
 from cupos import mecanismos
 from cupos.asignacion.mecanismo import Mecanismo, Propuesta, con_error, con_saldo, maximo_de
 from cupos.asignacion.saldo import (
@@ -13,6 +15,7 @@ from cupos.asignacion.saldo import (
     saldo_subcupo,
     solicitudes_del_subcupo,
 )
+from cupos.forms import campo_cantidad
 from cupos.models import Criterio, SolicitudAsignacion, Subcupo
 from cupos.montos import formato_monto
 
@@ -30,6 +33,30 @@ class ConsumoAuditado(Mecanismo):
     """Asignación directa by consumo auditado (seed 002)."""
 
     criterio = Criterio.CONSUMO_AUDITADO
+
+    def campos_datos(self, u: str, decimales: int) -> dict:
+        return {
+            "consumo_auditado_12m": campo_cantidad(
+                f"Consumo auditado de los últimos 12 meses ({u})",
+                decimales,
+                help_text="Según el reporte de auditor externo registrado ante la SHCP.",
+            ),
+            "incremento_capacidad": forms.BooleanField(
+                label="Solicito que se considere un incremento en mi capacidad instalada y/o utilizada",
+                required=False,
+            ),
+            "capacidad_anterior": campo_cantidad(
+                "Capacidad anterior (por turno de 8 horas)", decimales, required=False
+            ),
+            "capacidad_actual": campo_cantidad(
+                "Capacidad actual (por turno de 8 horas)", decimales, required=False
+            ),
+            "consumo_asignacion_anterior": campo_cantidad(
+                f"Consumo auditado presentado en la asignación anterior ({u})",
+                decimales,
+                required=False,
+            ),
+        }
 
     def reglas_datos(self, subcupo: Subcupo, datos: dict):
         """Seed 002: asking for a capacity increase requires the three capacity fields
@@ -118,6 +145,18 @@ class Proporcional(Mecanismo):
 
     criterio = Criterio.PROPORCIONAL
     documentos = ("reporte_auditor",)
+
+    def campos_datos(self, u: str, decimales: int) -> dict:
+        return {
+            "asignado_anio_anterior": campo_cantidad(
+                f"Monto asignado en el año anterior ({u})", decimales
+            ),
+            "consumo_total_auditado": campo_cantidad(
+                f"Total de consumo anual auditado de materias primas ({u})",
+                decimales,
+                help_text="Nacional más importado, según el reporte de auditor externo.",
+            ),
+        }
 
     def reglas_datos(self, subcupo: Subcupo, datos: dict):
         """Seed 004, B: only for companies WITH an assignment the year before (amount > 0)."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from django import forms
+
 from cupos import mecanismos
 from cupos.asignacion.mecanismo import Mecanismo, Propuesta, con_error, maximo_de
 from cupos.asignacion.saldo import (
@@ -17,6 +19,7 @@ from cupos.asignacion.saldo import (
     saldo_subcupo,
     solicitudes_del_subcupo,
 )
+from cupos.forms import campo_cantidad
 from cupos.models import Criterio, SolicitudAsignacion, Subcupo
 from cupos.montos import formato_monto
 
@@ -118,6 +121,14 @@ class PrimeroEnTiempo(Mecanismo):
     criterio = Criterio.PRIMERO_EN_TIEMPO
     documentos = ("factura",)
 
+    def campos_datos(self, u: str, decimales: int) -> dict:
+        return {
+            "monto_factura": campo_cantidad(
+                f"Monto en factura comercial y conocimiento de embarque, carta de porte o guía ({u})",
+                decimales,
+            )
+        }
+
     def propuestas(self, subcupo: Subcupo, filas, u: str) -> dict[int, Propuesta]:
         saldo = saldo_subcupo(subcupo)
         return fcfs(
@@ -134,10 +145,28 @@ class PrimeroEnTiempo(Mecanismo):
         )
 
 
-class BolsaResidual(Mecanismo):
-    """The residual pool (seed 004, D)."""
+class BolsaResidual(PrimeroEnTiempo):
+    """The residual pool (seed 004, D): first-come within its 80 % / 20 % parts."""
 
     criterio = Criterio.BOLSA_RESIDUAL
+
+    def campos_datos(self, u: str, decimales: int) -> dict:
+        return {
+            **super().campos_datos(u, decimales),
+            "es_industrial": forms.BooleanField(
+                label="Soy empresa industrial que utiliza materias primas lácteas como insumo",
+                required=False,
+            ),
+            "asignado_anio_anterior": campo_cantidad(
+                f"Monto de la asignación anterior ({u})", decimales, required=False
+            ),
+            "monto_ejercido_anterior": campo_cantidad(
+                f"Monto ejercido de la asignación anterior, según pedimentos ({u})",
+                decimales,
+                required=False,
+                help_text="Las empresas industriales deben acreditar el ejercicio de al menos el 70 %.",
+            ),
+        }
 
     def reglas_datos(self, subcupo: Subcupo, datos: dict):
         """Seed 004, D: an industrial applicant gives its prior assignment (> 0) and what it

@@ -11,6 +11,7 @@ from django import forms
 
 from cupos import ventanas
 from cupos.asignacion import anexos, registro
+from cupos.forms import campo_cantidad
 from cupos.models import Criterio, Cupo, Regimen, RepresentacionFederal, Subcupo
 
 UNO_MIL = Decimal("0.001")
@@ -91,18 +92,6 @@ class SeleccionSubcupoForm(forms.Form):
         return subcupo
 
 
-def _monto(label, decimales, *, required=True, help_text=""):
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=18,
-        decimal_places=decimales,
-        min_value=Decimal(0),
-        help_text=help_text,
-        localize=False,
-    )
-
-
 class DatosSolicitudForm(forms.Form):
     """Cantidad solicitada and what the subcupo's criterio needs (seeds 002 and 004)."""
 
@@ -113,55 +102,8 @@ class DatosSolicitudForm(forms.Form):
         dec = cupo.decimales
         u = cupo.get_unidad_display()
         f = self.fields
-        f["monto_solicitado"] = _monto(f"Cantidad solicitada ({u})", dec)
-        c = subcupo.criterio
-        if c == Criterio.CONSUMO_AUDITADO:
-            f["consumo_auditado_12m"] = _monto(
-                f"Consumo auditado de los últimos 12 meses ({u})",
-                dec,
-                help_text="Según el reporte de auditor externo registrado ante la SHCP.",
-            )
-            f["incremento_capacidad"] = forms.BooleanField(
-                label="Solicito que se considere un incremento en mi capacidad instalada y/o utilizada",
-                required=False,
-            )
-            f["capacidad_anterior"] = _monto(
-                "Capacidad anterior (por turno de 8 horas)", dec, required=False
-            )
-            f["capacidad_actual"] = _monto(
-                "Capacidad actual (por turno de 8 horas)", dec, required=False
-            )
-            f["consumo_asignacion_anterior"] = _monto(
-                f"Consumo auditado presentado en la asignación anterior ({u})",
-                dec,
-                required=False,
-            )
-        elif c == Criterio.PROPORCIONAL:
-            f["asignado_anio_anterior"] = _monto(f"Monto asignado en el año anterior ({u})", dec)
-            f["consumo_total_auditado"] = _monto(
-                f"Total de consumo anual auditado de materias primas ({u})",
-                dec,
-                help_text="Nacional más importado, según el reporte de auditor externo.",
-            )
-        elif c in (Criterio.PRIMERO_EN_TIEMPO, Criterio.BOLSA_RESIDUAL):
-            f["monto_factura"] = _monto(
-                f"Monto en factura comercial y conocimiento de embarque, carta de porte o guía ({u})",
-                dec,
-            )
-        if c == Criterio.BOLSA_RESIDUAL:
-            f["es_industrial"] = forms.BooleanField(
-                label="Soy empresa industrial que utiliza materias primas lácteas como insumo",
-                required=False,
-            )
-            f["asignado_anio_anterior"] = _monto(
-                f"Monto de la asignación anterior ({u})", dec, required=False
-            )
-            f["monto_ejercido_anterior"] = _monto(
-                f"Monto ejercido de la asignación anterior, según pedimentos ({u})",
-                dec,
-                required=False,
-                help_text="Las empresas industriales deben acreditar el ejercicio de al menos el 70 %.",
-            )
+        f["monto_solicitado"] = campo_cantidad(f"Cantidad solicitada ({u})", dec)
+        f.update(registro.mecanismo_de(subcupo.criterio).campos_datos(u, dec))
 
     def clean_monto_solicitado(self):
         monto = self.cleaned_data["monto_solicitado"]

@@ -3,7 +3,7 @@ functions of :mod:`cupos.mecanismos`, registered by criterio in
 :mod:`cupos.asignacion.registro`.
 
 A mechanism says which data rules apply to the "datos" step (:meth:`Mecanismo.reglas_datos`),
-which fields do not apply (:meth:`Mecanismo.no_aplican`), which documents are required
+which form fields the "datos" step shows (:meth:`Mecanismo.campos_datos`), which fields do not apply (:meth:`Mecanismo.no_aplican`), which documents are required
 (:meth:`Mecanismo.documentos_requeridos`) and computes the dictamen proposals
 (:meth:`Mecanismo.propuestas`), each a :class:`Propuesta` with its explanation.
 """
@@ -55,6 +55,10 @@ class Mecanismo:
     criterio: str = ""
     #: Documents every solicitud of this criterio attaches (claves of ``TIPOS_ANEXO``).
     documentos: tuple[str, ...] = ()
+
+    def campos_datos(self, u: str, decimales: int) -> dict:
+        """The form fields of the "datos" step this criterio asks for (unit ``u``)."""
+        return {}
 
     def reglas_datos(self, subcupo: Subcupo, datos: dict) -> Iterator[tuple[str, str]]:
         """``(campo, mensaje)`` for each broken rule of the "datos" step."""
