@@ -25,8 +25,10 @@ from cupos.models import (
     RepresentacionFederal,
     Subcupo,
 )
-from cupos.reglas import ReglaError
+from cupos.montos import formato_monto
+from cupos.ventanas import VentanaRecepcion
 from tramites.admin import AuditoriaInline
+from tramites.reglas import ReglaError
 from vucem.models import Rol
 
 
@@ -289,8 +291,6 @@ class SubcupoAdmin(CatalogoAdmin):
 
     @admin.display(description="ventana de recepción")
     def ventana_txt(self, obj):
-        from cupos.ventanas import VentanaRecepcion
-
         if not obj.ventana:
             return "—"
         try:
@@ -354,7 +354,7 @@ class AsignacionAdmin(SoloLecturaMixin, admin.ModelAdmin):
         t = saldos.totales(obj)
         unidad = obj.subcupo.cupo.unidad
         filas = [
-            (etiqueta, reglas.formato_monto(t[clave], unidad))
+            (etiqueta, formato_monto(t[clave], unidad))
             for etiqueta, clave in (
                 ("Aprobado", "aprobado"),
                 ("Expedido", "expedido"),

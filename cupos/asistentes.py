@@ -1,3 +1,5 @@
-"""Wizards of cupos, found by tramites' autodiscovery; each area keeps its own module."""
+"""Wizards of cupos, found by tramites' autodiscovery; each procedure package keeps its own."""
 
-from cupos import asistente_asignacion, asistente_cancelacion, asistente_expedicion  # noqa: F401
+from cupos.asignacion import asistente as asignacion  # noqa: F401
+from cupos.cancelacion import asistente as cancelacion  # noqa: F401
+from cupos.expedicion import asistente as expedicion  # noqa: F401

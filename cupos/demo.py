@@ -31,9 +31,12 @@ from cupos.models import (
     Subcupo,
     Unidad,
 )
+from cupos.montos import formato_monto
 from cupos.ventanas import VentanaRecepcion
+from firma.demo import PERSONAS_DEMO
 from tramites import calendario
 from tramites.services import registrar_auditoria
+from vucem.models import Persona
 
 T = Decimal("1000")  # kilograms per tonelada
 
@@ -230,8 +233,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
 
 
 def _persona(datos: dict):
-    from vucem.models import Persona
-
     persona = Persona.objects.filter(rfc=datos["rfc"]).first()
     if persona is None:
         persona = Persona.objects.create(
@@ -275,7 +276,6 @@ def _asignacion(subcupo: Subcupo, persona, monto: Decimal, anio: int) -> tuple[A
 
 def cargar(stdout=None) -> list[Asignacion]:
     """Load (or refresh) the demo cupos and asignaciones; prints the oficios to expedite."""
-    from firma.demo import PERSONAS_DEMO
 
     anio = timezone.localdate().year
     with transaction.atomic():
@@ -304,7 +304,7 @@ def cargar(stdout=None) -> list[Asignacion]:
             stdout,
             f"  Oficio de asignación {asignacion.numero_oficio}/{asignacion.anio} · "
             f"{persona.rfc} {persona.nombre} · {subcupo} · "
-            f"{reglas.formato_monto(asignacion.monto_asignado, 'kg')} "
-            f"(saldo disponible {reglas.formato_monto(disponible, 'kg')})",
+            f"{formato_monto(asignacion.monto_asignado, 'kg')} "
+            f"(saldo disponible {formato_monto(disponible, 'kg')})",
         )
     return asignaciones

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from cupos.montos import DECIMALES_UNIDAD
+
 CERO = Decimal("0")
 
 
@@ -58,10 +60,6 @@ class Unidad(models.TextChoices):
     LITRO = "l", "litros"
     PIEZA = "pza", "piezas"
     DOLAR = "usd", "dólares"
-
-
-#: Decimal places each unit allows in a monto (kg to the gram; pieces whole).
-DECIMALES_UNIDAD = {Unidad.KILOGRAMO: 3, Unidad.LITRO: 3, Unidad.PIEZA: 0, Unidad.DOLAR: 2}
 
 
 class Cupo(models.Model):

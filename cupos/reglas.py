@@ -1,9 +1,9 @@
-"""Business rules of the cupo catalog and of expedición, as small named classes.
+"""Business rules of the cupo catalog (and of the asignación row), as small named classes.
 
 In the style of uktrade/tamato: each rule has a stable ``codigo`` and its docstring IS the
 Spanish message shown to the user. ``validar(obj, **contexto)`` raises :class:`ReglaError`
 when the rule is broken. The same rules run in the back-office forms (``cupos.admin``) and
-in the services (``cupos.expedicion``, ``cupos.demo``), so a rule lives in one place.
+in the services (``cupos.demo``), so a rule lives in one place.
 
 Catalog rules receive the object plus optional context the admin knows before saving
 (e.g. the subcupos of an inline formset that are not in the database yet).
@@ -15,13 +15,13 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from cupos.models import DECIMALES_UNIDAD, Criterio
+from cupos.models import Criterio
+from cupos.montos import DECIMALES_UNIDAD, decimales_de, formato_monto
+from cupos.ventanas import VentanaError, VentanaRecepcion
 from tramites.reglas import Regla, ReglaError
 
 CERO = Decimal("0")
 RE_FRACCION = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
-#: Most certificates one solicitud may ask for (the certificate folio has two digits).
-MAX_CERTIFICADOS = 99
 
 
 def cupo_de(subcupo):
@@ -30,20 +30,6 @@ def cupo_de(subcupo):
         return subcupo.cupo
     except Exception:  # RelatedObjectDoesNotExist
         return None
-
-
-def decimales_de(valor: Decimal) -> int:
-    """Significant decimal places of ``valor`` (1.500 → 1)."""
-    exponente = Decimal(valor).normalize().as_tuple().exponent
-    return max(0, -exponente) if isinstance(exponente, int) else 0
-
-
-def formato_monto(valor: Decimal, unidad: str = "") -> str:
-    texto = f"{Decimal(valor):,.3f}".rstrip("0").rstrip(".")
-    return f"{texto} {unidad}".strip()
-
-
-# ------------------------------------------------------------------------------ cupo
 
 
 class CUP001(Regla):
@@ -97,8 +83,6 @@ class CUP004(Regla):
     campo = "ventana"
 
     def validar(self, subcupo, **contexto) -> None:
-        from cupos.ventanas import VentanaError, VentanaRecepcion
-
         if not subcupo.ventana:
             return  # no window: the cupo's vigencia applies
         try:
@@ -217,146 +201,3 @@ class ASG001(Regla):
 
     def validar(self, asignacion, **contexto) -> None:
         CUP002.validar(self, asignacion)
-
-
-# ------------------------------------------------------------------------------ montos typed by users
-
-
-class ReglaMontoPositivo(Regla):
-    """Base of the "monto > 0" rules; subclasses give the code and the message."""
-
-    campo = "monto"
-
-    def validar(self, monto: Decimal, **contexto) -> None:
-        if monto <= CERO:
-            raise self.falla()
-
-
-class ReglaDecimalesUnidad(Regla):
-    """Base of the "no more decimals than the unit allows" rules."""
-
-    campo = "monto"
-
-    def validar(self, monto: Decimal, *, unidad: str, **contexto) -> None:
-        permitidos = DECIMALES_UNIDAD.get(unidad, 3)
-        if decimales_de(monto) > permitidos:
-            if permitidos == 0:
-                raise self.falla("Capture una cantidad entera.")
-            raise self.falla(f"Se permiten hasta {permitidos} decimales.")
-
-
-_RE_NUMERO = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
-_RE_MILES = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
-MONTO_MAXIMO = Decimal("1e15")
-_RE_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
-
-
-def leer_id(texto) -> int | None:
-    """The row id of a button like ``accion=quitar-<id>``: ASCII digits only, else None."""
-    texto = str(texto or "")
-    return int(texto) if _RE_ID.fullmatch(texto) else None
-
-
-def leer_monto(
-    texto,
-    unidad: str,
-    *,
-    numero: type[Regla],
-    positivo: type[ReglaMontoPositivo],
-    decimales: type[ReglaDecimalesUnidad],
-    vacio: str,
-    grande: str,
-) -> Decimal:
-    """A monto typed by a user ("1500", "1,500.250") → Decimal > 0 with the unit's decimals.
-
-    ASCII digits only (no fullwidth digits, exponents, NaN or Infinity). Raises the
-    ReglaError of the procedure's own rules (``numero``, ``positivo``, ``decimales``);
-    ``vacio`` and ``grande`` are its messages for an empty and an absurdly large monto.
-    """
-    crudo = str(texto or "").strip().replace(" ", "")
-    if not crudo:
-        raise ReglaError(vacio, numero.codigo, "monto")
-    if _RE_MILES.match(crudo):
-        crudo = crudo.replace(",", "")
-    if not _RE_NUMERO.match(crudo):
-        raise numero.falla()
-    monto = Decimal(crudo)  # the pattern admits only plain decimal numbers
-    positivo().validar(monto)
-    decimales().validar(monto, unidad=unidad)
-    if monto >= MONTO_MAXIMO:
-        raise ReglaError(grande, numero.codigo, "monto")
-    return monto
-
-
-# ------------------------------------------------------------------------------ expedición
-
-
-class EXP001(Regla):
-    """El monto a expedir debe ser un número, por ejemplo 1500 o 1500.250."""
-
-    codigo = "EXP001"
-    campo = "monto"
-
-
-class EXP002(ReglaMontoPositivo):
-    """El monto a expedir debe ser mayor a cero."""
-
-    codigo = "EXP002"
-
-
-class EXP003(ReglaDecimalesUnidad):
-    """El monto a expedir tiene más decimales de los que permite la unidad del cupo."""
-
-    codigo = "EXP003"
-
-
-class EXP004(Regla):
-    """Saldo insuficiente: el total a expedir excede el saldo disponible de la asignación."""
-
-    codigo = "EXP004"
-    campo = "monto"
-
-    def validar(self, total: Decimal, *, disponible: Decimal, unidad: str = "", **contexto):
-        if total > disponible:
-            raise self.falla(
-                f"Total a expedir: {formato_monto(total, unidad)}; "
-                f"saldo disponible: {formato_monto(disponible, unidad)}."
-            )
-
-
-class EXP005(Regla):
-    """La asignación ya no está vigente."""
-
-    codigo = "EXP005"
-
-    def validar(self, asignacion, *, hoy, **contexto) -> None:
-        if asignacion.estado != asignacion.Estado.VIGENTE or not (
-            asignacion.vigencia_inicio <= hoy <= asignacion.vigencia_fin
-        ):
-            raise self.falla()
-
-
-class EXP006(Regla):
-    """Agregue al menos un monto a expedir."""
-
-    codigo = "EXP006"
-
-    def validar(self, lineas, **contexto) -> None:
-        if not lineas:
-            raise self.falla()
-
-
-class EXP007(Regla):
-    """Una solicitud puede incluir como máximo {maximo} certificados."""
-
-    codigo = "EXP007"
-
-    def validar(self, numero_lineas: int, **contexto) -> None:
-        if numero_lineas > MAX_CERTIFICADOS:
-            raise self.falla(maximo=MAX_CERTIFICADOS)
-
-
-class EXP008(Regla):
-    """No se encontró la asignación con el año y número de oficio indicados."""
-
-    codigo = "EXP008"

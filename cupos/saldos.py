@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from cupos.models import CERO, Asignacion, MovimientoSaldo
+from tramites.services import siguiente_valor
 
 
 def _usuario(usuario):
@@ -44,7 +45,7 @@ def registrar_asignacion(
 
 def registrar_expedicion(certificado, *, usuario=None) -> MovimientoSaldo:
     """− monto expedido of one certificate. The caller holds the asignación lock and has
-    checked the saldo (``cupos.expedicion.emitir_certificados``)."""
+    checked the saldo (``cupos.expedicion.services.emitir_certificados``)."""
     return MovimientoSaldo.objects.create(
         asignacion_id=certificado.asignacion_id,
         tipo=MovimientoSaldo.Tipo.EXPEDICION,
@@ -114,9 +115,7 @@ def totales_por_cupo(cupos) -> dict[int, dict[str, Decimal]]:
 
 def nuevo_numero_oficio(anio: int) -> str:
     """Next free número de oficio de asignación of ``anio`` (6 digits), from the same locked
-    counter the dictamen uses (``oficio_asignacion:<anio>``, ``cupos.asignacion``)."""
-    from tramites.services import siguiente_valor
-
+    counter the dictamen uses (``oficio_asignacion:<anio>``, ``cupos.asignacion.dictamen``)."""
     while True:
         numero = f"{siguiente_valor(f'oficio_asignacion:{anio}'):06d}"
         if not Asignacion.objects.filter(anio=anio, numero_oficio=numero).exists():

@@ -8,7 +8,10 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from acuses.models import Documento
 from cupos.models import Asignacion, CertificadoCupo
+from tramites.calendario import sumar_dias_habiles
+from tramites.services import notificar, registrar_auditoria
 
 logger = logging.getLogger(__name__)
 
@@ -18,9 +21,6 @@ DIAS_DEVOLUCION = 15
 
 
 def _recordar(cert: CertificadoCupo, ahora) -> None:
-    from tramites.calendario import sumar_dias_habiles
-    from tramites.services import notificar
-
     limite = sumar_dias_habiles(cert.vigencia_fin, DIAS_DEVOLUCION)
     cupo = cert.asignacion.subcupo.cupo
     notificar(
@@ -40,9 +40,6 @@ def _recordar(cert: CertificadoCupo, ahora) -> None:
 def vencer(hoy=None, ahora=None) -> tuple[int, int]:
     """Certificates past their vigencia → vencido (audited, their Documento too), and a
     one-time reminder to return them. Returns (vencidos, recordatorios)."""
-    from acuses.models import Documento
-    from tramites.services import registrar_auditoria
-
     hoy = hoy or timezone.localdate()
     ahora = ahora or timezone.now()
     vencidos = recordatorios = 0
@@ -88,8 +85,6 @@ def vencer_asignaciones(hoy=None) -> int:
     """Asignaciones past their vigencia (``vigencia_fin`` < today) → vencida, audited.
     Idempotent: only vigentes are touched, each re-checked under a row lock. Returns how
     many were marked."""
-    from tramites.services import registrar_auditoria
-
     hoy = hoy or timezone.localdate()
     vencidas = 0
     pendientes = list(

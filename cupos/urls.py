@@ -1,6 +1,13 @@
-"""Cupos URLs: each area keeps its own list (expedición/consulta, asignación/dictamen)."""
+"""Cupos URLs: the consulta de cupos and the asignación/dictamen package's own list (the
+expedición and cancelación wizards run on the engine's URLs: /tramites/iniciar/<vucem_id>/)."""
 
-from cupos import urls_asignacion, urls_expedicion
+from django.urls import path
+
+from cupos import views
+from cupos.asignacion import urls as urls_asignacion
 
 app_name = "cupos"
-urlpatterns = [*urls_expedicion.urlpatterns, *urls_asignacion.urlpatterns]
+urlpatterns = [
+    path("consulta/", views.consulta, name="consulta"),
+    *urls_asignacion.urlpatterns,
+]

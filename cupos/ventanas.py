@@ -27,10 +27,13 @@ import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass, fields
 
+from django.utils import timezone
+
 from tramites.calendario import DEPENDENCIA_DEFAULT, MESES, Calendario, a_fecha
 
 __all__ = [
     "TIPOS",
+    "Ventana",
     "VentanaCerradaError",
     "VentanaError",
     "VentanaRecepcion",
@@ -38,6 +41,8 @@ __all__ = [
     "mensaje_cerrada",
     "periodo_recepcion",
     "validar_recepcion",
+    "validar_ventana",
+    "ventana_subcupo",
 ]
 
 _NUMEROS = (
@@ -264,3 +269,72 @@ def validar_recepcion(
     if not inicio <= fecha <= fin:
         raise VentanaCerradaError(mensaje_cerrada(inicio, fin), inicio, fin)
     return inicio, fin
+
+
+# -- the window of a subcupo, as the asignación shows and checks it -------------------------
+
+
+@dataclass(frozen=True)
+class Ventana:
+    """The reception window of a subcupo in its cupo's year, as shown to the applicant."""
+
+    inicio: dt.date | None
+    fin: dt.date | None
+    descripcion: str
+    abierta: bool
+
+    @property
+    def mensaje(self) -> str:
+        if self.abierta or self.inicio is None:
+            return ""
+        return mensaje_cerrada(self.inicio, self.fin)
+
+    @property
+    def periodo_texto(self) -> str:
+        if self.inicio is None:
+            return "Sin periodo de recepción restringido."
+        return f"Del {self.inicio:%d/%m/%Y} al {self.fin:%d/%m/%Y}"
+
+
+def ahora() -> dt.datetime:
+    """Current moment for the window checks (tests monkeypatch this, not timezone.now)."""
+    return timezone.now()
+
+
+def hoy(momento=None) -> dt.date:
+    momento = momento or ahora()
+    if isinstance(momento, dt.datetime):
+        return timezone.localtime(momento).date() if timezone.is_aware(momento) else momento.date()
+    return momento
+
+
+def ventana_subcupo(subcupo, momento=None) -> Ventana:
+    """The subcupo's window for the year of its cupo, open or not at ``momento`` (default now).
+
+    A subcupo without a declared window is open while its cupo is vigente."""
+    hoy_ = hoy(momento)
+    cupo = subcupo.cupo
+    if not subcupo.ventana:
+        abierta = cupo.vigencia_inicio <= hoy_ <= cupo.vigencia_fin
+        return Ventana(None, None, "Durante la vigencia del cupo.", abierta)
+    regla = VentanaRecepcion.from_dict(subcupo.ventana)
+    inicio, fin = periodo_recepcion(regla, cupo.anio)
+    return Ventana(inicio, fin, regla.descripcion(), inicio <= hoy_ <= fin)
+
+
+def validar_ventana(subcupo, momento=None) -> Ventana:
+    """Raise :class:`VentanaCerradaError` outside the subcupo's window."""
+    v = ventana_subcupo(subcupo, momento)
+    if not v.abierta:
+        if v.inicio is None:
+            c = subcupo.cupo
+            raise VentanaCerradaError(
+                mensaje_cerrada(c.vigencia_inicio, c.vigencia_fin),
+                c.vigencia_inicio,
+                c.vigencia_fin,
+            )
+        raise VentanaCerradaError(v.mensaje, v.inicio, v.fin)
+    return v
+
+
+# ============================================================================ datos de la solicitud

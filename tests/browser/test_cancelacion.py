@@ -47,7 +47,7 @@ def expedir_certificado(asignacion, cred, monto, utilizado):
     """One certificate issued with the expedición services and the persona's real FIEL
     (run after the FIEL login, which creates the persona's user); part of it is marked as
     already used at customs, so its disponible para cancelar is ``monto − utilizado``."""
-    from cupos import expedicion
+    from cupos.expedicion import services as expedicion
     from cupos.models import CertificadoCupo
     from tramites import services
     from tramites.models import Tramite

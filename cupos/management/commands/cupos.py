@@ -16,17 +16,16 @@ import argparse
 import csv
 import io
 import json
-import re
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cupos.mecanismos import FilaProporcional, MecanismoError, participacion_proporcional
+from cupos.montos import compacto, formato_monto, leer_decimal
 
 COLUMNAS = ("empresa", "asignado_anio_anterior", "consumo_auditado", "monto_solicitado")
-_NUMERO = re.compile(r"^-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 _LIMITADO_POR = {
     "monto_a_asignar": "monto a asignar",
     "consumo_auditado": "consumo auditado",
@@ -36,13 +35,10 @@ _LIMITADO_POR = {
 
 def leer_numero(texto: str, etiqueta: str) -> Decimal:
     """Parse ``18500000``, ``18500000.00`` or ``18,500,000.00`` (comma = thousands separator)."""
-    limpio = texto.strip().replace(" ", "")
-    if not _NUMERO.match(limpio):
+    valor = leer_decimal(texto)
+    if valor is None:
         raise CommandError(f"{etiqueta}: «{texto.strip()}» no es un número válido.")
-    try:
-        return Decimal(limpio.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the regex already filters
-        raise CommandError(f"{etiqueta}: «{texto.strip()}» no es un número válido.") from None
+    return valor
 
 
 def leer_filas(texto: str) -> list[FilaProporcional]:
@@ -71,19 +67,8 @@ def leer_filas(texto: str) -> list[FilaProporcional]:
     return filas
 
 
-def _compacto(valor: Decimal) -> Decimal:
-    """Same value without trailing fractional zeros: 202000.00 → 202000, 0.50 → 0.5."""
-    if valor == valor.to_integral_value():
-        return valor.quantize(Decimal(1))
-    return valor.normalize()
-
-
-def _miles(valor: Decimal) -> str:
-    return f"{_compacto(valor):,}"
-
-
 def _texto(valor: Decimal) -> str:
-    return str(_compacto(valor))
+    return str(compacto(valor))
 
 
 def _precision(texto: str) -> int:
@@ -221,24 +206,24 @@ class Command(BaseCommand):
         cuerpo = [
             (
                 f.empresa,
-                _miles(f.asignado_anio_anterior),
+                formato_monto(f.asignado_anio_anterior),
                 f"{f.theta}{'*' if f.theta_ajustada else ' '}",
-                _miles(f.monto_a_asignar),
-                _miles(f.consumo_auditado),
-                _miles(f.monto_solicitado),
-                _miles(f.monto_asignado),
+                formato_monto(f.monto_a_asignar),
+                formato_monto(f.consumo_auditado),
+                formato_monto(f.monto_solicitado),
+                formato_monto(f.monto_asignado),
                 _LIMITADO_POR[f.limitado_por],
             )
             for f in r.filas
         ]
         totales = (
             "TOTALES",
-            _miles(r.total_asignado_anio_anterior),
+            formato_monto(r.total_asignado_anio_anterior),
             f"{r.total_theta} ",
-            _miles(r.total_monto_a_asignar),
-            _miles(r.total_consumo_auditado),
-            _miles(r.total_monto_solicitado),
-            _miles(r.total_monto_asignado),
+            formato_monto(r.total_monto_a_asignar),
+            formato_monto(r.total_consumo_auditado),
+            formato_monto(r.total_monto_solicitado),
+            formato_monto(r.total_monto_asignado),
             "",
         )
         anchos = [
@@ -257,7 +242,7 @@ class Command(BaseCommand):
 
         separador = "  ".join("-" * a for a in anchos)
         salida = [
-            f"Participación proporcional: ρ = {_miles(r.rho)} kg, θ con {r.precision} decimales",
+            f"Participación proporcional: ρ = {formato_monto(r.rho)} kg, θ con {r.precision} decimales",
             "",
             linea(encabezado),
             separador,
@@ -265,7 +250,7 @@ class Command(BaseCommand):
             separador,
             linea(totales),
             "",
-            f"No asignado (queda en el subcupo): {_miles(r.no_asignado)} kg",
+            f"No asignado (queda en el subcupo): {formato_monto(r.no_asignado)} kg",
         ]
         if any(f.theta_ajustada for f in r.filas):
             unidad = Decimal(1).scaleb(-r.precision)

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from cupos import asignacion as svc
-from cupos.forms_asignacion import DatosSolicitudForm
+from cupos.asignacion import estrategias, registro
+from cupos.asignacion.forms import DatosSolicitudForm
 from cupos.models import Criterio, Cupo, Subcupo
 
 
@@ -42,45 +42,47 @@ INDUSTRIAL = {
 
 def test_consumo_sin_incremento_no_exige_capacidades():
     datos = {"monto_solicitado": D("100"), "consumo_auditado_12m": D("80")}
-    assert svc.validar_datos(CONSUMO, {**datos, "incremento_capacidad": False}) == {}
+    assert registro.validar_datos(CONSUMO, {**datos, "incremento_capacidad": False}) == {}
 
 
 def test_consumo_incremento_completo_es_valido():
-    assert svc.validar_datos(CONSUMO, CAPACIDAD_COMPLETA) == {}
+    assert registro.validar_datos(CONSUMO, CAPACIDAD_COMPLETA) == {}
 
 
 def test_consumo_incremento_exige_las_tres_capacidades_juntas():
-    datos = {**CAPACIDAD_COMPLETA, **dict.fromkeys(svc.CAMPOS_INCREMENTO)}
-    assert svc.validar_datos(CONSUMO, datos) == {
+    datos = {**CAPACIDAD_COMPLETA, **dict.fromkeys(estrategias.CAMPOS_INCREMENTO)}
+    assert registro.validar_datos(CONSUMO, datos) == {
         "capacidad_anterior": ["Requerido para considerar el incremento de capacidad."],
         "capacidad_actual": ["Requerido para considerar el incremento de capacidad."],
         "consumo_asignacion_anterior": ["Requerido para considerar el incremento de capacidad."],
     }
 
 
-@pytest.mark.parametrize("campo", svc.CAMPOS_INCREMENTO)
+@pytest.mark.parametrize("campo", estrategias.CAMPOS_INCREMENTO)
 def test_consumo_incremento_falta_una_capacidad(campo):
     datos = {**CAPACIDAD_COMPLETA, campo: None}
-    assert svc.validar_datos(CONSUMO, datos) == {
+    assert registro.validar_datos(CONSUMO, datos) == {
         campo: ["Requerido para considerar el incremento de capacidad."]
     }
 
 
 def test_consumo_capacidad_anterior_cero_rechazada():
     datos = {**CAPACIDAD_COMPLETA, "capacidad_anterior": D("0")}
-    assert svc.validar_datos(CONSUMO, datos) == {"capacidad_anterior": ["Debe ser mayor que cero."]}
+    assert registro.validar_datos(CONSUMO, datos) == {
+        "capacidad_anterior": ["Debe ser mayor que cero."]
+    }
 
 
 def test_consumo_normalizar_descarta_capacidades_sin_incremento():
     datos = {**CAPACIDAD_COMPLETA, "incremento_capacidad": False}
-    limpios = svc.normalizar_datos(CONSUMO, datos)
-    assert all(limpios[c] is None for c in svc.CAMPOS_INCREMENTO)
+    limpios = registro.normalizar_datos(CONSUMO, datos)
+    assert all(limpios[c] is None for c in estrategias.CAMPOS_INCREMENTO)
     assert limpios["consumo_auditado_12m"] == D("80")
     assert datos["capacidad_anterior"] == D("10")  # the input is not modified
 
 
 def test_consumo_normalizar_conserva_capacidades_con_incremento():
-    assert svc.normalizar_datos(CONSUMO, CAPACIDAD_COMPLETA) == CAPACIDAD_COMPLETA
+    assert registro.normalizar_datos(CONSUMO, CAPACIDAD_COMPLETA) == CAPACIDAD_COMPLETA
 
 
 # ------------------------------------------------------------------ proporcional (lácteos B)
@@ -88,13 +90,13 @@ def test_consumo_normalizar_conserva_capacidades_con_incremento():
 
 def test_proporcional_con_asignacion_anterior_es_valido():
     datos = {"asignado_anio_anterior": D("5000"), "consumo_total_auditado": D("9000")}
-    assert svc.validar_datos(PROPORCIONAL, datos) == {}
+    assert registro.validar_datos(PROPORCIONAL, datos) == {}
 
 
 @pytest.mark.parametrize("anterior", [D("0"), None])
 def test_proporcional_exige_asignacion_del_anio_anterior(anterior):
     datos = {"asignado_anio_anterior": anterior, "consumo_total_auditado": D("9000")}
-    assert svc.validar_datos(PROPORCIONAL, datos) == {
+    assert registro.validar_datos(PROPORCIONAL, datos) == {
         "asignado_anio_anterior": [
             "Este subcupo es para empresas CON asignación en el año anterior."
         ]
@@ -106,16 +108,16 @@ def test_proporcional_exige_asignacion_del_anio_anterior(anterior):
 
 def test_residual_no_industrial_no_exige_asignacion_anterior():
     datos = {"monto_solicitado": D("10"), "monto_factura": D("10"), "es_industrial": False}
-    assert svc.validar_datos(RESIDUAL, datos) == {}
+    assert registro.validar_datos(RESIDUAL, datos) == {}
 
 
 def test_residual_industrial_que_acredita_el_minimo_es_valido():
-    assert svc.validar_datos(RESIDUAL, INDUSTRIAL) == {}
+    assert registro.validar_datos(RESIDUAL, INDUSTRIAL) == {}
 
 
 def test_residual_industrial_exige_anterior_y_ejercido():
     datos = {**INDUSTRIAL, "asignado_anio_anterior": None, "monto_ejercido_anterior": None}
-    assert svc.validar_datos(RESIDUAL, datos) == {
+    assert registro.validar_datos(RESIDUAL, datos) == {
         "asignado_anio_anterior": ["Indique el monto de su asignación anterior (mayor que cero)."],
         "monto_ejercido_anterior": ["Indique el monto ejercido."],
     }
@@ -123,14 +125,14 @@ def test_residual_industrial_exige_anterior_y_ejercido():
 
 def test_residual_industrial_anterior_cero_rechazado():
     datos = {**INDUSTRIAL, "asignado_anio_anterior": D("0")}
-    assert svc.validar_datos(RESIDUAL, datos) == {
+    assert registro.validar_datos(RESIDUAL, datos) == {
         "asignado_anio_anterior": ["Indique el monto de su asignación anterior (mayor que cero)."]
     }
 
 
 def test_residual_ejercido_mayor_que_anterior_rechazado():
     datos = {**INDUSTRIAL, "monto_ejercido_anterior": D("1000.001")}
-    assert svc.validar_datos(RESIDUAL, datos) == {
+    assert registro.validar_datos(RESIDUAL, datos) == {
         "monto_ejercido_anterior": [
             "El monto ejercido no puede ser mayor que la asignación anterior."
         ]
@@ -139,7 +141,7 @@ def test_residual_ejercido_mayor_que_anterior_rechazado():
 
 def test_residual_ejercido_menor_al_minimo_rechazado():
     datos = {**INDUSTRIAL, "monto_ejercido_anterior": D("699")}
-    assert svc.validar_datos(RESIDUAL, datos) == {
+    assert registro.validar_datos(RESIDUAL, datos) == {
         "monto_ejercido_anterior": [
             "Los pedimentos acreditan el ejercicio del 69.90 % de la asignación anterior; "
             "se requiere al menos el 70 %."
@@ -149,16 +151,16 @@ def test_residual_ejercido_menor_al_minimo_rechazado():
 
 def test_residual_minimo_de_ejercicio_viene_del_subcupo():
     estricto = subcupo(Criterio.BOLSA_RESIDUAL, ejercicio_minimo="0.90")
-    errores = svc.validar_datos(estricto, INDUSTRIAL)
+    errores = registro.validar_datos(estricto, INDUSTRIAL)
     assert "se requiere al menos el 90 %" in errores["monto_ejercido_anterior"][0]
 
 
 def test_residual_normalizar_descarta_anterior_de_no_industrial():
-    limpios = svc.normalizar_datos(RESIDUAL, {**INDUSTRIAL, "es_industrial": False})
+    limpios = registro.normalizar_datos(RESIDUAL, {**INDUSTRIAL, "es_industrial": False})
     assert limpios["asignado_anio_anterior"] is None
     assert limpios["monto_ejercido_anterior"] is None
     assert limpios["monto_factura"] == D("1000")
-    assert svc.normalizar_datos(RESIDUAL, INDUSTRIAL) == INDUSTRIAL
+    assert registro.normalizar_datos(RESIDUAL, INDUSTRIAL) == INDUSTRIAL
 
 
 # ------------------------------------------------------------------ other criterios
@@ -167,8 +169,8 @@ def test_residual_normalizar_descarta_anterior_de_no_industrial():
 @pytest.mark.parametrize("criterio", [Criterio.MONTO_FIJO, Criterio.PRIMERO_EN_TIEMPO])
 def test_criterios_sin_reglas_de_datos(criterio):
     datos = {"monto_solicitado": D("1"), "asignado_anio_anterior": D("0")}
-    assert svc.validar_datos(subcupo(criterio), datos) == {}
-    assert svc.normalizar_datos(subcupo(criterio), datos) == datos
+    assert registro.validar_datos(subcupo(criterio), datos) == {}
+    assert registro.normalizar_datos(subcupo(criterio), datos) == datos
 
 
 # ------------------------------------------------------------------ the form calls the service

@@ -11,19 +11,19 @@ from pypdf import PdfReader
 
 from acuses.models import Documento
 from acuses.services import obtener_pdf
-from cupos import asignacion as svc
+from cupos import ventanas
+from cupos.asignacion import dictamen
 from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion
+from tests.cupos.factories import cupo_lacteos, solicitud_asignacion_firmada
 from tramites.models import Anexo, Notificacion, RegistroAuditoria, Solicitud
 from tramites.services import historial
 from vucem.models import Rol, User
 
 from .conftest import (
     aware,
-    crear_cupo_lacteos,
     crear_persona,
     dictaminador_user,
     entrar,
-    solicitud_firmada,
     usuario_solicitante,
 )
 
@@ -211,7 +211,7 @@ def test_flujo_completo_aprobacion_parcial(
 def test_rechazo_con_motivo(avena, client, capturador, django_capture_on_commit_callbacks):
     _, sub = avena
     persona = crear_persona("AVE010101AA1", "MOLINOS DE AVENA")
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         persona,
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -241,7 +241,7 @@ def test_rechazo_con_motivo(avena, client, capturador, django_capture_on_commit_
 
 def test_aprobacion_idempotente_en_el_servicio(avena, capturador):
     _, sub = avena
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("AVE010101AA1", "MOLINOS"),
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -250,11 +250,11 @@ def test_aprobacion_idempotente_en_el_servicio(avena, capturador):
         consumo_auditado_12m=D("5000"),
     )
     u = dictaminador_user()
-    r1 = svc.aprobar(s, usuario=u, monto=D("1000"))
-    r2 = svc.aprobar(s, usuario=u, monto=D("1000"))
+    r1 = dictamen.aprobar(s, usuario=u, monto=D("1000"))
+    r2 = dictamen.aprobar(s, usuario=u, monto=D("1000"))
     assert not r1.ya_resuelta and r2.ya_resuelta and r2.asignacion == r1.asignacion
     assert r1.solicitud.resultado == "aprobada"
-    s2 = solicitud_firmada(
+    s2 = solicitud_asignacion_firmada(
         crear_persona("AVE010101BB2", "OTRO MOLINO"),
         sub,
         recibida=aware(2024, 3, 2, 9),
@@ -262,7 +262,7 @@ def test_aprobacion_idempotente_en_el_servicio(avena, capturador):
         monto_solicitado=D("1000"),
         consumo_auditado_12m=D("5000"),
     )
-    a2 = svc.aprobar(s2, usuario=u, monto=D("1000")).asignacion
+    a2 = dictamen.aprobar(s2, usuario=u, monto=D("1000")).asignacion
     assert int(a2.numero_oficio) == int(r1.asignacion.numero_oficio) + 1
 
 
@@ -271,7 +271,7 @@ def test_vigencia_de_la_asignacion_la_da_el_calendario(avena, capturador, monkey
     from tramites import calendario
 
     _, sub = avena
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("AVE010101AA1", "MOLINOS"),
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -287,7 +287,7 @@ def test_vigencia_de_la_asignacion_la_da_el_calendario(avena, capturador, monkey
         return real(year)
 
     monkeypatch.setattr(calendario, "fin_de_anio", espia)
-    a = svc.aprobar(s, usuario=dictaminador_user(), monto=D("1000")).asignacion
+    a = dictamen.aprobar(s, usuario=dictaminador_user(), monto=D("1000")).asignacion
     assert llamadas == [sub.cupo.anio]
     assert a.vigencia_fin == dt.date(sub.cupo.anio, 12, 31)
 
@@ -300,7 +300,7 @@ def test_staff_de_dictamen_entra(client, grupo):
 
 def test_sin_acceso_al_dictamen(client, cliente, avena, capturador):
     _, sub = avena
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("AVE010101AA1", "MOLINOS"),
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -395,8 +395,8 @@ def test_anexo_pdf_se_guarda_con_sha256_y_se_elimina(cliente, en_documentos):
 
 def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monkeypatch):
     """Lácteos 2024, subcupo C: open 2 Jan – 31 Jul 2024."""
-    _, subs = crear_cupo_lacteos(2024, representacion)
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 8, 1, 10))
+    _, subs = cupo_lacteos(2024, representacion)
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 8, 1, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
     r = cliente.post(url_paso(s, "cupo"), {"subcupo": subs["C"].pk})
@@ -406,7 +406,7 @@ def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monk
         in r.content.decode()
     )
     # inside the window the capture goes on…
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 7, 31, 10))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 7, 31, 10))
     r = cliente.post(url_paso(s, "cupo"), {"subcupo": subs["C"].pk})
     assert r.status_code == 302
     cliente.post(url_paso(s, "datos"), {"monto_solicitado": "1000", "monto_factura": "1000"})
@@ -416,7 +416,7 @@ def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monk
     )
     cliente.post(url_paso(s, "documentos"), {"accion": "continuar"})
     # …but signing after the window closed is refused with the same message
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 8, 1, 9))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 8, 1, 9))
     r = cliente.get(reverse("tramites:firmar", args=[s.numero_temporal]))
     assert "Periodo: del 02/01/2024 al 31/07/2024." in r.content.decode()
     r = firmar(cliente, s, cred)
@@ -426,8 +426,8 @@ def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monk
 
 def test_cambiar_de_cupo_reinicia_los_datos(cliente, avena, representacion, monkeypatch):
     _, sub = avena
-    _, subs = crear_cupo_lacteos(2024, representacion)
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 3, 1, 10))
+    _, subs = cupo_lacteos(2024, representacion)
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 3, 1, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
     cliente.post(url_paso(s, "cupo"), {"subcupo": subs["A"].pk})
@@ -443,8 +443,8 @@ def test_cambiar_de_cupo_reinicia_los_datos(cliente, avena, representacion, monk
 
 
 def test_d_industrial_debe_acreditar_70_por_ciento(cliente, representacion, monkeypatch):
-    _, subs = crear_cupo_lacteos(2024, representacion)
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 9, 3, 10))
+    _, subs = cupo_lacteos(2024, representacion)
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 9, 3, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
     assert cliente.post(url_paso(s, "cupo"), {"subcupo": subs["D"].pk}).status_code == 302

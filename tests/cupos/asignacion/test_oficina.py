@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.cupos.factories import solicitud_asignacion_firmada
 from tests.tramites.conftest import crear_persona
-
-from .conftest import solicitud_firmada
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +16,7 @@ def test_bandeja_del_dictaminador_lleva_al_dictamen(cliente_dictaminador, lacteo
     persona = crear_persona("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV")
     _cupo, subcupos = lacteos
     sub_b = subcupos["B"]
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         persona,
         sub_b,
         recibida=timezone.now(),

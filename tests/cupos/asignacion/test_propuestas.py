@@ -5,10 +5,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from cupos import asignacion as svc
-from cupos.models import Asignacion
+from cupos import ventanas
+from cupos.asignacion import dictamen, registro, saldo
+from tests.cupos.factories import AsignacionFactory, solicitud_asignacion_firmada
 
-from .conftest import aware, crear_persona, solicitud_firmada
+from .conftest import aware, crear_persona
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ SEMILLA_B = [
 
 
 def _asignar(s, subcupo, monto, numero):
-    return Asignacion.objects.create(
+    return AsignacionFactory(
         subcupo=subcupo,
         beneficiario=s.solicitante,
         solicitud=s,
@@ -31,6 +32,7 @@ def _asignar(s, subcupo, monto, numero):
         monto_asignado=monto,
         vigencia_inicio=dt.date(2024, 1, 30),
         vigencia_fin=dt.date(2024, 12, 31),
+        saldo=False,
     )
 
 
@@ -40,7 +42,7 @@ def test_proporcional_reproduce_la_semilla_004(lacteos, capturador):
     for i, (rfc, anterior, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
         p = crear_persona(rfc, f"EMPRESA {i + 1}")
         solicitudes.append(
-            solicitud_firmada(
+            solicitud_asignacion_firmada(
                 p,
                 subs["B"],
                 recibida=aware(2024, 1, 3 + i, 10),
@@ -50,14 +52,14 @@ def test_proporcional_reproduce_la_semilla_004(lacteos, capturador):
                 consumo_total_auditado=consumo,
             )
         )
-    propuestas = svc.calcular_propuestas(subs["B"])
+    propuestas = registro.calcular_propuestas(subs["B"])
     for s, (*_, esperado, theta) in zip(solicitudes, SEMILLA_B, strict=True):
         assert propuestas[s.pk].monto == esperado
         assert propuestas[s.pk].datos["theta"] == theta
     assert sum(p.monto for p in propuestas.values()) == D("20020800")
     # one at a time (as the dictamen does) gives the same numbers
     for s, (*_, esperado, _) in zip(solicitudes, SEMILLA_B, strict=True):
-        assert svc.propuesta_de(s.asignacion_detalle).monto == esperado
+        assert registro.propuesta_de(s.asignacion_detalle).monto == esperado
     # legal limit: min(θ·ρ, consumo) — company 3 may get up to 5,575,600 if it asked more
     assert propuestas[solicitudes[2].pk].limite_legal == D("5575600")
     assert any("θ = 0.263" in linea for linea in propuestas[solicitudes[2].pk].explicacion)
@@ -69,7 +71,7 @@ def test_proporcional_theta_sobre_todas_las_del_anio_incluso_resueltas(lacteos, 
     for i, (rfc, anterior, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
         estado = "resuelta" if i == 0 else "en_dictamen"
         s.append(
-            solicitud_firmada(
+            solicitud_asignacion_firmada(
                 crear_persona(rfc, f"EMPRESA {i + 1}"),
                 subs["B"],
                 recibida=aware(2024, 1, 3 + i, 10),
@@ -81,10 +83,10 @@ def test_proporcional_theta_sobre_todas_las_del_anio_incluso_resueltas(lacteos, 
             )
         )
     _asignar(s[0], subs["B"], D("14776400"), "000001")
-    propuestas = svc.calcular_propuestas(subs["B"])
+    propuestas = registro.calcular_propuestas(subs["B"])
     assert s[0].pk not in propuestas  # only pending ones are proposed
     assert [propuestas[x.pk].monto for x in s[1:]] == [D("202000"), D("5000000"), D("42400")]
-    assert svc.saldo_subcupo(subs["B"]) == D("21200000") - D("14776400")
+    assert saldo.saldo_subcupo(subs["B"]) == D("21200000") - D("14776400")
 
 
 @pytest.mark.parametrize(
@@ -108,7 +110,7 @@ def test_consumo_auditado_avena(avena, capturador, solicitado, consumo, capacida
             capacidad_actual=capacidad[1],
             consumo_asignacion_anterior=capacidad[2],
         )
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("AVE010101AA1", "MOLINOS DE AVENA"),
         sub,
         recibida=aware(2024, 3, 4, 9),
@@ -117,7 +119,7 @@ def test_consumo_auditado_avena(avena, capturador, solicitado, consumo, capacida
         consumo_auditado_12m=consumo,
         **extra,
     )
-    p = svc.propuesta_de(s.asignacion_detalle)
+    p = registro.propuesta_de(s.asignacion_detalle)
     assert p.monto == esperado
     assert p.explicacion
 
@@ -125,7 +127,7 @@ def test_consumo_auditado_avena(avena, capturador, solicitado, consumo, capacida
 def test_consumo_auditado_descuenta_lo_ya_asignado_y_el_saldo(avena, capturador):
     _, sub = avena
     persona = crear_persona("AVE010101AA1", "MOLINOS DE AVENA")
-    previa = solicitud_firmada(
+    previa = solicitud_asignacion_firmada(
         persona,
         sub,
         recibida=aware(2024, 2, 1, 9),
@@ -135,7 +137,7 @@ def test_consumo_auditado_descuenta_lo_ya_asignado_y_el_saldo(avena, capturador)
         consumo_auditado_12m=D("3000000"),
     )
     _asignar(previa, sub, D("1000000"), "000010")
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         persona,
         sub,
         recibida=aware(2024, 3, 1, 9),
@@ -143,10 +145,10 @@ def test_consumo_auditado_descuenta_lo_ya_asignado_y_el_saldo(avena, capturador)
         monto_solicitado=D("5000000"),
         consumo_auditado_12m=D("3000000"),
     )
-    assert svc.propuesta_de(s.asignacion_detalle).monto == D("2000000")
+    assert registro.propuesta_de(s.asignacion_detalle).monto == D("2000000")
     sub.monto = D("1500000")  # saldo 500,000 left
     sub.save()
-    p = svc.propuesta_de(s.asignacion_detalle)
+    p = registro.propuesta_de(s.asignacion_detalle)
     assert p.monto == D("500000") and p.saldo == D("500000")
 
 
@@ -190,7 +192,7 @@ def test_primero_en_tiempo_c_en_orden_de_recepcion_con_desempate_por_folio(lacte
             D("1400000"),
         ),
     ]
-    previa = solicitud_firmada(
+    previa = solicitud_asignacion_firmada(
         crear_persona("CEE010101EE5", "PREVIA"),
         c,
         recibida=aware(2024, 1, 20, 9),
@@ -201,7 +203,7 @@ def test_primero_en_tiempo_c_en_orden_de_recepcion_con_desempate_por_folio(lacte
     )
     _asignar(previa, c, D("3500000"), "000020")  # over the cap on purpose: saldo 4,500 t
     ss = [
-        solicitud_firmada(
+        solicitud_asignacion_firmada(
             crear_persona(rfc, rfc),
             c,
             recibida=rec,
@@ -212,7 +214,7 @@ def test_primero_en_tiempo_c_en_orden_de_recepcion_con_desempate_por_folio(lacte
         )
         for rfc, rec, folio, sol, fac, _ in filas
     ]
-    propuestas = svc.calcular_propuestas(c)
+    propuestas = registro.calcular_propuestas(c)
     # order: CDD (1 Feb) → CCC (folio …001) → CBB (folio …002) → CAA
     assert [propuestas[s.pk].datos["orden"] for s in ss] == [4, 3, 2, 1]
     assert propuestas[ss[3].pk].monto == D("1400000")
@@ -230,20 +232,20 @@ def test_primero_en_tiempo_c_en_orden_de_recepcion_con_desempate_por_folio(lacte
 )
 def test_monto_fijo_a_liconsa(lacteos, capturador, solicitado, esperado):
     _, subs = lacteos
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("LIC950821M84", "LICONSA SA DE CV"),
         subs["A"],
         recibida=aware(2024, 3, 1, 9),
         usuario=capturador,
         monto_solicitado=solicitado,
     )
-    p = svc.propuesta_de(s.asignacion_detalle)
+    p = registro.propuesta_de(s.asignacion_detalle)
     assert p.monto == esperado and p.limite_legal == D("15000000")
 
 
 def _bolsa_con_b_y_c(subs, capturador):
     """B assigned 20,020,800 (seed) and C assigned 7,000,000 → pool 1,179,200 + 1,000,000."""
-    b = solicitud_firmada(
+    b = solicitud_asignacion_firmada(
         crear_persona("BBB990101AA1", "B"),
         subs["B"],
         recibida=aware(2024, 1, 5, 9),
@@ -254,7 +256,7 @@ def _bolsa_con_b_y_c(subs, capturador):
         consumo_total_auditado=D("20020800"),
     )
     _asignar(b, subs["B"], D("20020800"), "000100")
-    c = solicitud_firmada(
+    c = solicitud_asignacion_firmada(
         crear_persona("CCC990101AA1", "C"),
         subs["C"],
         recibida=aware(2024, 2, 5, 9),
@@ -271,10 +273,10 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
     d = subs["D"]
     _bolsa_con_b_y_c(subs, capturador)
     # pool = 1,179,200 + 1,000,000 = 2,179,200 → industrial 1,743,360 / otros 435,840
-    assert svc.saldo_subcupo(d) == D("2179200")
-    assert svc.saldo_subcupo(d, industrial=True) == D("1743360.00")
-    assert svc.saldo_subcupo(d, industrial=False) == D("435840.00")
-    ind1 = solicitud_firmada(
+    assert saldo.saldo_subcupo(d) == D("2179200")
+    assert saldo.saldo_subcupo(d, industrial=True) == D("1743360.00")
+    assert saldo.saldo_subcupo(d, industrial=False) == D("435840.00")
+    ind1 = solicitud_asignacion_firmada(
         crear_persona("IND010101AA1", "IND 1"),
         d,
         recibida=aware(2024, 9, 2, 9),
@@ -285,7 +287,7 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
         asignado_anio_anterior=D("1000000"),
         monto_ejercido_anterior=D("750000"),
     )
-    ind_no_cumple = solicitud_firmada(
+    ind_no_cumple = solicitud_asignacion_firmada(
         crear_persona("IND010101BB2", "IND 2"),
         d,
         recibida=aware(2024, 9, 2, 8),
@@ -296,7 +298,7 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
         asignado_anio_anterior=D("1000000"),
         monto_ejercido_anterior=D("690000"),
     )
-    ind2 = solicitud_firmada(
+    ind2 = solicitud_asignacion_firmada(
         crear_persona("IND010101CC3", "IND 3"),
         d,
         recibida=aware(2024, 9, 3, 9),
@@ -307,7 +309,7 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
         asignado_anio_anterior=D("100000"),
         monto_ejercido_anterior=D("70000"),
     )
-    otro = solicitud_firmada(
+    otro = solicitud_asignacion_firmada(
         crear_persona("OTR010101AA1", "OTRO"),
         d,
         recibida=aware(2024, 9, 2, 7),
@@ -315,7 +317,7 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
         monto_solicitado=D("600000"),
         monto_factura=D("600000"),
     )
-    p = svc.calcular_propuestas(d)
+    p = registro.calcular_propuestas(d)
     # industrial: 1,400 t cap for the first, the rest of the 80 % to the next
     assert p[ind1.pk].monto == D("1400000")
     assert p[ind2.pk].monto == D("343360.00")
@@ -328,23 +330,23 @@ def test_bolsa_residual_d_80_20_e_industriales_con_ejercicio_minimo(lacteos, cap
 def test_ventana_subcupo_dentro_y_fuera(lacteos):
     _, subs = lacteos
     b = subs["B"]
-    assert svc.ventana_subcupo(b, dt.date(2024, 1, 22)).abierta  # seed: B closes 22 Jan 2024
-    fuera = svc.ventana_subcupo(b, dt.date(2024, 1, 23))
+    assert ventanas.ventana_subcupo(b, dt.date(2024, 1, 22)).abierta  # seed: B closes 22 Jan 2024
+    fuera = ventanas.ventana_subcupo(b, dt.date(2024, 1, 23))
     assert not fuera.abierta
     assert fuera.mensaje == (
         "La recepción de solicitudes para este cupo está cerrada. Periodo: del 02/01/2024 al 22/01/2024."
     )
-    assert svc.ventana_subcupo(subs["D"], aware(2024, 9, 2, 12)).abierta
-    assert not svc.ventana_subcupo(subs["D"], aware(2024, 8, 30, 12)).abierta
-    assert svc.ventana_subcupo(subs["C"], dt.date(2024, 7, 31)).abierta
-    assert not svc.ventana_subcupo(subs["C"], dt.date(2024, 8, 1)).abierta
-    with pytest.raises(svc.VentanaCerradaError):
-        svc.validar_ventana(subs["A"], dt.date(2024, 12, 2))
+    assert ventanas.ventana_subcupo(subs["D"], aware(2024, 9, 2, 12)).abierta
+    assert not ventanas.ventana_subcupo(subs["D"], aware(2024, 8, 30, 12)).abierta
+    assert ventanas.ventana_subcupo(subs["C"], dt.date(2024, 7, 31)).abierta
+    assert not ventanas.ventana_subcupo(subs["C"], dt.date(2024, 8, 1)).abierta
+    with pytest.raises(ventanas.VentanaCerradaError):
+        ventanas.validar_ventana(subs["A"], dt.date(2024, 12, 2))
 
 
 def test_plazo_de_siete_dias_habiles(lacteos, capturador):
     _, subs = lacteos
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("PLA010101AA1", "PLAZO"),
         subs["C"],
         recibida=aware(2024, 2, 1, 12),
@@ -353,10 +355,10 @@ def test_plazo_de_siete_dias_habiles(lacteos, capturador):
         monto_factura=D("1"),
     )
     # 5 Feb 2024 is a holiday (Constitución): business days after 1 Feb: 2, 6, 7, 8, 9, 12, 13
-    plazo = svc.plazo_de(s, hoy=dt.date(2024, 2, 14))
+    plazo = dictamen.plazo_de(s, hoy=dt.date(2024, 2, 14))
     assert plazo.vencimiento == dt.date(2024, 2, 13)
     assert plazo.transcurridos == 8 and plazo.vencido
-    assert not svc.plazo_de(s, hoy=dt.date(2024, 2, 13)).vencido
+    assert not dictamen.plazo_de(s, hoy=dt.date(2024, 2, 13)).vencido
 
 
 def test_dictamen_de_b_con_las_propuestas_de_la_semilla_y_luego_la_bolsa_d(
@@ -367,11 +369,11 @@ def test_dictamen_de_b_con_las_propuestas_de_la_semilla_y_luego_la_bolsa_d(
     from tests.cupos.asignacion.conftest import dictaminador_user
     from tramites.services import TramiteError
 
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 10, 1, 10))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 10, 1, 10))
     _, subs = lacteos
     u = dictaminador_user()
     ss = [
-        solicitud_firmada(
+        solicitud_asignacion_firmada(
             crear_persona(rfc, f"EMPRESA {i}"),
             subs["B"],
             recibida=aware(2024, 1, 3 + i, 10),
@@ -383,14 +385,14 @@ def test_dictamen_de_b_con_las_propuestas_de_la_semilla_y_luego_la_bolsa_d(
         for i, (rfc, ant, cons, sol, _, _) in enumerate(SEMILLA_B)
     ]
     for s, (*_, esperado, _) in zip(ss, SEMILLA_B, strict=True):
-        p = svc.propuesta_de(s.asignacion_detalle)
+        p = registro.propuesta_de(s.asignacion_detalle)
         assert p.monto == esperado
-        svc.aprobar(s, usuario=u, monto=p.monto)
-    assert svc.asignado_en(subs["B"]) == D("20020800")
-    assert svc.saldo_subcupo(subs["B"]) == D("1179200")
+        dictamen.aprobar(s, usuario=u, monto=p.monto)
+    assert saldo.asignado_en(subs["B"]) == D("20020800")
+    assert saldo.saldo_subcupo(subs["B"]) == D("1179200")
     # no C assignments: pool = 1,179,200 + 8,000,000; others get 20 %
-    assert svc.saldo_subcupo(subs["D"], industrial=False) == D("1835840.00")
-    d = solicitud_firmada(
+    assert saldo.saldo_subcupo(subs["D"], industrial=False) == D("1835840.00")
+    d = solicitud_asignacion_firmada(
         crear_persona("OTR020202AA1", "OTRO"),
         subs["D"],
         recibida=aware(2024, 9, 2, 9),
@@ -399,24 +401,24 @@ def test_dictamen_de_b_con_las_propuestas_de_la_semilla_y_luego_la_bolsa_d(
         monto_factura=D("1400000"),
     )
     with pytest.raises(TramiteError, match="excede el máximo permitido"):
-        svc.aprobar(d, usuario=u, monto=D("1400001"))
-    r = svc.aprobar(d, usuario=u, monto=D("1400000"))
+        dictamen.aprobar(d, usuario=u, monto=D("1400001"))
+    r = dictamen.aprobar(d, usuario=u, monto=D("1400000"))
     assert r.asignacion.monto_asignado == D("1400000")
-    assert svc.saldo_subcupo(subs["D"], industrial=False) == D("435840.00")
-    assert svc.saldo_subcupo(subs["D"], industrial=True) == D("7343360.00")
+    assert saldo.saldo_subcupo(subs["D"], industrial=False) == D("435840.00")
+    assert saldo.saldo_subcupo(subs["D"], industrial=True) == D("7343360.00")
 
 
 def test_no_se_aprueba_por_encima_del_saldo_del_subcupo(lacteos, capturador, monkeypatch):
     from tests.cupos.asignacion.conftest import dictaminador_user
     from tramites.services import TramiteError
 
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 10, 1, 10))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 10, 1, 10))
     _, subs = lacteos
     c = subs["C"]
     c.monto = D("1000")
     c.save()
     u = dictaminador_user()
-    s1 = solicitud_firmada(
+    s1 = solicitud_asignacion_firmada(
         crear_persona("SAL010101AA1", "UNO"),
         c,
         recibida=aware(2024, 2, 1, 9),
@@ -424,7 +426,7 @@ def test_no_se_aprueba_por_encima_del_saldo_del_subcupo(lacteos, capturador, mon
         monto_solicitado=D("800"),
         monto_factura=D("800"),
     )
-    s2 = solicitud_firmada(
+    s2 = solicitud_asignacion_firmada(
         crear_persona("SAL010101BB2", "DOS"),
         c,
         recibida=aware(2024, 2, 1, 10),
@@ -432,16 +434,16 @@ def test_no_se_aprueba_por_encima_del_saldo_del_subcupo(lacteos, capturador, mon
         monto_solicitado=D("800"),
         monto_factura=D("800"),
     )
-    assert svc.propuesta_de(s2.asignacion_detalle).monto == D("200")  # s1 goes first
-    svc.aprobar(s1, usuario=u, monto=D("800"))
+    assert registro.propuesta_de(s2.asignacion_detalle).monto == D("200")  # s1 goes first
+    dictamen.aprobar(s1, usuario=u, monto=D("800"))
     with pytest.raises(TramiteError, match="excede"):
-        svc.aprobar(s2, usuario=u, monto=D("201"))
+        dictamen.aprobar(s2, usuario=u, monto=D("201"))
     with pytest.raises(TramiteError, match="decimales"):
-        svc.aprobar(s2, usuario=u, monto=D("100.0001"))
+        dictamen.aprobar(s2, usuario=u, monto=D("100.0001"))
     with pytest.raises(TramiteError, match="mayor que cero"):
-        svc.aprobar(s2, usuario=u, monto=D("0"))
-    assert svc.aprobar(s2, usuario=u, monto=D("200")).asignacion.monto_asignado == D("200")
-    assert svc.saldo_subcupo(c) == 0
+        dictamen.aprobar(s2, usuario=u, monto=D("0"))
+    assert dictamen.aprobar(s2, usuario=u, monto=D("200")).asignacion.monto_asignado == D("200")
+    assert saldo.saldo_subcupo(c) == 0
 
 
 def test_no_se_asigna_despues_del_periodo_del_cupo(lacteos, capturador, monkeypatch):
@@ -449,18 +451,18 @@ def test_no_se_asigna_despues_del_periodo_del_cupo(lacteos, capturador, monkeypa
     from tramites.services import TramiteError
 
     _, subs = lacteos
-    s = solicitud_firmada(
+    s = solicitud_asignacion_firmada(
         crear_persona("LIC950821M84", "LICONSA SA DE CV"),
         subs["A"],
         recibida=aware(2024, 3, 1, 9),
         usuario=capturador,
         monto_solicitado=D("1000"),
     )
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2025, 1, 2, 10))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2025, 1, 2, 10))
     with pytest.raises(TramiteError, match="El periodo del cupo 2024 terminó"):
-        svc.aprobar(s, usuario=dictaminador_user(), monto=D("1000"))
-    monkeypatch.setattr(svc, "ahora", lambda: aware(2024, 3, 4, 10))
-    a = svc.aprobar(s, usuario=dictaminador_user("otro.dict"), monto=D("1000")).asignacion
+        dictamen.aprobar(s, usuario=dictaminador_user(), monto=D("1000"))
+    monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 3, 4, 10))
+    a = dictamen.aprobar(s, usuario=dictaminador_user("otro.dict"), monto=D("1000")).asignacion
     assert (a.anio, a.vigencia_inicio, a.vigencia_fin) == (
         2024,
         dt.date(2024, 3, 4),

@@ -4,127 +4,27 @@ staff users to notify, logged-in clients and helpers for the wizard's actions.""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from cupos import saldos
 from cupos.models import (
-    Asignacion,
-    CertificadoCupo,
-    Criterio,
-    Cupo,
-    Mecanismo,
-    Regimen,
     RepresentacionFederal,
-    Subcupo,
 )
 from firma.testing import datos_firma  # noqa: F401  (re-exported for the tests)
+from tests.cupos.factories import asignacion_con_saldo, cupo_con_subcupo
 from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
-from tramites.models import Solicitud, Tramite
+from tramites.models import Solicitud
 from vucem.models import Capturista, Rol, User
 
 MORAL = {"rfc": "LBA100315MX4", "nombre": "LACTEOS DEL BAJIO SA DE CV"}
 OTRA = {"rfc": "ACN080610GT1", "nombre": "AVENAS Y CEREALES DEL NORTE SA DE CV"}
 CANCELACION = 140104
-_folios = iter(range(1, 10_000))
 
 
 def hoy():
     return timezone.localdate()
-
-
-def crear_cupo(
-    clave="lacteos-cancel",
-    *,
-    mecanismo=Mecanismo.ASIGNACION_DIRECTA,
-    regimen=Regimen.IMPORTACION,
-    unidad="kg",
-    producto="Preparaciones lácteas",
-    tratado="Unilateral",
-    representacion=None,
-):
-    anio = hoy().year
-    cupo = Cupo.objects.create(
-        clave=clave,
-        nombre=f"Cupo de prueba {clave}",
-        producto=producto,
-        subproducto="Con más de 50 % de sólidos lácteos",
-        fracciones_arancelarias=["1901.90.05"],
-        regimen=regimen,
-        tratado=tratado,
-        mecanismo=mecanismo,
-        monto_total=Decimal("44200000"),
-        unidad=unidad,
-        anio=anio,
-        vigencia_inicio=dt.date(anio, 1, 1),
-        vigencia_fin=dt.date(anio, 12, 31),
-        fundamento="Acuerdo de prueba",
-        representacion_federal=representacion,
-    )
-    sub = Subcupo.objects.create(
-        cupo=cupo,
-        clave="B",
-        beneficiario="Empresas industriales",
-        monto=Decimal("21200000"),
-        mecanismo=mecanismo,
-        criterio=Criterio.PROPORCIONAL,
-    )
-    return cupo, sub
-
-
-def crear_asignacion(persona, subcupo, monto=Decimal("500000"), *, numero="000001"):
-    anio = hoy().year
-    a = Asignacion.objects.create(
-        subcupo=subcupo,
-        beneficiario=persona,
-        anio=anio,
-        numero_oficio=numero,
-        monto_asignado=Decimal(monto),
-        vigencia_inicio=dt.date(anio, 1, 1),
-        vigencia_fin=dt.date(anio, 12, 31),
-    )
-    saldos.registrar_asignacion(a)
-    return a
-
-
-def certificado_directo(asignacion, monto, *, utilizado="0", usuario=None):
-    """A vigente certificate built as rows (no signing): its expedición solicitud, the
-    certificate and its − movement in the ledger."""
-    persona = asignacion.beneficiario
-    usuario = (
-        usuario
-        or User.objects.filter(persona=persona).first()
-        or User.objects.create(username=f"u-{persona.rfc}", persona=persona)
-    )
-    n = next(_folios)
-    tramite = Tramite.objects.get(vucem_id=120202 if persona.es_moral else 120201)
-    s = Solicitud.objects.create(
-        tramite=tramite,
-        solicitante=persona,
-        capturada_por=usuario,
-        numero_temporal=f"{800_000_000 + n:09d}",
-        folio=f"02012002002{hoy().year}9900{n:06d}",
-        estado="firmada",
-        firmada_en=timezone.now(),
-    )
-    cert = CertificadoCupo.objects.create(
-        asignacion=asignacion,
-        solicitud=s,
-        titular=persona,
-        folio=f"{s.folio}-01",
-        numero=1,
-        monto_expedido=Decimal(monto),
-        monto_utilizado=Decimal(utilizado),
-        vigencia_inicio=hoy(),
-        vigencia_fin=dt.date(hoy().year, 12, 31),
-    )
-    saldos.registrar_expedicion(cert)
-    return cert
 
 
 @pytest.fixture
@@ -136,7 +36,7 @@ def rep_jal(db):
 
 @pytest.fixture
 def cupo(db, rep_jal):
-    return crear_cupo(representacion=rep_jal)
+    return cupo_con_subcupo("lacteos-cancel", representacion_federal=rep_jal)
 
 
 @pytest.fixture
@@ -151,7 +51,7 @@ def otra(db):
 
 @pytest.fixture
 def asignacion(moral, cupo):
-    return crear_asignacion(moral, cupo[1])
+    return asignacion_con_saldo(moral, cupo[1])
 
 
 @pytest.fixture

@@ -10,14 +10,16 @@ from decimal import Decimal
 
 import pytest
 
-from cupos import cancelacion, saldos
+from cupos import saldos
+from cupos.cancelacion import services as cancelacion
 from cupos.models import CertificadoCupo, MovimientoSaldo
 from tests.concurrencia import en_paralelo, solo_postgres
+from tests.cupos.factories import asignacion_con_saldo, certificado_directo, cupo_con_subcupo
 from tests.tramites.conftest import usuario_solicitante
 from tramites import services
 from tramites.models import Solicitud, Tramite
 
-from .conftest import MORAL, certificado_directo, crear_asignacion, crear_cupo, crear_persona
+from .conftest import MORAL, crear_persona
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +39,8 @@ def test_20_firmas_simultaneas_cancelan_exactamente_10(credencial_factory):
     cargar_catalogo()  # transaction=True tests flush the data migrations' rows
     persona = crear_persona(MORAL["rfc"], MORAL["nombre"])
     usuario = usuario_solicitante(persona)
-    cupo, sub = crear_cupo()
-    asignacion = crear_asignacion(persona, sub)
+    cupo, sub = cupo_con_subcupo()
+    asignacion = asignacion_con_saldo(persona, sub)
     cert = certificado_directo(asignacion, MONTO * CABEN, usuario=usuario)
     cred = credencial_factory(rfc=persona.rfc, nombre=persona.nombre)
     tramite = Tramite.objects.get(vucem_id=140104)

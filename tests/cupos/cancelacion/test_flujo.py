@@ -10,8 +10,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from acuses.models import Documento
-from cupos import expedicion, saldos
+from cupos import saldos
+from cupos.expedicion import services as expedicion
 from cupos.models import CertificadoCupo, Mecanismo, MovimientoSaldo
+from tests.cupos.factories import asignacion_con_saldo, certificado_directo, cupo_con_subcupo
 from tests.tramites.conftest import entrar
 from tramites import services as tramites_services
 from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
@@ -22,9 +24,6 @@ from .conftest import (
     agregar,
     buscar,
     capturar,
-    certificado_directo,
-    crear_asignacion,
-    crear_cupo,
     datos_firma,
     iniciar,
     seleccionar,
@@ -206,8 +205,8 @@ def test_cancelacion_parcial_y_total_persona_moral(
 def test_licitacion_publica_avisa_a_nivel_central(
     cliente_moral, moral, dictaminador, nivel_central, fiel
 ):
-    cupo, sub = crear_cupo("azucar-lic", mecanismo=Mecanismo.LICITACION_PUBLICA)
-    a = crear_asignacion(moral, sub, numero="000009")
+    cupo, sub = cupo_con_subcupo("azucar-lic", mecanismo=Mecanismo.LICITACION_PUBLICA)
+    a = asignacion_con_saldo(moral, sub, numero="000009")
     cert = certificado_directo(a, "1000")
     s = capturar(cliente_moral, cupo, [(cert, "1000")], mecanismo="licitacion_publica")
     _firmar(cliente_moral, s, fiel(moral))
@@ -286,7 +285,7 @@ def test_doble_envio_cancela_una_vez(cliente_moral, moral, asignacion, cupo, fie
     # the service itself is idempotent
     from django.db import transaction
 
-    from cupos.cancelacion import aplicar_cancelacion
+    from cupos.cancelacion.aplicacion import aplicar_cancelacion
 
     s.refresh_from_db()
     with transaction.atomic():
@@ -316,7 +315,7 @@ def test_recheck_dentro_de_la_transaccion(cliente_moral, moral, asignacion, cupo
     """The certificate is used meanwhile: signing rolls back with a clear message."""
     from django.db import transaction
 
-    from cupos.cancelacion import aplicar_cancelacion
+    from cupos.cancelacion.aplicacion import aplicar_cancelacion
     from tramites.reglas import ReglaError
 
     cert = certificado_directo(asignacion, "1000")
@@ -337,7 +336,7 @@ def test_persona_fisica_cancela_el_total(client, cupo, fiel, dictaminador):
         "PEGJ800101AB6", "JUAN PEREZ GARCIA", tipo="fisica", curp="PEGJ800101HDFRRN03"
     )
     entrar(client, usuario_solicitante(fisica), fisica, Rol.SOLICITANTE_FISICA)
-    a = crear_asignacion(fisica, cupo[1], Decimal("80000"), numero="000002")
+    a = asignacion_con_saldo(fisica, cupo[1], Decimal("80000"), numero="000002")
     cert = certificado_directo(a, "250.75")
     s = capturar(client, cupo[0], [(cert, "250.75")])
     _firmar(client, s, fiel(fisica))

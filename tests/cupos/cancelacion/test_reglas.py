@@ -5,21 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from cupos import cancelacion
+from cupos.cancelacion import services as cancelacion
 from cupos.models import Mecanismo, MovimientoSaldo
+from tests.cupos.factories import asignacion_con_saldo, certificado_directo, cupo_con_subcupo
 
-from .conftest import (
-    agregar,
-    buscar,
-    certificado_directo,
-    crear_asignacion,
-    crear_cupo,
-    iniciar,
-    seleccionar,
-    siguiente,
-    url_firmar,
-    url_paso,
-)
+from .conftest import agregar, buscar, iniciar, seleccionar, siguiente, url_firmar, url_paso
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +65,8 @@ def test_monto_valido_limites(cliente_moral, borrador, monto):
 
 
 def test_unidad_en_piezas_no_admite_decimales(cliente_moral, moral):
-    cupo, sub = crear_cupo("piezas", unidad="pza")
-    a = crear_asignacion(moral, sub, numero="000005")
+    cupo, sub = cupo_con_subcupo("piezas", unidad="pza")
+    a = asignacion_con_saldo(moral, sub, numero="000005")
     cert = certificado_directo(a, "50")
     s = iniciar(cliente_moral)
     buscar(cliente_moral, s)
@@ -89,7 +79,7 @@ def test_unidad_en_piezas_no_admite_decimales(cliente_moral, moral):
 def test_certificado_de_otra_persona(cliente_moral, borrador, otra, cupo):
     """A tampered certificate id of another persona, even in the same cupo: refused."""
     s, _ = borrador
-    ajena = certificado_directo(crear_asignacion(otra, cupo[1], numero="000077"), "900")
+    ajena = certificado_directo(asignacion_con_saldo(otra, cupo[1], numero="000077"), "900")
     html = _html(agregar(cliente_moral, s, ajena, "10"))
     assert "no está disponible para cancelar por este solicitante" in html
     assert ajena.folio not in html
@@ -101,7 +91,7 @@ def test_certificado_de_otra_persona(cliente_moral, borrador, otra, cupo):
 def test_datos_alterados_se_revalidan_al_firmar(cliente_moral, borrador, otra, cupo):
     """Even if a foreign id reached the JSON, the pre-check and signing refuse it."""
     s, cert = borrador
-    ajena = certificado_directo(crear_asignacion(otra, cupo[1], numero="000078"), "900")
+    ajena = certificado_directo(asignacion_con_saldo(otra, cupo[1], numero="000078"), "900")
     s.refresh_from_db()
     datos = dict(s.datos["cancelacion"])
     datos["lineas"] = [{"certificado_id": ajena.pk, "folio": ajena.folio, "monto": "10"}]
@@ -127,8 +117,8 @@ def test_certificado_inexistente_o_vacio(cliente_moral, borrador):
 
 def test_certificado_de_otro_cupo_o_cancelado(cliente_moral, borrador, moral):
     s, cert = borrador
-    _, sub2 = crear_cupo("otro-cupo")
-    otro = certificado_directo(crear_asignacion(moral, sub2, numero="000003"), "100")
+    _, sub2 = cupo_con_subcupo("otro-cupo")
+    otro = certificado_directo(asignacion_con_saldo(moral, sub2, numero="000003"), "100")
     assert "no está disponible para cancelar" in _html(agregar(cliente_moral, s, otro, "10"))
     cert.estado = "cancelado"
     cert.save()
@@ -190,8 +180,8 @@ def test_busqueda_solo_cupos_con_certificados_propios(cliente_moral, moral, otra
     html = cliente_moral.get(url_paso(s)).content.decode()
     assert "No se encontraron cupos con certificados vigentes" in html
     # another persona's certificate in another cupo: still not listed for us
-    c2, sub2 = crear_cupo("ajeno")
-    certificado_directo(crear_asignacion(otra, sub2, numero="000044"), "500")
+    c2, sub2 = cupo_con_subcupo("ajeno")
+    certificado_directo(asignacion_con_saldo(otra, sub2, numero="000044"), "500")
     propio = certificado_directo(asignacion, "500")
     buscar(cliente_moral, s)
     html = cliente_moral.get(url_paso(s)).content.decode()
@@ -210,8 +200,8 @@ def test_busqueda_solo_cupos_con_certificados_propios(cliente_moral, moral, otra
 def test_cambiar_de_cupo_quita_las_lineas(cliente_moral, moral, borrador):
     s, cert = borrador
     assert agregar(cliente_moral, s, cert, "10").status_code == 302
-    c2, sub2 = crear_cupo("segundo")
-    certificado_directo(crear_asignacion(moral, sub2, numero="000006"), "100")
+    c2, sub2 = cupo_con_subcupo("segundo")
+    certificado_directo(asignacion_con_saldo(moral, sub2, numero="000006"), "100")
     buscar(cliente_moral, s)
     r = seleccionar(cliente_moral, s, c2)
     assert r.status_code == 302

@@ -9,9 +9,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from cupos import saldos
-from cupos.models import Asignacion, Criterio, Cupo, Mecanismo, Regimen, Subcupo
 from firma.testing import datos_firma  # noqa: F401  (re-exported for the tests)
+from tests.cupos.factories import asignacion_con_saldo, cupo_con_subcupo
 from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
 from vucem.models import Capturista, Rol
 
@@ -24,63 +23,12 @@ def hoy():
     return timezone.localdate()
 
 
-def crear_cupo(clave="lacteos-prueba", unidad="kg", anio=None, monto=Decimal("44200000")):
-    anio = anio or hoy().year
-    cupo = Cupo.objects.create(
-        clave=clave,
-        nombre="Cupo de importación de preparaciones a base de productos lácteos",
-        producto="Preparaciones lácteas",
-        fracciones_arancelarias=["1901.90.05"],
-        regimen=Regimen.IMPORTACION,
-        tratado="Unilateral",
-        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
-        monto_total=monto,
-        unidad=unidad,
-        anio=anio,
-        vigencia_inicio=dt.date(anio, 1, 1),
-        vigencia_fin=dt.date(anio, 12, 31),
-        fundamento="Acuerdo de prueba",
-        fecha_dof=dt.date(2012, 12, 19),
-    )
-    sub = Subcupo.objects.create(
-        cupo=cupo,
-        clave="B",
-        beneficiario="Empresas industriales",
-        monto=Decimal("21200000"),
-        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
-        criterio=Criterio.PROPORCIONAL,
-    )
-    return cupo, sub
-
-
-def crear_asignacion(
-    persona,
-    subcupo,
-    monto=Decimal("500000"),
-    *,
-    numero="000001",
-    anio=None,
-    vigencia_fin=None,
-    estado=Asignacion.Estado.VIGENTE,
-):
-    anio = anio or hoy().year
-    a = Asignacion.objects.create(
-        subcupo=subcupo,
-        beneficiario=persona,
-        anio=anio,
-        numero_oficio=numero,
-        monto_asignado=Decimal(monto),
-        vigencia_inicio=dt.date(anio, 1, 1),
-        vigencia_fin=vigencia_fin or dt.date(anio, 12, 31),
-        estado=estado,
-    )
-    saldos.registrar_asignacion(a)
-    return a
-
-
 @pytest.fixture
 def cupo(db):
-    return crear_cupo()
+    return cupo_con_subcupo(
+        nombre="Cupo de importación de preparaciones a base de productos lácteos",
+        fecha_dof=dt.date(2012, 12, 19),
+    )
 
 
 @pytest.fixture
@@ -100,12 +48,12 @@ def otra(db):
 
 @pytest.fixture
 def asignacion(moral, cupo):
-    return crear_asignacion(moral, cupo[1])
+    return asignacion_con_saldo(moral, cupo[1])
 
 
 @pytest.fixture
 def asignacion_fisica(fisica, cupo):
-    return crear_asignacion(fisica, cupo[1], Decimal("80000"), numero="000002")
+    return asignacion_con_saldo(fisica, cupo[1], Decimal("80000"), numero="000002")
 
 
 @pytest.fixture

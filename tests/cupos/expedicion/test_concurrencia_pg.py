@@ -9,14 +9,16 @@ from decimal import Decimal
 
 import pytest
 
-from cupos import expedicion, saldos
+from cupos import saldos
+from cupos.expedicion import services as expedicion
 from cupos.models import CertificadoCupo, MovimientoSaldo
 from tests.concurrencia import en_paralelo, solo_postgres
+from tests.cupos.factories import asignacion_con_saldo, cupo_con_subcupo
 from tests.tramites.conftest import usuario_solicitante
 from tramites import services
 from tramites.models import Solicitud, Tramite
 
-from .conftest import crear_asignacion, crear_cupo, crear_persona
+from .conftest import crear_persona
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -46,8 +48,8 @@ def escenario(fiel_ca, credencial_factory):
     cargar_catalogo()  # transaction=True tests flush the data migrations' rows
     persona = crear_persona("LBA100315MX4", "LACTEOS DEL BAJIO SA DE CV")
     usuario = usuario_solicitante(persona)
-    _cupo, sub = crear_cupo()
-    asignacion = crear_asignacion(persona, sub, MONTO * CABEN)
+    _cupo, sub = cupo_con_subcupo()
+    asignacion = asignacion_con_saldo(persona, sub, MONTO * CABEN)
     cred = credencial_factory(rfc=persona.rfc, nombre=persona.nombre)
     return persona, usuario, asignacion, cred
 

@@ -173,7 +173,7 @@ def test_doble_envio_de_la_firma_expide_una_vez(cliente_moral, moral, asignacion
     # and the service itself is idempotent
     from django.db import transaction
 
-    from cupos.expedicion import emitir_certificados
+    from cupos.expedicion.services import emitir_certificados
 
     s.refresh_from_db()
     with transaction.atomic():
@@ -223,10 +223,10 @@ def test_suma_de_lineas_no_excede_el_saldo(cliente_moral, asignacion):
 
 
 def test_piezas_no_admiten_decimales(cliente_moral, moral):
-    from .conftest import crear_asignacion, crear_cupo
+    from tests.cupos.factories import asignacion_con_saldo, cupo_con_subcupo
 
-    _cupo, sub = crear_cupo(clave="piezas", unidad="pza")
-    a = crear_asignacion(moral, sub, 100, numero="000777")
+    _cupo, sub = cupo_con_subcupo(clave="piezas", unidad="pza")
+    a = asignacion_con_saldo(moral, sub, 100, numero="000777")
     s = iniciar(cliente_moral, 120202)
     buscar(cliente_moral, s, a.anio, a.numero_oficio)
     assert "Capture una cantidad entera" in _errores(agregar(cliente_moral, s, "1.5"))
@@ -234,10 +234,10 @@ def test_piezas_no_admiten_decimales(cliente_moral, moral):
 
 
 def test_oficio_de_otro_rfc_o_de_otro_anio_no_se_encuentra(cliente_moral, moral, otra, cupo):
-    from .conftest import crear_asignacion
+    from tests.cupos.factories import asignacion_con_saldo
 
-    ajena = crear_asignacion(otra, cupo[1], numero="000009")
-    propia = crear_asignacion(moral, cupo[1], numero="000010")
+    ajena = asignacion_con_saldo(otra, cupo[1], numero="000009")
+    propia = asignacion_con_saldo(moral, cupo[1], numero="000010")
     s = iniciar(cliente_moral, 120202)
     for anio, numero in [
         (ajena.anio, ajena.numero_oficio),  # another company's oficio
@@ -260,13 +260,12 @@ def test_asignacion_vencida_o_cancelada(cliente_moral, moral, cupo):
     import datetime as dt
 
     from cupos.models import Asignacion
+    from tests.cupos.factories import asignacion_con_saldo
 
-    from .conftest import crear_asignacion
-
-    vencida = crear_asignacion(
+    vencida = asignacion_con_saldo(
         moral, cupo[1], numero="000020", vigencia_fin=hoy() - dt.timedelta(days=1)
     )
-    cancelada = crear_asignacion(
+    cancelada = asignacion_con_saldo(
         moral, cupo[1], numero="000021", estado=Asignacion.Estado.CANCELADA
     )
     s = iniciar(cliente_moral, 120202)
@@ -323,9 +322,9 @@ def test_saldo_consumido_por_otra_solicitud_antes_de_firmar(cliente_moral, moral
 
 
 def test_nueva_busqueda_descarta_lineas_de_otra_asignacion(cliente_moral, moral, asignacion, cupo):
-    from .conftest import crear_asignacion
+    from tests.cupos.factories import asignacion_con_saldo
 
-    otra_asig = crear_asignacion(moral, cupo[1], numero="000030")
+    otra_asig = asignacion_con_saldo(moral, cupo[1], numero="000030")
     s = _capturar(cliente_moral, 120202, asignacion, ["10"])
     buscar(cliente_moral, s, otra_asig.anio, otra_asig.numero_oficio)
     assert not LineaExpedicion.objects.filter(solicitud=s).exists()

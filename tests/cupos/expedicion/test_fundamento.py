@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cupos.demo import FUNDAMENTO_AVENA, FUNDAMENTO_LACTEOS
-from cupos.expedicion import fundamento_con_dof
+from cupos.expedicion.services import fundamento_con_dof
 from cupos.models import CertificadoCupo, Cupo
 
 from .conftest import agregar, buscar, datos_firma, iniciar, url_paso

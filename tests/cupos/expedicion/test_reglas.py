@@ -9,12 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from cupos import reglas, saldos
-from cupos.models import Asignacion, CertificadoCupo, Criterio, Cupo, Mecanismo, Subcupo
-from cupos.reglas import ReglaError
-from tramites.models import Solicitud, Tramite
+from cupos.expedicion import reglas as reglas_exp
+from cupos.models import Asignacion, Criterio, Cupo, Mecanismo, Subcupo
+from tests.cupos.factories import CertificadoCupoFactory, asignacion_con_saldo, cupo_con_subcupo
+from tramites.reglas import ReglaError
 from vucem.models import Rol, User
-
-from .conftest import crear_asignacion, crear_cupo
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +27,8 @@ def _falla(codigo, fn, *args, **kwargs):
 
 def test_los_mensajes_son_los_docstrings():
     assert reglas.CUP001.mensaje() == "Los subcupos no pueden exceder el monto del cupo."
-    assert reglas.EXP005.mensaje() == "La asignación ya no está vigente."
-    assert "99" in reglas.EXP007.mensaje(maximo=99)
+    assert reglas_exp.EXP005.mensaje() == "La asignación ya no está vigente."
+    assert "99" in reglas_exp.EXP007.mensaje(maximo=99)
 
 
 def test_cup001_subcupos_no_exceden_el_cupo(cupo):
@@ -94,7 +93,7 @@ def test_cup007_residual_y_cup008_maximo(cupo):
     _falla("CUP007", reglas.CUP007().validar, d, residual_de=[b])
     normal = Subcupo(cupo=c, clave="E", criterio=Criterio.PROPORCIONAL, monto=None)
     _falla("CUP007", reglas.CUP007().validar, normal, residual_de=[])
-    otro_cupo, otro_b = crear_cupo(clave="otro")
+    otro_cupo, otro_b = cupo_con_subcupo(clave="otro")
     d.monto = None
     _falla("CUP007", reglas.CUP007().validar, d, residual_de=[otro_b])
     sub = Subcupo(cupo=c, monto=Decimal("100"), maximo_por_beneficiario=Decimal("101"))
@@ -102,38 +101,28 @@ def test_cup007_residual_y_cup008_maximo(cupo):
 
 
 def test_reglas_de_expedicion():
-    _falla("EXP002", reglas.EXP002().validar, Decimal("0"))
-    _falla("EXP003", reglas.EXP003().validar, Decimal("0.0001"), unidad="kg")
-    reglas.EXP003().validar(Decimal("0.001"), unidad="kg")
+    _falla("EXP002", reglas_exp.EXP002().validar, Decimal("0"))
+    _falla("EXP003", reglas_exp.EXP003().validar, Decimal("0.0001"), unidad="kg")
+    reglas_exp.EXP003().validar(Decimal("0.001"), unidad="kg")
     e = _falla(
-        "EXP004", reglas.EXP004().validar, Decimal("11"), disponible=Decimal("10"), unidad="kg"
+        "EXP004", reglas_exp.EXP004().validar, Decimal("11"), disponible=Decimal("10"), unidad="kg"
     )
     assert "Saldo insuficiente" in e.mensaje and "10 kg" in e.mensaje
-    _falla("EXP006", reglas.EXP006().validar, [])
-    _falla("EXP007", reglas.EXP007().validar, 100)
+    _falla("EXP006", reglas_exp.EXP006().validar, [])
+    _falla("EXP007", reglas_exp.EXP007().validar, 100)
 
 
 def test_libro_de_saldo(moral, cupo, fisica):
-    a = crear_asignacion(moral, cupo[1], Decimal("1000"))
+    a = asignacion_con_saldo(moral, cupo[1], Decimal("1000"))
     assert saldos.totales(a) == {
         "aprobado": Decimal("1000"),
         "expedido": 0,
         "cancelado": 0,
         "disponible": Decimal("1000"),
     }
-    s = Solicitud.objects.create(
-        tramite=Tramite.objects.get(vucem_id=120202),
-        solicitante=moral,
-        capturada_por=User.objects.create(username="u"),
-        numero_temporal="100000999",
-        folio="0" * 25,
-    )
-    cert = CertificadoCupo.objects.create(
+    cert = CertificadoCupoFactory(
         asignacion=a,
-        solicitud=s,
-        titular=moral,
         folio="F-01",
-        numero=1,
         monto_expedido=Decimal("300"),
         vigencia_inicio=dt.date.today(),
         vigencia_fin=dt.date.today(),
@@ -304,19 +293,9 @@ def test_historial_de_asignacion_y_certificado_en_el_admin(client, asignacion, m
     registrar_auditoria(
         asignacion, anterior="", nuevo="vigente", motivo="Alta de prueba del oficio"
     )
-    s = Solicitud.objects.create(
-        tramite=Tramite.objects.get(vucem_id=120202),
-        solicitante=moral,
-        capturada_por=User.objects.create(username="u-hist"),
-        numero_temporal="100000998",
-        folio="1" * 25,
-    )
-    cert = CertificadoCupo.objects.create(
+    cert = CertificadoCupoFactory(
         asignacion=asignacion,
-        solicitud=s,
-        titular=moral,
         folio="F-HIST",
-        numero=1,
         monto_expedido=Decimal("10"),
         vigencia_inicio=dt.date.today(),
         vigencia_fin=dt.date.today(),

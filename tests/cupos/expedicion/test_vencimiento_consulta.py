@@ -7,30 +7,16 @@ import pytest
 from django.urls import reverse
 
 from cupos import tasks
-from cupos.models import CertificadoCupo
-from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
-from vucem.models import User
-
-from .conftest import crear_asignacion, crear_cupo
+from tests.cupos.factories import CertificadoCupoFactory, asignacion_con_saldo, cupo_con_subcupo
+from tramites.models import Notificacion, RegistroAuditoria
 
 pytestmark = pytest.mark.django_db
 
 
 def _certificado(asignacion, folio, vigencia_fin, monto="100"):
-    s = Solicitud.objects.create(
-        tramite=Tramite.objects.get(vucem_id=120202),
-        solicitante=asignacion.beneficiario,
-        capturada_por=User.objects.get_or_create(username="cap")[0],
-        numero_temporal=f"1{folio[-8:]:0>8}",
-        folio=f"{folio:0>25}",
-        estado="firmada",
-    )
-    return CertificadoCupo.objects.create(
+    return CertificadoCupoFactory(
         asignacion=asignacion,
-        solicitud=s,
-        titular=asignacion.beneficiario,
         folio=folio,
-        numero=1,
         monto_expedido=Decimal(monto),
         vigencia_inicio=vigencia_fin - dt.timedelta(days=30),
         vigencia_fin=vigencia_fin,
@@ -66,12 +52,12 @@ def test_tarea_beat_existe_y_corre(asignacion, settings):
 
 
 def test_consulta_de_cupos(cliente_moral, moral, otra):
-    cupo_imp, sub = crear_cupo(monto=Decimal("1000000"))
-    cupo_exp, sub_exp = crear_cupo(clave="azucar", monto=Decimal("500"))
+    cupo_imp, sub = cupo_con_subcupo(monto_total=Decimal("1000000"))
+    cupo_exp, sub_exp = cupo_con_subcupo(clave="azucar", monto_total=Decimal("500"))
     cupo_exp.regimen, cupo_exp.producto, cupo_exp.nombre = "exportacion", "Azúcar", "Cupo de azúcar"
     cupo_exp.save()
-    a = crear_asignacion(moral, sub, Decimal("250000"))
-    crear_asignacion(otra, sub, Decimal("250000"), numero="000002")
+    a = asignacion_con_saldo(moral, sub, Decimal("250000"))
+    asignacion_con_saldo(otra, sub, Decimal("250000"), numero="000002")
     from cupos import saldos
 
     c = _certificado(a, "X1", dt.date.today(), monto="100000")
@@ -86,7 +72,7 @@ def test_consulta_de_cupos(cliente_moral, moral, otra):
     assert "Cupo de azúcar" in html and "1,000,000 kg" not in html
     html = cliente_moral.get(reverse("cupos:consulta"), {"producto": "lácteas"}).content.decode()
     assert "Cupo de azúcar" not in html and "1,000,000 kg" in html
-    viejo, _ = crear_cupo(clave="viejo", anio=dt.date.today().year - 1)
+    viejo, _ = cupo_con_subcupo(clave="viejo", anio=dt.date.today().year - 1)
     viejo.nombre = "Cupo del año pasado"
     viejo.save()
     html = cliente_moral.get(reverse("cupos:consulta"), {"anio": str(viejo.anio)}).content.decode()
@@ -109,9 +95,9 @@ def test_vencer_asignaciones_audita_y_es_idempotente(moral, cupo):
 
     _cupo, sub = cupo
     hoy = dt.date(2027, 1, 2)
-    vencida = crear_asignacion(moral, sub, numero="000101", vigencia_fin=dt.date(2027, 1, 1))
-    al_dia = crear_asignacion(moral, sub, numero="000102", vigencia_fin=hoy)
-    cancelada = crear_asignacion(
+    vencida = asignacion_con_saldo(moral, sub, numero="000101", vigencia_fin=dt.date(2027, 1, 1))
+    al_dia = asignacion_con_saldo(moral, sub, numero="000102", vigencia_fin=hoy)
+    cancelada = asignacion_con_saldo(
         moral,
         sub,
         numero="000103",
@@ -132,7 +118,7 @@ def test_vencer_asignaciones_audita_y_es_idempotente(moral, cupo):
 def test_la_tarea_diaria_tambien_vence_asignaciones(moral, cupo):
     _cupo, sub = cupo
     ayer = dt.date.today() - dt.timedelta(days=1)
-    a = crear_asignacion(moral, sub, numero="000201", vigencia_fin=ayer)
+    a = asignacion_con_saldo(moral, sub, numero="000201", vigencia_fin=ayer)
     assert tasks.vencer_certificados.delay().get() == 0  # no certificates
     a.refresh_from_db()
     assert a.estado == "vencida"
@@ -140,7 +126,7 @@ def test_la_tarea_diaria_tambien_vence_asignaciones(moral, cupo):
 
 def test_vigencia_del_certificado_la_da_el_calendario(asignacion, monkeypatch):
     """31 December comes from ``tramites.calendario.fin_de_anio`` (one place)."""
-    from cupos.expedicion import vigencia_certificado
+    from cupos.expedicion.services import vigencia_certificado
     from tramites import calendario
 
     llamadas = []

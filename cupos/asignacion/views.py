@@ -1,7 +1,7 @@
 """Dictamen back-office of the solicitudes de asignación de cupo (staff only).
 
 Access: authenticated staff users in the "dictaminador" or "nivel_central" group; anyone
-else gets 404 (no existence leak). Rules live in :mod:`cupos.asignacion`."""
+else gets 404 (no existence leak). Rules live in :mod:`cupos.asignacion.dictamen`."""
 
 from __future__ import annotations
 
@@ -15,14 +15,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cupos import asignacion as svc
-from cupos.asistente_asignacion import AsistenteAsignacion
-from cupos.forms_asignacion import AprobarForm, RechazarForm
+from cupos import montos
+from cupos.asignacion import anexos, dictamen, registro
+from cupos.asignacion.asistente import AsistenteAsignacion
+from cupos.asignacion.forms import AprobarForm, RechazarForm
 from cupos.models import Asignacion, SolicitudAsignacion
 from tramites import services as tramites_services
 from tramites.calendario import Calendario
 from tramites.services import TramiteError
+from vucem.acceso import persona_activa_o_404
 from vucem.models import Rol
+
+TRAMITE_FISICA = 120401
+TRAMITE_MORAL = 120402
+
+
+@login_required
+def nueva(request):
+    persona = persona_activa_o_404(request)
+    vucem_id = TRAMITE_MORAL if persona.es_moral else TRAMITE_FISICA
+    return redirect("tramites:iniciar", vucem_id=vucem_id)
+
 
 GRUPOS_DICTAMEN = (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL)
 
@@ -62,13 +75,13 @@ def lista(request):
         )
         propuestas = {}
     else:
-        filas_sa = list(svc.pendientes_de_dictamen())
+        filas_sa = list(dictamen.pendientes_de_dictamen())
         propuestas = {}
         por_subcupo: dict[int, list] = {}
         for sa in filas_sa:
             por_subcupo.setdefault(sa.subcupo_id, []).append(sa)
         for filas in por_subcupo.values():
-            propuestas.update(svc.calcular_propuestas(filas[0].subcupo, filas))
+            propuestas.update(registro.calcular_propuestas(filas[0].subcupo, filas))
     filas = []
     for sa in filas_sa:
         s = sa.solicitud
@@ -78,11 +91,11 @@ def lista(request):
             {
                 "sa": sa,
                 "s": s,
-                "plazo": svc.plazo_de(s, hoy=hoy, calendario=cal),
-                "solicitado": svc.formato_monto(sa.monto_solicitado, _u(sa)),
-                "propuesta": svc.formato_monto(p.monto, _u(sa)) if p else "",
+                "plazo": dictamen.plazo_de(s, hoy=hoy, calendario=cal),
+                "solicitado": montos.formato_monto(sa.monto_solicitado, _u(sa)),
+                "propuesta": montos.formato_monto(p.monto, _u(sa)) if p else "",
                 "propuesta_error": p.error if p else "",
-                "asignado": svc.formato_monto(asignacion.monto_asignado, _u(sa))
+                "asignado": montos.formato_monto(asignacion.monto_asignado, _u(sa))
                 if asignacion
                 else "",
                 "asignacion": asignacion,
@@ -109,8 +122,8 @@ def _detalle(request, folio, *, aprobar_form=None, rechazar_form=None, errores=(
     s, sa = _solicitud_o_404(folio)
     u = _u(sa)
     pendiente = s.estado == "en_dictamen"
-    propuesta = svc.propuesta_de(sa) if pendiente else None
-    maximo = svc.monto_maximo(sa, propuesta) if propuesta else None
+    propuesta = registro.propuesta_de(sa) if pendiente else None
+    maximo = dictamen.monto_maximo(sa, propuesta) if propuesta else None
     if pendiente and aprobar_form is None:
         aprobar_form = AprobarForm(
             initial={"monto": propuesta.monto.quantize(Decimal(1).scaleb(-3))}
@@ -126,24 +139,24 @@ def _detalle(request, folio, *, aprobar_form=None, rechazar_form=None, errores=(
             "cupo": sa.subcupo.cupo,
             "subcupo": sa.subcupo,
             "pendiente": pendiente,
-            "plazo": svc.plazo_de(s),
+            "plazo": dictamen.plazo_de(s),
             "datos": AsistenteAsignacion(s.tramite).resumen(s),
-            "anexos": [(a, svc.TIPOS_ANEXO.get(a.tipo, a.tipo)) for a in s.anexos.all()],
+            "anexos": [(a, anexos.TIPOS_ANEXO.get(a.tipo, a.tipo)) for a in s.anexos.all()],
             "propuesta": propuesta,
             "explicacion": propuesta.explicacion if propuesta else guardada.get("explicacion", []),
-            "propuesta_monto": svc.formato_monto(
+            "propuesta_monto": montos.formato_monto(
                 propuesta.monto if propuesta else sa.monto_propuesto, u
             ),
-            "limite_legal": svc.formato_monto(propuesta.limite_legal, u) if propuesta else "",
-            "saldo": svc.formato_monto(propuesta.saldo, u) if propuesta else "",
-            "maximo": svc.formato_monto(maximo, u) if maximo is not None else "",
-            "solicitado": svc.formato_monto(sa.monto_solicitado, u),
+            "limite_legal": montos.formato_monto(propuesta.limite_legal, u) if propuesta else "",
+            "saldo": montos.formato_monto(propuesta.saldo, u) if propuesta else "",
+            "maximo": montos.formato_monto(maximo, u) if maximo is not None else "",
+            "solicitado": montos.formato_monto(sa.monto_solicitado, u),
             "unidad": u,
             "aprobar_form": aprobar_form,
             "rechazar_form": rechazar_form or RechazarForm(),
             "errores": list(errores),
             "asignacion": asignacion,
-            "asignado": svc.formato_monto(asignacion.monto_asignado, u) if asignacion else "",
+            "asignado": montos.formato_monto(asignacion.monto_asignado, u) if asignacion else "",
             "documentos": s.documentos.order_by("creado", "pk"),
             "historial": tramites_services.historial(s),
         },
@@ -157,50 +170,58 @@ def detalle(request, folio):
     return _detalle(request, folio)
 
 
+def _resolver(request, folio, clave_form, form, accion, exito):
+    """Validate ``form``, run ``accion(cleaned_data)`` (aprobar / rechazar) and go back to the
+    detail with ``exito(resultado)``; a rule not met shows the detail again (400)."""
+    if not form.is_valid():
+        return _detalle(request, folio, **{clave_form: form}, status=400)
+    try:
+        r = accion(form.cleaned_data)
+    except TramiteError as exc:
+        return _detalle(request, folio, **{clave_form: form}, errores=[exc.mensaje], status=400)
+    if r.ya_resuelta:
+        messages.info(request, "La solicitud ya fue dictaminada; no se realizó ningún cambio.")
+    else:
+        messages.success(request, exito(r))
+    return redirect("cupos:dictamen_detalle", folio=folio)
+
+
 @dictaminador_requerido
 @require_POST
 def aprobar(request, folio):
     s, _sa = _solicitud_o_404(folio)
-    form = AprobarForm(request.POST)
-    if not form.is_valid():
-        return _detalle(request, folio, aprobar_form=form, status=400)
-    try:
-        r = svc.aprobar(
-            s,
-            usuario=request.user,
-            monto=form.cleaned_data["monto"],
-            justificacion=form.cleaned_data["justificacion"],
-        )
-    except TramiteError as exc:
-        return _detalle(request, folio, aprobar_form=form, errores=[exc.mensaje], status=400)
-    if r.ya_resuelta:
-        messages.info(request, "La solicitud ya fue dictaminada; no se realizó ningún cambio.")
-    else:
+
+    def exito(r):
         a = r.asignacion
-        messages.success(
-            request,
+        return (
             f"Solicitud aprobada. Oficio de asignación {a.numero_oficio}/{a.anio} por "
-            f"{svc.formato_monto(a.monto_asignado, a.cupo.get_unidad_display())}.",
+            f"{montos.formato_monto(a.monto_asignado, a.cupo.get_unidad_display())}."
         )
-    return redirect("cupos:dictamen_detalle", folio=folio)
+
+    return _resolver(
+        request,
+        folio,
+        "aprobar_form",
+        AprobarForm(request.POST),
+        lambda d: dictamen.aprobar(
+            s, usuario=request.user, monto=d["monto"], justificacion=d["justificacion"]
+        ),
+        exito,
+    )
 
 
 @dictaminador_requerido
 @require_POST
 def rechazar(request, folio):
     s, _sa = _solicitud_o_404(folio)
-    form = RechazarForm(request.POST)
-    if not form.is_valid():
-        return _detalle(request, folio, rechazar_form=form, status=400)
-    try:
-        r = svc.rechazar(s, usuario=request.user, motivo=form.cleaned_data["motivo"])
-    except TramiteError as exc:
-        return _detalle(request, folio, rechazar_form=form, errores=[exc.mensaje], status=400)
-    if r.ya_resuelta:
-        messages.info(request, "La solicitud ya fue dictaminada; no se realizó ningún cambio.")
-    else:
-        messages.success(request, "Solicitud rechazada. Se notificó al solicitante.")
-    return redirect("cupos:dictamen_detalle", folio=folio)
+    return _resolver(
+        request,
+        folio,
+        "rechazar_form",
+        RechazarForm(request.POST),
+        lambda d: dictamen.rechazar(s, usuario=request.user, motivo=d["motivo"]),
+        lambda r: "Solicitud rechazada. Se notificó al solicitante.",
+    )
 
 
 @dictaminador_requerido

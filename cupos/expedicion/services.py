@@ -1,6 +1,6 @@
 """Expedición de certificados de cupo por asignación directa (seed 000; 120201/120202).
 
-Services used by the wizard (``cupos.asistente_expedicion``) and by signing:
+Services used by the wizard (``cupos.expedicion.asistente``) and by signing:
 
 - :func:`buscar_asignacion` — the solicitante's own asignación by año + número de oficio;
   anything else (another RFC, another year, unknown) is the same "No se encontró".
@@ -24,15 +24,16 @@ from django.utils import timezone
 
 from acuses.models import Documento
 from acuses.services import emitir_sellado
-from cupos import reglas, saldos
+from cupos import saldos
+from cupos.documentos import PLANTILLA_PDF, contexto_cupo, unidad_impresa
+from cupos.expedicion import reglas
 from cupos.models import Asignacion, CertificadoCupo, LineaExpedicion
-from cupos.reglas import ReglaError
+from cupos.montos import formato_monto, leer_id, leer_monto
 from tramites import calendario
+from tramites.reglas import ReglaError
 from tramites.services import guardar_paso, registrar_auditoria
 
 PASO = "expedicion"
-PLANTILLA_PDF = "cupos/pdf/cupo.html"
-# re.ASCII: only 0-9 are digits ("１２", fullwidth, is not a monto).
 
 
 def hoy() -> dt.date:
@@ -117,7 +118,7 @@ def resumen_saldo(asignacion: Asignacion, lineas) -> dict:
 
 def parsear_monto(texto, unidad: str) -> Decimal:
     """User input → Decimal > 0 with the unit's decimals, or ReglaError."""
-    return reglas.leer_monto(
+    return leer_monto(
         texto,
         unidad,
         numero=reglas.EXP001,
@@ -175,7 +176,7 @@ def quitar_linea(solicitud, linea_id) -> bool:
     """*Quitar*: drop one line of the draft. ``linea_id`` comes from the button's
     ``accion=quitar-<id>``; anything but ASCII digits, or an id that is not (or no longer) a
     line of the draft, is refused with a message and nothing changes."""
-    pk = reglas.leer_id(linea_id)
+    pk = leer_id(linea_id)
     if pk is None:
         raise ReglaError("No se encontró el monto a quitar.", "linea_invalida")
     with transaction.atomic():
@@ -279,21 +280,8 @@ def fundamento_con_dof(cupo) -> str:
     return fundamento
 
 
-def contexto_cupo(cupo) -> dict:
-    return {
-        "descripcion": cupo.nombre,
-        "regimen": cupo.get_regimen_display(),
-        "producto": cupo.producto,
-        "subproducto": cupo.subproducto,
-        "fracciones": list(cupo.fracciones_arancelarias or []),
-        "tratado": cupo.tratado,
-        "unidad": cupo.unidad,
-        "mecanismo": cupo.get_mecanismo_display(),
-        "periodo": str(cupo.anio),
-    }
-
-
-def _emitir_documento(certificado: CertificadoCupo, total: int):
+def documento_certificado(certificado: CertificadoCupo, total: int):
+    """The certificado de cupo (one of ``total``), sealed by the Ventanilla over its own cadena."""
     s = certificado.solicitud
     a = certificado.asignacion
     cupo = a.cupo
@@ -318,7 +306,7 @@ def _emitir_documento(certificado: CertificadoCupo, total: int):
                 "domicilio": titular.domicilio_fiscal,
             },
             "monto": f"{certificado.monto_expedido:.3f}",
-            "unidad": cupo.unidad,
+            "unidad": unidad_impresa(cupo),
             "vigencia_desde": certificado.vigencia_inicio.isoformat(),
             "vigencia_hasta": certificado.vigencia_fin.isoformat(),
             "numero_oficio": f"{a.numero_oficio}/{a.anio}",
@@ -328,7 +316,7 @@ def _emitir_documento(certificado: CertificadoCupo, total: int):
                 {"etiqueta": "Certificado", "valor": f"{certificado.numero} de {total}"},
                 {
                     "etiqueta": "Monto asignado en el oficio",
-                    "valor": reglas.formato_monto(a.monto_asignado, cupo.unidad),
+                    "valor": formato_monto(a.monto_asignado, cupo.unidad),
                 },
                 {"etiqueta": "Subcupo", "valor": a.subcupo.clave},
             ],
@@ -385,6 +373,6 @@ def emitir_certificados(solicitud, *, usuario) -> list[CertificadoCupo]:
         )
         emitidos.append(cert)
     for cert in emitidos:
-        cert.documento = _emitir_documento(cert, len(emitidos))
+        cert.documento = documento_certificado(cert, len(emitidos))
         cert.save(update_fields=["documento"])
     return emitidos

@@ -16,14 +16,15 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from cupos import asignacion as svc
-from cupos.forms_asignacion import (
+from cupos import montos, ventanas
+from cupos.asignacion import anexos, registro
+from cupos.asignacion.forms import (
     AnexoForm,
     DatosSolicitudForm,
     FiltroCupoForm,
     SeleccionSubcupoForm,
 )
-from cupos.models import SolicitudAsignacion, Subcupo
+from cupos.models import Criterio, SolicitudAsignacion, Subcupo
 from tramites import services
 from tramites.reglas import ReglaError
 from tramites.wizard import (
@@ -82,20 +83,20 @@ class PasoCupo(Paso):
 
     def contexto(self, request, solicitud):
         filtro = FiltroCupoForm(request.GET if "buscar" in request.GET else None)
-        momento = svc.ahora()
+        momento = ventanas.ahora()
         resultados = []
         for cupo in filtro.cupos():
             subcupos = []
             for sub in cupo.subcupos.all():
-                if sub.criterio == "licitacion":
+                if sub.criterio == Criterio.LICITACION:
                     continue
                 u = cupo.get_unidad_display()
                 subcupos.append(
                     {
                         "subcupo": sub,
-                        "ventana": svc.ventana_subcupo(sub, momento),
-                        "monto": svc.formato_monto(sub.monto, u),
-                        "maximo": svc.formato_monto(sub.maximo_por_beneficiario, u),
+                        "ventana": ventanas.ventana_subcupo(sub, momento),
+                        "monto": montos.formato_monto(sub.monto, u),
+                        "maximo": montos.formato_monto(sub.maximo_por_beneficiario, u),
                     }
                 )
             if subcupos:
@@ -108,7 +109,7 @@ class PasoCupo(Paso):
             "resultados": resultados,
             "elegido": elegido,
             "marcado": marcado,
-            "ventana_elegida": svc.ventana_subcupo(elegido, momento) if elegido else None,
+            "ventana_elegida": ventanas.ventana_subcupo(elegido, momento) if elegido else None,
         }
 
     def guardar(self, request, solicitud, form) -> None:
@@ -165,7 +166,7 @@ class PasoDatos(Paso):
 
     def contexto(self, request, solicitud):
         sub = subcupo_elegido(solicitud)
-        return {"subcupo": sub, "ventana": svc.ventana_subcupo(sub) if sub else None}
+        return {"subcupo": sub, "ventana": ventanas.ventana_subcupo(sub) if sub else None}
 
     def guardar(self, request, solicitud, form) -> None:
         d = form.cleaned_data
@@ -195,8 +196,8 @@ class PasoDocumentos(Paso):
     template_name = "cupos/asignacion/paso_documentos.html"
 
     def _tipos(self, solicitud) -> list[str]:
-        requeridos = svc.documentos_requeridos(detalle_de(solicitud))
-        return requeridos + [t for t in svc.TIPOS_ANEXO if t not in requeridos]
+        requeridos = registro.documentos_requeridos(detalle_de(solicitud))
+        return requeridos + [t for t in anexos.TIPOS_ANEXO if t not in requeridos]
 
     acciones = ("adjuntar", "eliminar", "continuar")
 
@@ -212,7 +213,7 @@ class PasoDocumentos(Paso):
         form = envio.vincular()
         if not form.is_valid():
             return None
-        anexo = svc.adjuntar_anexo(
+        anexo = anexos.adjuntar_anexo(
             envio.solicitud,
             tipo=form.cleaned_data["tipo"],
             archivo=form.cleaned_data["archivo"],
@@ -223,16 +224,18 @@ class PasoDocumentos(Paso):
 
     def accion_eliminar(self, envio):
         try:
-            svc.eliminar_anexo(envio.solicitud, int(envio.request.POST.get("anexo", "0") or 0))
-        except (svc.AnexoInvalido, ValueError):
+            anexos.eliminar_anexo(envio.solicitud, int(envio.request.POST.get("anexo", "0") or 0))
+        except (anexos.AnexoInvalido, ValueError):
             raise ReglaError("No se pudo eliminar el documento.", "anexo_invalido") from None
         return AQUI
 
     def accion_continuar(self, envio):
         solicitud = envio.solicitud
-        faltantes = svc.documentos_faltantes(solicitud)
+        faltantes = anexos.documentos_faltantes(solicitud)
         if faltantes:
-            envio.errores.extend(f"Adjunte el documento «{svc.TIPOS_ANEXO[t]}»." for t in faltantes)
+            envio.errores.extend(
+                f"Adjunte el documento «{anexos.TIPOS_ANEXO[t]}»." for t in faltantes
+            )
             return None
         services.guardar_paso(
             solicitud,
@@ -242,15 +245,15 @@ class PasoDocumentos(Paso):
         return SIGUIENTE
 
     def contexto(self, request, solicitud):
-        requeridos = svc.documentos_requeridos(detalle_de(solicitud))
+        requeridos = registro.documentos_requeridos(detalle_de(solicitud))
         presentes = set(solicitud.anexos.values_list("tipo", flat=True))
         return {
-            "anexos": [(a, svc.TIPOS_ANEXO.get(a.tipo, a.tipo)) for a in solicitud.anexos.all()],
+            "anexos": [(a, anexos.TIPOS_ANEXO.get(a.tipo, a.tipo)) for a in solicitud.anexos.all()],
             "requeridos": [
-                {"clave": t, "nombre": svc.TIPOS_ANEXO[t], "presente": t in presentes}
+                {"clave": t, "nombre": anexos.TIPOS_ANEXO[t], "presente": t in presentes}
                 for t in requeridos
             ],
-            "max_mb": svc.formato_monto(
+            "max_mb": montos.formato_monto(
                 (Decimal(settings.ANEXO_MAX_BYTES) / (1024 * 1024)).quantize(Decimal("0.1"))
             ),
         }
@@ -259,15 +262,15 @@ class PasoDocumentos(Paso):
         return (
             self.slug in (solicitud.datos or {})
             and detalle_de(solicitud) is not None
-            and not svc.documentos_faltantes(solicitud)
+            and not anexos.documentos_faltantes(solicitud)
         )
 
     def errores_para_firma(self, solicitud) -> list[str]:
         if detalle_de(solicitud) is None:
             return []  # reported by the data step
-        faltantes = svc.documentos_faltantes(solicitud)
+        faltantes = anexos.documentos_faltantes(solicitud)
         if faltantes:
-            return [f"Falta adjuntar el documento «{svc.TIPOS_ANEXO[t]}»." for t in faltantes]
+            return [f"Falta adjuntar el documento «{anexos.TIPOS_ANEXO[t]}»." for t in faltantes]
         return super().errores_para_firma(solicitud)
 
 
@@ -285,8 +288,8 @@ class AsistenteAsignacion(Asistente):
             if not sub.cupo.activo:
                 errores.append("El cupo seleccionado ya no está disponible.")
             try:
-                svc.validar_ventana(sub, svc.ahora())
-            except svc.VentanaCerradaError as exc:
+                ventanas.validar_ventana(sub, ventanas.ahora())
+            except ventanas.VentanaCerradaError as exc:
                 errores.append(exc.mensaje)
         if sa is not None and sub is not None and sa.subcupo_id != sub.pk:
             errores.append("Vuelva a capturar los datos de la solicitud para el cupo elegido.")
@@ -333,7 +336,7 @@ class AsistenteAsignacion(Asistente):
             ("Fracciones arancelarias", cupo.fracciones_texto),
             ("Tipo de beneficiario", f"{sa.subcupo.clave} — {sa.subcupo.beneficiario}"),
             ("Criterio de asignación", sa.subcupo.get_criterio_display()),
-            ("Cantidad solicitada", svc.formato_monto(sa.monto_solicitado, u)),
+            ("Cantidad solicitada", montos.formato_monto(sa.monto_solicitado, u)),
         ]
         etiquetas = {
             "consumo_auditado_12m": "Consumo auditado de los últimos 12 meses",
@@ -349,11 +352,11 @@ class AsistenteAsignacion(Asistente):
             valor = getattr(sa, campo)
             if valor is not None:
                 sufijo = "" if campo.startswith("capacidad") else u
-                filas.append((etiqueta, svc.formato_monto(valor, sufijo)))
+                filas.append((etiqueta, montos.formato_monto(valor, sufijo)))
         if sa.subcupo.es_residual:
             filas.append(("Empresa industrial", "Sí" if sa.es_industrial else "No"))
         for a in solicitud.anexos.all():
-            filas.append((svc.TIPOS_ANEXO.get(a.tipo, a.tipo), a.nombre_original))
+            filas.append((anexos.TIPOS_ANEXO.get(a.tipo, a.tipo), a.nombre_original))
         return filas
 
     def url_oficina(self, solicitud) -> str | None:
@@ -368,6 +371,6 @@ class AsistenteAsignacion(Asistente):
             return
         try:
             with transaction.atomic():
-                svc.guardar_propuesta(sa)
+                registro.guardar_propuesta(sa)
         except Exception:  # a proposal problem must never block the reception
             logger.exception("No se pudo calcular la propuesta de %s", solicitud.folio)

@@ -1,6 +1,7 @@
 """Forms of the solicitud de asignación de cupo and of the dictamen back-office.
 
-Rules live in :mod:`cupos.asignacion` and :mod:`cupos.mecanismos`; forms only call them."""
+Rules live in :mod:`cupos.asignacion.registro` (per mechanism) and :mod:`cupos.mecanismos`;
+forms only call them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from decimal import Decimal
 
 from django import forms
 
-from cupos import asignacion as svc
+from cupos import ventanas
+from cupos.asignacion import anexos, registro
+from cupos.forms import campo_cantidad
 from cupos.models import Criterio, Cupo, Regimen, RepresentacionFederal, Subcupo
 
 UNO_MIL = Decimal("0.001")
@@ -83,22 +86,10 @@ class SeleccionSubcupoForm(forms.Form):
     def clean_subcupo(self):
         subcupo = self.cleaned_data["subcupo"]
         try:
-            svc.validar_ventana(subcupo, svc.ahora())
-        except svc.VentanaCerradaError as exc:
+            ventanas.validar_ventana(subcupo, ventanas.ahora())
+        except ventanas.VentanaCerradaError as exc:
             raise forms.ValidationError(exc.mensaje) from None
         return subcupo
-
-
-def _monto(label, decimales, *, required=True, help_text=""):
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=18,
-        decimal_places=decimales,
-        min_value=Decimal(0),
-        help_text=help_text,
-        localize=False,
-    )
 
 
 class DatosSolicitudForm(forms.Form):
@@ -111,55 +102,8 @@ class DatosSolicitudForm(forms.Form):
         dec = cupo.decimales
         u = cupo.get_unidad_display()
         f = self.fields
-        f["monto_solicitado"] = _monto(f"Cantidad solicitada ({u})", dec)
-        c = subcupo.criterio
-        if c == Criterio.CONSUMO_AUDITADO:
-            f["consumo_auditado_12m"] = _monto(
-                f"Consumo auditado de los últimos 12 meses ({u})",
-                dec,
-                help_text="Según el reporte de auditor externo registrado ante la SHCP.",
-            )
-            f["incremento_capacidad"] = forms.BooleanField(
-                label="Solicito que se considere un incremento en mi capacidad instalada y/o utilizada",
-                required=False,
-            )
-            f["capacidad_anterior"] = _monto(
-                "Capacidad anterior (por turno de 8 horas)", dec, required=False
-            )
-            f["capacidad_actual"] = _monto(
-                "Capacidad actual (por turno de 8 horas)", dec, required=False
-            )
-            f["consumo_asignacion_anterior"] = _monto(
-                f"Consumo auditado presentado en la asignación anterior ({u})",
-                dec,
-                required=False,
-            )
-        elif c == Criterio.PROPORCIONAL:
-            f["asignado_anio_anterior"] = _monto(f"Monto asignado en el año anterior ({u})", dec)
-            f["consumo_total_auditado"] = _monto(
-                f"Total de consumo anual auditado de materias primas ({u})",
-                dec,
-                help_text="Nacional más importado, según el reporte de auditor externo.",
-            )
-        elif c in (Criterio.PRIMERO_EN_TIEMPO, Criterio.BOLSA_RESIDUAL):
-            f["monto_factura"] = _monto(
-                f"Monto en factura comercial y conocimiento de embarque, carta de porte o guía ({u})",
-                dec,
-            )
-        if c == Criterio.BOLSA_RESIDUAL:
-            f["es_industrial"] = forms.BooleanField(
-                label="Soy empresa industrial que utiliza materias primas lácteas como insumo",
-                required=False,
-            )
-            f["asignado_anio_anterior"] = _monto(
-                f"Monto de la asignación anterior ({u})", dec, required=False
-            )
-            f["monto_ejercido_anterior"] = _monto(
-                f"Monto ejercido de la asignación anterior, según pedimentos ({u})",
-                dec,
-                required=False,
-                help_text="Las empresas industriales deben acreditar el ejercicio de al menos el 70 %.",
-            )
+        f["monto_solicitado"] = campo_cantidad(f"Cantidad solicitada ({u})", dec)
+        f.update(registro.mecanismo_de(subcupo.criterio).campos_datos(u, dec))
 
     def clean_monto_solicitado(self):
         monto = self.cleaned_data["monto_solicitado"]
@@ -171,8 +115,8 @@ class DatosSolicitudForm(forms.Form):
         d = super().clean()
         if self.errors:
             return d
-        d.update(svc.normalizar_datos(self.subcupo, d))
-        for campo, mensajes in svc.validar_datos(self.subcupo, d).items():
+        d.update(registro.normalizar_datos(self.subcupo, d))
+        for campo, mensajes in registro.validar_datos(self.subcupo, d).items():
             for mensaje in mensajes:
                 self.add_error(campo, mensaje)
         return d
@@ -188,7 +132,7 @@ class AnexoForm(forms.Form):
 
     def __init__(self, *args, tipos: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tipo"].choices = [(t, svc.TIPOS_ANEXO[t]) for t in tipos]
+        self.fields["tipo"].choices = [(t, anexos.TIPOS_ANEXO[t]) for t in tipos]
 
 
 class AprobarForm(forms.Form):

@@ -1,6 +1,6 @@
 """Cancelación de certificados de cupo a petición del interesado (seed 001; trámite 140104).
 
-Services used by the wizard (``cupos.asistente_cancelacion``) and by signing:
+Services used by the wizard (``cupos.cancelacion.asistente``) and by signing:
 
 - :func:`buscar_cupos` — cupos that match the search filters AND in which the solicitante
   holds vigente certificates with something left to cancel.
@@ -10,48 +10,45 @@ Services used by the wizard (``cupos.asistente_cancelacion``) and by signing:
   :func:`quitar_certificado`, :func:`confirmar` — the draft's data, saved at every action
   in ``Solicitud.datos["cancelacion"]`` (certificate ids and montos as Decimal strings).
 - :func:`errores_para_firma` — pre-check shown before signing (no lock).
-- :func:`aplicar_cancelacion` — called by ``Asistente.al_firmar`` inside the signing
-  transaction: locks every asignación involved, re-checks each line against the fresh
-  numbers, returns the monto a favor to the saldo, marks fully cancelled certificates,
-  and writes the notices to the outbox; or raises ``TramiteError`` so the whole signing
-  rolls back.
 
-Rules are small named classes (``CAN001``…) in the style of :mod:`cupos.reglas`: the
+Signing applies the cancelación (:mod:`cupos.cancelacion.aplicacion`).
+
+Rules are small named classes (``CAN001``…) (:mod:`cupos.cancelacion.reglas`) in the style of :mod:`cupos.reglas`: the
 docstring is the Spanish message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
 
-from cupos import saldos
+from cupos.cancelacion.reglas import (
+    CAN001,
+    CAN002,
+    CAN003,
+    CAN004,
+    CAN005,
+    CAN006,
+    CAN007,
+    CAN008,
+    CAN009,
+    CAN010,
+)
 from cupos.models import (
     CERO,
     CertificadoCupo,
     Cupo,
-    Mecanismo,
-    MovimientoSaldo,
 )
-from cupos.reglas import (
-    Regla,
-    ReglaDecimalesUnidad,
-    ReglaError,
-    ReglaMontoPositivo,
-    formato_monto,
-    leer_id,
-    leer_monto,
-)
-from tramites.services import guardar_paso, notificar, registrar_auditoria
+from cupos.montos import leer_decimal, leer_id, leer_monto
+from tramites.reglas import ReglaError
+from tramites.services import guardar_paso
 
 PASO = "cancelacion"
 MOTIVO = "A petición del interesado"
 ASUNTO_AVISO = "Aviso de Certificados de Cupo por Solicitud pendientes por Cancelar"
-#: Most certificates one solicitud may cancel.
-MAX_CERTIFICADOS = 99
 #: Search filters, in the order of the screen (seed 001).
 FILTROS = (
     "regimen",
@@ -61,103 +58,6 @@ FILTROS = (
     "subproducto",
     "representacion_federal",
 )
-
-
-# ------------------------------------------------------------------------------ rules
-
-
-class CAN001(Regla):
-    """El monto a favor debe ser un número, por ejemplo 1500 o 1500.250."""
-
-    codigo = "CAN001"
-    campo = "monto"
-
-
-class CAN002(ReglaMontoPositivo):
-    """El monto a favor debe ser mayor a cero."""
-
-    codigo = "CAN002"
-
-
-class CAN003(ReglaDecimalesUnidad):
-    """El monto a favor tiene más decimales de los que permite la unidad del cupo."""
-
-    codigo = "CAN003"
-
-
-class CAN004(Regla):
-    """El monto a favor excede el disponible del certificado (expedido − utilizado −
-    ya cancelado)."""
-
-    codigo = "CAN004"
-    campo = "monto"
-
-    def validar(self, monto: Decimal, *, certificado: CertificadoCupo, unidad: str = ""):
-        disponible = certificado.disponible_para_cancelar
-        if monto > disponible:
-            raise self.falla(
-                f"Certificado {certificado.folio}: monto a favor "
-                f"{formato_monto(monto, unidad)}; disponible {formato_monto(disponible, unidad)}."
-            )
-
-
-class CAN005(Regla):
-    """El certificado seleccionado no está disponible para cancelar por este solicitante."""
-
-    codigo = "CAN005"
-    campo = "certificado"
-
-    def validar(self, certificado: CertificadoCupo | None, *, persona_id: int, cupo_id=None):
-        if (
-            certificado is None
-            or certificado.titular_id != persona_id
-            or certificado.estado != CertificadoCupo.Estado.VIGENTE
-            or (cupo_id is not None and certificado.asignacion.subcupo.cupo_id != cupo_id)
-            or certificado.disponible_para_cancelar <= CERO
-        ):
-            raise self.falla()
-
-
-class CAN006(Regla):
-    """Agregue al menos un certificado a cancelar."""
-
-    codigo = "CAN006"
-
-    def validar(self, lineas, **contexto) -> None:
-        if not lineas:
-            raise self.falla()
-
-
-class CAN007(Regla):
-    """El certificado {folio} ya está en la lista de certificados a cancelar; quítelo si
-    desea cambiar el monto a favor."""
-
-    codigo = "CAN007"
-    campo = "certificado"
-
-
-class CAN008(Regla):
-    """Una solicitud puede incluir como máximo {maximo} certificados a cancelar."""
-
-    codigo = "CAN008"
-
-    def validar(self, numero_lineas: int, **contexto) -> None:
-        if numero_lineas > MAX_CERTIFICADOS:
-            raise self.falla(maximo=MAX_CERTIFICADOS)
-
-
-class CAN009(Regla):
-    """Seleccione un cupo de la lista de cupos disponibles."""
-
-    codigo = "CAN009"
-    campo = "cupo"
-
-
-class CAN010(Regla):
-    """Seleccione el certificado a cancelar de la sección «Certificados disponibles»."""
-
-    codigo = "CAN010"
-    campo = "certificado"
 
 
 # ------------------------------------------------------------------------------ lookups
@@ -254,10 +154,7 @@ def lineas_de(solicitud) -> list[Linea]:
     for c in crudas:
         if not isinstance(c, dict):
             continue
-        try:
-            monto = Decimal(str(c.get("monto")))
-        except (InvalidOperation, ValueError):
-            monto = CERO
+        monto = leer_decimal(c.get("monto")) or CERO
         cert = certificados.get(c.get("certificado_id"))
         if cert is not None and cert.titular_id != solicitud.solicitante_id:
             cert = None
@@ -382,7 +279,7 @@ def quitar_certificado(solicitud, certificado_id) -> bool:
     return True
 
 
-def _validar_lineas(solicitud, cupo: Cupo | None, lineas: list[Linea]) -> None:
+def validar_lineas(solicitud, cupo: Cupo | None, lineas: list[Linea]) -> None:
     """Every line against the certificates' current numbers (raises ReglaError)."""
     if cupo is None:
         raise CAN009.falla()
@@ -402,7 +299,7 @@ def _validar_lineas(solicitud, cupo: Cupo | None, lineas: list[Linea]) -> None:
 def errores_para_firma(solicitud) -> list[str]:
     """Pre-check (no lock) shown before signing; ``aplicar_cancelacion`` re-checks locked."""
     try:
-        _validar_lineas(solicitud, cupo_de(solicitud), lineas_de(solicitud))
+        validar_lineas(solicitud, cupo_de(solicitud), lineas_de(solicitud))
     except ReglaError as exc:
         return [exc.mensaje]
     return []
@@ -421,157 +318,3 @@ def confirmar(solicitud) -> None:
 def completo(solicitud) -> bool:
     datos = datos_de(solicitud)
     return bool(datos.get("listo")) and bool(datos.get("lineas"))
-
-
-# ------------------------------------------------------------------------------ signing
-
-
-def destinatarios_funcionarios(cupo: Cupo):
-    """Staff users to notify: dictaminadores; nivel central too for licitación pública."""
-    from vucem.models import Rol, User
-
-    grupos = [Rol.DICTAMINADOR]
-    if cupo.mecanismo == Mecanismo.LICITACION_PUBLICA:
-        grupos.append(Rol.NIVEL_CENTRAL)
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=[str(g) for g in grupos])
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def _cuerpo_aviso(solicitud, cupo: Cupo, filas: list[tuple[CertificadoCupo, Decimal]]) -> str:
-    p = solicitud.solicitante
-    renglones = [
-        f"Se registró la solicitud de cancelación de certificados de cupo con el folio "
-        f"{solicitud.folio}.",
-        "",
-        f"Solicitante: {p.nombre} ({p.rfc})",
-        f"Cupo: {cupo.nombre} ({cupo.anio})",
-        f"Régimen aduanero: {cupo.get_regimen_display()}",
-        f"Mecanismo de asignación: {cupo.get_mecanismo_display()}",
-        f"Motivo de cancelación: {MOTIVO}",
-        "",
-        "Certificados:",
-    ]
-    for cert, monto in filas:
-        estado = "cancelado" if cert.estado == CertificadoCupo.Estado.CANCELADO else "vigente"
-        renglones.append(
-            f"- {cert.folio}: monto a favor {formato_monto(monto, cupo.unidad)}; "
-            f"disponible restante {formato_monto(cert.disponible_para_cancelar, cupo.unidad)} "
-            f"({estado})"
-        )
-    renglones.append("")
-    renglones.append(
-        f"Total a favor devuelto al saldo: {formato_monto(sum((m for _, m in filas), CERO), cupo.unidad)}"
-    )
-    return "\n".join(renglones)
-
-
-def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
-    """Return each line's monto a favor to its asignación's saldo. Runs inside the signing
-    transaction.
-
-    The asignaciones are locked first (in id order, so concurrent signings serialize
-    without deadlocks); each certificate is then re-read and every rule checked against
-    the fresh numbers. Raises ``TramiteError`` (→ the signing rolls back) when a line no
-    longer fits. Idempotent: a solicitud already applied returns its certificates.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("aplicar_cancelacion() must run inside transaction.atomic()")
-    ya = MovimientoSaldo.objects.filter(solicitud=solicitud, tipo=MovimientoSaldo.Tipo.CANCELACION)
-    if ya.exists():
-        return list(
-            CertificadoCupo.objects.filter(pk__in=ya.values("certificado")).order_by("folio")
-        )
-
-    cupo = cupo_de(solicitud)
-    lineas = lineas_de(solicitud)
-    if cupo is None:
-        raise CAN009.falla()
-    CAN006().validar(lineas)
-    if any(linea.certificado is None for linea in lineas):
-        raise CAN005.falla()
-
-    for asignacion_id in sorted({linea.certificado.asignacion_id for linea in lineas}):
-        saldos.bloquear(asignacion_id)
-    # Fresh numbers under the locks.
-    frescos = CertificadoCupo.objects.select_related("asignacion__subcupo__cupo").in_bulk(
-        [linea.certificado_id for linea in lineas]
-    )
-    for linea in lineas:
-        linea.certificado = frescos.get(linea.certificado_id)
-    _validar_lineas(solicitud, cupo, lineas)
-
-    filas: list[tuple[CertificadoCupo, Decimal]] = []
-    for linea in lineas:
-        cert = linea.certificado
-        try:
-            saldos.registrar_devolucion(cert, linea.monto, usuario=usuario, solicitud=solicitud)
-        except ValueError as exc:  # re-checked above; defensive
-            raise ReglaError(str(exc), "CAN004") from None
-        cert.refresh_from_db()
-        unidad = cupo.unidad
-        if cert.disponible_para_cancelar <= CERO:
-            anterior = cert.estado
-            cert.estado = CertificadoCupo.Estado.CANCELADO
-            cert.save(update_fields=["estado"])
-            registrar_auditoria(
-                cert,
-                anterior=anterior,
-                nuevo=cert.estado,
-                usuario=usuario,
-                motivo=(
-                    f"Cancelado {MOTIVO.lower()} con la solicitud {solicitud.folio}; "
-                    f"monto a favor {formato_monto(linea.monto, unidad)}"
-                ),
-            )
-            if cert.documento_id:
-                from acuses.models import Documento
-                from acuses.services import actualizar_estado
-
-                actualizar_estado(cert.documento, Documento.Estado.CANCELADO)
-        else:
-            registrar_auditoria(
-                cert,
-                anterior=cert.estado,
-                nuevo=cert.estado,
-                usuario=usuario,
-                motivo=(
-                    f"Cancelación parcial {MOTIVO.lower()} con la solicitud {solicitud.folio}; "
-                    f"monto a favor {formato_monto(linea.monto, unidad)}"
-                ),
-            )
-        filas.append((cert, linea.monto))
-
-    cuerpo = _cuerpo_aviso(solicitud, cupo, filas)
-    asunto = f"{ASUNTO_AVISO} · folio {solicitud.folio}"
-    notificar(persona=solicitud.solicitante, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)
-    for funcionario in destinatarios_funcionarios(cupo):
-        notificar(usuario=funcionario, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)
-    return [cert for cert, _ in filas]
-
-
-def lineas_acuse(solicitud) -> list[dict]:
-    """The acuse de recepción's rows: cupo, motivo, each certificate cancelled and the total."""
-    cupo = cupo_de(solicitud)
-    filas = [(linea.folio, linea.monto) for linea in lineas_de(solicitud)]
-    lineas = [
-        {"etiqueta": "Cupo", "valor": f"{cupo.nombre} ({cupo.anio})"},
-        {"etiqueta": "Motivo de cancelación", "valor": MOTIVO},
-    ]
-    for folio, monto in filas:
-        lineas.append(
-            {
-                "etiqueta": f"Certificado {folio}",
-                "valor": f"Monto a favor {formato_monto(monto, cupo.unidad)}",
-            }
-        )
-    lineas.append(
-        {
-            "etiqueta": "Total a favor",
-            "valor": formato_monto(sum((m for _, m in filas), CERO), cupo.unidad),
-        }
-    )
-    return lineas

@@ -6,17 +6,18 @@ subproducto, representación federal) → *Buscar* → pick a cupo → its detai
 solicitante's "Certificados disponibles" → pick one, capture the monto a favor →
 *Agregar* to "Certificados a cancelar" (*Quitar*) → motivo read-only → *Siguiente* →
 Paso 2 Firmar (engine). Every action is saved in ``Solicitud.datos["cancelacion"]``; the
-rules live in :mod:`cupos.cancelacion`. Signing returns each monto a favor to the saldo
-(:func:`cupos.cancelacion.aplicar_cancelacion`).
+rules live in :mod:`cupos.cancelacion.services`. Signing returns each monto a favor to the saldo
+(:func:`cupos.cancelacion.aplicacion.aplicar_cancelacion`).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 
-from cupos import cancelacion
-from cupos.forms_cancelacion import AgregarCertificadoForm, BuscarCuposForm
-from cupos.reglas import formato_monto
+from cupos.cancelacion import aplicacion
+from cupos.cancelacion import services as cancelacion
+from cupos.cancelacion.forms import AgregarCertificadoForm, BuscarCuposForm
+from cupos.montos import formato_monto
 from tramites.reglas import ReglaError
 from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
@@ -153,7 +154,7 @@ class AsistenteCancelacion(Asistente):
         return filas
 
     def al_firmar(self, solicitud, *, usuario):
-        return cancelacion.aplicar_cancelacion(solicitud, usuario=usuario)
+        return aplicacion.aplicar_cancelacion(solicitud, usuario=usuario)
 
     def lineas_acuse(self, solicitud, resultado) -> list[dict]:
-        return cancelacion.lineas_acuse(solicitud)
+        return aplicacion.lineas_acuse(solicitud)

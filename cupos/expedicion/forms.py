@@ -1,8 +1,10 @@
 """Forms of the expedición wizard. Montos arrive as text and are parsed by the service
-(``cupos.expedicion.parsear_monto``) so every rule has one place and one message."""
+(``cupos.expedicion.services.parsear_monto``) so every rule has one place and one message."""
 
 from django import forms
 from django.utils import timezone
+
+from cupos.forms import campo_monto
 
 
 class BuscarAsignacionForm(forms.Form):
@@ -30,10 +32,4 @@ class BuscarAsignacionForm(forms.Form):
 
 
 class MontoForm(forms.Form):
-    monto = forms.CharField(
-        label="Monto a expedir",
-        max_length=40,
-        required=False,
-        error_messages={"max_length": "El monto tiene demasiados dígitos."},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    monto = campo_monto("Monto a expedir")

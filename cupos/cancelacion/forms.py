@@ -1,10 +1,11 @@
 """Forms of the cancelación wizard (seed 001). The search filters are choices of the
 catalog; the certificate and its monto a favor arrive as text and are checked by the
-service (``cupos.cancelacion``) so every rule has one place and one message."""
+service (``cupos.cancelacion.services``) so every rule has one place and one message."""
 
 from django import forms
 
-from cupos import cancelacion
+from cupos.cancelacion import services as cancelacion
+from cupos.forms import campo_monto
 from cupos.models import Mecanismo, Regimen, RepresentacionFederal
 
 VACIO = [("", "Seleccione…")]
@@ -68,10 +69,4 @@ class BuscarCuposForm(forms.Form):
 
 class AgregarCertificadoForm(forms.Form):
     certificado = forms.CharField(required=False, max_length=20)
-    monto = forms.CharField(
-        label="Monto a favor",
-        max_length=40,
-        required=False,
-        error_messages={"max_length": "El monto tiene demasiados dígitos."},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    monto = campo_monto("Monto a favor")

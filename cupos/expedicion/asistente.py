@@ -4,15 +4,15 @@ Tabs (seed 000): "Solicitante" (read-only) and "Expedición Certificados Asignac
 Directa": año + número de oficio → *Buscar* → cupo, asignación and saldo → *Agregar* one
 monto per certificate (and *Quitar*) → *Continuar* → Paso 2 Firmar (engine). Every action
 is saved in the database (``Solicitud.datos["expedicion"]`` and ``LineaExpedicion`` rows);
-the rules live in :mod:`cupos.expedicion`. Signing issues the certificates
-(:func:`cupos.expedicion.emitir_certificados`).
+the rules live in :mod:`cupos.expedicion.services`. Signing issues the certificates
+(:func:`cupos.expedicion.services.emitir_certificados`).
 """
 
 from __future__ import annotations
 
-from cupos import expedicion
-from cupos.forms_expedicion import BuscarAsignacionForm, MontoForm
-from cupos.reglas import formato_monto
+from cupos.expedicion import services as expedicion
+from cupos.expedicion.forms import BuscarAsignacionForm, MontoForm
+from cupos.montos import formato_monto
 from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
 
