@@ -1,14 +1,45 @@
 """Forms of the "Reporte anual de programa de la SE" wizard (seed 003).
 
-Amounts arrive as text and are parsed by :func:`raoce.asistente_reporte.parsear_miles`
-(one rule, one message); the fracción arancelaria and the volumen by their helpers there.
+Amounts arrive as text and are parsed by :mod:`raoce.reporte.importes` (one rule, one
+message); the fracción arancelaria by
+:meth:`~raoce.reporte.reglas.FraccionArancelaria.normalizar`. A broken rule
+(:class:`~tramites.reglas.ReglaError`) becomes the field's error.
 """
 
 from __future__ import annotations
 
 from django import forms
 
-from raoce import asistente_reporte as reglas
+from tramites.reglas import ReglaError
+
+from . import reglas
+from .importes import parsear_miles, parsear_volumen
+
+#: Units of measure offered for bienes producidos (a subset of the TIGIE's).
+UNIDADES_MEDIDA = [
+    "Kilogramo",
+    "Tonelada",
+    "Gramo",
+    "Litro",
+    "Metro",
+    "Metro cuadrado",
+    "Metro cúbico",
+    "Pieza",
+    "Par",
+    "Juego",
+    "Docena",
+    "Millar",
+    "Kilowatt hora",
+]
+
+
+def _campo(funcion, *args):
+    """Run a parse rule for a form field: its ReglaError becomes the field's error."""
+    try:
+        return funcion(*args)
+    except ReglaError as exc:
+        raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+
 
 _TEXTO_IMPORTE = {"inputmode": "decimal", "autocomplete": "off", "class": "form-control text-end"}
 
@@ -74,10 +105,7 @@ class DatosReporteForm(forms.Form):
             del self.fields["total_importaciones"]
 
     def _importe(self, campo: str):
-        try:
-            return reglas.parsear_miles(self.cleaned_data.get(campo), self.fields[campo].label)
-        except reglas.ReglaError as exc:
-            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+        return _campo(parsear_miles, self.cleaned_data.get(campo), self.fields[campo].label)
 
     def clean_ventas_totales(self):
         return self._importe("ventas_totales")
@@ -93,9 +121,9 @@ class DatosReporteForm(forms.Form):
         a, b = datos.get("ventas_totales"), datos.get("total_exportaciones")
         if a is not None and b is not None:
             try:
-                reglas.validar_exportaciones(a, b)
-            except reglas.ReglaError as exc:
-                self.add_error("total_exportaciones", exc.mensaje)
+                reglas.ExportacionesDentroDeVentas().validar(a, exportaciones=b)
+            except ReglaError as exc:
+                self.add_error(exc.campo, exc.mensaje)
         return datos
 
 
@@ -117,7 +145,7 @@ class BienProducidoForm(forms.Form):
     )
     unidad_medida = forms.ChoiceField(
         label="Unidad de medida",
-        choices=[("", "Seleccione…"), *[(u, u) for u in reglas.UNIDADES_MEDIDA]],
+        choices=[("", "Seleccione…"), *[(u, u) for u in UNIDADES_MEDIDA]],
         error_messages={
             "required": "Seleccione la unidad de medida del bien producido.",
             "invalid_choice": "Seleccione una unidad de medida de la lista.",
@@ -144,16 +172,12 @@ class BienProducidoForm(forms.Form):
             )
 
     def clean_fraccion_arancelaria(self):
-        try:
-            return reglas.normalizar_fraccion(self.cleaned_data.get("fraccion_arancelaria"))
-        except reglas.ReglaError as exc:
-            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+        return _campo(
+            reglas.FraccionArancelaria.normalizar, self.cleaned_data.get("fraccion_arancelaria")
+        )
 
     def clean_volumen(self):
-        try:
-            return reglas.parsear_volumen(self.cleaned_data.get("volumen"))
-        except reglas.ReglaError as exc:
-            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+        return _campo(parsear_volumen, self.cleaned_data.get("volumen"))
 
     @property
     def capturado(self) -> bool:
