@@ -113,25 +113,32 @@ def aplicar_plazos(hoy=None) -> dict:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for pk in candidatos:
-        with transaction.atomic():
-            p = Programa.objects.select_for_update().select_related("persona").get(pk=pk)
-            if p.estatus == C or p.fecha_autorizacion.year > periodo:
-                continue
-            plazos = plazos_programa(p, anio, calendario=cal)
-            if hoy <= plazos.limite:
-                continue
-            if modulo_plazos.vencido(p, periodo, hoy, calendario=cal):
-                cancelar_por_vencimiento(p, periodo, plazos)
-                resultado["cancelados"].append(etiqueta(p))
-            elif (
-                plazos.suspension is not None
-                and hoy >= plazos.suspension
-                and p.estatus == V
-                and reporte_firmado(p, periodo) is None
-            ):
-                suspender_por_falta_de_reporte(p, periodo, plazos)
-                resultado["suspendidos"].append(etiqueta(p))
+    # Suspensions first: a PROSEC's deadline (April, or May while its company holds an
+    # IMMEX/ALTEX/ECEX that is not cancelled) is judged before the day's cancellations, not
+    # after whichever of them happened to have a lower pk.
+    for cancelar in (False, True):
+        for pk in candidatos:
+            with transaction.atomic():
+                p = Programa.objects.select_for_update().select_related("persona").get(pk=pk)
+                if p.estatus == C or p.fecha_autorizacion.year > periodo:
+                    continue
+                plazos = plazos_programa(p, anio, calendario=cal)
+                if hoy <= plazos.limite:
+                    continue
+                vencido = modulo_plazos.vencido(p, periodo, hoy, calendario=cal)
+                if cancelar and vencido:
+                    cancelar_por_vencimiento(p, periodo, plazos)
+                    resultado["cancelados"].append(etiqueta(p))
+                elif (
+                    not cancelar
+                    and not vencido
+                    and plazos.suspension is not None
+                    and hoy >= plazos.suspension
+                    and p.estatus == V
+                    and reporte_firmado(p, periodo) is None
+                ):
+                    suspender_por_falta_de_reporte(p, periodo, plazos)
+                    resultado["suspendidos"].append(etiqueta(p))
     if resultado["suspendidos"] or resultado["cancelados"]:
         logger.info(
             "RAOCE %s: suspendidos %s; cancelados %s",

@@ -209,3 +209,24 @@ def test_la_tarea_esta_registrada():
 
     app.loader.import_default_modules()
     assert "raoce.tasks.aplicar_plazos" in app.tasks
+
+
+def test_el_plazo_del_prosec_no_depende_del_orden_de_las_cancelaciones(exportadora):
+    """A PROSEC of a company with ALTEX has the May deadline; when the job cancels the
+    ALTEX on 3 June it suspends the PROSEC citing that May deadline, whatever the order of
+    the rows (the ALTEX was created first here)."""
+    altex = crear_programa(exportadora, TipoPrograma.ALTEX, "ALTEX-2015-1")
+    prosec = crear_programa(exportadora, TipoPrograma.PROSEC, "2018-7777")
+    r = trabajos.aplicar_plazos(D(2024, 5, 1))
+    assert r["suspendidos"] == []  # May deadline: its company holds an ALTEX
+    r = trabajos.aplicar_plazos(D(2024, 6, 3))
+    assert r == {
+        "anio": 2024,
+        "periodo": 2023,
+        "suspendidos": ["PROSEC 2018-7777"],
+        "cancelados": ["ALTEX ALTEX-2015-1"],
+    }
+    assert [h.motivo for h in historial(prosec)] == [
+        "No presentó el RAOCE 2023 a más tardar el 31/05/2024"
+    ]
+    assert [h.estado_nuevo for h in historial(altex)] == [C]
