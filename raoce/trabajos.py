@@ -1,90 +1,274 @@
-"""Deadline jobs of RAOCE (DESIGN §5): suspend and cancel the programs that did not file
-the annual report on time.
+"""Deadline jobs of RAOCE (DESIGN §3 "Jobs are set-based", §5): suspend and cancel the
+programs that did not file the annual report on time.
 
 :func:`aplicar_plazos` is the daily beat job (``raoce.tasks.aplicar_plazos``);
 :func:`aplicar_vencimientos` is the same cancellation for one persona, run by the filing path
 (the wizard) so a late filing is refused even when the beat job has not run yet.
+
+Both are set-based: one query selects only the programs whose estatus must change (the
+deadlines depend only on the program's tipo, the PROSEC's "has IMMEX/ALTEX/ECEX" and the
+signed reports, all expressed in SQL; the index ``programa_plazos_idx`` serves it), then each
+batch of :data:`LOTE` programs is locked, re-checked with the same conditions, updated with one
+UPDATE and gets its audit rows and outbox notices with one INSERT each, in one transaction.
+A worker killed between (or inside) batches leaves every program either fully transitioned
+(estatus + audit + notice) or untouched; running again changes only what is left.
+
+Suspensions run before cancellations, so a PROSEC's deadline (April, or May when its
+company holds an IMMEX/ALTEX/ECEX that is not cancelled) is judged with the programs as they
+were before the day's cancellations.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from tramites.calendario import Calendario, a_fecha
+from tramites.calendario import ZONA_MEXICO, Calendario, a_fecha
+from tramites.models import Notificacion, RegistroAuditoria
+from tramites.services import encolar_notificacion
 
 from . import plazos as modulo_plazos
-from .estatus import C, S, V, cambiar_estatus, dmy, etiqueta
-from .models import Programa
-from .plazos import Plazos, plazos_programa, reporte_firmado
+from .estatus import C, S, V, dmy, etiqueta
+from .models import Programa, ReporteAnual, TipoPrograma
+from .plazos import TIPOS_QUE_EXTIENDEN_PROSEC, Plazos, calcular_plazos
 
 logger = logging.getLogger(__name__)
 
+#: Programs changed per transaction.
+LOTE = 500
 
-def cancelar_por_vencimiento(p: Programa, periodo: int, plazos: Plazos, *, usuario=None) -> None:
-    """Automatic cancellation for not filing ``periodo`` in time (``p`` locked), audited and
-    notified; shared by the beat job and the filing path."""
-    cambiar_estatus(
-        p,
-        C,
-        usuario=usuario,
-        motivo=modulo_plazos.motivo_auditoria_cancelacion(periodo, plazos.fecha_oportuna),
-        asunto=f"Cancelación automática del programa {etiqueta(p)}",
-        cuerpo=(
+Textos = Callable[[Programa], tuple[str, str, str]]  # programa → (motivo, asunto, cuerpo)
+
+
+# ------------------------------------------------------------------------------ messages
+
+
+def textos_cancelacion(periodo: int, plazos: Plazos) -> Textos:
+    """Motivo, asunto and cuerpo of an automatic cancellation for not filing ``periodo``."""
+
+    def textos(p: Programa) -> tuple[str, str, str]:
+        return (
+            modulo_plazos.motivo_auditoria_cancelacion(periodo, plazos.fecha_oportuna),
+            f"Cancelación automática del programa {etiqueta(p)}",
             f"Su programa {etiqueta(p)} quedó cancelado automáticamente el "
             f"{dmy(plazos.cancelacion)} porque no presentó el Reporte Anual de "
             f"Operaciones de Comercio Exterior (RAOCE) {periodo} a más tardar el "
-            f"{dmy(plazos.fecha_oportuna)}."
-        ),
-    )
+            f"{dmy(plazos.fecha_oportuna)}.",
+        )
+
+    return textos
 
 
-def suspender_por_falta_de_reporte(p: Programa, periodo: int, plazos: Plazos) -> None:
-    """Automatic suspension of an IMMEX/PROSEC past its límite without a report (``p``
-    locked), audited and notified; filing by the última fecha reactivates it."""
-    cambiar_estatus(
-        p,
-        S,
-        motivo=f"No presentó el RAOCE {periodo} a más tardar el {dmy(plazos.limite)}",
-        periodo_suspension=periodo,
-        asunto=f"Suspensión automática del programa {etiqueta(p)}",
-        cuerpo=(
+def textos_suspension(periodo: int, plazos: Plazos) -> Textos:
+    """Motivo, asunto and cuerpo of an automatic suspension (IMMEX/PROSEC past its límite)."""
+
+    def textos(p: Programa) -> tuple[str, str, str]:
+        return (
+            f"No presentó el RAOCE {periodo} a más tardar el {dmy(plazos.limite)}",
+            f"Suspensión automática del programa {etiqueta(p)}",
             f"Su programa {etiqueta(p)} quedó suspendido automáticamente porque no "
             f"presentó el Reporte Anual de Operaciones de Comercio Exterior (RAOCE) "
             f"{periodo} a más tardar el {dmy(plazos.limite)}. Puede presentarlo "
             f"hasta el {dmy(plazos.ultima_fecha)} para evitar la cancelación, "
             f"que ocurrirá el {dmy(plazos.cancelacion)}; al presentarlo, el "
-            "programa se reactiva."
-        ),
+            "programa se reactiva.",
+        )
+
+    return textos
+
+
+# ------------------------------------------------------------------------------ selection
+
+
+@dataclass(frozen=True)
+class Cambio:
+    """One set of programs that move to ``nuevo`` with the same texts."""
+
+    programas: QuerySet
+    nuevo: str
+    textos: Textos
+    periodo_suspension: int | None = None
+
+
+def _inicio_del_dia(fecha: dt.date) -> dt.datetime:
+    return dt.datetime.combine(fecha, dt.time(0), tzinfo=ZONA_MEXICO)
+
+
+def presentado(periodo: int, hasta: dt.date | None = None) -> Q:
+    """Programs covered by a signed report of ``periodo`` filed by ``hasta`` (local date of
+    ``firmada_en``, or ``RAOCE_FECHA_SIMULADA``; :func:`raoce.plazos.fecha_presentacion`);
+    ``hasta=None``: filed on any date."""
+    firmados = ReporteAnual.programas.through.objects.filter(
+        programa_id=OuterRef("pk"),
+        reporteanual__periodo=periodo,
+        reporteanual__solicitud__folio__isnull=False,
     )
+    if hasta is not None:
+        simulada = modulo_plazos.fecha_simulada()
+        if simulada is None:
+            firmados = firmados.filter(
+                reporteanual__solicitud__firmada_en__lt=_inicio_del_dia(hasta + dt.timedelta(1))
+            )
+        elif simulada > hasta:
+            return Q(pk__in=[])  # every report counts as filed on the simulated date
+    return Q(Exists(firmados))
+
+
+def con_programa_mayor() -> Q:
+    """PROSEC whose deadline moves to May (:func:`raoce.plazos.prosec_con_programa_mayor`):
+    linked to, or of a persona holding, an IMMEX/ALTEX/ECEX that is not cancelled."""
+    mayores = Programa.objects.filter(tipo__in=TIPOS_QUE_EXTIENDEN_PROSEC).exclude(estatus=C)
+    ligado = Programa.ligados.through.objects.filter(
+        from_programa_id=OuterRef("pk"), to_programa__in=mayores
+    )
+    return Q(Exists(mayores.filter(persona_id=OuterRef("persona_id")))) | Q(Exists(ligado))
+
+
+def _deben_reportar(periodo: int) -> QuerySet:
+    """Programs not cancelled and authorized in ``periodo`` or before."""
+    return Programa.objects.exclude(estatus=C).filter(
+        fecha_autorizacion__lte=dt.date(periodo, 12, 31)
+    )
+
+
+def cancelaciones(periodo: int, hoy: dt.date, cal: Calendario, persona=None) -> list[Cambio]:
+    """Programs on/after their cancelación date of ``periodo``'s cycle without a report
+    signed by their fecha oportuna (:func:`raoce.plazos.vencido`). A PROSEC's cancelación
+    and última fecha do not depend on its límite."""
+    cambios = []
+    for tipo in TipoPrograma.values:
+        plazos = calcular_plazos(tipo, periodo + 1, calendario=cal)
+        if hoy < plazos.cancelacion:
+            continue
+        programas = _deben_reportar(periodo).filter(tipo=tipo)
+        if persona is not None:
+            programas = programas.filter(persona=persona)
+        programas = programas.exclude(presentado(periodo, plazos.fecha_oportuna))
+        cambios.append(Cambio(programas, C, textos_cancelacion(periodo, plazos)))
+    return cambios
+
+
+def suspensiones(periodo: int, hoy: dt.date, cal: Calendario) -> list[Cambio]:
+    """IMMEX/PROSEC vigentes past their límite (from the suspensión date on, before the
+    cancelación) without any signed report of ``periodo``."""
+    anio = periodo + 1
+    cambios = []
+    for tipo, mayor in (
+        (TipoPrograma.IMMEX, None),
+        (TipoPrograma.PROSEC, False),
+        (TipoPrograma.PROSEC, True),
+    ):
+        plazos = calcular_plazos(tipo, anio, prosec_con_immex=bool(mayor), calendario=cal)
+        if not (plazos.limite < hoy < plazos.cancelacion and hoy >= plazos.suspension):
+            continue
+        programas = (
+            _deben_reportar(periodo).filter(tipo=tipo, estatus=V).exclude(presentado(periodo))
+        )
+        if mayor is not None:
+            programas = programas.filter(con_programa_mayor() if mayor else ~con_programa_mayor())
+        cambios.append(Cambio(programas, S, textos_suspension(periodo, plazos), periodo))
+    return cambios
+
+
+# ------------------------------------------------------------------------------ applying
+
+
+def _lotes(pks: list[int], tamano: int) -> Iterator[list[int]]:
+    for i in range(0, len(pks), tamano):
+        yield pks[i : i + tamano]
+
+
+def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[Programa]:
+    """One transaction: lock the batch, keep those that still qualify, change their
+    estatus with one UPDATE and write their audit rows and notices in bulk."""
+    with transaction.atomic():
+        filas = list(
+            cambio.programas.filter(pk__in=pks)
+            .select_for_update(of=("self",))
+            .select_related("persona")
+            .order_by("pk")
+        )
+        if not filas:
+            return []
+        ahora = timezone.now()
+        Programa.objects.filter(pk__in=[p.pk for p in filas]).update(
+            estatus=cambio.nuevo, estatus_desde=ahora, periodo_suspension=cambio.periodo_suspension
+        )
+        tipo = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
+        autor = usuario if (usuario is not None and usuario.is_authenticated) else None
+        auditoria, avisos = [], []
+        for p in filas:
+            motivo, asunto, cuerpo = cambio.textos(p)
+            auditoria.append(
+                RegistroAuditoria(
+                    content_type=tipo,
+                    object_id=str(p.pk),
+                    usuario=autor,
+                    fecha=ahora,
+                    estado_anterior=p.estatus,
+                    estado_nuevo=cambio.nuevo,
+                    motivo=motivo,
+                )
+            )
+            correo = p.persona.correo
+            avisos.append(
+                Notificacion(
+                    destinatario=correo,
+                    persona=p.persona,
+                    asunto=asunto[:254],
+                    cuerpo=cuerpo,
+                    estado=Notificacion.Estado.PENDIENTE if correo else Notificacion.Estado.ENVIADA,
+                    enviada_en=None if correo else ahora,  # bandeja-only notice
+                )
+            )
+            p.estatus, p.estatus_desde = cambio.nuevo, ahora
+            p.periodo_suspension = cambio.periodo_suspension
+        RegistroAuditoria.objects.bulk_create(auditoria)
+        creados = Notificacion.objects.bulk_create(avisos)
+        pendientes = [n.pk for n in creados if n.estado == Notificacion.Estado.PENDIENTE]
+        transaction.on_commit(lambda: encolar(pendientes))
+    return filas
+
+
+def encolar(pks: list[int]) -> None:
+    """After commit: hand the batch's notices to the outbox delivery task."""
+    for pk in pks:
+        encolar_notificacion(pk)
+
+
+def aplicar(cambio: Cambio, *, usuario=None, lote: int = LOTE) -> list[Programa]:
+    """Apply one change to every program it selects, batch by batch."""
+    pks = list(cambio.programas.order_by("pk").values_list("pk", flat=True))
+    hechos: list[Programa] = []
+    for pks_lote in _lotes(pks, lote):
+        hechos += aplicar_lote(cambio, pks_lote, usuario=usuario)
+    return hechos
+
+
+def _calendario(anio: int) -> Calendario:
+    return Calendario(desde=dt.date(anio, 1, 1), hasta=dt.date(anio, 12, 31))
 
 
 def aplicar_vencimientos(persona, periodo: int, hoy=None, *, usuario=None) -> list[Programa]:
     """Filing path (the wizard, outside the signing transaction): cancel the persona's
     programs that are past the cancellation date of ``periodo`` without a timely report
-    (:func:`raoce.plazos.vencido`), as the beat job would, without waiting for it. Each in
-    its own transaction under a row lock; returns the programs cancelled now."""
+    (:func:`raoce.plazos.vencido`), as the beat job would, without waiting for it. Returns
+    the programs cancelled now, by pk."""
     hoy = a_fecha(hoy or modulo_plazos.hoy())
-    cancelados = []
-    pks = list(
-        Programa.objects.filter(persona=persona)
-        .exclude(estatus=C)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for pk in pks:
-        with transaction.atomic():
-            p = Programa.objects.select_for_update().select_related("persona").get(pk=pk)
-            if p.estatus == C or not modulo_plazos.vencido(p, periodo, hoy):
-                continue
-            cancelar_por_vencimiento(p, periodo, plazos_programa(p, periodo + 1), usuario=usuario)
-            cancelados.append(p)
-    return cancelados
+    cancelados: list[Programa] = []
+    for cambio in cancelaciones(periodo, hoy, _calendario(periodo + 1), persona=persona):
+        cancelados += aplicar(cambio, usuario=usuario)
+    return sorted(cancelados, key=lambda p: p.pk)
 
 
-def aplicar_plazos(hoy=None) -> dict:
+def aplicar_plazos(hoy=None, *, lote: int = LOTE) -> dict:
     """Suspend and cancel the programs that did not file the current cycle's RAOCE.
 
     Cycle: filing year ``Y = hoy.year``, period ``Y − 1``; nothing happens before 1 April
@@ -98,47 +282,24 @@ def aplicar_plazos(hoy=None) -> dict:
       reactivates it).
 
     Each change is audited (motivo citing the deadline) and notified to the persona in the
-    same transaction, under a row lock; running it again changes nothing (idempotent).
-    Returns ``{"anio", "periodo", "suspendidos": [...], "cancelados": [...]}`` (labels).
+    same transaction as its batch; running it again changes nothing (idempotent).
+    Returns ``{"anio", "periodo", "suspendidos": [...], "cancelados": [...]}`` (labels, by
+    pk).
     """
     hoy = a_fecha(hoy or modulo_plazos.hoy())
     anio, periodo = hoy.year, hoy.year - 1
     resultado: dict = {"anio": anio, "periodo": periodo, "suspendidos": [], "cancelados": []}
     if hoy < modulo_plazos.inicio_ciclo(anio):  # Plazos.inicio of every program
         return resultado
-    cal = Calendario(desde=dt.date(anio, 1, 1), hasta=dt.date(anio, 12, 31))
-    candidatos = list(
-        Programa.objects.exclude(estatus=C)
-        .filter(fecha_autorizacion__year__lte=periodo)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    # Suspensions first: a PROSEC's deadline (April, or May while its company holds an
-    # IMMEX/ALTEX/ECEX that is not cancelled) is judged before the day's cancellations, not
-    # after whichever of them happened to have a lower pk.
-    for cancelar in (False, True):
-        for pk in candidatos:
-            with transaction.atomic():
-                p = Programa.objects.select_for_update().select_related("persona").get(pk=pk)
-                if p.estatus == C or p.fecha_autorizacion.year > periodo:
-                    continue
-                plazos = plazos_programa(p, anio, calendario=cal)
-                if hoy <= plazos.limite:
-                    continue
-                vencido = modulo_plazos.vencido(p, periodo, hoy, calendario=cal)
-                if cancelar and vencido:
-                    cancelar_por_vencimiento(p, periodo, plazos)
-                    resultado["cancelados"].append(etiqueta(p))
-                elif (
-                    not cancelar
-                    and not vencido
-                    and plazos.suspension is not None
-                    and hoy >= plazos.suspension
-                    and p.estatus == V
-                    and reporte_firmado(p, periodo) is None
-                ):
-                    suspender_por_falta_de_reporte(p, periodo, plazos)
-                    resultado["suspendidos"].append(etiqueta(p))
+    cal = _calendario(anio)
+    for clave, cambios in (
+        ("suspendidos", suspensiones(periodo, hoy, cal)),
+        ("cancelados", cancelaciones(periodo, hoy, cal)),
+    ):
+        hechos: list[Programa] = []
+        for cambio in cambios:
+            hechos += aplicar(cambio, lote=lote)
+        resultado[clave] = [etiqueta(p) for p in sorted(hechos, key=lambda p: p.pk)]
     if resultado["suspendidos"] or resultado["cancelados"]:
         logger.info(
             "RAOCE %s: suspendidos %s; cancelados %s",
