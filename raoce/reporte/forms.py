@@ -44,6 +44,16 @@ def _campo(funcion, *args):
 _TEXTO_IMPORTE = {"inputmode": "decimal", "autocomplete": "off", "class": "form-control text-end"}
 
 
+def _importe(etiqueta: str, requerido: str, demasiado_largo: str) -> forms.CharField:
+    """An amount in miles de pesos, typed as text (parsed in ``clean_<campo>``)."""
+    return forms.CharField(
+        label=etiqueta,
+        max_length=40,
+        error_messages={"required": requerido, "max_length": demasiado_largo},
+        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    )
+
+
 class ProgramasForm(forms.Form):
     """Which program (an IMMEX with its linked programs counts as one) is reported."""
 
@@ -70,32 +80,20 @@ class DatosReporteForm(forms.Form):
     """Reporte anual balanza comercial, in miles de pesos. ``total_importaciones`` exists only
     when the programs require it (not for an IMMEX with linked PROSEC/ALTEX/ECEX)."""
 
-    ventas_totales = forms.CharField(
-        label="Ventas totales (a)",
-        max_length=40,
-        error_messages={
-            "required": "Capture las ventas totales (a).",
-            "max_length": "Las ventas totales (a) tienen demasiados dígitos.",
-        },
-        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    ventas_totales = _importe(
+        "Ventas totales (a)",
+        "Capture las ventas totales (a).",
+        "Las ventas totales (a) tienen demasiados dígitos.",
     )
-    total_exportaciones = forms.CharField(
-        label="Total exportaciones (b)",
-        max_length=40,
-        error_messages={
-            "required": "Capture el total de exportaciones (b).",
-            "max_length": "El total de exportaciones (b) tiene demasiados dígitos.",
-        },
-        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    total_exportaciones = _importe(
+        "Total exportaciones (b)",
+        "Capture el total de exportaciones (b).",
+        "El total de exportaciones (b) tiene demasiados dígitos.",
     )
-    total_importaciones = forms.CharField(
-        label="Total importaciones (c)",
-        max_length=40,
-        error_messages={
-            "required": "Capture el total de importaciones (c).",
-            "max_length": "El total de importaciones (c) tiene demasiados dígitos.",
-        },
-        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    total_importaciones = _importe(
+        "Total importaciones (c)",
+        "Capture el total de importaciones (c).",
+        "El total de importaciones (c) tiene demasiados dígitos.",
     )
 
     def __init__(self, *args, requiere_importaciones: bool = True, **kwargs):
