@@ -4,7 +4,7 @@ exchange rates (kept by nivel central).
 
 Rights: nivel central (group ``nivel_central``) and superusers add and edit programs and
 exchange rates and run the status actions; other staff see them read-only. A program's
-estatus never changes by editing the form: only through :func:`raoce.services.cambiar_estatus`
+estatus never changes by editing the form: only through :func:`raoce.estatus.cambiar_estatus`
 (actions here, the beat job, the signing), which audits and notifies.
 """
 
@@ -16,7 +16,7 @@ from django.contrib.admin import helpers
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from raoce import services
+from raoce.estatus import cambiar_estatus
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual, TipoCambio
 from tramites.admin import AuditoriaInline
 from tramites.services import registrar_auditoria
@@ -123,7 +123,7 @@ class ProgramaAdmin(NivelCentralAdmin):
                     if p.estatus != desde:
                         omitidos.append(etiqueta)
                         continue
-                    services.cambiar_estatus(p, nuevo, usuario=request.user, motivo=motivo)
+                    cambiar_estatus(p, nuevo, usuario=request.user, motivo=motivo)
                     cambiados.append(etiqueta)
             if cambiados:
                 self.message_user(

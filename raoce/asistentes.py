@@ -1,3 +1,3 @@
-"""Wizards of RAOCE (autodiscovered by tramites)."""
+"""Wizards of RAOCE (autodiscovered by tramites): importing them registers them."""
 
-from raoce import asistente_reporte  # noqa: F401
+from raoce.reporte import asistente  # noqa: F401

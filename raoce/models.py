@@ -63,6 +63,16 @@ class Programa(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tipo", "numero"], name="programa_numero_unico")
         ]
+        indexes = [
+            # The deadline jobs (raoce.trabajos) select, per tipo, the programs not
+            # cancelled (or vigentes) authorized up to the period: cancelled ones, the bulk
+            # of the register over the years, stay out of the index.
+            models.Index(
+                fields=["tipo", "estatus", "fecha_autorizacion"],
+                name="programa_plazos_idx",
+                condition=~models.Q(estatus="cancelado"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.tipo} {self.numero} ({self.persona.rfc})"

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tramites.calendario import Calendario, a_fecha, dia_siguiente, primer_dia_del_mes
+from tramites.services import historial
 
 from .models import EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 
@@ -214,7 +215,7 @@ def debe_reportar(programa: Programa, periodo: int) -> tuple[bool, str]:
       (a signed RAOCE cannot be modified, seed 003).
 
     Deadlines are *not* checked here: a late report is still owed (see
-    :func:`raoce.services.al_presentar_reporte` for what a late filing does).
+    :func:`raoce.reporte.presentacion.al_presentar_reporte` for what a late filing does).
     """
     etiqueta = f"{programa.tipo} {programa.numero}"
     if programa.estatus == EstatusPrograma.CANCELADO:
@@ -251,9 +252,9 @@ def vencido(
     ``fecha_oportuna`` (última fecha; ALTEX/ECEX: límite). Programs authorized after the
     period never are. Estatus is not looked at (callers skip cancelled programs).
 
-    The one rule used by the beat job (:func:`raoce.services.aplicar_plazos`) and by the
-    filing path (wizard checks and :func:`raoce.services.al_presentar_reporte`), so a late
-    filing is refused even when the beat job has not run.
+    The one rule used by the beat job (:func:`raoce.trabajos.aplicar_plazos`) and by the
+    filing path (wizard checks and :func:`raoce.reporte.presentacion.al_presentar_reporte`),
+    so a late filing is refused even when the beat job has not run.
     """
     if programa.fecha_autorizacion.year > periodo:
         return False
@@ -276,8 +277,6 @@ def cancelado_por_no_reportar(programa: Programa, periodo: int) -> bool:
     cancellation for not filing ``periodo`` (see :func:`motivo_auditoria_cancelacion`)."""
     if programa.estatus != EstatusPrograma.CANCELADO or not programa.pk:
         return False
-    from tramites.services import historial
-
     ultimo = (
         historial(programa)
         .filter(estado_nuevo=EstatusPrograma.CANCELADO)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from raoce import trabajos
+
 
 @shared_task
 def aplicar_plazos() -> dict:
     """Beat job (daily, early morning): suspend and cancel the programs that did not file
-    the current cycle's RAOCE on time (:func:`raoce.services.aplicar_plazos`). Idempotent:
+    the current cycle's RAOCE on time (:func:`raoce.trabajos.aplicar_plazos`). Idempotent:
     running it several times a day, or again after a failure, changes nothing more.
     Returns ``{"anio", "periodo", "suspendidos": [...], "cancelados": [...]}``."""
-    from raoce import services
-
-    return services.aplicar_plazos()
+    return trabajos.aplicar_plazos()

@@ -63,8 +63,14 @@ def notificar_en_lote(avisos: list[dict]) -> list[Notificacion]:
     creadas = Notificacion.objects.bulk_create([_nueva(**a) for a in avisos], batch_size=500)
     pks = [n.pk for n in creadas if n.estado == Notificacion.Estado.PENDIENTE]
     if pks:
-        transaction.on_commit(lambda: [encolar_notificacion(pk) for pk in pks])
+        transaction.on_commit(lambda: encolar_lote(pks))
     return creadas
+
+
+def encolar_lote(pks: list[int]) -> None:
+    """After commit: hand a batch's notices to the delivery task."""
+    for pk in pks:
+        encolar_notificacion(pk)
 
 
 #: Sent (after commit) for each outbox row to deliver; ``tramites.tasks`` queues the

@@ -67,11 +67,12 @@ def auditar_en_lote(modelo, cambios, *, usuario=None) -> int:
     """:func:`registrar_auditoria` for many rows of ``modelo`` at once (the set-based jobs):
     ``cambios`` is ``(pk, anterior, nuevo, motivo)``; one INSERT per batch."""
     ct = ContentType.objects.get_for_model(modelo, for_concrete_model=False)
+    autor = usuario if (usuario is not None and usuario.is_authenticated) else None
     filas = [
         RegistroAuditoria(
             content_type=ct,
             object_id=str(pk),
-            usuario=usuario,
+            usuario=autor,
             estado_anterior=anterior or "",
             estado_nuevo=nuevo,
             motivo=motivo,

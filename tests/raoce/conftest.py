@@ -13,7 +13,7 @@ Personas (all morales, trámite 150102) and their programs, authorized years ago
 Helpers (import them: ``from tests.raoce.conftest import crear_reporte, firmar``):
 ``crear_programa``, ``crear_reporte`` (a draft Solicitud 150102 + ReporteAnual) and
 ``firmar`` (gives the draft a folio, cadena and seals as the signing does, without FIEL, and
-optionally runs :func:`raoce.services.al_presentar_reporte`).
+optionally runs :func:`raoce.reporte.presentacion.al_presentar_reporte`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from raoce.models import EstatusPrograma, Programa, ReporteAnual, TipoCambio, TipoPrograma
+from raoce.reporte.presentacion import al_presentar_reporte
 from tests.soporte.personas import crear_solicitante, entrar_como_solicitante
 from tramites.calendario import ZONA_MEXICO
 from tramites.models import EstadoSolicitud, Tramite
@@ -141,7 +142,6 @@ def firmar(reporte: ReporteAnual, *, en: dt.datetime | dt.date | None = None, ef
     Mexico City time that day. With ``efectos`` also issues the acuse and runs
     ``al_presentar_reporte`` (returns its documents). Runs in one transaction."""
     from firma.services import sellar_ventanilla
-    from raoce.services import al_presentar_reporte
     from tramites.services import (
         cambiar_estado,
         construir_cadena,

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from raoce import demo, services
+from raoce import demo
 from raoce.models import EstatusPrograma, Programa, TipoCambio
+from raoce.reporte.programas import programas_a_reportar
 from tests.soporte.personas import crear_persona
 from tramites.services import historial
 
@@ -55,7 +56,7 @@ def test_programas_y_tipos_de_cambio(personas_demo):
         assert TipoCambio.objects.get(anio=2023).pesos_por_dolar == Decimal("17.7617")
     # The wizard sees them.
     lacteos = personas_demo[demo.LACTEOS]
-    assert services.programas_a_reportar(lacteos, anio - 1) == [immex, prosec]
+    assert programas_a_reportar(lacteos, anio - 1) == [immex, prosec]
 
 
 def test_estatus_existente_se_conserva(personas_demo):

@@ -170,11 +170,12 @@ def test_plazos_toman_los_dias_naturales_del_calendario(monkeypatch):
 def test_el_trabajo_y_el_asistente_abren_en_plazos_inicio(lacteos, immex, monkeypatch):
     """aplicar_plazos and the wizard's window use Plazos.inicio (no second 1 April)."""
     import raoce.plazos as plazos
-    from raoce import asistente_reporte, services
+    from raoce import trabajos
+    from raoce.reporte import ventana
 
     monkeypatch.setattr(plazos, "inicio_ciclo", lambda anio: D(anio, 12, 1))
     assert calcular_plazos(TipoPrograma.IMMEX, 2024).inicio == D(2024, 12, 1)
-    assert asistente_reporte.inicio_presentacion(2024) == D(2024, 12, 1)
-    assert services.aplicar_plazos(D(2024, 9, 10))["cancelados"] == []
+    assert ventana.inicio_presentacion(2024) == D(2024, 12, 1)
+    assert trabajos.aplicar_plazos(D(2024, 9, 10))["cancelados"] == []
     immex.refresh_from_db()
     assert immex.estatus == EstatusPrograma.VIGENTE

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from raoce import services
+from raoce import trabajos
 from raoce.models import EstatusPrograma, TipoPrograma
 from tests.raoce.conftest import crear_programa, crear_reporte, firmar
 from tramites.models import Notificacion, RegistroAuditoria
@@ -35,7 +35,7 @@ def estatus(todos):
 
 def test_antes_del_1_de_abril_no_pasa_nada(todos):
     for hoy in (D(2024, 1, 2), D(2024, 3, 31)):
-        r = services.aplicar_plazos(hoy)
+        r = trabajos.aplicar_plazos(hoy)
         assert r == {"anio": 2024, "periodo": 2023, "suspendidos": [], "cancelados": []}
     assert set(estatus(todos).values()) == {V}
     assert not RegistroAuditoria.objects.filter(estado_nuevo__in=[S, C]).exists()
@@ -43,18 +43,18 @@ def test_antes_del_1_de_abril_no_pasa_nada(todos):
 
 def test_ciclo_2024(todos):
     # Up to the April límite nothing happens.
-    services.aplicar_plazos(D(2024, 4, 30))
+    trabajos.aplicar_plazos(D(2024, 4, 30))
     assert set(estatus(todos).values()) == {V}
     # 1 May: the PROSEC-only company is suspended; the PROSEC linked to an IMMEX has May.
-    r = services.aplicar_plazos(D(2024, 5, 1))
+    r = trabajos.aplicar_plazos(D(2024, 5, 1))
     assert r["suspendidos"] == ["PROSEC 2018-1234"]
     assert estatus(todos)["prosec_solo"] == S
     assert estatus(todos)["prosec_ligado"] == V
     # 31 May (límite) nothing more.
-    services.aplicar_plazos(D(2024, 5, 31))
+    trabajos.aplicar_plazos(D(2024, 5, 31))
     assert estatus(todos)["immex"] == V
     # 3 June: IMMEX and its PROSEC suspended; ALTEX/ECEX cancelled.
-    r = services.aplicar_plazos(D(2024, 6, 3))
+    r = trabajos.aplicar_plazos(D(2024, 6, 3))
     assert sorted(r["suspendidos"]) == ["IMMEX 83-2019", "PROSEC 2019-8664"]
     assert sorted(r["cancelados"]) == ["ALTEX ALTEX-2015-0456", "ECEX ECEX-2016-0078"]
     assert estatus(todos) == {
@@ -65,15 +65,15 @@ def test_ciclo_2024(todos):
         "ecex": C,
     }
     # 28 June is the PROSEC última fecha; 1 July both PROSEC are cancelled, IMMEX stays suspended.
-    services.aplicar_plazos(D(2024, 6, 28))
+    trabajos.aplicar_plazos(D(2024, 6, 28))
     assert estatus(todos)["prosec_solo"] == S
-    r = services.aplicar_plazos(D(2024, 7, 1))
+    r = trabajos.aplicar_plazos(D(2024, 7, 1))
     assert sorted(r["cancelados"]) == ["PROSEC 2018-1234", "PROSEC 2019-8664"]
     assert estatus(todos)["immex"] == S
     # 30 Aug is the IMMEX última fecha; 31 Aug nothing; from 1 Sep (here the 2nd) cancelled.
-    services.aplicar_plazos(D(2024, 8, 31))
+    trabajos.aplicar_plazos(D(2024, 8, 31))
     assert estatus(todos)["immex"] == S
-    r = services.aplicar_plazos(D(2024, 9, 2))
+    r = trabajos.aplicar_plazos(D(2024, 9, 2))
     assert r["cancelados"] == ["IMMEX 83-2019"]
     assert set(estatus(todos).values()) == {C}
 
@@ -100,18 +100,18 @@ def test_ciclo_2024(todos):
 
 
 def test_idempotente(todos):
-    primero = services.aplicar_plazos(D(2024, 6, 3))
+    primero = trabajos.aplicar_plazos(D(2024, 6, 3))
     filas = RegistroAuditoria.objects.count()
     avisos = Notificacion.objects.count()
     assert primero["suspendidos"] and primero["cancelados"]
-    segundo = services.aplicar_plazos(D(2024, 6, 3))
+    segundo = trabajos.aplicar_plazos(D(2024, 6, 3))
     assert segundo["suspendidos"] == [] and segundo["cancelados"] == []
     assert RegistroAuditoria.objects.count() == filas
     assert Notificacion.objects.count() == avisos
 
 
 def test_cancelacion_directa_si_el_trabajo_no_corrio_antes(immex):
-    services.aplicar_plazos(D(2024, 9, 10))
+    trabajos.aplicar_plazos(D(2024, 9, 10))
     immex.refresh_from_db()
     assert immex.estatus == C
     assert [(h.estado_anterior, h.estado_nuevo) for h in historial(immex)] == [(V, C)]
@@ -127,7 +127,7 @@ def test_quien_reporto_a_tiempo_no_se_toca(
     reporte_altex = crear_reporte(exportadora, [altex], periodo=2023, ventas=100, exportaciones=90)
     firmar(reporte_altex, en=D(2024, 5, 31), efectos=True)
     for hoy in (D(2024, 6, 3), D(2024, 7, 1), D(2024, 9, 2)):
-        assert services.aplicar_plazos(hoy) == {
+        assert trabajos.aplicar_plazos(hoy) == {
             "anio": 2024,
             "periodo": 2023,
             "suspendidos": [],
@@ -139,7 +139,7 @@ def test_quien_reporto_a_tiempo_no_se_toca(
 
 
 def test_suspendido_que_reporta_a_tiempo_se_reactiva_y_no_se_cancela(lacteos, immex, prosec_ligado):
-    services.aplicar_plazos(D(2024, 6, 3))
+    trabajos.aplicar_plazos(D(2024, 6, 3))
     immex.refresh_from_db()
     assert (immex.estatus, immex.periodo_suspension) == (S, 2023)
     reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=100, exportaciones=50)
@@ -147,8 +147,8 @@ def test_suspendido_que_reporta_a_tiempo_se_reactiva_y_no_se_cancela(lacteos, im
     for p in (immex, prosec_ligado):
         p.refresh_from_db()
         assert p.estatus == V
-    services.aplicar_plazos(D(2024, 7, 1))
-    services.aplicar_plazos(D(2024, 9, 2))
+    trabajos.aplicar_plazos(D(2024, 7, 1))
+    trabajos.aplicar_plazos(D(2024, 9, 2))
     for p in (immex, prosec_ligado):
         p.refresh_from_db()
         assert p.estatus == V
@@ -156,12 +156,12 @@ def test_suspendido_que_reporta_a_tiempo_se_reactiva_y_no_se_cancela(lacteos, im
 
 
 def test_reporte_despues_de_la_ultima_fecha_no_evita_la_cancelacion(lacteos, immex):
-    services.aplicar_plazos(D(2024, 6, 3))
+    trabajos.aplicar_plazos(D(2024, 6, 3))
     reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=100, exportaciones=50)
     firmar(reporte, en=D(2024, 8, 31), efectos=True)  # Saturday after the 30/08 última fecha
     immex.refresh_from_db()
     assert immex.estatus == S
-    services.aplicar_plazos(D(2024, 9, 1))
+    trabajos.aplicar_plazos(D(2024, 9, 1))
     immex.refresh_from_db()
     assert immex.estatus == C
 
@@ -170,8 +170,8 @@ def test_reporte_tardio_antes_del_trabajo_evita_la_suspension(lacteos, immex):
     # Filed on 1 June before the job ran: as if suspended and reactivated at once.
     reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=100, exportaciones=50)
     firmar(reporte, en=D(2024, 6, 1), efectos=True)
-    services.aplicar_plazos(D(2024, 6, 3))
-    services.aplicar_plazos(D(2024, 9, 2))
+    trabajos.aplicar_plazos(D(2024, 6, 3))
+    trabajos.aplicar_plazos(D(2024, 9, 2))
     immex.refresh_from_db()
     assert immex.estatus == V
 
@@ -181,7 +181,7 @@ def test_no_reportan_los_autorizados_en_el_anio_ni_los_cancelados(lacteos):
         lacteos, TipoPrograma.IMMEX, "99-2024", fecha_autorizacion=D(2024, 1, 20)
     )
     cancelado = crear_programa(lacteos, TipoPrograma.IMMEX, "97-2010", estatus=C)
-    services.aplicar_plazos(D(2024, 9, 2))
+    trabajos.aplicar_plazos(D(2024, 9, 2))
     nuevo.refresh_from_db()
     assert nuevo.estatus == V
     assert not historial(cancelado).exists()
@@ -189,7 +189,7 @@ def test_no_reportan_los_autorizados_en_el_anio_ni_los_cancelados(lacteos):
 
 def test_un_borrador_no_cuenta_como_reporte(lacteos, immex):
     crear_reporte(lacteos, [immex], periodo=2023, ventas=100, exportaciones=50)
-    services.aplicar_plazos(D(2024, 6, 3))
+    trabajos.aplicar_plazos(D(2024, 6, 3))
     immex.refresh_from_db()
     assert immex.estatus == S
 
@@ -200,7 +200,7 @@ def test_la_tarea_usa_la_fecha_de_hoy(immex):
     hoy = timezone.localdate()
     resultado = aplicar_plazos.delay().get()
     assert resultado["anio"] == hoy.year and resultado["periodo"] == hoy.year - 1
-    esperado = services.aplicar_plazos(hoy)  # already applied: nothing more
+    esperado = trabajos.aplicar_plazos(hoy)  # already applied: nothing more
     assert esperado["suspendidos"] == [] and esperado["cancelados"] == []
 
 
@@ -209,3 +209,24 @@ def test_la_tarea_esta_registrada():
 
     app.loader.import_default_modules()
     assert "raoce.tasks.aplicar_plazos" in app.tasks
+
+
+def test_el_plazo_del_prosec_no_depende_del_orden_de_las_cancelaciones(exportadora):
+    """A PROSEC of a company with ALTEX has the May deadline; when the job cancels the
+    ALTEX on 3 June it suspends the PROSEC citing that May deadline, whatever the order of
+    the rows (the ALTEX was created first here)."""
+    altex = crear_programa(exportadora, TipoPrograma.ALTEX, "ALTEX-2015-1")
+    prosec = crear_programa(exportadora, TipoPrograma.PROSEC, "2018-7777")
+    r = trabajos.aplicar_plazos(D(2024, 5, 1))
+    assert r["suspendidos"] == []  # May deadline: its company holds an ALTEX
+    r = trabajos.aplicar_plazos(D(2024, 6, 3))
+    assert r == {
+        "anio": 2024,
+        "periodo": 2023,
+        "suspendidos": ["PROSEC 2018-7777"],
+        "cancelados": ["ALTEX ALTEX-2015-1"],
+    }
+    assert [h.motivo for h in historial(prosec)] == [
+        "No presentó el RAOCE 2023 a más tardar el 31/05/2024"
+    ]
+    assert [h.estado_nuevo for h in historial(altex)] == [C]

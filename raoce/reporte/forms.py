@@ -1,16 +1,57 @@
 """Forms of the "Reporte anual de programa de la SE" wizard (seed 003).
 
-Amounts arrive as text and are parsed by :func:`raoce.asistente_reporte.parsear_miles`
-(one rule, one message); the fracción arancelaria and the volumen by their helpers there.
+Amounts arrive as text and are parsed by :mod:`raoce.reporte.importes` (one rule, one
+message); the fracción arancelaria by
+:meth:`~raoce.reporte.reglas.FraccionArancelaria.normalizar`. A broken rule
+(:class:`~tramites.reglas.ReglaError`) becomes the field's error.
 """
 
 from __future__ import annotations
 
 from django import forms
 
-from raoce import asistente_reporte as reglas
+from tramites.reglas import ReglaError
+
+from . import reglas
+from .importes import parsear_miles, parsear_volumen
+
+#: Units of measure offered for bienes producidos (a subset of the TIGIE's).
+UNIDADES_MEDIDA = [
+    "Kilogramo",
+    "Tonelada",
+    "Gramo",
+    "Litro",
+    "Metro",
+    "Metro cuadrado",
+    "Metro cúbico",
+    "Pieza",
+    "Par",
+    "Juego",
+    "Docena",
+    "Millar",
+    "Kilowatt hora",
+]
+
+
+def _campo(funcion, *args):
+    """Run a parse rule for a form field: its ReglaError becomes the field's error."""
+    try:
+        return funcion(*args)
+    except ReglaError as exc:
+        raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+
 
 _TEXTO_IMPORTE = {"inputmode": "decimal", "autocomplete": "off", "class": "form-control text-end"}
+
+
+def _importe(etiqueta: str, requerido: str, demasiado_largo: str) -> forms.CharField:
+    """An amount in miles de pesos, typed as text (parsed in ``clean_<campo>``)."""
+    return forms.CharField(
+        label=etiqueta,
+        max_length=40,
+        error_messages={"required": requerido, "max_length": demasiado_largo},
+        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    )
 
 
 class ProgramasForm(forms.Form):
@@ -39,32 +80,20 @@ class DatosReporteForm(forms.Form):
     """Reporte anual balanza comercial, in miles de pesos. ``total_importaciones`` exists only
     when the programs require it (not for an IMMEX with linked PROSEC/ALTEX/ECEX)."""
 
-    ventas_totales = forms.CharField(
-        label="Ventas totales (a)",
-        max_length=40,
-        error_messages={
-            "required": "Capture las ventas totales (a).",
-            "max_length": "Las ventas totales (a) tienen demasiados dígitos.",
-        },
-        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    ventas_totales = _importe(
+        "Ventas totales (a)",
+        "Capture las ventas totales (a).",
+        "Las ventas totales (a) tienen demasiados dígitos.",
     )
-    total_exportaciones = forms.CharField(
-        label="Total exportaciones (b)",
-        max_length=40,
-        error_messages={
-            "required": "Capture el total de exportaciones (b).",
-            "max_length": "El total de exportaciones (b) tiene demasiados dígitos.",
-        },
-        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    total_exportaciones = _importe(
+        "Total exportaciones (b)",
+        "Capture el total de exportaciones (b).",
+        "El total de exportaciones (b) tiene demasiados dígitos.",
     )
-    total_importaciones = forms.CharField(
-        label="Total importaciones (c)",
-        max_length=40,
-        error_messages={
-            "required": "Capture el total de importaciones (c).",
-            "max_length": "El total de importaciones (c) tiene demasiados dígitos.",
-        },
-        widget=forms.TextInput(attrs=_TEXTO_IMPORTE),
+    total_importaciones = _importe(
+        "Total importaciones (c)",
+        "Capture el total de importaciones (c).",
+        "El total de importaciones (c) tiene demasiados dígitos.",
     )
 
     def __init__(self, *args, requiere_importaciones: bool = True, **kwargs):
@@ -74,10 +103,7 @@ class DatosReporteForm(forms.Form):
             del self.fields["total_importaciones"]
 
     def _importe(self, campo: str):
-        try:
-            return reglas.parsear_miles(self.cleaned_data.get(campo), self.fields[campo].label)
-        except reglas.ReglaError as exc:
-            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+        return _campo(parsear_miles, self.cleaned_data.get(campo), self.fields[campo].label)
 
     def clean_ventas_totales(self):
         return self._importe("ventas_totales")
@@ -93,9 +119,9 @@ class DatosReporteForm(forms.Form):
         a, b = datos.get("ventas_totales"), datos.get("total_exportaciones")
         if a is not None and b is not None:
             try:
-                reglas.validar_exportaciones(a, b)
-            except reglas.ReglaError as exc:
-                self.add_error("total_exportaciones", exc.mensaje)
+                reglas.ExportacionesDentroDeVentas().validar(a, exportaciones=b)
+            except ReglaError as exc:
+                self.add_error(exc.campo, exc.mensaje)
         return datos
 
 
@@ -117,7 +143,7 @@ class BienProducidoForm(forms.Form):
     )
     unidad_medida = forms.ChoiceField(
         label="Unidad de medida",
-        choices=[("", "Seleccione…"), *[(u, u) for u in reglas.UNIDADES_MEDIDA]],
+        choices=[("", "Seleccione…"), *[(u, u) for u in UNIDADES_MEDIDA]],
         error_messages={
             "required": "Seleccione la unidad de medida del bien producido.",
             "invalid_choice": "Seleccione una unidad de medida de la lista.",
@@ -144,16 +170,12 @@ class BienProducidoForm(forms.Form):
             )
 
     def clean_fraccion_arancelaria(self):
-        try:
-            return reglas.normalizar_fraccion(self.cleaned_data.get("fraccion_arancelaria"))
-        except reglas.ReglaError as exc:
-            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+        return _campo(
+            reglas.FraccionArancelaria.normalizar, self.cleaned_data.get("fraccion_arancelaria")
+        )
 
     def clean_volumen(self):
-        try:
-            return reglas.parsear_volumen(self.cleaned_data.get("volumen"))
-        except reglas.ReglaError as exc:
-            raise forms.ValidationError(exc.mensaje, code=exc.codigo) from None
+        return _campo(parsear_volumen, self.cleaned_data.get("volumen"))
 
     @property
     def capturado(self) -> bool:

@@ -9,8 +9,9 @@ from pypdf import PdfReader
 
 from acuses.models import Documento
 from acuses.services import obtener_pdf
-from raoce import services
+from raoce import trabajos
 from raoce.models import EstatusPrograma, TipoPrograma
+from raoce.reporte import compromisos, domicilios, presentacion, programas
 from tests.raoce.conftest import crear_programa, crear_reporte, firmar
 from tramites.models import Notificacion
 from tramites.services import TramiteError, historial
@@ -30,20 +31,20 @@ def texto_pdf(doc) -> str:
 
 
 def test_programas_a_reportar(lacteos, immex, prosec_ligado):
-    assert services.programas_a_reportar(lacteos, 2023) == [immex, prosec_ligado]
+    assert programas.programas_a_reportar(lacteos, 2023) == [immex, prosec_ligado]
     crear_programa(lacteos, TipoPrograma.ECEX, "E-1", estatus=C)
     crear_programa(lacteos, TipoPrograma.ALTEX, "A-1", fecha_autorizacion=D(2024, 1, 10))
-    assert services.programas_a_reportar(lacteos, 2023) == [immex, prosec_ligado]
+    assert programas.programas_a_reportar(lacteos, 2023) == [immex, prosec_ligado]
     reporte = crear_reporte(
         lacteos, [immex, prosec_ligado], periodo=2023, ventas=1, exportaciones=1
     )
     firmar(reporte, en=D(2024, 5, 2))
-    assert services.programas_a_reportar(lacteos, 2023) == []
+    assert programas.programas_a_reportar(lacteos, 2023) == []
 
 
 def test_domicilios(lacteos):
-    assert services.domicilios_invalidos(lacteos) == []
-    assert services.validar_domicilios(lacteos) is None
+    assert domicilios.domicilios_invalidos(lacteos) == []
+    assert domicilios.validar_domicilios(lacteos) is None
     casa = Domicilio.objects.create(
         persona=lacteos,
         tipo=Domicilio.Tipo.CASA_HABITACION,
@@ -53,9 +54,9 @@ def test_domicilios(lacteos):
     bodega = Domicilio.objects.create(
         persona=lacteos, tipo=Domicilio.Tipo.BODEGA, calle="BODEGA 4", localizado=False
     )
-    assert services.domicilios_invalidos(lacteos) == [casa, bodega]
-    mensaje = services.validar_domicilios(lacteos)
-    assert mensaje == services.mensaje_domicilios([casa, bodega])
+    assert domicilios.domicilios_invalidos(lacteos) == [casa, bodega]
+    mensaje = domicilios.validar_domicilios(lacteos)
+    assert mensaje == domicilios.mensaje_domicilios([casa, bodega])
     assert "PRIVADA LAS ROSAS" in mensaje and "Casa Habitación" in mensaje
     assert "no localizado" in mensaje
     assert "SAT" in mensaje and "localizado" in mensaje
@@ -72,20 +73,20 @@ def test_sin_domicilio_de_planta(db):
     from tests.soporte.personas import crear_persona
 
     persona = crear_persona("moral")
-    assert services.domicilios_invalidos(persona) == []
-    assert "ningún domicilio de planta" in services.validar_domicilios(persona)
+    assert domicilios.domicilios_invalidos(persona) == []
+    assert "ningún domicilio de planta" in domicilios.validar_domicilios(persona)
 
 
 def test_requiere_importaciones_y_bienes(immex, prosec_ligado, prosec_solo, altex, ecex):
-    assert not services.requiere_importaciones([immex, prosec_ligado])
-    assert not services.requiere_importaciones([immex])  # its PROSEC is linked
-    assert services.requiere_importaciones([prosec_solo])
-    assert services.requiere_importaciones([altex, ecex])
+    assert not programas.requiere_importaciones([immex, prosec_ligado])
+    assert not programas.requiere_importaciones([immex])  # its PROSEC is linked
+    assert programas.requiere_importaciones([prosec_solo])
+    assert programas.requiere_importaciones([altex, ecex])
     solo = crear_programa(altex.persona, TipoPrograma.IMMEX, "IMMEX-SOLO")
-    assert services.requiere_importaciones([solo])
-    assert services.requiere_bienes([prosec_solo])
-    assert not services.requiere_bienes([immex, prosec_ligado])
-    assert not services.requiere_bienes([])
+    assert programas.requiere_importaciones([solo])
+    assert programas.requiere_bienes([prosec_solo])
+    assert not programas.requiere_bienes([immex, prosec_ligado])
+    assert not programas.requiere_bienes([])
 
 
 # -- al_presentar_reporte --------------------------------------------------------------------
@@ -114,7 +115,7 @@ def test_immex_replica_al_prosec_ligado_y_reactiva_ambos(
         Notificacion.objects.filter(persona=lacteos, asunto__startswith="Reactivación").count() == 2
     )
     # No second report can cover them for 2023.
-    assert services.programas_a_reportar(lacteos, 2023) == []
+    assert programas.programas_a_reportar(lacteos, 2023) == []
     reporte.refresh_from_db()
     assert reporte.tipo_cambio == Decimal("17.7617")
     acuse = Documento.objects.get(solicitud=reporte.solicitud, tipo=Documento.Tipo.ACUSE)
@@ -168,8 +169,8 @@ def test_immex_sin_tipo_de_cambio_se_evalua_por_porcentaje(lacteos, immex):
 def test_regla_altex(altex, ventas, exportaciones, directa, cumple):
     altex.exportacion_directa = directa
     tc = Decimal("17.7617")
-    ev = services.evaluar_programa(altex, Decimal(ventas), Decimal(exportaciones), tc)
-    usd = services.a_dolares(Decimal(exportaciones), tc)
+    ev = compromisos.evaluar_programa(altex, Decimal(ventas), Decimal(exportaciones), tc)
+    usd = compromisos.a_dolares(Decimal(exportaciones), tc)
     if directa and usd >= Decimal("2000000"):
         assert ev.cumple
     else:
@@ -178,15 +179,17 @@ def test_regla_altex(altex, ventas, exportaciones, directa, cumple):
 
 def test_regla_ecex_e_immex(ecex, immex):
     tc = Decimal("20")
-    assert services.evaluar_programa(
+    assert compromisos.evaluar_programa(
         ecex, Decimal("1000000"), Decimal("5000"), tc
     ).cumple  # USD 250,000
-    assert not services.evaluar_programa(ecex, Decimal("1000000"), Decimal("4999.999"), tc).cumple
-    assert services.evaluar_programa(immex, Decimal("1000"), Decimal("100"), None).cumple  # 10 %
-    assert not services.evaluar_programa(immex, Decimal("100000"), Decimal("9999"), tc).cumple
+    assert not compromisos.evaluar_programa(
+        ecex, Decimal("1000000"), Decimal("4999.999"), tc
+    ).cumple
+    assert compromisos.evaluar_programa(immex, Decimal("1000"), Decimal("100"), None).cumple  # 10 %
+    assert not compromisos.evaluar_programa(immex, Decimal("100000"), Decimal("9999"), tc).cumple
     # USD 500,000 exactly is not "superior a"; one peso more is.
-    assert not services.evaluar_programa(immex, Decimal("1000000"), Decimal("10000"), tc).cumple
-    assert services.evaluar_programa(immex, Decimal("1000000"), Decimal("10000.001"), tc).cumple
+    assert not compromisos.evaluar_programa(immex, Decimal("1000000"), Decimal("10000"), tc).cumple
+    assert compromisos.evaluar_programa(immex, Decimal("1000000"), Decimal("10000.001"), tc).cumple
 
 
 def test_altex_y_ecex_que_cumplen_reciben_oficio_de_ratificacion(
@@ -288,14 +291,14 @@ def test_programa_de_otra_persona_aborta(lacteos, immex, altex):
 def test_sin_firma_es_un_error_de_programacion(lacteos, immex):
     reporte = crear_reporte(lacteos, [immex], periodo=2023, ventas=10, exportaciones=5)
     with pytest.raises(ValueError):
-        services.al_presentar_reporte(reporte, usuario=None)
+        presentacion.al_presentar_reporte(reporte, usuario=None)
 
 
 def test_evaluar_compromisos_para_mostrar(exportadora, altex, lacteos, immex):
     reporte = crear_reporte(exportadora, [altex], periodo=2023, ventas="100", exportaciones="90")
-    assert services.evaluar_compromisos(reporte, exigir_tipo_cambio=False) == (None, [])
+    assert compromisos.evaluar_compromisos(reporte, exigir_tipo_cambio=False) == (None, [])
     with pytest.raises(TramiteError):
-        services.evaluar_compromisos(reporte)
+        compromisos.evaluar_compromisos(reporte)
 
 
 # -- filing after the cancellation date (the beat job has not run) -------------------------
@@ -343,8 +346,8 @@ def test_reporte_despues_de_la_cancelacion_se_rechaza_sin_oficio(
 
 
 def test_aplicar_vencimientos_cancela_auditado(exportadora, altex, ecex, lacteos, immex):
-    assert services.aplicar_vencimientos(exportadora, 2023, D(2024, 5, 31)) == []
-    assert services.aplicar_vencimientos(exportadora, 2023, D(2024, 6, 1)) == [altex, ecex]
+    assert trabajos.aplicar_vencimientos(exportadora, 2023, D(2024, 5, 31)) == []
+    assert trabajos.aplicar_vencimientos(exportadora, 2023, D(2024, 6, 1)) == [altex, ecex]
     altex.refresh_from_db()
     assert altex.estatus == C
     assert [(h.estado_anterior, h.estado_nuevo, h.motivo) for h in historial(altex)] == [
@@ -352,7 +355,7 @@ def test_aplicar_vencimientos_cancela_auditado(exportadora, altex, ecex, lacteos
     ]
     immex.refresh_from_db()
     assert immex.estatus == V  # another persona: untouched
-    assert services.aplicar_vencimientos(exportadora, 2023, D(2024, 6, 2)) == []  # idempotent
+    assert trabajos.aplicar_vencimientos(exportadora, 2023, D(2024, 6, 2)) == []  # idempotent
 
 
 def test_altex_fuera_del_limite_antes_de_cancelarse_no_recibe_ratificacion(

@@ -14,8 +14,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from firma.testing import datos_firma
-from raoce import asistente_reporte as ar
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual
+from raoce.reporte import borrador, importes, ventana
+from raoce.reporte.programas import GrupoProgramas, agrupar
+from raoce.reporte.reglas import FraccionArancelaria
 from tests.soporte.personas import (
     crear_capturista,
     crear_domicilio_planta,
@@ -24,6 +26,7 @@ from tests.soporte.personas import (
     entrar_como_solicitante,
 )
 from tramites.models import Solicitud
+from tramites.reglas import ReglaError
 from vucem.models import Domicilio
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +250,7 @@ def test_immex_prosec_flujo_completo(
     assert s.cadena_original.endswith(
         f"|{periodo()}|IMMEX 83-2019|PROSEC 2019-8664|12500.500|10000.000||10000.000|80.00||"
     )
-    # effects of presenting (raoce.services.al_presentar_reporte)
+    # effects of presenting (raoce.reporte.presentacion.al_presentar_reporte)
     prosec.refresh_from_db()
     immex.refresh_from_db()
     assert prosec.estatus == EstatusPrograma.VIGENTE
@@ -644,7 +647,7 @@ def test_grupo_no_elegido(cliente, immex_prosec):
 
 
 def test_antes_del_1_de_abril(cliente, immex_prosec, monkeypatch):
-    monkeypatch.setattr(ar, "hoy", lambda: dt.date(anio(), 3, 15))
+    monkeypatch.setattr(ventana, "hoy", lambda: dt.date(anio(), 3, 15))
     s = iniciar(cliente)
     t = html(cliente.get(url_paso(s, "programas")))
     assert f"a partir del 01/04/{anio()}" in t
@@ -752,10 +755,10 @@ def test_reporte_firmado_no_se_modifica(cliente, empresa, immex_prosec, firmar):
     reporte = ReporteAnual.objects.get(solicitud=s)
     assert reporte.ventas_totales == Decimal("100") and reporte.total_exportaciones == Decimal("50")
     # nor through the services
-    with pytest.raises(ar.ReglaError, match="no puede modificarse"):
-        ar.guardar_importes(s, reporte, {"ventas_totales": Decimal("1")}, listo=True)
-    with pytest.raises(ar.ReglaError, match="no puede modificarse"):
-        ar.seleccionar_programas(s, ar.GrupoProgramas([immex_prosec[0]]), periodo())
+    with pytest.raises(ReglaError, match="no puede modificarse"):
+        borrador.guardar_importes(s, reporte, {"ventas_totales": Decimal("1")}, listo=True)
+    with pytest.raises(ReglaError, match="no puede modificarse"):
+        borrador.seleccionar_programas(s, GrupoProgramas([immex_prosec[0]]), periodo())
     # signing again is idempotent
     assert firmar(cliente, s).status_code == 302
     s.refresh_from_db()
@@ -810,17 +813,19 @@ def test_persona_fisica_150101(client, fiel, tipo_cambio, firmar):
     ],
 )
 def test_parsear_miles(texto, esperado):
-    assert ar.parsear_miles(texto, "Ventas totales (a)") == esperado
+    assert importes.parsear_miles(texto, "Ventas totales (a)") == esperado
 
 
 @pytest.mark.parametrize(
     "texto", ["999999999999999.999", "123456789012345.678", "1000000000000", "1000000000000.0"]
 )
-@pytest.mark.parametrize("parsear", [lambda t: ar.parsear_miles(t, "Ventas"), ar.parsear_volumen])
+@pytest.mark.parametrize(
+    "parsear", [lambda t: importes.parsear_miles(t, "Ventas"), importes.parsear_volumen]
+)
 def test_mas_de_15_digitos_se_rechaza(texto, parsear):
     """SQLite keeps decimals as floats (15 significant digits): a bigger amount or volumen
     would be saved altered or make every later page of the draft fail."""
-    with pytest.raises(ar.ReglaError, match="La cantidad es demasiado grande"):
+    with pytest.raises(ReglaError, match="La cantidad es demasiado grande"):
         parsear(texto)
 
 
@@ -886,7 +891,7 @@ def test_volumen_de_mas_de_15_digitos_no_se_guarda_y_el_de_15_es_exacto(cliente,
     ],
 )
 def test_normalizar_fraccion(texto, esperado):
-    assert ar.normalizar_fraccion(texto) == esperado
+    assert FraccionArancelaria.normalizar(texto) == esperado
 
 
 def test_agrupar_immex_con_ligados(empresa):
@@ -896,11 +901,11 @@ def test_agrupar_immex_con_ligados(empresa):
     altex = crear_programa(persona, "ALTEX", "3")
     ecex = crear_programa(persona, "ECEX", "4")
     immex.ligados.add(prosec, altex)
-    grupos = ar.agrupar([ecex, altex, prosec, immex])
+    grupos = agrupar([ecex, altex, prosec, immex])
     assert [g.tipo for g in grupos] == ["IMMEX-PROSEC-ALTEX", "ECEX"]
     assert grupos[0].folio == "1,2,3"
     # a linked program that need not report stays out of the group
-    assert [g.tipo for g in ar.agrupar([immex, ecex])] == ["IMMEX", "ECEX"]
+    assert [g.tipo for g in agrupar([immex, ecex])] == ["IMMEX", "ECEX"]
 
 
 def test_cambiar_de_programa_limpia_lo_que_ya_no_aplica(cliente, empresa):

@@ -1,0 +1,187 @@
+"""The draft of an annual report: its :class:`~raoce.models.ReporteAnual` (programs,
+amounts in miles de pesos, bienes producidos) and the checks run before signing.
+
+Every change refuses a signed solicitud (:class:`~raoce.reporte.reglas.SolicitudFirmada`)
+and also saves the step's JSON in ``Solicitud.datos`` (``tramites.services.guardar_paso``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from tramites import services as tramites_services
+from tramites.reglas import ReglaError
+
+from .. import plazos
+from ..models import BienProducido, EstatusPrograma, Programa, ReporteAnual
+from ..trabajos import aplicar_vencimientos
+from . import reglas, ventana
+from .importes import texto_miles
+from .programas import GrupoProgramas, orden, requiere_bienes, requiere_importaciones
+
+PASO_PROGRAMAS = "programas"
+PASO_DATOS = "datos"
+IMPORTES = ("ventas_totales", "total_exportaciones", "total_importaciones")
+
+_RE_ID = re.compile(r"^[0-9]{1,18}$", re.ASCII)
+
+
+def reporte_de(solicitud) -> ReporteAnual | None:
+    if solicitud is None or solicitud.pk is None:
+        return None
+    return ReporteAnual.objects.filter(solicitud=solicitud).first()
+
+
+def programas_de(reporte: ReporteAnual | None) -> list[Programa]:
+    if reporte is None:
+        return []
+    return sorted(reporte.programas.all(), key=orden)
+
+
+def _exigir_borrador(solicitud) -> None:
+    if not solicitud.es_borrador:
+        raise reglas.SolicitudFirmada.falla()
+
+
+def seleccionar_programas(solicitud, grupo: GrupoProgramas, periodo: int) -> ReporteAnual:
+    """Create or update the draft's report with the chosen programs; data that no longer
+    applies (importaciones, bienes) is cleared."""
+    _exigir_borrador(solicitud)
+    with transaction.atomic():
+        reporte, _ = ReporteAnual.objects.get_or_create(
+            solicitud=solicitud, defaults={"periodo": periodo}
+        )
+        reporte.periodo = periodo
+        reporte.programas.set(grupo.programas)
+        campos = ["periodo"]
+        if not requiere_importaciones(grupo.programas) and reporte.total_importaciones is not None:
+            reporte.total_importaciones = None
+            campos.append("total_importaciones")
+        reporte.save(update_fields=campos)
+        if not requiere_bienes(grupo.programas):
+            reporte.bienes.all().delete()
+        tramites_services.guardar_paso(
+            solicitud,
+            PASO_PROGRAMAS,
+            {
+                "periodo": periodo,
+                "grupo": grupo.clave,
+                "programas": grupo.ids,
+                "tipo": grupo.tipo,
+                "folio": grupo.folio,
+            },
+        )
+    return reporte
+
+
+def guardar_importes(solicitud, reporte: ReporteAnual, importes: dict, *, listo: bool) -> None:
+    """Save the amounts of the balanza comercial (miles de pesos) to the draft."""
+    _exigir_borrador(solicitud)
+    campos = []
+    for campo in IMPORTES:
+        if campo in importes:
+            setattr(reporte, campo, importes[campo])
+            campos.append(campo)
+    with transaction.atomic():
+        if campos:
+            reporte.save(update_fields=campos)
+        datos = {"listo": listo, **{c: texto_miles(getattr(reporte, c)) for c in IMPORTES}}
+        tramites_services.guardar_paso(solicitud, PASO_DATOS, datos)
+
+
+def agregar_bien(solicitud, reporte: ReporteAnual, datos: dict) -> BienProducido:
+    _exigir_borrador(solicitud)
+    if not requiere_bienes(programas_de(reporte)):
+        raise reglas.BienesSoloPROSEC.falla()
+    ultimo = reporte.bienes.order_by("-orden").values_list("orden", flat=True).first() or 0
+    return BienProducido.objects.create(
+        reporte=reporte,
+        clave_sector=datos["clave_sector"],
+        fraccion_arancelaria=datos["fraccion_arancelaria"],
+        unidad_medida=datos["unidad_medida"],
+        volumen=datos["volumen"],
+        orden=ultimo + 1,
+    )
+
+
+def quitar_bien(solicitud, reporte: ReporteAnual, bien_id: str) -> None:
+    _exigir_borrador(solicitud)
+    bien_id = str(bien_id or "").strip()
+    if not _RE_ID.match(bien_id) or not reporte.bienes.filter(pk=int(bien_id)).delete()[0]:
+        raise reglas.BienInexistente.falla()
+
+
+# ------------------------------------------------------------------------------ checks
+
+
+def errores_importes(reporte: ReporteAnual | None, programas) -> list[str]:
+    if reporte is None:
+        return ["Capture los datos del reporte anual."]
+    errores: list[str] = []
+    a, b, c = reporte.ventas_totales, reporte.total_exportaciones, reporte.total_importaciones
+    if a is None:
+        errores.append("Capture las ventas totales (a).")
+    if b is None:
+        errores.append("Capture el total de exportaciones (b).")
+    if requiere_importaciones(programas) and c is None:
+        errores.append("Capture el total de importaciones (c).")
+    for valor in (a, b, c):
+        if valor is not None and valor < 0:
+            errores.append("Los importes del reporte anual no pueden ser negativos.")
+            break
+    if a is not None and b is not None:
+        try:
+            reglas.ExportacionesDentroDeVentas().validar(a, exportaciones=b)
+        except ReglaError as exc:
+            errores.append(exc.mensaje)
+    if requiere_bienes(programas) and not reporte.bienes.exists():
+        errores.append("Agregue al menos un bien producido en la «Relación de bienes producidos».")
+    return errores
+
+
+def _ya_reportados(programas, periodo: int, excluir_solicitud=None):
+    qs = ReporteAnual.objects.filter(
+        periodo=periodo, programas__in=programas, solicitud__folio__isnull=False
+    )
+    if excluir_solicitud is not None:
+        qs = qs.exclude(solicitud=excluir_solicitud)
+    return qs
+
+
+def errores_programas(solicitud, reporte: ReporteAnual | None) -> list[str]:
+    """The chosen programs still must report this period (not cancelled meanwhile, not
+    reported by another solicitud), and the filing window is open."""
+    if reporte is None or not reporte.programas.exists():
+        return ["Seleccione el programa por el que presenta el reporte anual."]
+    errores: list[str] = []
+    if msg := ventana.error_ventana():
+        errores.append(msg)
+    periodo = ventana.periodo_a_reportar()
+    if reporte.periodo != periodo:
+        errores.append(
+            f"El reporte capturado corresponde a {reporte.periodo}; ahora se presenta el de "
+            f"{periodo}. Inicie una nueva solicitud."
+        )
+        return errores
+    # Past the cancellation date without a timely report: cancel now (audited), refuse.
+    aplicar_vencimientos(solicitud.solicitante, reporte.periodo, ventana.hoy())
+    elegidos = programas_de(reporte)
+    for p in elegidos:
+        if p.persona_id != solicitud.solicitante_id:
+            errores.append(reglas.ProgramaAjeno.mensaje(programa=f"{p.tipo} {p.numero}"))
+        elif p.estatus == EstatusPrograma.CANCELADO:
+            errores.append(plazos.debe_reportar(p, reporte.periodo)[1])
+        elif p.fecha_autorizacion.year > reporte.periodo:
+            errores.append(
+                f"El programa {p.tipo} {p.numero} fue autorizado en "
+                f"{p.fecha_autorizacion.year}: no presenta el reporte anual de {reporte.periodo}."
+            )
+    for r in _ya_reportados(elegidos, reporte.periodo, excluir_solicitud=solicitud).distinct():
+        errores.append(
+            f"Ya se presentó el reporte anual de {reporte.periodo} para "
+            f"{', '.join(f'{p.tipo} {p.numero}' for p in r.programas.all())} "
+            f"(folio {r.solicitud.folio})."
+        )
+    return errores
