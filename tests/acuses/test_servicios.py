@@ -259,14 +259,17 @@ def test_en_modo_eager_el_pdf_se_genera_despues_de_la_respuesta(documento_factor
     from acuses.tasks import encolar
 
     doc = documento_factory()
-    request_started.send(sender=None)
-    encolar(sender=Documento, documento_id=doc.pk)
-    doc.refresh_from_db()
-    assert not doc.pdf_generado
+    # like the test client: the test's transaction keeps its connection across the "request"
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
+        request_started.send(sender=None)
+        encolar(sender=Documento, documento_id=doc.pk)
+        doc.refresh_from_db()
+        assert not doc.pdf_generado
         request_finished.send(sender=None)
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     doc.refresh_from_db()
     assert doc.pdf_generado
