@@ -147,18 +147,30 @@ def ingresar(request):
             errores_fiel, certificado = services.verificar_ingreso_fiel(
                 d["cer"], d["key"], d["password"], nonce
             )
-            rfc = (getattr(certificado, "rfc", "") or RFC_FIEL_DESCONOCIDO).upper()
+            rfc = (
+                services.limpio(getattr(certificado, "rfc", ""), 13) or RFC_FIEL_DESCONOCIDO
+            ).upper()
             credenciales = {"username": rfc}
             if not axes.is_allowed(request, credenciales):
                 return _bloqueado(request, rfc)
             if not errores_fiel:
-                _, user = services.persona_y_usuario_desde_certificado(certificado)
-                return _entrar(request, user, con_fiel=True, rfc_fiel=rfc)
-            # FIEL failures count toward the axes lockout for (RFC, IP), like passwords do.
-            user_login_failed.send(sender=__name__, credentials=credenciales, request=request)
-            if getattr(request, "axes_locked_out", False):
-                return _bloqueado(request, rfc)
-            log.info("Ingreso con e.firma rechazado para %s: %d error(es)", rfc, len(errores_fiel))
+                try:
+                    _, user = services.persona_y_usuario_desde_certificado(certificado)
+                except services.CuentaOcupada as ocupada:
+                    services.registrar_cuenta_ocupada(
+                        ocupada, ip=request.META.get("REMOTE_ADDR", "")
+                    )
+                    errores_fiel = [services.ErrorIngreso(ocupada.mensaje)]
+                else:
+                    return _entrar(request, user, con_fiel=True, rfc_fiel=rfc)
+            else:
+                # FIEL failures count toward the axes lockout for (RFC, IP), like passwords do.
+                user_login_failed.send(sender=__name__, credentials=credenciales, request=request)
+                if getattr(request, "axes_locked_out", False):
+                    return _bloqueado(request, rfc)
+                log.info(
+                    "Ingreso con e.firma rechazado para %s: %d error(es)", rfc, len(errores_fiel)
+                )
     contexto = {
         "form_fiel": form_fiel,
         "form_sin": form_sin,
