@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vucem.middleware.PersonaActivaMiddleware",
+    "vucem.middleware.EntradaValidaMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -44,9 +44,15 @@ RFC_FIEL_DESCONOCIDO = "FIEL-SIN-RFC"
 
 
 def _siguiente(request, default="vucem:bandeja"):
+    """The ``next`` destination when it is a URL of this site (an absolute path, or an
+    http(s) URL of this host); anything else (``next=x``, another host) is ignored."""
     destino = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
-    if destino and url_has_allowed_host_and_scheme(
-        destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        destino
+        and destino.startswith(("/", "http://", "https://"))
+        and url_has_allowed_host_and_scheme(
+            destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return destino
     return reverse(default)
@@ -91,7 +97,7 @@ def _axes_preparar(request):
 
 @never_cache
 @sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ingresar(request):
     """Login page with the tabs "Con FIEL" and "Sin FIEL" (seed 003)."""
     if request.user.is_authenticated and request.GET.get("expirada"):
@@ -100,7 +106,7 @@ def ingresar(request):
         # the server's, so a few seconds of difference must not keep the session open.
         if getattr(request, "inactividad", 0) >= settings.SESSION_IDLE_SECONDS - 10:
             logout(request)
-    if request.user.is_authenticated and request.method == "GET":
+    if request.user.is_authenticated and request.method in ("GET", "HEAD"):
         return redirect(_siguiente(request))
     if request.session.pop(SESSION_EXPIRADA, False) or request.GET.get("expirada"):
         messages.warning(
