@@ -4,12 +4,15 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from vucem import salud
+
 admin.site.site_header = "Ventanilla — Oficina de gestión"
 admin.site.site_title = "Ventanilla SE"
 admin.site.index_title = "Administración"
 
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("salud/", salud.vista, name="salud"),
     path("admin/", admin.site.urls),
     path("tramites/", include("tramites.urls")),
     path("cupos/", include("cupos.urls")),
