@@ -134,6 +134,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "vucem/bloqueado.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Per account, across every address: guessing one password from many IPs locks the account
+# for the same cool-off (vucem.bloqueo; staff unlock it from the users admin).
+AXES_FAILURE_LIMIT_CUENTA = env.int("AXES_FAILURE_LIMIT_CUENTA", default=20)
+AXES_HANDLER = "vucem.bloqueo.ManejadorAxes"
+AXES_LOCKOUT_CALLABLE = "vucem.bloqueo.respuesta_bloqueo"
 
 LANGUAGE_CODE = "es-mx"
 LANGUAGES = [("es-mx", "Español (México)")]
@@ -169,9 +174,20 @@ DEFAULT_FROM_EMAIL = env(
 
 # Cache (rate limits, locks). Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds to wait for Redis or the Celery broker to accept a connection, and to answer. Kept
+# short: a request never waits for an outage (rate limits degrade, the outbox re-sends).
+SERVICIOS_TIMEOUT_CONEXION = env.float("SERVICIOS_TIMEOUT_CONEXION", default=1.0)
+SERVICIOS_TIMEOUT_RESPUESTA = env.float("SERVICIOS_TIMEOUT_RESPUESTA", default=3.0)
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": SERVICIOS_TIMEOUT_CONEXION,
+                "socket_timeout": SERVICIOS_TIMEOUT_RESPUESTA,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -182,6 +198,22 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Publishing happens after commit, inside the request: one quick connection attempt and no
+# retries. When the broker is down the row stays in the outbox (tramites.Notificacion) and
+# the beat job re-sends it; a PDF not queued is rendered on its first download.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = SERVICIOS_TIMEOUT_CONEXION
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": SERVICIOS_TIMEOUT_CONEXION,
+    "socket_timeout": SERVICIOS_TIMEOUT_RESPUESTA,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = SERVICIOS_TIMEOUT_CONEXION
+# The result backend subscribes to each published task's result: same, one attempt.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_REDIS_SOCKET_TIMEOUT = SERVICIOS_TIMEOUT_RESPUESTA
+# The worker itself keeps retrying its broker connection (it has no request to answer).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -77,15 +77,10 @@ def _entrar(request, user, *, con_fiel: bool, rfc_fiel: str = ""):
 
 
 def _bloqueado(request, username=""):
-    """The Spanish lockout page (same template django-axes uses)."""
-    from axes.helpers import get_cool_off
+    """The Spanish lockout page (same one django-axes shows)."""
+    from vucem.bloqueo import respuesta_bloqueo
 
-    contexto = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "username": username,
-        "cooloff_timedelta": get_cool_off(request),
-    }
-    return render(request, settings.AXES_LOCKOUT_TEMPLATE, contexto, status=429)
+    return respuesta_bloqueo(request, username=username)
 
 
 def _axes_preparar(request):
