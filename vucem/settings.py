@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "health_check",
     "vucem",
     "tramites",
     "firma",

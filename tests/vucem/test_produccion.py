@@ -181,6 +181,8 @@ def test_plantillas_sin_scripts_ni_estilos_en_linea():
 
 @pytest.mark.django_db
 def test_salud_responde_200_con_todo_en_orden(client):
+    assert client.get("/salud/").status_code == 200  # HTML (its template needs the app)
+    assert client.head("/salud/").status_code in (200, 405)
     r = client.get("/salud/?format=json")
     assert r.status_code == 200, r.content
     datos = r.json()
