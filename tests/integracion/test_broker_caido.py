@@ -58,6 +58,7 @@ def borrador_listo(celery_en_vivo, client, credencial_factory):
     from django.urls import reverse
 
     from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
+    from tramites.catalogo import cargar_catalogo
     from tramites.models import (
         Contador,
         Instrumento,
@@ -68,6 +69,7 @@ def borrador_listo(celery_en_vivo, client, credencial_factory):
     )
     from vucem.models import Rol
 
+    cargar_catalogo()  # earlier transaction=True tests flush the data migrations' rows
     contadores = dict(Contador.objects.values_list("clave", "valor"))
     tramite, nuevo = Tramite.objects.get_or_create(
         vucem_id=990102,

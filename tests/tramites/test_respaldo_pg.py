@@ -7,7 +7,7 @@ the README's backup section says; restores both into a FRESH database and folder
 sha256 and that its sellos verify, as the public verification page would.
 
 ``transaction=True``: the rows must be committed for ``pg_dump`` (another connection) to see
-them; ``serialized_rollback`` puts back the rows the migrations seed after the flush.
+them (such tests flush the database, so the catalog is loaded here).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .conftest import crear_persona, entrar, usuario_solicitante
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -74,13 +74,22 @@ def _firmar(client, tramite, persona, credencial_factory):
     return s
 
 
-def test_respaldo_y_restauracion(
-    client, tramite_prueba, credencial_factory, settings, tmp_path, bd_restaurada
-):
+def test_respaldo_y_restauracion(client, credencial_factory, settings, tmp_path, bd_restaurada):
     if connection.vendor != "postgresql":
         pytest.skip("El respaldo con pg_dump necesita PostgreSQL (DATABASE_URL=postgres://…)")
     if not shutil.which("pg_dump"):
         pytest.skip("No está pg_dump (paquete postgresql-client)")
+    from tramites.catalogo import cargar_catalogo
+    from tramites.models import Instrumento, Tramite
+
+    cargar_catalogo()  # transaction=True tests flush the data migrations' rows
+    tramite_prueba = Tramite.objects.create(
+        instrumento=Instrumento.objects.get(slug="cupos"),
+        vucem_id=990102,
+        clave="prueba-motor",
+        nombre="Trámite de prueba del motor",
+        tipo_persona=Tramite.TipoPersona.AMBAS,
+    )
     personas = [
         crear_persona("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV"),
         crear_persona("KIJ0906199R1", "KERNEL INDUSTIA JUGUETERA SA DE CV"),

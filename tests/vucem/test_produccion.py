@@ -228,3 +228,52 @@ def test_sonda_con_solo_el_dominio_real(live_server, settings, monkeypatch):
     # Without the right Host it would be refused, as the old healthcheck was.
     estado, _ = sonda.sondear(f"{live_server.url}/salud/", "127.0.0.1")
     assert estado == 400
+
+
+def test_wsgi_no_sirve_sin_sello_en_produccion(tmp_path):
+    """gunicorn loads vucem.wsgi: outside DEBUG, firma.E001/E002 stop it (whatever starts it)."""
+    entorno = _entorno_limpio(
+        **{
+            **_entorno_compose(),
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "FIEL_CA_DIR": str(tmp_path / "vacio"),
+            "VENTANILLA_SELLO_CER": str(tmp_path / "no-existe.cer"),
+            "VENTANILLA_SELLO_KEY": str(tmp_path / "no-existe.key"),
+        }
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", "import vucem.wsgi"],
+        cwd=BASE_DIR,
+        env=entorno,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode != 0
+    assert "firma.E001" in r.stderr and "firma.E002" in r.stderr
+
+
+def test_wsgi_sirve_con_la_configuracion_completa(tmp_path):
+    sello, llave = tmp_path / "sello.cer", tmp_path / "sello.key"
+    sello.write_bytes(b"-")
+    llave.write_bytes(b"-")
+    entorno = _entorno_limpio(
+        **{
+            **_entorno_compose(),
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "FIEL_CA_DIR": str(FIEL_PRUEBAS_DIR / "ac-pruebas"),
+            "VENTANILLA_SELLO_CER": str(sello),
+            "VENTANILLA_SELLO_KEY": str(llave),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "STATIC_ROOT": str(tmp_path / "static"),
+        }
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", "import vucem.wsgi"],
+        cwd=BASE_DIR,
+        env=entorno,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
