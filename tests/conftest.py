@@ -142,5 +142,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if datos:
         terminalreporter.write_sep("-", "fuzz de URLs")
         terminalreporter.write_line(
-            f"Fuzz de URLs: {datos['peticiones']} peticiones, {datos['errores']} respuestas 500"
+            f"Fuzz de URLs: {datos['peticiones']} peticiones, {datos['errores']} respuestas 500 "
+            f"({datos.get('paginas', 0)} páginas y {datos.get('formularios', 0)} formularios "
+            "recorridos)"
         )

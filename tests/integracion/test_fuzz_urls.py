@@ -9,7 +9,9 @@ solicitante with FIEL, capturista privado, dictaminador, nivel central):
   with fuzzed query strings on the names of its GET forms plus common ones (``next``,
   ``folio``, ``page``...), and every POST form on it submitted once per fuzzed value (NUL,
   huge, unicode, malformed numbers and dates...) in every text field, with each of its
-  submit buttons in turn, and fuzzed file names/contents in its file fields.
+  submit buttons in turn, and fuzzed file names/contents in its file fields; each form is
+  also submitted as shown (its own values) and the page it leads to is crawled too, so the
+  wizards are entered past their first step. Forms that discard a draft or log out go last.
 
 Any response of 500 or more fails the test (``/salud/`` may answer 503: a failed health
 check is its job). The count of requests and 500s is printed in the terminal summary (see
@@ -106,6 +108,8 @@ class Formularios(HTMLParser):
 class Fuzz:
     def __init__(self):
         self.peticiones = 0
+        self.paginas = 0
+        self.formularios = 0
         self.errores: list[str] = []
         self._excepcion = ""
         got_request_exception.connect(self._al_fallar, weak=False)
@@ -197,18 +201,22 @@ def _clientes():
 
 
 def _borradores(client, entrar):
-    """One draft of every procedure with a wizard (its pages have the richest forms)."""
-    from tramites.models import Tramite
-    from tramites.wizard import tiene_asistente
+    """One draft of every procedure with a wizard (its pages have the richest forms): the URL
+    of each of its steps and of its signing page."""
+    from tramites.models import Solicitud, Tramite
+    from tramites.wizard import obtener_asistente, tiene_asistente
 
     entrar(client)
     rutas = []
     for tramite in Tramite.objects.all():
         if not tiene_asistente(tramite):
             continue
-        r = client.post(f"/tramites/iniciar/{tramite.vucem_id}/", follow=True)
-        if r.redirect_chain:
-            rutas.append(r.redirect_chain[-1][0])
+        antes = set(Solicitud.objects.values_list("pk", flat=True))
+        client.post(f"/tramites/iniciar/{tramite.vucem_id}/")
+        for s in Solicitud.objects.exclude(pk__in=antes):
+            base = f"/tramites/solicitud/{s.numero_temporal}/"
+            pasos = [f"{base}paso/{p.slug}/" for p in obtener_asistente(tramite).pasos]
+            rutas += [base, *pasos, f"{base}firmar/"]
     return rutas
 
 
@@ -225,7 +233,11 @@ def _valor_archivo(valor: str) -> SimpleUploadedFile:
     return SimpleUploadedFile((valor or "vacio")[:200] + ".cer", valor.encode("utf-8", "replace"))
 
 
-def _fuzz_pagina(fuzz, client, rol, entrar, ruta, html):
+def _fuzz_pagina(fuzz, client, rol, entrar, ruta, html, diferidos):
+    """Fuzz the page's query string and POST forms. Returns the pages its forms lead to when
+    submitted as shown (their original values), so the crawl goes deeper into the wizards.
+    Forms that discard the draft are left in ``diferidos`` for the end."""
+    siguientes = []
     parser = Formularios()
     parser.feed(html)
     nombres_get = {n for f in parser.formularios if f["method"] == "get" for n, *_ in f["campos"]}
@@ -246,7 +258,11 @@ def _fuzz_pagina(fuzz, client, rol, entrar, ruta, html):
         clave = (destino, tuple(sorted(n for n, *_ in form["campos"])))
         if clave in vistos:
             continue
+        if destino.endswith("/descartar/") or destino.startswith("/salir"):
+            diferidos.append((rol, entrar, destino, form))
+            continue
         vistos.add(clave)
+        fuzz.formularios += 1
         botones = form["botones"] or [(None, None)]
         for valor, (boton, valor_boton) in zip(VALORES, itertools.cycle(botones)):
             datos = {}
@@ -263,6 +279,22 @@ def _fuzz_pagina(fuzz, client, rol, entrar, ruta, html):
                 datos[boton] = valor_boton
             entrar(client)
             fuzz.pedir(client, rol, "post", destino, datos)
+        for boton, valor_boton in botones:
+            datos = {n: v for n, t, v in form["campos"] if t not in ("file", "checkbox", "radio")}
+            if boton:
+                datos[boton] = valor_boton
+            entrar(client)
+            r = fuzz.pedir(client, rol, "post", destino, datos)
+            if r.status_code in (302, 303) and (siguiente := _interna(r["Location"])):
+                siguientes.append(siguiente)
+    return siguientes
+
+
+def _fuzz_diferidos(fuzz, client, diferidos):
+    for rol, entrar, destino, form in diferidos:
+        for valor in VALORES[:4]:
+            entrar(client)
+            fuzz.pedir(client, rol, "post", destino, {n: valor for n, *_ in form["campos"]})
 
 
 def test_ninguna_entrada_produce_un_500(request, tmp_path, settings, fiel_ca):
@@ -290,6 +322,7 @@ def test_ninguna_entrada_produce_un_500(request, tmp_path, settings, fiel_ca):
         semillas = ["/", "/tramites/", "/cupos/consulta/", "/cupos/dictamen/", "/acuses/",
                     "/acuses/verificar/", "/usuarios/capturistas/", "/ingresar/", "/ingresar/rol/"]  # fmt: skip
         borradores = _borradores(client, roles[1][1])
+        diferidos: list = []
         for rol, entrar in roles:
             pendientes = list(semillas) + (
                 borradores if rol in ("solicitante", "capturista") else []
@@ -302,20 +335,33 @@ def test_ninguna_entrada_produce_un_500(request, tmp_path, settings, fiel_ca):
                 visitadas.add(ruta)
                 entrar(client)
                 r = fuzz.pedir(client, rol, "get", ruta)
+                if r.status_code in (301, 302, 303) and (destino := _interna(r["Location"])):
+                    if destino not in visitadas:
+                        pendientes.insert(0, destino)
+                    continue
                 if r.status_code != 200 or "html" not in r.get("Content-Type", ""):
                     continue
                 html = r.content.decode("utf-8", "replace")
+                fuzz.paginas += 1
                 parser = Formularios()
                 parser.feed(html)
                 for href in parser.enlaces:
                     interna = _interna(href)
                     if interna and interna not in visitadas and not interna.startswith("/salir"):
                         pendientes.append(interna)
-                _fuzz_pagina(fuzz, client, rol, entrar, ruta, html)
+                for siguiente in _fuzz_pagina(fuzz, client, rol, entrar, ruta, html, diferidos):
+                    if siguiente not in visitadas:
+                        pendientes.insert(0, siguiente)
+        _fuzz_diferidos(fuzz, client, diferidos)
     finally:
         fuzz.cerrar()
         # Printed by pytest_terminal_summary (tests/conftest.py), whatever -s says.
-        request.config.fuzz_urls = {"peticiones": fuzz.peticiones, "errores": len(fuzz.errores)}
+        request.config.fuzz_urls = {
+            "peticiones": fuzz.peticiones,
+            "errores": len(fuzz.errores),
+            "paginas": fuzz.paginas,
+            "formularios": fuzz.formularios,
+        }
     assert fuzz.peticiones > 1000
     assert not fuzz.errores, (
         f"{len(fuzz.errores)} respuesta(s) 500 de {fuzz.peticiones} peticiones:\n\n"
