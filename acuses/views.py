@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
 
 from acuses.forms import BusquedaDocumentosForm, VerificacionForm
 from acuses.services import (
@@ -19,6 +18,7 @@ from acuses.services import (
     obtener_pdf,
     verificar_documento,
 )
+from vucem.limites import excede_limite
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +74,6 @@ def descargar(request, pk):
     return respuesta
 
 
-def _tasa_verificacion(group, request):
-    return settings.RATELIMIT_VERIFICACION
-
-
 @require_GET
 def verificar(request):
     """Public: anyone holding a document (or its QR) checks it by folio + código."""
@@ -85,13 +81,8 @@ def verificar(request):
     form = VerificacionForm(request.GET if enviado else None)
     contexto = {"form": form, "buscado": False, "resultado": None}
     if enviado:
-        if is_ratelimited(
-            request,
-            group="acuses:verificar",
-            key="ip",
-            rate=_tasa_verificacion,
-            increment=True,
-        ):
+        # Shared store (Redis) in production; degrades to a per-process limit if it fails.
+        if excede_limite(request, grupo="acuses:verificar", rate=settings.RATELIMIT_VERIFICACION):
             respuesta = render(
                 request, "acuses/verificar.html", {**contexto, "limitado": True}, status=429
             )

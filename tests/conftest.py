@@ -134,3 +134,15 @@ def fiel(credencial_factory):
         return credencial_factory(rfc=persona.rfc, nombre=persona.nombre, curp=persona.curp)
 
     return _fiel
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The fuzz test's counts (tests/integracion/test_fuzz_urls.py), always shown in the log."""
+    datos = getattr(config, "fuzz_urls", None)
+    if datos:
+        terminalreporter.write_sep("-", "fuzz de URLs")
+        terminalreporter.write_line(
+            f"Fuzz de URLs: {datos['peticiones']} peticiones, {datos['errores']} respuestas 500 "
+            f"({datos.get('paginas', 0)} páginas y {datos.get('formularios', 0)} formularios "
+            "recorridos)"
+        )

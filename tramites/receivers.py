@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from tramites.services import registrar_auditoria
-from vucem.signals import capturista_revocado
+from vucem.signals import capturista_revocado, ingreso_fiel_rechazado
 
 
 @receiver(capturista_revocado)
@@ -14,4 +14,18 @@ def auditar_revocacion(sender, capturista, por, **kwargs) -> None:
         nuevo="revocado",
         usuario=por,
         motivo=f"Revocado por el solicitante {capturista.solicitante.rfc}",
+    )
+
+
+@receiver(ingreso_fiel_rechazado)
+def auditar_ingreso_rechazado(sender, usuario, rfc, ip="", **kwargs) -> None:
+    registrar_auditoria(
+        usuario,
+        anterior="",
+        nuevo="ingreso_fiel_rechazado",
+        motivo=(
+            f"Primer ingreso con la e.firma del RFC {rfc} rechazado: ese RFC ya es el "
+            f"nombre de usuario de esta cuenta, que no está vinculada a esa persona; no se "
+            f"vinculó. IP: {ip or 'desconocida'}."
+        ),
     )

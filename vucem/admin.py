@@ -93,6 +93,21 @@ class UsuarioAdmin(UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("persona").prefetch_related("groups")
 
+    actions = ["desbloquear_ingreso"]
+
+    @admin.action(description="Desbloquear el ingreso (borra sus intentos fallidos)")
+    def desbloquear_ingreso(self, request, queryset):
+        """Unlock path for staff: forget the failed logins of these accounts, from every
+        address (django-axes; also what a FIEL login records under the RFC)."""
+        from axes.utils import reset
+
+        total = sum(reset(username=u.username) for u in queryset)
+        self.message_user(
+            request,
+            f"Se desbloqueó el ingreso de {queryset.count()} cuenta(s) "
+            f"({total} registro(s) de intentos fallidos borrados).",
+        )
+
     @admin.display(description="roles")
     def grupos(self, obj):
         return ", ".join(g.name for g in obj.groups.all())

@@ -8,6 +8,7 @@ class VucemConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from vucem import checks  # noqa: F401  (registers the deploy checks)
         from vucem.roles import al_migrar
 
         # Runs after every app's permissions were created (and after test flushes).

@@ -5,7 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
-from vucem.services import limite_archivo_fiel
+from vucem.services import limite_archivo_fiel, validar_usuario_nuevo
 
 
 class _Helper(FormHelper):
@@ -182,8 +182,7 @@ class RegistroCapturistaForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         User = get_user_model()
         User.username_validator(username)
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("Ese nombre de usuario ya está en uso; elija otro.")
+        validar_usuario_nuevo(username)
         return username
 
     def clean(self):

@@ -65,3 +65,46 @@ class PersonaActivaMiddleware:
             else None
         )
         return self.get_response(request)
+
+
+def _tiene_nul(valores) -> bool:
+    return any("\x00" in v for v in valores if isinstance(v, str))
+
+
+def entrada_con_nul(request) -> bool:
+    """Whether the URL, the query string, a form field or an uploaded file's name carries a
+    NUL character. No legitimate input does, and PostgreSQL refuses it in text columns (a
+    query or insert with it raises DataError, i.e. a 500)."""
+    if "\x00" in request.path:
+        return True
+    for clave, valores in request.GET.lists():
+        if "\x00" in clave or _tiene_nul(valores):
+            return True
+    if request.method == "POST":
+        for clave, valores in request.POST.lists():
+            if "\x00" in clave or _tiene_nul(valores):
+                return True
+        for clave, archivos in request.FILES.lists():
+            if "\x00" in clave or _tiene_nul(getattr(a, "name", "") for a in archivos):
+                return True
+    return False
+
+
+class EntradaValidaMiddleware:
+    """Answers 400 (Spanish page) to a request whose URL, query string or form data holds a
+    NUL character, before any view or query sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if entrada_con_nul(request):
+            from django.shortcuts import render
+
+            return render(
+                request,
+                "400.html",
+                {"mensaje": "La dirección o los datos enviados contienen caracteres no válidos."},
+                status=400,
+            )
+        return self.get_response(request)

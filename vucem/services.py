@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils import timezone
 from vucem.acceso import personas_representadas
 from vucem.middleware import SESSION_PERSONA, SESSION_RFC_FIEL, SESSION_ROL
 from vucem.models import ROLES_SOLICITANTE, Capturista, Persona, Rol
-from vucem.signals import capturista_revocado
+from vucem.signals import capturista_revocado, ingreso_fiel_rechazado
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,9 @@ SESSION_NONCE = "fiel_nonce"
 ROLES_STAFF = {Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL}
 #: A row id posted by a form: ASCII digits only, at most 18 (fits a bigint).
 RE_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
+#: The shape of an RFC (12 characters persona moral, 13 física), check digit not verified:
+#: FIEL users are named by their RFC, so no password account may take a name of this shape.
+RE_FORMA_RFC = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}", re.IGNORECASE)
 
 
 # -- roles --------------------------------------------------------------------------------
@@ -183,42 +187,113 @@ def _certificado_pem(certificado, cer: bytes) -> str | bytes:
     return getattr(certificado, "der", None) or cer
 
 
+def tiene_forma_de_rfc(username: str) -> bool:
+    """Whether ``username`` (after the NFKC normalization Django applies to usernames) looks
+    like an RFC, i.e. could one day be the username of a FIEL user."""
+    normalizado = unicodedata.normalize("NFKC", username or "").strip()
+    return bool(RE_FORMA_RFC.fullmatch(normalizado))
+
+
+class CuentaOcupada(Exception):
+    """The RFC of a certificate is already the username of an account that is not bound to
+    that RFC's persona (created by someone else): the FIEL is never bound to it."""
+
+    def __init__(self, rfc: str, usuario):
+        super().__init__(rfc)
+        self.rfc = rfc
+        self.usuario = usuario
+
+    @property
+    def mensaje(self) -> str:
+        return (
+            f"El RFC {self.rfc} ya es el nombre de usuario de otra cuenta de la Ventanilla, que no "
+            "se creó con su e.firma. Por seguridad, su e.firma no se vinculó a esa cuenta y no "
+            "puede ingresar todavía. Comuníquese con la mesa de ayuda de la Secretaría de "
+            "Economía para aclararlo."
+        )
+
+
+def limpio(valor, largo: int) -> str:
+    """A certificate field as stored text: no NUL or other control characters (PostgreSQL
+    refuses NUL in text), trimmed to the column's length."""
+    texto = "".join(c for c in str(valor or "") if c.isprintable())
+    return texto.strip()[:largo]
+
+
 @transaction.atomic
 def persona_y_usuario_desde_certificado(certificado):
     """Find or create the Persona of the certificate and its FIEL user (username = RFC,
-    unusable password, group solicitante física/moral)."""
-    rfc = certificado.rfc.upper().strip()
+    unusable password, group solicitante física/moral).
+
+    The FIEL user is only ever the one bound to the persona. An account that merely has the
+    RFC as its username (e.g. a password account someone registered) is never bound: raises
+    ``CuentaOcupada`` (and nothing is written; the caller records the refusal)."""
+    rfc = limpio(certificado.rfc, 13).upper()
     tipo = Persona.Tipo.MORAL if certificado.persona == "moral" else Persona.Tipo.FISICA
     persona = Persona.objects.select_for_update().filter(rfc=rfc).first()
     if persona is None:
         persona = Persona.objects.create(
             rfc=rfc,
             tipo=tipo,
-            nombre=(certificado.nombre or rfc)[:254],
-            curp=(getattr(certificado, "curp", "") or "")[:18],
-            rfc_representante=(getattr(certificado, "rfc_representante", "") or "")[:13],
-            curp_representante=(getattr(certificado, "curp_representante", "") or "")[:18],
+            nombre=limpio(certificado.nombre, 254) or rfc,
+            curp=limpio(getattr(certificado, "curp", ""), 18),
+            rfc_representante=limpio(getattr(certificado, "rfc_representante", ""), 13),
+            curp_representante=limpio(getattr(certificado, "curp_representante", ""), 18),
         )
     else:
         # The certificate is the source of truth for the representante (it may change).
         cambios = {}
-        for campo in ("rfc_representante", "curp_representante"):
-            valor = (getattr(certificado, campo, "") or "").strip()
+        for campo, largo in (("rfc_representante", 13), ("curp_representante", 18)):
+            valor = limpio(getattr(certificado, campo, ""), largo)
             if valor and getattr(persona, campo) != valor:
                 cambios[campo] = valor
         if cambios:
             Persona.objects.filter(pk=persona.pk).update(**cambios)
     User = get_user_model()
-    user = User.objects.filter(persona=persona).first() or User.objects.filter(username=rfc).first()
+    user = User.objects.filter(persona=persona).first()
     if user is None:
+        ocupado = User.objects.filter(username__iexact=rfc).first()
+        if ocupado is not None:
+            raise CuentaOcupada(rfc, ocupado)
         user = User(username=rfc, persona=persona, first_name=persona.nombre[:150])
         user.set_unusable_password()
         user.save()
-    elif user.persona_id != persona.pk:
-        user.persona = persona
-        user.save(update_fields=["persona"])
     user.groups.add(Group.objects.get_or_create(name=str(persona.rol_solicitante))[0])
     return persona, user
+
+
+def registrar_cuenta_ocupada(error: CuentaOcupada, *, ip: str = "") -> None:
+    """Audit the refused first FIEL login of an RFC whose username is taken (on the
+    account that holds the name)."""
+    log.warning(
+        "Ingreso con e.firma rechazado: el RFC %s es el usuario %s (pk %s), no vinculado a esa "
+        "persona",
+        error.rfc,
+        error.usuario.username,
+        error.usuario.pk,
+    )
+    # The audit trail lives in tramites (a layer above): it records this through the signal.
+    ingreso_fiel_rechazado.send(
+        sender=type(error.usuario), usuario=error.usuario, rfc=error.rfc, ip=ip
+    )
+
+
+def validar_usuario_nuevo(username: str) -> None:
+    """Rule for the username of a password account registered in the portal (capturista
+    privado): never RFC-shaped (that namespace belongs to FIEL users) and not taken."""
+    from django.core.exceptions import ValidationError
+
+    if tiene_forma_de_rfc(username):
+        raise ValidationError(
+            "El nombre de usuario no puede tener la forma de un RFC: ese nombre queda reservado "
+            "para el ingreso con e.firma de su titular. Elija otro (por ejemplo, "
+            "nombre.apellido).",
+            code="usuario_rfc",
+        )
+    User = get_user_model()
+    normalizado = User.normalize_username(username)
+    if User.objects.filter(username__iexact=normalizado).exists():
+        raise ValidationError("Ese nombre de usuario ya está en uso; elija otro.", code="ocupado")
 
 
 # -- capturistas --------------------------------------------------------------------------
@@ -229,6 +304,7 @@ def registrar_capturista(
     solicitante: Persona, *, username: str, password: str, nombre: str, correo: str
 ):
     """Create the capturista privado's account and register it for ``solicitante``."""
+    validar_usuario_nuevo(username)
     User = get_user_model()
     user = User.objects.create_user(
         username=username, password=password, email=correo, first_name=nombre[:150]

@@ -18,10 +18,21 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789"
-)
+CLAVE_SECRETA_DE_DESARROLLO = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=CLAVE_SECRETA_DE_DESARROLLO)
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+if not DEBUG and (
+    SECRET_KEY in (CLAVE_SECRETA_DE_DESARROLLO, "cambie-esto-por-una-cadena-larga-y-aleatoria")
+    or SECRET_KEY.startswith("django-insecure-")
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    # Never run in production on the key committed in this repository (or a weak one).
+    raise ImproperlyConfigured(
+        "Con DJANGO_DEBUG=False hace falta una DJANGO_SECRET_KEY propia, aleatoria y de al menos "
+        '50 caracteres (vea .env.example). Genere una con: python -c "import secrets; '
+        'print(secrets.token_urlsafe(64))"'
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -38,6 +49,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "csp",
+    "health_check",
     "vucem",
     "tramites",
     "firma",
@@ -48,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vucem.middleware.PersonaActivaMiddleware",
+    "vucem.middleware.EntradaValidaMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -115,7 +130,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
 
 # Brute-force protection (django-axes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -124,6 +139,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "vucem/bloqueado.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Per account, across every address: guessing one password from many IPs locks the account
+# for the same cool-off (vucem.bloqueo; staff unlock it from the users admin).
+AXES_FAILURE_LIMIT_CUENTA = env.int("AXES_FAILURE_LIMIT_CUENTA", default=20)
+AXES_HANDLER = "vucem.bloqueo.ManejadorAxes"
+AXES_LOCKOUT_CALLABLE = "vucem.bloqueo.respuesta_bloqueo"
 
 LANGUAGE_CODE = "es-mx"
 LANGUAGES = [("es-mx", "Español (México)")]
@@ -159,9 +179,20 @@ DEFAULT_FROM_EMAIL = env(
 
 # Cache (rate limits, locks). Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds to wait for Redis or the Celery broker to accept a connection, and to answer. Kept
+# short: a request never waits for an outage (rate limits degrade, the outbox re-sends).
+SERVICIOS_TIMEOUT_CONEXION = env.float("SERVICIOS_TIMEOUT_CONEXION", default=1.0)
+SERVICIOS_TIMEOUT_RESPUESTA = env.float("SERVICIOS_TIMEOUT_RESPUESTA", default=3.0)
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": SERVICIOS_TIMEOUT_CONEXION,
+                "socket_timeout": SERVICIOS_TIMEOUT_RESPUESTA,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -172,6 +203,22 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Publishing happens after commit, inside the request: one quick connection attempt and no
+# retries. When the broker is down the row stays in the outbox (tramites.Notificacion) and
+# the beat job re-sends it; a PDF not queued is rendered on its first download.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = SERVICIOS_TIMEOUT_CONEXION
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": SERVICIOS_TIMEOUT_CONEXION,
+    "socket_timeout": SERVICIOS_TIMEOUT_RESPUESTA,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = SERVICIOS_TIMEOUT_CONEXION
+# The result backend subscribes to each published task's result: same, one attempt.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_REDIS_SOCKET_TIMEOUT = SERVICIOS_TIMEOUT_RESPUESTA
+# The worker itself keeps retrying its broker connection (it has no request to answer).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -232,6 +279,35 @@ LOGGING = {
     },
 }
 
-if not DEBUG:
+# HTTPS (read from the environment; .env.example and docker-compose.yml set them for
+# production). Behind a TLS-terminating proxy, DJANGO_SECURE_PROXY_SSL_HEADER=True trusts its
+# X-Forwarded-Proto header; only set it when the proxy always overwrites that header.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# The health probe answers over plain HTTP inside the container network.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles, fonts and
+# images (plus data: images, which Bootstrap's CSS uses for its icons). No inline scripts,
+# styles or event handlers anywhere: behaviour lives in static/js, looks in static/css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from tramites import views_bandeja
-from vucem import portal_urls
+from vucem import portal_urls, salud
 
 admin.site.site_header = "Ventanilla — Oficina de gestión"
 admin.site.site_title = "Ventanilla SE"
@@ -13,6 +13,7 @@ admin.site.index_title = "Administración"
 
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("salud/", salud.vista, name="salud"),
     path("admin/", admin.site.urls),
     path("tramites/", include("tramites.urls")),
     path("cupos/", include("cupos.urls")),

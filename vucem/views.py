@@ -42,9 +42,15 @@ RFC_FIEL_DESCONOCIDO = "FIEL-SIN-RFC"
 
 
 def _siguiente(request, default="vucem:bandeja"):
+    """The ``next`` destination when it is a URL of this site (an absolute path, or an
+    http(s) URL of this host); anything else (``next=x``, another host) is ignored."""
     destino = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
-    if destino and url_has_allowed_host_and_scheme(
-        destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        destino
+        and destino.startswith(("/", "http://", "https://"))
+        and url_has_allowed_host_and_scheme(
+            destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return destino
     return reverse(default)
@@ -69,15 +75,10 @@ def _entrar(request, user, *, con_fiel: bool, rfc_fiel: str = ""):
 
 
 def _bloqueado(request, username=""):
-    """The Spanish lockout page (same template django-axes uses)."""
-    from axes.helpers import get_cool_off
+    """The Spanish lockout page (same one django-axes shows)."""
+    from vucem.bloqueo import respuesta_bloqueo
 
-    contexto = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "username": username,
-        "cooloff_timedelta": get_cool_off(request),
-    }
-    return render(request, settings.AXES_LOCKOUT_TEMPLATE, contexto, status=429)
+    return respuesta_bloqueo(request, username=username)
 
 
 def _axes_preparar(request):
@@ -89,7 +90,7 @@ def _axes_preparar(request):
 
 @never_cache
 @sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ingresar(request):
     """Login page with the tabs "Con FIEL" and "Sin FIEL" (seed 003)."""
     if request.user.is_authenticated and request.GET.get("expirada"):
@@ -98,7 +99,7 @@ def ingresar(request):
         # the server's, so a few seconds of difference must not keep the session open.
         if getattr(request, "inactividad", 0) >= settings.SESSION_IDLE_SECONDS - 10:
             logout(request)
-    if request.user.is_authenticated and request.method == "GET":
+    if request.user.is_authenticated and request.method in ("GET", "HEAD"):
         return redirect(_siguiente(request))
     if request.session.pop(SESSION_EXPIRADA, False) or request.GET.get("expirada"):
         messages.warning(
@@ -145,18 +146,30 @@ def ingresar(request):
             errores_fiel, certificado = services.verificar_ingreso_fiel(
                 d["cer"], d["key"], d["password"], nonce
             )
-            rfc = (getattr(certificado, "rfc", "") or RFC_FIEL_DESCONOCIDO).upper()
+            rfc = (
+                services.limpio(getattr(certificado, "rfc", ""), 13) or RFC_FIEL_DESCONOCIDO
+            ).upper()
             credenciales = {"username": rfc}
             if not axes.is_allowed(request, credenciales):
                 return _bloqueado(request, rfc)
             if not errores_fiel:
-                _, user = services.persona_y_usuario_desde_certificado(certificado)
-                return _entrar(request, user, con_fiel=True, rfc_fiel=rfc)
-            # FIEL failures count toward the axes lockout for (RFC, IP), like passwords do.
-            user_login_failed.send(sender=__name__, credentials=credenciales, request=request)
-            if getattr(request, "axes_locked_out", False):
-                return _bloqueado(request, rfc)
-            log.info("Ingreso con e.firma rechazado para %s: %d error(es)", rfc, len(errores_fiel))
+                try:
+                    _, user = services.persona_y_usuario_desde_certificado(certificado)
+                except services.CuentaOcupada as ocupada:
+                    services.registrar_cuenta_ocupada(
+                        ocupada, ip=request.META.get("REMOTE_ADDR", "")
+                    )
+                    errores_fiel = [services.ErrorIngreso(ocupada.mensaje)]
+                else:
+                    return _entrar(request, user, con_fiel=True, rfc_fiel=rfc)
+            else:
+                # FIEL failures count toward the axes lockout for (RFC, IP), like passwords do.
+                user_login_failed.send(sender=__name__, credentials=credenciales, request=request)
+                if getattr(request, "axes_locked_out", False):
+                    return _bloqueado(request, rfc)
+                log.info(
+                    "Ingreso con e.firma rechazado para %s: %d error(es)", rfc, len(errores_fiel)
+                )
     contexto = {
         "form_fiel": form_fiel,
         "form_sin": form_sin,

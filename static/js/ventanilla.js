@@ -214,3 +214,33 @@
   var resumen = document.querySelector("[data-vu-errores]");
   if (resumen) { resumen.focus(); }
 })();
+
+/* Behaviour declared in the markup, so pages need no inline scripts or handlers (the
+ * Content-Security-Policy allows only script files of this site):
+ * - form.vu-un-envio: the submit button is disabled on the first submit (its text becomes
+ *   data-enviando), so a double click does not send the form twice.
+ * - form[data-vu-confirmar]: asks the question in the attribute before submitting.
+ * - [data-vu-ancho]: sets the element's width to that percentage (progress bars).
+ */
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-vu-confirmar]").forEach(function (f) {
+    f.addEventListener("submit", function (ev) {
+      if (!window.confirm(f.dataset.vuConfirmar)) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+    }, true);
+  });
+  document.querySelectorAll("form.vu-un-envio").forEach(function (f) {
+    f.addEventListener("submit", function (ev) {
+      if (ev.defaultPrevented) { return; }
+      var b = f.querySelector("button[type=submit]");
+      if (!b) { return; }
+      if (b.disabled) { ev.preventDefault(); return; }
+      b.disabled = true;
+      if (b.dataset.enviando) { b.textContent = b.dataset.enviando; }
+    });
+  });
+  document.querySelectorAll("[data-vu-ancho]").forEach(function (el) {
+    var v = parseFloat(el.dataset.vuAncho);
+    if (!isNaN(v)) { el.style.width = Math.max(0, Math.min(100, v)) + "%"; }
+  });
+})();
