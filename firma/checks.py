@@ -5,12 +5,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 
+from .confianza import almacen_confianza
+from .testing import NOMBRE_CA
+
 
 @checks.register(checks.Tags.security, deploy=True)
 def revisar_fiel(app_configs=None, **kwargs):
-    from .fiel import almacen_confianza
-    from .testing import NOMBRE_CA
-
     errores = []
     for nombre in ("VENTANILLA_SELLO_CER", "VENTANILLA_SELLO_KEY"):
         ruta = Path(getattr(settings, nombre, "") or "")

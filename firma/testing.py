@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
+from .llaves import abrir_llave
+
 PASSWORD_DEMO = "12345678a"
 NOMBRE_CA = "AC DEMO VENTANILLA"
 ARCHIVO_CA = "ac-demo-ventanilla.cer"
@@ -94,8 +96,6 @@ class Credencial:
 
     def abrir(self):
         """The private key object (for tests that sign directly)."""
-        from .fiel import abrir_llave
-
         return abrir_llave(self.key, self.password)
 
 
@@ -154,8 +154,6 @@ def guardar_llave_ca(ca: CA, ruta: Path, password: str = PASSWORD_DEMO) -> None:
 
 
 def cargar_ca(cer_path: Path, key_path: Path, password: str = PASSWORD_DEMO) -> CA:
-    from .fiel import abrir_llave
-
     cert = x509.load_der_x509_certificate(Path(cer_path).read_bytes())
     return CA(
         certificado=cert,

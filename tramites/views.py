@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from firma.forms import IngresoFielForm
 from tramites import services
 from tramites.models import Dependencia, Solicitud, Tramite
 from tramites.selectors import solicitud_de_sesion_o_404, tramites_para
 from tramites.services import TramiteError
 from tramites.wizard import obtener_asistente, tiene_asistente
 from vucem.acceso import persona_activa_o_404, puede_firmar_para
-from vucem.forms import IngresoFielForm
 from vucem.middleware import SESSION_RFC_FIEL
 
 

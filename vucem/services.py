@@ -9,13 +9,13 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from firma.forms import limite_archivo_fiel  # noqa: F401  (used by vucem views)
 from vucem.acceso import personas_representadas
 from vucem.middleware import SESSION_PERSONA, SESSION_RFC_FIEL, SESSION_ROL
 from vucem.models import ROLES_SOLICITANTE, Capturista, Persona, Rol
@@ -384,7 +384,3 @@ def filas(solicitudes, *, url_de) -> list[FilaBandeja]:
     return [
         FilaBandeja(s, dias.get(s.pk, 0), s.estado == "borrador", url_de(s)) for s in solicitudes
     ]
-
-
-def limite_archivo_fiel() -> int:
-    return getattr(settings, "FIEL_MAX_BYTES", 64 * 1024)

@@ -26,11 +26,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from firma.forms import IngresoFielForm
 from tramites.wizard import obtener_asistente, tiene_asistente
 from vucem import services
 from vucem.forms import (
     BandejaFiltrosForm,
-    IngresoFielForm,
     IngresoSinFielForm,
     RegistroCapturistaForm,
     SeleccionRolForm,

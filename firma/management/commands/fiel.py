@@ -23,7 +23,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from firma.demo import PASSWORD_DEMO, PERSONAS_DEMO, generar_demo
-from firma.fiel import CODIGOS, verificar_fiel
+from firma.errores import CODIGOS
+from firma.verificacion import verificar_fiel
 
 SALIDA_NO_UTILIZABLE = 1
 SALIDA_USO = 2
