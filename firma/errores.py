@@ -58,6 +58,32 @@ CODIGOS: dict[str, str] = {
         "su e.firma."
     ),
     "rfc_no_coincide": "El RFC del certificado no corresponde con el RFC de la sesión.",
+    "firma_requerida": (
+        "No se recibió la firma. Para firmar se necesita JavaScript: actívelo, seleccione su "
+        ".cer y su .key, escriba la contraseña y vuelva a intentar."
+    ),
+    "firma_mal_formada": "La firma recibida está dañada; vuelva a firmar.",
+    "firma_invalida": (
+        "La firma no corresponde con la cadena original emitida por la Ventanilla o con el "
+        "certificado enviado; vuelva a firmar."
+    ),
+    "firma_reutilizada": (
+        "Esta firma ya fue utilizada: cada cadena original se firma una sola vez. Vuelva a "
+        "firmar la cadena que se muestra ahora."
+    ),
+    "reto_caducado": (
+        "La cadena original que se firmó ya no es válida (caducó o ya se usó). Se generó una "
+        "nueva; vuelva a firmar."
+    ),
+    "datos_cambiaron": (
+        "Los datos de la solicitud cambiaron después de generar la cadena original; revise la "
+        "cadena nueva y vuelva a firmar."
+    ),
+    "revocacion_no_disponible": (
+        "No fue posible consultar al SAT si el certificado está revocado (servicio OCSP no "
+        "disponible); intente más tarde."
+    ),
+    "certificado_revocado": "El certificado de la e.firma fue revocado por el SAT.",
     "verificacion_fallida": "No fue posible verificar el certificado; revise el archivo .cer.",
 }
 

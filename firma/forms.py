@@ -1,8 +1,18 @@
-"""Forms of the FIEL (e.firma): the upload form of login «Con FIEL» and of Paso 2 Firmar."""
+"""The FIEL signing form (login «Con FIEL» and Paso 2 Firmar).
 
-from crispy_forms.helper import FormHelper
+The browser opens the ``.key`` locally, signs the server's challenge and posts only two fields:
+``certificado`` (the ``.cer`` file's bytes, base64) and ``firma`` (the SHA256withRSA signature,
+base64). The inputs for the ``.cer`` and ``.key`` files and the password are drawn by the
+template ``firma/_firmar.html`` WITHOUT a ``name``, so a form post can never carry them.
+"""
+
+import base64
+import binascii
+
 from django import forms
 from django.conf import settings
+
+from .errores import CODIGOS
 
 
 def limite_archivo_fiel() -> int:
@@ -10,58 +20,55 @@ def limite_archivo_fiel() -> int:
     return int(getattr(settings, "FIEL_MAX_BYTES", 64 * 1024))
 
 
-class ArchivoFielField(forms.FileField):
-    """A .cer/.key upload read into memory, size-limited, never saved."""
+def _b64(valor: str) -> bytes:
+    return base64.b64decode("".join((valor or "").split()), validate=True)
 
-    def __init__(self, *args, nombre: str, **kwargs):
-        self.nombre = nombre
-        super().__init__(*args, **kwargs)
-        self.error_messages = {
-            **self.error_messages,
-            "required": f"Seleccione el archivo {nombre}.",
-            "empty": f"El archivo {nombre} está vacío.",
-            "invalid": f"No se pudo leer el archivo {nombre}.",
-        }
 
-    def clean(self, data, initial=None):
-        archivo = super().clean(data, initial)
-        limite = limite_archivo_fiel()
-        if archivo.size > limite:
+class FirmaFielForm(forms.Form):
+    certificado = forms.CharField(
+        widget=forms.HiddenInput,
+        required=True,
+        error_messages={"required": CODIGOS["firma_requerida"]},
+    )
+    firma = forms.CharField(
+        widget=forms.HiddenInput,
+        required=True,
+        error_messages={"required": CODIGOS["firma_requerida"]},
+    )
+
+    def clean_certificado(self) -> bytes:
+        valor = self.cleaned_data["certificado"]
+        if len(valor) > limite_archivo_fiel() * 4 // 3 + 8:
             raise forms.ValidationError(
-                f"El archivo {self.nombre} es demasiado grande ({archivo.size // 1024} KiB); "
-                f"el máximo es {limite // 1024} KiB. Verifique que seleccionó el archivo correcto.",
-                code="archivo_grande",
+                f"El archivo del certificado (.cer) es demasiado grande; el máximo es "
+                f"{limite_archivo_fiel() // 1024} KiB.",
+                code="certificado_demasiado_grande",
             )
-        contenido = archivo.read(limite + 1)
-        if not contenido:
-            raise forms.ValidationError(self.error_messages["empty"], code="empty")
-        return contenido
+        try:
+            datos = _b64(valor)
+        except (ValueError, binascii.Error):
+            raise forms.ValidationError(
+                CODIGOS["certificado_mal_formado"], code="certificado_mal_formado"
+            ) from None
+        if not datos:
+            raise forms.ValidationError(CODIGOS["certificado_vacio"], code="certificado_vacio")
+        return datos
 
+    def clean_firma(self) -> str:
+        valor = "".join(self.cleaned_data["firma"].split())
+        try:
+            crudo = _b64(valor)
+        except (ValueError, binascii.Error):
+            crudo = b""
+        if not 64 <= len(crudo) <= 1024:
+            raise forms.ValidationError(CODIGOS["firma_mal_formada"], code="firma_mal_formada")
+        return valor
 
-class IngresoFielForm(forms.Form):
-    cer = ArchivoFielField(
-        label="Certificado (.cer)",
-        nombre="del certificado (.cer)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".cer,.crt,.pem"}),
-        allow_empty_file=False,
-    )
-    key = ArchivoFielField(
-        label="Clave privada (.key)",
-        nombre="de la clave privada (.key)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".key,.pem"}),
-        allow_empty_file=False,
-    )
-    # Named "password" so django-axes masks it in its failure records.
-    password = forms.CharField(
-        label="Contraseña de la clave privada",
-        strip=False,
-        max_length=256,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Escriba la contraseña de la clave privada."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+    def errores(self) -> list[str]:
+        """Every error message once, in order (both fields share «firma_requerida»)."""
+        vistos: list[str] = []
+        for lista in self.errors.values():
+            for mensaje in lista:
+                if mensaje not in vistos:
+                    vistos.append(mensaje)
+        return vistos

@@ -5,7 +5,12 @@ from .confianza import almacen_confianza, cadena_confiable
 from .errores import CODIGOS, FielError
 from .llaves import abrir_llave, firmar, llave_corresponde
 from .sello import certificado_ventanilla_pem, sellar_ventanilla, verificar_sello_ventanilla
-from .verificacion import ResultadoVerificacion, verificar_fiel, verificar_firma
+from .verificacion import (
+    ResultadoVerificacion,
+    verificar_fiel,
+    verificar_firma,
+    verificar_firma_cliente,
+)
 
 __all__ = [
     "CODIGOS",
@@ -22,5 +27,6 @@ __all__ = [
     "sellar_ventanilla",
     "verificar_fiel",
     "verificar_firma",
+    "verificar_firma_cliente",
     "verificar_sello_ventanilla",
 ]

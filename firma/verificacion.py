@@ -38,6 +38,7 @@ class ResultadoVerificacion:
     llave_corresponde: bool | None = None
     errores: list[FielError] = field(default_factory=list)
     llave: object | None = field(default=None, repr=False, compare=False)
+    firma_valida: bool | None = None
     requerir_fiel: bool = field(default=True, repr=False)
 
     def __getstate__(self):
@@ -59,9 +60,13 @@ class ResultadoVerificacion:
 
     @property
     def ok(self) -> bool:
-        """Usable as a FIEL at that moment: valid trusted certificate, and the key opened with
-        its password and matches it."""
-        return self.certificado_ok and self.llave is not None and self.llave_corresponde is True
+        """Usable as a FIEL at that moment: valid trusted certificate, and either the key opened
+        with its password and matches it (CLI) or a signature by its key verified (web)."""
+        if not self.certificado_ok:
+            return False
+        if self.firma_valida is not None:
+            return self.firma_valida
+        return self.llave is not None and self.llave_corresponde is True
 
     @property
     def codigos(self) -> list[str]:
@@ -212,3 +217,44 @@ def verificar_firma(certificado_pem_o_der: bytes | str, cadena: str, sello_b64: 
         return True
     except Exception:  # FielError, bad base64, InvalidSignature, unsupported key, ...
         return False
+
+
+def verificar_firma_cliente(
+    certificado: bytes,
+    cadena: str,
+    firma_b64: str,
+    *,
+    momento=None,
+    rfc_esperado: str | None = None,
+    requerir_fiel: bool = True,
+) -> ResultadoVerificacion:
+    """The web path: a certificate and a SHA256withRSA signature made in the browser over the
+    exact ``cadena`` the server issued. No private key is involved.
+
+    The signature is checked first (``firma_invalida``: other key, other bytes), then the
+    certificate as in :func:`verificar_fiel`. Never raises for bad input.
+    """
+    res = ResultadoVerificacion(requerir_fiel=requerir_fiel)
+    cuando = _momento(momento)
+    try:
+        res.certificado = leer_certificado(certificado)
+    except FielError as exc:
+        res.errores.append(exc)
+        return res
+    info = res.certificado
+    res.firma_valida = verificar_firma(info, cadena, firma_b64)
+    if not res.firma_valida:
+        res.errores.append(FielError("firma_invalida"))
+    try:
+        _revisar_certificado(res, info, cuando, rfc_esperado, requerir_fiel)
+    except Exception as exc:  # never a 500 for odd certificates; no details logged
+        logger.warning("Error inesperado al verificar un certificado: %s", type(exc).__name__)
+        res.errores.append(FielError("verificacion_fallida"))
+    logger.info(
+        "Verificación de firma de e.firma: rfc=%s certificado=%s ok=%s errores=%s",
+        info.rfc,
+        info.numero_certificado,
+        res.ok,
+        ",".join(res.codigos) or "-",
+    )
+    return res

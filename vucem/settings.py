@@ -207,6 +207,8 @@ if RAOCE_FECHA_SIMULADA and not DEBUG:
 FIEL_DEMO_DIR = Path(env("FIEL_DEMO_DIR", default=str(VAR_DIR / "fiel-demo")))
 FIEL_CA_DIR = env("FIEL_CA_DIR", default=str(FIEL_DEMO_DIR / "ca"))
 FIEL_MAX_BYTES = 64 * 1024
+# Seconds a login nonce / cadena original issued for the browser to sign stays valid.
+FIEL_RETO_VIGENCIA = env.int("FIEL_RETO_VIGENCIA", default=900)
 VENTANILLA_SELLO_CER = env(
     "VENTANILLA_SELLO_CER", default=str(FIEL_DEMO_DIR / "ventanilla" / "sello.cer")
 )

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -247,11 +248,34 @@ def ingresar_con_fiel(page, base: str, cer: Path, key: Path, password: str) -> N
     page.goto(f"{base}/ingresar/")
     page.get_by_role("tab", name="Con FIEL").click()
     panel = page.locator("#panel-fiel")
-    panel.locator("input[name=cer]").set_input_files(str(cer))
-    panel.locator("input[name=key]").set_input_files(str(key))
-    panel.locator("input[name=password]").fill(password)
-    panel.get_by_role("button", name="Ingresar").click()
-    page.wait_for_load_state()
+    panel.locator("[data-vu-cer]").set_input_files(str(cer))
+    panel.locator("[data-vu-key]").set_input_files(str(key))
+    panel.locator("[data-vu-password]").fill(password)
+    enviar_firma(page, panel, "Ingresar")
+
+
+def enviar_firma(page, contenedor, boton: str, timeout: float = 30) -> None:
+    """Press the signing button and wait until either the page navigated (the browser signed
+    and posted) or the page's script reported an error without sending anything."""
+    page.evaluate("window.__vuAntes = true")
+    contenedor.get_by_role("button", name=boton).click()
+    fin = time.monotonic() + timeout
+    while time.monotonic() < fin:
+        try:
+            estado = page.evaluate(
+                "window.__vuAntes === true ? "
+                "(document.querySelector('[data-vu-estado].alert-danger') ? 'error' : 'esperando')"
+                " : 'navego'"
+            )
+        except Exception:  # the document is being replaced
+            estado = "esperando"
+        if estado == "error":
+            return
+        if estado == "navego":
+            page.wait_for_load_state()
+            return
+        time.sleep(0.1)
+    raise AssertionError("la firma no terminó: ni navegó ni mostró un error")
 
 
 def ingresar_sin_fiel(page, base: str, usuario: str, password: str) -> None:
@@ -280,11 +304,10 @@ def cerrar_sesion(page) -> None:
 def firmar(page, cer: Path, key: Path, password: str) -> None:
     """Paso 2 Firmar solicitud: the FIEL files and password, then Firmar."""
     form = page.locator("#form-firma")
-    form.locator("input[name=cer]").set_input_files(str(cer))
-    form.locator("input[name=key]").set_input_files(str(key))
-    form.locator("input[name=password]").fill(password)
-    form.get_by_role("button", name="Firmar").click()
-    page.wait_for_load_state()
+    form.locator("[data-vu-cer]").set_input_files(str(cer))
+    form.locator("[data-vu-key]").set_input_files(str(key))
+    form.locator("[data-vu-password]").fill(password)
+    enviar_firma(page, form, "Firmar")
 
 
 def descargar(page, locator, destino: Path) -> Path:

@@ -13,6 +13,7 @@ from acuses.models import Documento
 from acuses.services import obtener_pdf
 from cupos import asignacion as svc
 from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion
+from firma.testing import firmar_en
 from tramites.models import Anexo, Notificacion, RegistroAuditoria, Solicitud
 from tramites.services import historial
 from vucem.models import Rol, User
@@ -103,14 +104,7 @@ def capturar_avena(cliente, sub, *, monto="5000000", consumo="3000000"):
 
 
 def firmar(cliente, s, cred):
-    return cliente.post(
-        reverse("tramites:firmar", args=[s.numero_temporal]),
-        {
-            "cer": SimpleUploadedFile("fiel.cer", cred.cer),
-            "key": SimpleUploadedFile("fiel.key", cred.key),
-            "password": cred.password,
-        },
-    )
+    return firmar_en(cliente, reverse("tramites:firmar", args=[s.numero_temporal]), cred)
 
 
 def texto_pdf(doc) -> str:

@@ -23,7 +23,7 @@ from cupos.models import (
     RepresentacionFederal,
     Subcupo,
 )
-from firma.testing import datos_firma  # noqa: F401  (re-exported for the tests)
+from firma.testing import firmar_en  # noqa: F401  (re-exported for the tests)
 from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
 from tramites.models import Solicitud, Tramite
 from vucem.models import Capturista, Rol, User

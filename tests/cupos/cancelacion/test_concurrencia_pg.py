@@ -13,6 +13,7 @@ import pytest
 from cupos import cancelacion, saldos
 from cupos.models import CertificadoCupo, MovimientoSaldo
 from tests.concurrencia import en_paralelo, solo_postgres
+from tests.firmas import firmar_como_navegador
 from tests.tramites.conftest import usuario_solicitante
 from tramites import services
 from tramites.models import Solicitud, Tramite
@@ -55,11 +56,9 @@ def test_20_firmas_simultaneas_cancelan_exactamente_10(credencial_factory):
 
     def firmar(s):
         def fn():
-            return services.firmar_solicitud(
+            return firmar_como_navegador(
                 Solicitud.objects.get(pk=s.pk),
-                cer=cred.cer,
-                key=cred.key,
-                password=cred.password,
+                cred,
                 usuario=usuario,
                 rfc_sesion=persona.rfc,
             )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cupos import saldos
 from cupos.models import Asignacion, Criterio, Cupo, Mecanismo, Regimen, Subcupo
-from firma.testing import datos_firma  # noqa: F401  (re-exported for the tests)
+from firma.testing import firmar_en  # noqa: F401  (re-exported for the tests)
 from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
 from vucem.models import Capturista, Rol
 
