@@ -84,6 +84,9 @@ CODIGOS: dict[str, str] = {
         "disponible); intente más tarde."
     ),
     "certificado_revocado": "El certificado de la e.firma fue revocado por el SAT.",
+    "certificado_desconocido": (
+        "El servicio de revocación (OCSP) del SAT no reconoce este certificado; no se acepta."
+    ),
     "verificacion_fallida": "No fue posible verificar el certificado; revise el archivo .cer.",
 }
 

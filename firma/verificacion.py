@@ -17,8 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from . import revocacion as rev
 from .certificados import CertificadoInfo, _certificado_de, leer_certificado
-from .confianza import _declara_ca, cadena_confiable
+from .confianza import _declara_ca, cadena_confiable, emisor_en_almacen
 from .errores import FielError
 from .llaves import abrir_llave, llave_corresponde
 
@@ -39,6 +40,7 @@ class ResultadoVerificacion:
     errores: list[FielError] = field(default_factory=list)
     llave: object | None = field(default=None, repr=False, compare=False)
     firma_valida: bool | None = None
+    revocacion: rev.Revocacion | None = None
     requerir_fiel: bool = field(default=True, repr=False)
 
     def __getstate__(self):
@@ -94,6 +96,7 @@ class ResultadoVerificacion:
             "cadena_confiable": self.cadena_confiable,
             "llave_corresponde": self.llave_corresponde,
             "errores": [e.as_dict() for e in self.errores],
+            "revocacion": (self.revocacion or rev.Revocacion("no_consultado")).as_dict(),
         }
 
 
@@ -113,6 +116,7 @@ def _revisar_certificado(
     cuando: datetime,
     rfc_esperado: str | None,
     requerir_fiel: bool,
+    revocacion: bool = True,
 ) -> None:
     if res.llave is not None:
         res.llave_corresponde = llave_corresponde(res.llave, info.certificado)
@@ -137,7 +141,7 @@ def _revisar_certificado(
         )
     else:
         res.vigente = True
-    res.cadena_confiable = cadena_confiable(info.certificado)
+    res.cadena_confiable = cadena_confiable(info.certificado, cuando)
     if not res.cadena_confiable:
         res.errores.append(
             FielError(
@@ -158,6 +162,41 @@ def _revisar_certificado(
                 f"sesión ({rfc_esperado.strip().upper()}).",
             )
         )
+    if revocacion and not res.errores:
+        _revisar_revocacion(res, info, cuando)
+
+
+def _revisar_revocacion(res: ResultadoVerificacion, info: CertificadoInfo, cuando) -> None:
+    """OCSP, only for a certificate that passed everything else (DESIGN §6)."""
+    politica = rev.politica()
+    if politica == "no-consultar":
+        res.revocacion = rev.Revocacion("no_consultado", motivo="FIEL_REVOCACION=no-consultar")
+        return
+    res.revocacion = r = rev.consultar(
+        info.certificado, emisor_en_almacen(info.certificado), cuando
+    )
+    if r.estado == "revocado":
+        res.errores.append(
+            FielError(
+                "certificado_revocado",
+                f"El certificado de la e.firma fue revocado por el SAT el {_fecha(r.fecha)}."
+                if r.fecha
+                else None,
+            )
+        )
+    elif r.estado == "desconocido":
+        res.errores.append(FielError("certificado_desconocido"))
+    elif r.estado == "no_consultado" and r.fuente:  # a responder exists but gave no answer
+        if politica == "fail-open":
+            rev.auditoria.warning(
+                "Revocación no verificada (fail-open): rfc=%s certificado=%s fuente=%s motivo=%s",
+                info.rfc,
+                info.numero_certificado,
+                r.fuente,
+                r.motivo,
+            )
+        else:
+            res.errores.append(FielError("revocacion_no_disponible"))
 
 
 @sensitive_variables()
@@ -169,6 +208,7 @@ def verificar_fiel(
     momento=None,
     rfc_esperado: str | None = None,
     requerir_fiel: bool = True,
+    revocacion: bool = True,
 ) -> ResultadoVerificacion:
     """Verify a certificate and, when ``key`` is given, its private key and password.
 
@@ -191,7 +231,7 @@ def verificar_fiel(
     info = res.certificado
     if info is not None:
         try:
-            _revisar_certificado(res, info, cuando, rfc_esperado, requerir_fiel)
+            _revisar_certificado(res, info, cuando, rfc_esperado, requerir_fiel, revocacion)
         except Exception as exc:  # never a 500 for odd certificates; no details logged
             logger.warning("Error inesperado al verificar un certificado: %s", type(exc).__name__)
             res.errores.append(FielError("verificacion_fallida"))
