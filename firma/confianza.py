@@ -31,6 +31,7 @@ from django.conf import settings
 from django.utils import timezone
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, ValidationError
+from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from . import asn1_sat
 from .certificados import _es_pem
@@ -174,12 +175,21 @@ def ejecutar(corrutina):
         return ejecutor.submit(asyncio.run, corrutina).result()
 
 
+@lru_cache(maxsize=8)
+def _almacen_asn1(almacen: tuple) -> tuple[tuple, tuple]:
+    """The store as asn1crypto objects and a trust manager, built once per store."""
+    anclas = tuple(a_asn1(c) for c in almacen if _es_ca(c))
+    otros = tuple(a_asn1(c) for c in almacen if not _es_ca(c))
+    return anclas, otros, SimpleTrustManager.build(trust_roots=list(anclas))
+
+
 def contexto(momento: datetime, **kwargs) -> ValidationContext:
-    anclas = [a_asn1(c) for c in almacen_confianza() if _es_ca(c)]
-    otros = [a_asn1(c) for c in almacen_confianza() if not _es_ca(c)]
+    """A ValidationContext over the trust store; the trust manager is built once per store
+    (hashing the anchors' names is most of a context's cost)."""
+    _anclas, otros, gestor = _almacen_asn1(almacen_confianza())
     return ValidationContext(
-        trust_roots=anclas,
-        other_certs=otros,
+        trust_manager=gestor,
+        other_certs=list(otros),
         moment=momento,
         allow_fetching=False,
         **kwargs,

@@ -20,7 +20,12 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
+    NameOID,
+    ObjectIdentifier,
+)
 
 from .llaves import abrir_llave
 
@@ -180,6 +185,7 @@ def emitir_credencial(
     sucursal: str = "Sucursal 1",
     codificacion_password: str = "utf-8",
     llave=None,
+    ocsp_url: str = "",
 ) -> Credencial:
     """Issue a FIEL- (or CSD-) shaped certificate and its encrypted key, signed by ``ca``."""
     rfc = rfc.strip().upper()
@@ -242,6 +248,17 @@ def emitir_credencial(
         constructor = constructor.add_extension(
             x509.ExtendedKeyUsage(
                 [ExtendedKeyUsageOID.EMAIL_PROTECTION, ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
+            critical=False,
+        )
+    if ocsp_url:
+        constructor = constructor.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+                    )
+                ]
             ),
             critical=False,
         )
