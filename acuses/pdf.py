@@ -71,6 +71,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 
+from firma.pades import firmar_pdf
+
 ZONA_MX = ZoneInfo("America/Mexico_City")
 
 PLANTILLAS = {
@@ -196,4 +198,5 @@ def renderizar_pdf(documento) -> bytes:
     import weasyprint
 
     html = renderizar_html(documento)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    pdf = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return firmar_pdf(pdf, razon=str(documento))  # PAdES seal of the Ventanilla (issue 7)

@@ -92,6 +92,11 @@ def verificar_sello_ventanilla(cadena: str, sello_b64: str) -> bool:
     return verificar_firma(info.der, cadena, sello_b64)
 
 
+def certificado_y_llave_ventanilla():
+    """(CertificadoInfo, private key) of the seal, for PAdES signing (firma.pades)."""
+    return _cargar()
+
+
 def certificado_ventanilla():
     """The seal's :class:`~firma.certificados.CertificadoInfo`."""
     return _cargar()[0]
