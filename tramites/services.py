@@ -306,6 +306,15 @@ def cadena_para_firma(solicitud: Solicitud, emitida: str) -> str:
     )
 
 
+def _motivo_firma(verificacion) -> str:
+    """The audit line of the signature; says so when revocation could not be checked and the
+    policy is fail-open (issue 7: fail-open is logged and audited)."""
+    r = getattr(verificacion, "revocacion", None)
+    if r is not None and r.estado == "no_consultado" and r.fuente:
+        return f"Firmada con e.firma (revocación no verificada, fail-open: {r.motivo})"[:250]
+    return "Firmada con e.firma"
+
+
 def emision_cadena() -> str:
     """What identifies one issued cadena original: the moment (ISO, Mexico City) and a random
     code, so two cadenas issued in the same second differ (each one is signed once)."""
@@ -389,7 +398,7 @@ def firmar_solicitud(
                 s,
                 nuevo,
                 usuario=usuario,
-                motivo="Firmada con e.firma",
+                motivo=_motivo_firma(verificacion),
                 campos=[
                     "folio",
                     "firmada_en",

@@ -287,3 +287,35 @@ def test_borrador_vencido_no_se_firma_aunque_no_haya_corrido_el_trabajo(
 
     res = firmar_como_navegador(s, cred, usuario=None, rfc_sesion=None)
     assert not res.ok and "venció" in res.errores[0]
+
+
+def test_fail_open_queda_en_la_bitacora(cliente, tramite_prueba, cred, settings, monkeypatch):
+    """OCSP unreachable with FIEL_REVOCACION=fail-open: signed, and the audit says so."""
+    from firma import revocacion
+
+    settings.FIEL_REVOCACION = "fail-open"
+    monkeypatch.setattr(
+        revocacion,
+        "consultar",
+        lambda *a, **k: revocacion.Revocacion(
+            "no_consultado", fuente="http://ocsp.invalid/", motivo="no se pudo consultar"
+        ),
+    )
+    s = _borrador_listo(cliente, tramite_prueba)
+    assert _post_firma(cliente, s, cred).status_code == 302
+    registro = RegistroAuditoria.objects.get(object_id=str(s.pk), estado_nuevo="firmada")
+    assert "revocación no verificada, fail-open" in registro.motivo
+    settings.FIEL_REVOCACION = "fail-closed"
+    s2 = _borrador_listo_otro(cliente, tramite_prueba)
+    r = _post_firma(cliente, s2, cred)
+    assert "No fue posible consultar al SAT" in r.content.decode()
+
+
+def _borrador_listo_otro(cliente, tramite):
+    cliente.post(reverse("tramites:iniciar", args=[tramite.vucem_id]))
+    s = Solicitud.objects.order_by("-pk").first()
+    cliente.post(
+        reverse("tramites:paso", args=[s.numero_temporal, "datos"]),
+        {"descripcion": "Avena", "cantidad": "1"},
+    )
+    return s
