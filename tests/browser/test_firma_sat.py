@@ -159,3 +159,33 @@ def test_llave_de_otro_certificado_se_dice_antes_de_enviar(
     )
     assert _posts_a(page, "/ingresar/") == []
     captura(page, "no corresponde")
+
+
+def test_firma_funciona_con_csp_script_src_self(servidor, page, captura, fiel_sat, secretos_fiel):
+    """Another issue adds `Content-Security-Policy: script-src 'self'`: node-forge and
+    firma.js must work under it (no inline code, no eval)."""
+    from vucem.testing import crear_persona
+
+    crear_persona(
+        "moral",
+        rfc="EKU9003173C9",
+        nombre="ESCUELA KEMPER URGATE SA DE CV",
+        rfc_representante="VADA800927DJ3",
+    )
+    politica = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'"
+
+    def con_csp(ruta):
+        respuesta = ruta.fetch()
+        encabezados = {**respuesta.headers, "content-security-policy": politica}
+        ruta.fulfill(response=respuesta, headers=encabezados)
+
+    page.route(re.compile(r".*/ingresar/.*"), con_csp)
+    violaciones = []
+    page.on(
+        "console",
+        lambda m: violaciones.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    cer, key = _sat(fiel_sat, "vigente/EKU9003173C9_FIEL", secretos_fiel)
+    ingresar_con_fiel(page, servidor, cer, key, PASSWORD)
+    en_bandeja(page, "EKU9003173C9")
+    assert not [v for v in violaciones if "script" in v.lower() or "eval" in v.lower()], violaciones

@@ -226,7 +226,10 @@ class Command(BaseCommand):
             w(
                 f"Ya existían las credenciales de demostración en {res.dir} (use --force para recrearlas)."
             )
-        w(f"AC de demostración (confíe en esta carpeta con FIEL_CA_DIR): {res.ca_cer.parent}")
+        w(
+            f"AC de demostración: {res.ca_cer.parent} (de confianza sólo con DJANGO_DEBUG=True "
+            "o FIEL_CONFIAR_AC_DEMO=True; nunca en producción)"
+        )
         w(f"Sello de la Ventanilla: {res.sello_cer} / {res.sello_key}")
         w(f"e.firmas de demostración (contraseña de todas las llaves: {PASSWORD_DEMO}):")
         for p in PERSONAS_DEMO:
