@@ -189,3 +189,29 @@ def test_firma_funciona_con_csp_script_src_self(servidor, page, captura, fiel_sa
     ingresar_con_fiel(page, servidor, cer, key, PASSWORD)
     en_bandeja(page, "EKU9003173C9")
     assert not [v for v in violaciones if "script" in v.lower() or "eval" in v.lower()], violaciones
+
+
+@pytest.mark.parametrize(
+    "caso,mensaje",
+    [
+        ("intercambiados", "revise que no haya intercambiado los archivos"),
+        ("llave_grande", "es demasiado grande"),
+        ("llave_basura", "El archivo de la clave privada (.key) está dañado"),
+    ],
+)
+def test_archivos_equivocados_se_dicen_antes_de_enviar(
+    servidor, page, captura, fiel_sat, secretos_fiel, tmp_path, caso, mensaje
+):
+    cer, key = _sat(fiel_sat, "vigente/EKU9003173C9_FIEL", secretos_fiel)
+    if caso == "intercambiados":
+        cer, key = key, cer
+    elif caso == "llave_grande":
+        key = tmp_path / "grande.key"
+        key.write_bytes(b"\x30" * (70 * 1024))
+    else:
+        key = tmp_path / "basura.key"
+        key.write_bytes(b"esto no es una llave privada del SAT")
+    ingresar_con_fiel(page, servidor, cer, key, PASSWORD)
+    expect(page.locator("#panel-fiel [data-vu-estado]")).to_contain_text(mensaje)
+    assert _posts_a(page, "/ingresar/") == []
+    captura(page, caso)
