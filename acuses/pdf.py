@@ -72,6 +72,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 
+from firma.pades import firmar_pdf
+
 ZONA_MX = ZoneInfo("America/Mexico_City")
 
 #: Generic templates, used when the issuing procedure named none.
@@ -207,4 +209,5 @@ def renderizar_pdf(documento) -> bytes:
     import weasyprint  # heavy (Pango, fonts): loaded by the processes that render, on first use
 
     html = renderizar_html(documento)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    pdf = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return firmar_pdf(pdf, razon=str(documento))  # PAdES seal of the Ventanilla (issue 7)

@@ -5,12 +5,19 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 
+from .confianza import almacen_confianza, carpeta_produccion, confia_en_demo, revisar_manifiesto
+from .testing import NOMBRE_CA
+
+
+def _es_ac_demo(cert) -> bool:
+    try:
+        return NOMBRE_CA in cert.subject.rfc4514_string()
+    except ValueError:  # T61String subjects cryptography cannot decode
+        return False
+
 
 @checks.register(checks.Tags.security, deploy=True)
 def revisar_fiel(app_configs=None, **kwargs):
-    from .fiel import almacen_confianza
-    from .testing import NOMBRE_CA
-
     errores = []
     for nombre in ("VENTANILLA_SELLO_CER", "VENTANILLA_SELLO_KEY"):
         ruta = Path(getattr(settings, nombre, "") or "")
@@ -22,28 +29,29 @@ def revisar_fiel(app_configs=None, **kwargs):
                     id="firma.E001",
                 )
             )
-    almacen = almacen_confianza()
-    if not almacen:
+    problemas = revisar_manifiesto() if carpeta_produccion().is_dir() else ["no existe"]
+    if problemas:
         errores.append(
             checks.Error(
-                "El almacén de confianza FIEL_CA_DIR no tiene certificados de AC: ninguna "
-                "e.firma será aceptada.",
-                hint="Ponga los certificados de las AC del SAT (.cer) en FIEL_CA_DIR.",
+                f"El almacén de confianza de producción del SAT ({carpeta_produccion()}) falta o "
+                f"no coincide con su manifiesto: {' '.join(problemas)}",
+                hint="Restaure firma/ac/produccion del repositorio (FIEL_CA_PRODUCCION_DIR).",
                 id="firma.E002",
             )
         )
-    for cert in almacen:
-        try:
-            sujeto = cert.subject.rfc4514_string()
-        except ValueError:  # T61String subjects cryptography cannot decode
-            continue
-        if NOMBRE_CA in sujeto:
-            errores.append(
-                checks.Warning(
-                    "FIEL_CA_DIR confía en la AC de demostración de la Ventanilla.",
-                    hint="Quítela en producción: sus e.firmas no prueban la identidad de nadie.",
-                    id="firma.W001",
-                )
+    demo = [c for c in almacen_confianza() if _es_ac_demo(c)]
+    if confia_en_demo() or demo:
+        detalle = (
+            "FIEL_CONFIAR_AC_DEMO está activo"
+            if confia_en_demo()
+            else "FIEL_CA_DIR incluye " + ", ".join(c.subject.rfc4514_string() for c in demo)
+        )
+        errores.append(
+            checks.Error(
+                f"El almacén de confianza incluye la AC de demostración de la Ventanilla ({detalle}).",
+                hint="Quítela en producción (FIEL_CONFIAR_AC_DEMO=False y sin su carpeta en "
+                "FIEL_CA_DIR): sus e.firmas no prueban la identidad de nadie.",
+                id="firma.E003",
             )
-            break
+        )
     return errores

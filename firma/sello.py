@@ -16,14 +16,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .fiel import (
-    FielError,
-    abrir_llave,
-    firmar,
-    leer_certificado,
-    llave_corresponde,
-    verificar_firma,
-)
+from .certificados import leer_certificado
+from .errores import FielError
+from .llaves import abrir_llave, firmar, llave_corresponde
+from .testing import emitir_sello_ventanilla, escribir_credencial
+from .verificacion import verificar_firma
 
 logger = logging.getLogger("firma")
 
@@ -44,8 +41,6 @@ def _rutas() -> tuple[Path, Path, str]:
 
 
 def _generar(cer: Path, key: Path, password: str) -> None:
-    from .testing import emitir_sello_ventanilla, escribir_credencial
-
     escribir_credencial(emitir_sello_ventanilla(None, password), cer, key)
     logger.warning(
         "No existía el sello de la Ventanilla; se generó uno de demostración en %s y %s "
@@ -97,8 +92,13 @@ def verificar_sello_ventanilla(cadena: str, sello_b64: str) -> bool:
     return verificar_firma(info.der, cadena, sello_b64)
 
 
+def certificado_y_llave_ventanilla():
+    """(CertificadoInfo, private key) of the seal, for PAdES signing (firma.pades)."""
+    return _cargar()
+
+
 def certificado_ventanilla():
-    """The seal's :class:`~firma.fiel.CertificadoInfo`."""
+    """The seal's :class:`~firma.certificados.CertificadoInfo`."""
     return _cargar()[0]
 
 

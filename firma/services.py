@@ -1,20 +1,16 @@
 """Public API of the firma app: other apps import from here."""
 
-from .fiel import (
-    CODIGOS,
-    CertificadoInfo,
-    FielError,
+from .certificados import CertificadoInfo, leer_certificado
+from .confianza import almacen_confianza, cadena_confiable
+from .errores import CODIGOS, FielError
+from .llaves import abrir_llave, firmar, llave_corresponde
+from .sello import certificado_ventanilla_pem, sellar_ventanilla, verificar_sello_ventanilla
+from .verificacion import (
     ResultadoVerificacion,
-    abrir_llave,
-    almacen_confianza,
-    cadena_confiable,
-    firmar,
-    leer_certificado,
-    llave_corresponde,
     verificar_fiel,
     verificar_firma,
+    verificar_firma_cliente,
 )
-from .sello import certificado_ventanilla_pem, sellar_ventanilla, verificar_sello_ventanilla
 
 __all__ = [
     "CODIGOS",
@@ -31,5 +27,6 @@ __all__ = [
     "sellar_ventanilla",
     "verificar_fiel",
     "verificar_firma",
+    "verificar_firma_cliente",
     "verificar_sello_ventanilla",
 ]

@@ -10,15 +10,24 @@ Nothing here is for production: these credentials prove nothing about anybody.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
+    NameOID,
+    ObjectIdentifier,
+)
+
+from .llaves import abrir_llave
 
 PASSWORD_DEMO = "12345678a"
 NOMBRE_CA = "AC DEMO VENTANILLA"
@@ -94,8 +103,6 @@ class Credencial:
 
     def abrir(self):
         """The private key object (for tests that sign directly)."""
-        from .fiel import abrir_llave
-
         return abrir_llave(self.key, self.password)
 
 
@@ -154,8 +161,6 @@ def guardar_llave_ca(ca: CA, ruta: Path, password: str = PASSWORD_DEMO) -> None:
 
 
 def cargar_ca(cer_path: Path, key_path: Path, password: str = PASSWORD_DEMO) -> CA:
-    from .fiel import abrir_llave
-
     cert = x509.load_der_x509_certificate(Path(cer_path).read_bytes())
     return CA(
         certificado=cert,
@@ -180,6 +185,7 @@ def emitir_credencial(
     sucursal: str = "Sucursal 1",
     codificacion_password: str = "utf-8",
     llave=None,
+    ocsp_url: str = "",
 ) -> Credencial:
     """Issue a FIEL- (or CSD-) shaped certificate and its encrypted key, signed by ``ca``."""
     rfc = rfc.strip().upper()
@@ -245,6 +251,17 @@ def emitir_credencial(
             ),
             critical=False,
         )
+    if ocsp_url:
+        constructor = constructor.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+                    )
+                ]
+            ),
+            critical=False,
+        )
     cert = constructor.sign(ca.llave, hashes.SHA256())
     return Credencial(
         cer=cert.public_bytes(serialization.Encoding.DER),
@@ -283,16 +300,33 @@ def emitir_sello_ventanilla(ca: CA | None, password: str) -> Credencial:
     )
 
 
-def datos_firma(credencial: Credencial) -> dict:
-    """POST data of the FIEL upload form (Paso 2 Firmar, login "Con FIEL") for a test client."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def firma_navegador(
+    credencial: Credencial, cadena: str | bytes, *, cer: bytes | None = None
+) -> dict:
+    """POST data exactly as static/js/firma.js sends it: the .cer bytes and the SHA256withRSA
+    (PKCS#1 v1.5) signature of the issued bytes, both base64. Nothing else (no key, no
+    password). ``cer`` overrides the certificate sent (e.g. another one than the key's)."""
+    datos = cadena.encode("utf-8") if isinstance(cadena, str) else cadena
+    firma = credencial.abrir().sign(datos, padding.PKCS1v15(), hashes.SHA256())
     return {
-        "cer": SimpleUploadedFile(
-            "fiel.cer", credencial.cer, content_type="application/octet-stream"
-        ),
-        "key": SimpleUploadedFile(
-            "fiel.key", credencial.key, content_type="application/octet-stream"
-        ),
-        "password": credencial.password,
+        "certificado": base64.b64encode(credencial.cer if cer is None else cer).decode("ascii"),
+        "firma": base64.b64encode(firma).decode("ascii"),
     }
+
+
+_CADENA = re.compile(r'data-cadena="([A-Za-z0-9+/=]*)"')
+
+
+def cadena_de(respuesta) -> str | None:
+    """The challenge (login nonce or cadena original) a page issued for the browser to sign."""
+    m = _CADENA.search(respuesta.content.decode("utf-8"))
+    return base64.b64decode(m.group(1)).decode("utf-8") if m else None
+
+
+def firmar_en(client, url: str, credencial: Credencial, extra: dict | None = None, **kw):
+    """What a user does in the browser: open ``url`` (the signing page or the login page), sign
+    the cadena it issued with the credential, and post certificate + signature. Returns the
+    POST's response. When the page issues nothing (e.g. already signed), signs an empty cadena
+    and posts anyway, as a stale tab would."""
+    cadena = cadena_de(client.get(url)) or ""
+    return client.post(url, {**firma_navegador(credencial, cadena, **kw), **(extra or {})})

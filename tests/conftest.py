@@ -59,6 +59,7 @@ def sello_ventanilla_prueba(tmp_path_factory, fiel_ca):
 def _fiel_confianza(settings, fiel_ca, sello_ventanilla_prueba):
     """Trust the test CA and SAT's test CAs; seal with the session Ventanilla seal."""
     settings.FIEL_CA_DIR = f"{fiel_ca.dir}:{FIEL_PRUEBAS_DIR / 'ac-pruebas'}"
+    settings.FIEL_CONFIAR_AC_DEMO = False  # hermetic: never var/fiel-demo/ca of a dev machine
     cer, key, password = sello_ventanilla_prueba
     settings.VENTANILLA_SELLO_CER = str(cer)
     settings.VENTANILLA_SELLO_KEY = str(key)

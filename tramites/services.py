@@ -8,17 +8,18 @@ procedure-specific rules in through their wizard (``tramites.wizard.Asistente``)
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_variables
 
 from acuses.models import Documento
 from acuses.services import emitir_documento
 from firma.cadena import construir_cadena
+from firma.services import CODIGOS, sellar_ventanilla, verificar_firma_cliente
 from tramites import calendario
 from tramites.models import (
     Contador,
@@ -321,24 +322,67 @@ class ResultadoFirma:
         return self.solicitud is not None and not self.errores
 
 
-@sensitive_variables("key", "password", "verificacion", "cer")
+def cadena_para_firma(solicitud: Solicitud, emitida: str) -> str:
+    """The cadena original the solicitante signs in the browser: the draft's data in the
+    wizard's fixed order, with the moment the Ventanilla issued it (ISO, Mexico City).
+
+    The folio is assigned after the signature verifies, so it is not part of the cadena; it is
+    in the acuse, sealed by the Ventanilla. Recomputed at signing time: if the draft changed
+    since the cadena was shown, the signature is refused."""
+    asistente = obtener_asistente(solicitud.tramite)
+    return construir_cadena(
+        [
+            ("tramite", solicitud.tramite.vucem_id),
+            ("numero_temporal", solicitud.numero_temporal),
+            ("rfc", solicitud.solicitante.rfc),
+            ("nombre", solicitud.solicitante.nombre),
+            ("fecha_emision", emitida),
+            *asistente.cadena_campos(solicitud),
+        ]
+    )
+
+
+def _motivo_firma(verificacion) -> str:
+    """The audit line of the signature; says so when revocation could not be checked and the
+    policy is fail-open (issue 7: fail-open is logged and audited)."""
+    r = getattr(verificacion, "revocacion", None)
+    if r is not None and r.estado == "no_consultado" and r.fuente:
+        return f"Firmada con e.firma (revocación no verificada, fail-open: {r.motivo})"[:250]
+    return "Firmada con e.firma"
+
+
+def emision_cadena() -> str:
+    """What identifies one issued cadena original: the moment (ISO, Mexico City) and a random
+    code, so two cadenas issued in the same second differ (each one is signed once)."""
+    momento = timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M:%S%z")
+    return f"{momento} {secrets.token_hex(4).upper()}"
+
+
 def firmar_solicitud(
-    solicitud: Solicitud, *, cer: bytes, key: bytes, password: str, usuario, rfc_sesion: str | None
+    solicitud: Solicitud,
+    *,
+    certificado: bytes,
+    firma: str,
+    cadena: str,
+    emitida: str,
+    usuario,
+    rfc_sesion: str | None,
 ) -> ResultadoFirma:
-    """Sign a draft with the solicitante's FIEL and register it.
+    """Register a draft signed in the browser with the solicitante's FIEL.
 
     1. The wizard's rules must pass (``Asistente.validar_para_firma``).
-    2. The FIEL must verify (trusted, valid now, FIEL not CSD, key and password match)
-       and belong to the solicitante (same RFC) and to the session's FIEL (seed 000:
-       "la misma con que se inició el registro").
-    3. Under a row lock: folio, cadena original (with the folio), sello del solicitante,
-       sello de la Ventanilla, state → firmada (or en dictamen), the wizard's effects,
-       the acuse de recepción. PDFs render after commit.
+    2. ``cadena`` (the challenge the Ventanilla issued for this draft, taken out of the session
+       by the view) must still equal the draft's cadena at ``emitida``; ``firma`` must be a
+       SHA256withRSA signature of exactly it by ``certificado``'s key; the certificate must
+       verify (trusted, valid now, not revoked, FIEL not CSD) and belong to the solicitante
+       (same RFC) and to the session's FIEL (seed 000: "la misma con que se inició el registro").
+    3. Under a row lock: folio, cadena original, sello del solicitante (the browser's
+       signature), sello de la Ventanilla, state → firmada (or en dictamen), the wizard's
+       effects, the acuse de recepción. PDFs render after commit.
 
     Double submission is idempotent: a second call on a signed solicitud returns it.
-    The key and password live only in this call's memory.
+    No private key is involved: the server verifies, it never signs for the solicitante.
     """
-    from firma.services import firmar, sellar_ventanilla, verificar_fiel
 
     asistente = obtener_asistente(solicitud.tramite)
     if expirar_si_vencido(solicitud):
@@ -353,11 +397,13 @@ def firmar_solicitud(
         return ResultadoFirma(errores=errores)
 
     rfc = solicitud.solicitante.rfc
-    verificacion = verificar_fiel(cer, key, password, rfc_esperado=rfc)
+    verificacion = verificar_firma_cliente(certificado, cadena, firma, rfc_esperado=rfc)
     if not verificacion.ok:
         return ResultadoFirma(
             errores=[e.mensaje for e in verificacion.errores] or ["La e.firma no es válida."]
         )
+    if cadena != cadena_para_firma(solicitud, emitida):
+        return ResultadoFirma(errores=[CODIGOS["datos_cambiaron"]])
     if rfc_sesion and verificacion.certificado.rfc != rfc_sesion:
         return ResultadoFirma(
             errores=["Debe firmar con la misma e.firma (FIEL) con la que inició la sesión."]
@@ -376,20 +422,8 @@ def firmar_solicitud(
             s.folio = nuevo_folio(s.tramite, ahora)
             s.firmada_en = ahora
             s.firmada_por = usuario
-            cadena = construir_cadena(
-                [
-                    ("folio", s.folio),
-                    ("tramite", s.tramite.vucem_id),
-                    ("numero_temporal", s.numero_temporal),
-                    ("rfc", s.solicitante.rfc),
-                    ("nombre", s.solicitante.nombre),
-                    ("fecha_firma", timezone.localtime(ahora).strftime("%Y-%m-%dT%H:%M:%S%z")),
-                    ("numero_certificado", verificacion.certificado.numero_certificado),
-                    *asistente.cadena_campos(s),
-                ]
-            )
             s.cadena_original = cadena
-            s.sello_solicitante = firmar(verificacion.llave, cadena)
+            s.sello_solicitante = "".join(firma.split())
             s.sello_ventanilla = sellar_ventanilla(cadena)
             s.certificado_firmante = verificacion.certificado.pem
             s.numero_certificado = verificacion.certificado.numero_certificado
@@ -398,7 +432,7 @@ def firmar_solicitud(
                 s,
                 nuevo,
                 usuario=usuario,
-                motivo="Firmada con e.firma",
+                motivo=_motivo_firma(verificacion),
                 campos=[
                     "folio",
                     "firmada_en",

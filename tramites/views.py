@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from firma import retos
+from firma.forms import FirmaFielForm
+from firma.services import FielError
 from tramites import services
 from tramites.models import Dependencia, Solicitud, Tramite
 from tramites.selectors import solicitud_de_sesion_o_404, tramites_para
 from tramites.services import TramiteError
 from tramites.wizard import obtener_asistente, tiene_asistente
 from vucem.acceso import persona_activa_o_404, puede_firmar_para
-from vucem.forms import IngresoFielForm
 from vucem.middleware import SESSION_RFC_FIEL
 
 
@@ -98,37 +99,58 @@ def paso(request, numero_temporal, slug):
     return p.manejar(request, solicitud)
 
 
-@sensitive_post_parameters("password")
+def _proposito(solicitud) -> str:
+    return f"solicitud:{solicitud.pk}"
+
+
 @login_required
-@sensitive_variables("key", "password", "cer", "form")
 def firmar(request, numero_temporal):
-    """Paso 2 Firmar solicitud: the solicitante's own FIEL (same RFC as the session's)."""
+    """Paso 2 Firmar solicitud: the solicitante's own FIEL (same RFC as the session's).
+
+    The page shows the cadena original the Ventanilla issued for this draft; the browser signs
+    it with the .key (which never leaves it) and posts the certificate and the signature."""
     solicitud, asistente, respuesta = _borrador(request, numero_temporal)
     if respuesta is not None:
         return respuesta
     puede_firmar = puede_firmar_para(request.user, request.rol, solicitud.solicitante)
     pendientes = asistente.validar_para_firma(solicitud)
-    form = IngresoFielForm()
+    form = FirmaFielForm()
     errores: list[str] = []
     if request.method == "POST":
         if not puede_firmar:
             messages.error(request, "Solo el solicitante puede firmar la solicitud con su e.firma.")
             return redirect("tramites:firmar", numero_temporal=numero_temporal)
-        form = IngresoFielForm(request.POST, request.FILES)
+        form = FirmaFielForm(request.POST)
         if form.is_valid():
-            cer, key, password = (form.cleaned_data[k] for k in ("cer", "key", "password"))
-            resultado = services.firmar_solicitud(
-                solicitud,
-                cer=cer,
-                key=key,
-                password=password,
-                usuario=request.user,
-                rfc_sesion=request.session.get(SESSION_RFC_FIEL),
-            )
-            del key, password
-            if resultado.ok:
-                return redirect("tramites:registrada", numero_temporal=numero_temporal)
-            errores = resultado.errores
+            d = form.cleaned_data
+            try:
+                reto = retos.consumir(request.session, _proposito(solicitud), d["firma"])
+            except FielError as exc:
+                errores = [exc.mensaje]
+            else:
+                resultado = services.firmar_solicitud(
+                    solicitud,
+                    certificado=d["certificado"],
+                    firma=d["firma"],
+                    cadena=reto.cadena,
+                    emitida=reto.datos.get("emitida", ""),
+                    usuario=request.user,
+                    rfc_sesion=request.session.get(SESSION_RFC_FIEL),
+                )
+                if resultado.ok:
+                    return redirect("tramites:registrada", numero_temporal=numero_temporal)
+                errores = resultado.errores
+        else:
+            errores, form = form.errores(), FirmaFielForm()
+    reto = None
+    if puede_firmar and not pendientes:
+        emitida = services.emision_cadena()
+        reto = retos.emitir(
+            request.session,
+            _proposito(solicitud),
+            services.cadena_para_firma(solicitud, emitida),
+            {"emitida": emitida},
+        )
     ctx = asistente.contexto_base(request, solicitud, None)
     ctx.update(
         form=form,
@@ -136,6 +158,8 @@ def firmar(request, numero_temporal):
         puede_firmar=puede_firmar,
         pendientes=pendientes,
         resumen=asistente.resumen(solicitud),
+        reto=reto,
+        rfc_esperado=request.session.get(SESSION_RFC_FIEL) or solicitud.solicitante.rfc,
     )
     return render(request, "tramites/firmar.html", ctx)
 

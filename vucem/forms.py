@@ -5,7 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
-from vucem.services import limite_archivo_fiel, validar_usuario_nuevo
+from vucem.services import validar_usuario_nuevo
 
 
 class _Helper(FormHelper):
@@ -32,63 +32,6 @@ class IngresoSinFielForm(forms.Form):
     def __init__(self, *args, **kwargs):
         # Own ids: this form shares the page with the FIEL form (both have "password").
         kwargs.setdefault("auto_id", "sf_%s")
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class ArchivoFielField(forms.FileField):
-    """A .cer/.key upload read into memory, size-limited, never saved."""
-
-    def __init__(self, *args, nombre: str, **kwargs):
-        self.nombre = nombre
-        super().__init__(*args, **kwargs)
-        self.error_messages = {
-            **self.error_messages,
-            "required": f"Seleccione el archivo {nombre}.",
-            "empty": f"El archivo {nombre} está vacío.",
-            "invalid": f"No se pudo leer el archivo {nombre}.",
-        }
-
-    def clean(self, data, initial=None):
-        archivo = super().clean(data, initial)
-        limite = limite_archivo_fiel()
-        if archivo.size > limite:
-            raise forms.ValidationError(
-                f"El archivo {self.nombre} es demasiado grande ({archivo.size // 1024} KiB); "
-                f"el máximo es {limite // 1024} KiB. Verifique que seleccionó el archivo correcto.",
-                code="archivo_grande",
-            )
-        contenido = archivo.read(limite + 1)
-        if not contenido:
-            raise forms.ValidationError(self.error_messages["empty"], code="empty")
-        return contenido
-
-
-class IngresoFielForm(forms.Form):
-    cer = ArchivoFielField(
-        label="Certificado (.cer)",
-        nombre="del certificado (.cer)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".cer,.crt,.pem"}),
-        allow_empty_file=False,
-    )
-    key = ArchivoFielField(
-        label="Clave privada (.key)",
-        nombre="de la clave privada (.key)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".key,.pem"}),
-        allow_empty_file=False,
-    )
-    # Named "password" so django-axes masks it in its failure records.
-    password = forms.CharField(
-        label="Contraseña de la clave privada",
-        strip=False,
-        max_length=256,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Escriba la contraseña de la clave privada."},
-    )
-
-    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

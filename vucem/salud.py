@@ -17,6 +17,8 @@ from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from firma.confianza import almacen_confianza
+
 
 @dataclasses.dataclass
 class Broker(HealthCheck):
@@ -51,13 +53,13 @@ class SelloVentanilla(HealthCheck):
 
 @dataclasses.dataclass
 class AlmacenConfianza(HealthCheck):
-    """The FIEL trust store (FIEL_CA_DIR) holds at least one CA certificate."""
+    """The FIEL trust store (the shipped SAT CAs, plus FIEL_CA_DIR) holds a CA certificate."""
 
     def run(self):
-        from firma.fiel import almacen_confianza
-
         if not almacen_confianza():
-            raise ServiceUnavailable("FIEL_CA_DIR no tiene certificados de AC")
+            raise ServiceUnavailable(
+                "El almacén de confianza de la e.firma no tiene certificados de AC"
+            )
 
 
 CHECKS = (

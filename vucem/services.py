@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from firma import retos
+from firma.forms import limite_archivo_fiel  # noqa: F401  (used by vucem views)
+from firma.services import FielError, verificar_firma_cliente
 from vucem.acceso import personas_representadas
 from vucem.middleware import SESSION_PERSONA, SESSION_RFC_FIEL, SESSION_ROL
 from vucem.models import ROLES_SOLICITANTE, Capturista, Persona, Rol
@@ -23,7 +24,7 @@ from vucem.signals import capturista_revocado, ingreso_fiel_rechazado
 
 log = logging.getLogger(__name__)
 
-SESSION_NONCE = "fiel_nonce"
+RETO_INGRESO = "ingreso"
 ROLES_STAFF = {Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL}
 #: A row id posted by a form: ASCII digits only, at most 18 (fits a bigint).
 RE_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
@@ -110,11 +111,9 @@ def solicitantes_para_gubernamental(texto: str = ""):
 # -- FIEL login ---------------------------------------------------------------------------
 
 
-def nuevo_nonce(session) -> str:
-    """A fresh random challenge the key must sign (not secret; single use)."""
-    nonce = f"VENTANILLA-INGRESO|{secrets.token_urlsafe(32)}|{timezone.now().isoformat()}"
-    session[SESSION_NONCE] = nonce
-    return nonce
+def nuevo_reto_ingreso(session):
+    """A fresh random challenge the browser signs with the FIEL key (single use, expires)."""
+    return retos.emitir(session, RETO_INGRESO, retos.nuevo_nonce())
 
 
 @dataclass(frozen=True)
@@ -129,62 +128,30 @@ class ErrorIngreso:
 
 
 def _campo_de(codigo: str) -> str:
-    if codigo.startswith("password"):
-        return "password"
-    if codigo.startswith("llave") and codigo != "llave_no_corresponde":
-        return "key"
     if codigo.startswith(("certificado", "emisor", "rfc")):
         return "cer"
     return ""
 
 
 def verificar_ingreso_fiel(
-    cer: bytes, key: bytes, password: str, nonce: str | None
+    session, certificado: bytes, firma: str
 ) -> tuple[list[ErrorIngreso], object | None]:
-    """Verify the credential and prove possession of the key by signing ``nonce``.
-
-    Returns (errores, certificado). The opened key lives only inside this function.
-    """
-    from firma.services import firmar, verificar_fiel, verificar_firma
-
-    if not nonce:
-        return [
-            ErrorIngreso(
-                "La página de ingreso caducó. Vuelva a seleccionar sus archivos e intente de nuevo."
-            )
-        ], None
+    """Verify the certificate and the browser's signature of the login challenge issued to
+    this session (single use). Returns (errores, certificado). No key reaches the server."""
     try:
-        resultado = verificar_fiel(cer, key, password, requerir_fiel=True)
+        reto = retos.consumir(session, RETO_INGRESO, firma)
+    except FielError as exc:
+        return [ErrorIngreso(exc.mensaje)], None
+    try:
+        resultado = verificar_firma_cliente(certificado, reto.cadena, firma, requerir_fiel=True)
     except Exception:  # firma promises not to raise; a 500 here would still be wrong
-        log.exception("Error inesperado al verificar una e.firma (sin datos de la llave)")
+        log.exception("Error inesperado al verificar una e.firma")
         return [ErrorIngreso("No fue posible leer la e.firma. Revise sus archivos.")], None
-    certificado = getattr(resultado, "certificado", None)
+    certificado_info = getattr(resultado, "certificado", None)
     if not resultado.ok:
         errores = [ErrorIngreso(e.mensaje, _campo_de(e.codigo)) for e in resultado.errores]
-        return errores or [ErrorIngreso("La e.firma no es válida.")], certificado
-    llave = resultado.llave
-    try:
-        sello = firmar(llave, nonce)
-        pem = _certificado_pem(certificado, cer)
-        if not verificar_firma(pem, nonce, sello):
-            return [
-                ErrorIngreso("El certificado no corresponde con la llave privada.")
-            ], certificado
-    except Exception:  # never let a crypto failure become a 500 (and never log the key)
-        log.warning("Prueba de posesión de la e.firma fallida", exc_info=False)
-        return [
-            ErrorIngreso("No fue posible comprobar la e.firma con la llave privada proporcionada.")
-        ], certificado
-    finally:
-        del llave
-        resultado.llave = None
-    return [], certificado
-
-
-def _certificado_pem(certificado, cer: bytes) -> str | bytes:
-    """The certificate to verify the proof of possession against (DER from
-    CertificadoInfo when available, else the uploaded bytes)."""
-    return getattr(certificado, "der", None) or cer
+        return errores or [ErrorIngreso("La e.firma no es válida.")], certificado_info
+    return [], certificado_info
 
 
 def tiene_forma_de_rfc(username: str) -> bool:
@@ -326,7 +293,3 @@ def revocar_capturista(capturista: Capturista, *, por) -> Capturista:
     # The audit trail lives in tramites (a layer above): it records this through the signal.
     capturista_revocado.send(sender=Capturista, capturista=capturista, por=por)
     return capturista
-
-
-def limite_archivo_fiel() -> int:
-    return getattr(settings, "FIEL_MAX_BYTES", 64 * 1024)

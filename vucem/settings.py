@@ -256,8 +256,23 @@ if RAOCE_FECHA_SIMULADA and not DEBUG:
 # FIEL: trust store of CA certificates (directories separated by ':'), the Ventanilla's
 # own seal (certificate + key) and the demo credentials made by `manage.py fiel demo`.
 FIEL_DEMO_DIR = Path(env("FIEL_DEMO_DIR", default=str(VAR_DIR / "fiel-demo")))
-FIEL_CA_DIR = env("FIEL_CA_DIR", default=str(FIEL_DEMO_DIR / "ca"))
+# The SAT's production CAs are shipped in firma/ac/produccion and trusted everywhere; the
+# demo CA ($FIEL_DEMO_DIR/ca) only when FIEL_CONFIAR_AC_DEMO (default: DEBUG); FIEL_CA_DIR adds
+# more folders explicitly (the tests add the SAT's test CAs there).
+FIEL_CA_PRODUCCION_DIR = env(
+    "FIEL_CA_PRODUCCION_DIR", default=str(BASE_DIR / "firma" / "ac" / "produccion")
+)
+FIEL_CONFIAR_AC_DEMO = env.bool("FIEL_CONFIAR_AC_DEMO", default=DEBUG)
+FIEL_CA_DIR = env("FIEL_CA_DIR", default="")
+# Revocation (OCSP): "fail-closed" refuses a FIEL when the responder gives no answer (default
+# when not DEBUG), "fail-open" accepts it and logs it (logger firma.auditoria), "no-consultar".
+FIEL_REVOCACION = env("FIEL_REVOCACION", default="fail-open" if DEBUG else "fail-closed")
+FIEL_OCSP_URL = env("FIEL_OCSP_URL", default="https://cfdi.sat.gob.mx/edofiel")
+FIEL_OCSP_TIMEOUT = env.float("FIEL_OCSP_TIMEOUT", default=5.0)
+FIEL_OCSP_CACHE = env.int("FIEL_OCSP_CACHE", default=3600)
 FIEL_MAX_BYTES = 64 * 1024
+# Seconds a login nonce / cadena original issued for the browser to sign stays valid.
+FIEL_RETO_VIGENCIA = env.int("FIEL_RETO_VIGENCIA", default=900)
 VENTANILLA_SELLO_CER = env(
     "VENTANILLA_SELLO_CER", default=str(FIEL_DEMO_DIR / "ventanilla" / "sello.cer")
 )

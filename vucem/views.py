@@ -26,9 +26,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from firma.forms import FirmaFielForm
 from vucem import services
 from vucem.forms import (
-    IngresoFielForm,
     IngresoSinFielForm,
     RegistroCapturistaForm,
     SeleccionRolForm,
@@ -61,7 +61,6 @@ def _entrar(request, user, *, con_fiel: bool, rfc_fiel: str = ""):
     to the role selection page."""
     destino = _siguiente(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session.pop(services.SESSION_NONCE, None)
     if con_fiel:
         request.session[SESSION_RFC_FIEL] = rfc_fiel
     opciones = services.opciones_de_rol(user, con_fiel=con_fiel)
@@ -109,7 +108,7 @@ def ingresar(request):
             "su borrador.",
         )
     pestana = request.POST.get("metodo") or request.GET.get("metodo") or "fiel"
-    form_fiel, form_sin = IngresoFielForm(), IngresoSinFielForm()
+    form_fiel, form_sin = FirmaFielForm(), IngresoSinFielForm()
     errores_fiel: list[str] = []
     status = 200
     if request.method == "POST" and pestana == "sin_fiel":
@@ -138,13 +137,12 @@ def ingresar(request):
                 form_sin.add_error(None, "El usuario o la contraseña no son correctos.")
     elif request.method == "POST":
         pestana = "fiel"
-        form_fiel = IngresoFielForm(request.POST, request.FILES)
-        nonce = request.session.pop(services.SESSION_NONCE, None)
+        form_fiel = FirmaFielForm(request.POST)
         if form_fiel.is_valid():
             axes = _axes_preparar(request)
             d = form_fiel.cleaned_data
             errores_fiel, certificado = services.verificar_ingreso_fiel(
-                d["cer"], d["key"], d["password"], nonce
+                request.session, d["certificado"], d["firma"]
             )
             rfc = (
                 services.limpio(getattr(certificado, "rfc", ""), 13) or RFC_FIEL_DESCONOCIDO
@@ -170,14 +168,17 @@ def ingresar(request):
                 log.info(
                     "Ingreso con e.firma rechazado para %s: %d error(es)", rfc, len(errores_fiel)
                 )
+        else:
+            errores_fiel, form_fiel = form_fiel.errores(), FirmaFielForm()
     contexto = {
         "form_fiel": form_fiel,
         "form_sin": form_sin,
         "errores_fiel": errores_fiel,
         "pestana": pestana,
-        "nonce": services.nuevo_nonce(request.session),
+        "reto": services.nuevo_reto_ingreso(request.session),
         "next": request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, ""),
         "max_kib": services.limite_archivo_fiel() // 1024,
+        "max_bytes": services.limite_archivo_fiel(),
     }
     return render(request, "registration/ingresar.html", contexto, status=status)
 

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -181,10 +182,54 @@ def contexto(navegador):
 
 
 @pytest.fixture
-def page(contexto, captura, request):
+def secretos_fiel():
+    """(key bytes, password) of every FIEL whose files a journey put on disk; no request the
+    page makes may contain them (issue 7: the key never leaves the browser)."""
+    return []
+
+
+def _formas_del_secreto(llave: bytes, password: str) -> list[bytes]:
+    import base64
+    from urllib.parse import quote, quote_plus
+
+    formas = [password.encode("utf-8"), quote_plus(password).encode(), quote(password).encode()]
+    try:
+        formas.append(password.encode("cp1252"))
+    except UnicodeEncodeError:
+        pass
+    for i in range(0, max(1, len(llave) - 48), 97):  # fragments of the key, raw and encoded
+        trozo = llave[i : i + 48]
+        formas += [trozo, trozo.hex().encode(), base64.b64encode(trozo[:45])]
+    formas.append(base64.b64encode(llave))
+    return [f for f in formas if len(f) >= 8]
+
+
+def revisar_peticiones(peticiones, secretos) -> None:
+    for url, metodo, cuerpo, encabezados in peticiones:
+        todo = url.encode() + b"\n" + (cuerpo or b"") + b"\n" + repr(encabezados).encode()
+        for llave, password in secretos:
+            for forma in _formas_del_secreto(llave, password):
+                assert forma not in todo, f"{metodo} {url} lleva la llave o la contraseña"
+
+
+@pytest.fixture
+def page(contexto, captura, request, secretos_fiel):
     """A fresh page; console errors and failed requests are collected in ``page.problemas``;
-    on failure a full-page screenshot ``NN-fallo.png`` is saved."""
+    every request is recorded in ``page.peticiones`` (url, method, body, headers) and, at the
+    end, checked to carry no FIEL key or password (``secretos_fiel``); on failure a full-page
+    screenshot ``NN-fallo.png`` is saved."""
     pg = contexto.new_page()
+    peticiones: list[tuple] = []
+
+    def _registrar(r):
+        try:
+            cuerpo = r.post_data_buffer
+        except Exception:  # noqa: BLE001 - some bodies (uploads) are not exposed
+            cuerpo = None
+        peticiones.append((r.url, r.method, cuerpo, r.headers))
+
+    pg.on("request", _registrar)
+    pg.peticiones = peticiones
     problemas: list[str] = []
     pg.on(
         "console",
@@ -204,6 +249,7 @@ def page(contexto, captura, request):
         except Exception:  # noqa: BLE001 - a failed screenshot must not hide the real failure
             pass
     pg.close()
+    revisar_peticiones(peticiones, secretos_fiel)
 
 
 @pytest.fixture
@@ -228,10 +274,12 @@ def moral(credencial_factory, archivos_fiel):
 
 
 @pytest.fixture
-def archivos_fiel(tmp_path):
-    """archivos_fiel(credencial) → (cer_path, key_path) written to a temporary folder."""
+def archivos_fiel(tmp_path, secretos_fiel):
+    """archivos_fiel(credencial) → (cer_path, key_path) written to a temporary folder; the
+    key and password are registered so no request of the journey may carry them."""
 
     def _escribir(cred):
+        secretos_fiel.append((cred.key, cred.password))
         carpeta = tmp_path / "fiel" / cred.rfc
         carpeta.mkdir(parents=True, exist_ok=True)
         cer, key = carpeta / f"{cred.rfc.lower()}.cer", carpeta / f"{cred.rfc.lower()}.key"
@@ -247,11 +295,34 @@ def ingresar_con_fiel(page, base: str, cer: Path, key: Path, password: str) -> N
     page.goto(f"{base}/ingresar/")
     page.get_by_role("tab", name="Con FIEL").click()
     panel = page.locator("#panel-fiel")
-    panel.locator("input[name=cer]").set_input_files(str(cer))
-    panel.locator("input[name=key]").set_input_files(str(key))
-    panel.locator("input[name=password]").fill(password)
-    panel.get_by_role("button", name="Ingresar").click()
-    page.wait_for_load_state()
+    panel.locator("[data-vu-cer]").set_input_files(str(cer))
+    panel.locator("[data-vu-key]").set_input_files(str(key))
+    panel.locator("[data-vu-password]").fill(password)
+    enviar_firma(page, panel, "Ingresar")
+
+
+def enviar_firma(page, contenedor, boton: str, timeout: float = 30) -> None:
+    """Press the signing button and wait until either the page navigated (the browser signed
+    and posted) or the page's script reported an error without sending anything."""
+    page.evaluate("window.__vuAntes = true")
+    contenedor.get_by_role("button", name=boton).click()
+    fin = time.monotonic() + timeout
+    while time.monotonic() < fin:
+        try:
+            estado = page.evaluate(
+                "window.__vuAntes === true ? "
+                "(document.querySelector('[data-vu-estado].alert-danger') ? 'error' : 'esperando')"
+                " : 'navego'"
+            )
+        except Exception:  # the document is being replaced
+            estado = "esperando"
+        if estado == "error":
+            return
+        if estado == "navego":
+            page.wait_for_load_state()
+            return
+        time.sleep(0.1)
+    raise AssertionError("la firma no terminó: ni navegó ni mostró un error")
 
 
 def ingresar_sin_fiel(page, base: str, usuario: str, password: str) -> None:
@@ -280,11 +351,10 @@ def cerrar_sesion(page) -> None:
 def firmar(page, cer: Path, key: Path, password: str) -> None:
     """Paso 2 Firmar solicitud: the FIEL files and password, then Firmar."""
     form = page.locator("#form-firma")
-    form.locator("input[name=cer]").set_input_files(str(cer))
-    form.locator("input[name=key]").set_input_files(str(key))
-    form.locator("input[name=password]").fill(password)
-    form.get_by_role("button", name="Firmar").click()
-    page.wait_for_load_state()
+    form.locator("[data-vu-cer]").set_input_files(str(cer))
+    form.locator("[data-vu-key]").set_input_files(str(key))
+    form.locator("[data-vu-password]").fill(password)
+    enviar_firma(page, form, "Firmar")
 
 
 def descargar(page, locator, destino: Path) -> Path:

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     pdf_a_png,
     texto_pdf,
 )
+from tests.firmas import firmar_como_navegador
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,9 +63,7 @@ def expedir_certificado(asignacion, cred, monto, utilizado):
     expedicion.seleccionar_asignacion(s, asignacion)
     expedicion.agregar_linea(s, str(monto))
     expedicion.confirmar(s)
-    r = services.firmar_solicitud(
-        s, cer=cred.cer, key=cred.key, password=cred.password, usuario=usuario, rfc_sesion=None
-    )
+    r = firmar_como_navegador(s, cred, usuario=usuario, rfc_sesion=None)
     assert r.ok, r.errores
     (cert,) = CertificadoCupo.objects.filter(solicitud=s)
     CertificadoCupo.objects.filter(pk=cert.pk).update(monto_utilizado=utilizado)

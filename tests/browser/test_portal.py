@@ -88,8 +88,8 @@ def test_contrasena_incorrecta_muestra_error_en_espanol(servidor, page, captura,
         "La contraseña de la clave privada no es válida."
     )
     expect(page.get_by_role("tab", name="Con FIEL")).to_have_attribute("aria-selected", "true")
-    # Neither the key nor the password is sent back to the browser.
-    expect(page.locator("#panel-fiel input[name=password]")).to_have_value("")
+    # The page's script refused it before sending anything and cleared the password.
+    expect(page.locator("#panel-fiel [data-vu-password]")).to_have_value("")
     captura(page, "contrasena incorrecta")
     assert "Bandeja de tareas pendientes" not in page.content()
 

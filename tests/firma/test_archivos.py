@@ -6,7 +6,7 @@ import textwrap
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from firma.fiel import CODIGOS
+from firma.errores import CODIGOS
 from firma.services import FielError, abrir_llave, leer_certificado, verificar_fiel
 
 

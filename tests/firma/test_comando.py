@@ -33,6 +33,7 @@ LLAVES_JSON = [
     "cadena_confiable",
     "llave_corresponde",
     "errores",
+    "revocacion",
 ]
 
 

@@ -67,6 +67,7 @@ def test_as_dict_tiene_exactamente_las_llaves_acordadas(fiel_sat):
         "cadena_confiable",
         "llave_corresponde",
         "errores",
+        "revocacion",  # issue 7: {estado, fecha, fuente}
     ]
     assert " llave=" not in repr(res) and "RSAPrivateKey" not in repr(res)
 

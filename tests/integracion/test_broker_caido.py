@@ -115,14 +115,14 @@ def test_firma_con_broker_caido_responde_con_folio_y_avisa_despues(
 ):
     from django.urls import reverse
 
-    from firma.testing import datos_firma
+    from firma.testing import firmar_en
     from tramites.models import Notificacion
     from tramites.tasks import reenviar_notificaciones
 
     s, cred = borrador_listo
     with broker_caido():
         inicio = time.monotonic()
-        r = client.post(reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(cred))
+        r = firmar_en(client, reverse("tramites:firmar", args=[s.numero_temporal]), cred)
         duracion = time.monotonic() - inicio
         assert r.status_code == 302, r.content.decode()[:2000]
         pagina = client.get(r.url)

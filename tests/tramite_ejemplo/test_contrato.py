@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from acuses.models import Documento
-from firma.testing import datos_firma
+from firma.testing import firmar_en
 from tramites.models import Instrumento, Solicitud, Tramite
 from vucem.models import Rol
 
@@ -54,7 +54,7 @@ def test_un_tramite_nuevo_solo_con_el_contrato(client, tramite, credencial_facto
     cred = credencial_factory(
         rfc=persona.rfc, nombre=persona.nombre, rfc_representante="VADA800927DJ3"
     )
-    r = client.post(reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(cred))
+    r = firmar_en(client, reverse("tramites:firmar", args=[s.numero_temporal]), cred)
     assert r.status_code == 302
     s.refresh_from_db()
     assert s.folio and s.cadena_original.endswith("|Avena|1004.00.99||")

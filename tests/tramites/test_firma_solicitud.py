@@ -6,13 +6,13 @@ import logging
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
 from acuses.models import Documento
 from firma.services import verificar_firma, verificar_sello_ventanilla
-from firma.testing import datos_firma
+from firma.testing import cadena_de, firma_navegador, firmar_en
+from tests.firmas import firmar_como_navegador
 from tramites.models import RegistroAuditoria, Solicitud
 
 from .conftest import AsistentePrueba
@@ -30,11 +30,13 @@ def _borrador_listo(cliente, tramite):
     return s
 
 
-def _post_firma(cliente, s, cred, password=None):
-    datos = datos_firma(cred)
-    if password is not None:
-        datos["password"] = password
-    return cliente.post(reverse("tramites:firmar", args=[s.numero_temporal]), datos)
+def _url(s):
+    return reverse("tramites:firmar", args=[s.numero_temporal])
+
+
+def _post_firma(cliente, s, cred, **kw):
+    """Open the signing page, sign its cadena in «the browser», post cert + signature."""
+    return firmar_en(cliente, _url(s), cred, **kw)
 
 
 @pytest.fixture
@@ -60,8 +62,9 @@ def test_firma_asigna_folio_sellos_y_acuse(
     )
     s.refresh_from_db()
     assert s.estado == "firmada" and len(s.folio) == 25 and s.folio.startswith("02099001002")
+    # the cadena is issued before the folio exists (the browser signs it); the acuse has both
     assert s.cadena_original.startswith(
-        f"|{s.folio}|990102|{s.numero_temporal}|EKU9003173C9|"
+        f"|990102|{s.numero_temporal}|EKU9003173C9|"
     ) and s.cadena_original.endswith("|Avena|12.5||")
     assert verificar_firma(s.certificado_firmante, s.cadena_original, s.sello_solicitante)
     assert verificar_sello_ventanilla(s.cadena_original, s.sello_ventanilla)
@@ -102,11 +105,8 @@ def test_doble_envio_firma_una_sola_vez(cliente, tramite_prueba, cred):
     s.refresh_from_db()
     assert AsistentePrueba.efectos == [s.folio]
     assert Documento.objects.filter(solicitud=s, tipo="acuse").count() == 1
-    from tramites import services
 
-    again = services.firmar_solicitud(
-        s, cer=cred.cer, key=cred.key, password=cred.password, usuario=None, rfc_sesion=None
-    )
+    again = firmar_como_navegador(s, cred, usuario=None, rfc_sesion=None)
     assert again.ya_firmada and again.solicitud.folio == s.folio
 
 
@@ -120,17 +120,82 @@ def test_fiel_de_otro_rfc_se_rechaza(cliente, tramite_prueba, credencial_factory
     assert s.estado == "borrador" and s.folio is None
 
 
-def test_contrasena_incorrecta_y_csd(
+def test_firma_de_otra_llave_y_csd(
     cliente, tramite_prueba, cred, credencial_factory, persona_moral
 ):
     s = _borrador_listo(cliente, tramite_prueba)
-    r = _post_firma(cliente, s, cred, password="incorrecta")
-    assert "La contraseña de la clave privada no es válida" in r.content.decode()
+    otra = credencial_factory(rfc=persona_moral.rfc, nombre=persona_moral.nombre)
+    r = _post_firma(cliente, s, otra, cer=cred.cer)  # cred's certificate, another key
+    assert "La firma no corresponde con la cadena original" in r.content.decode()
     csd = credencial_factory(rfc=persona_moral.rfc, nombre=persona_moral.nombre, tipo="CSD")
     r = _post_firma(cliente, s, csd)
     assert r.status_code == 200 and "CSD" in r.content.decode()
     s.refresh_from_db()
     assert s.estado == "borrador"
+
+
+def test_cadena_alterada_se_rechaza(cliente, tramite_prueba, cred):
+    s = _borrador_listo(cliente, tramite_prueba)
+    cadena = cadena_de(cliente.get(_url(s)))
+    assert cadena and "|Avena|12.5||" in cadena
+    r = cliente.post(_url(s), firma_navegador(cred, cadena.replace("12.5", "99")))
+    assert r.status_code == 200
+    assert "La firma no corresponde con la cadena original" in r.content.decode()
+    s.refresh_from_db()
+    assert s.estado == "borrador" and s.folio is None
+
+
+def test_firma_repetida_y_cadena_vieja(cliente, tramite_prueba, cred):
+    s = _borrador_listo(cliente, tramite_prueba)
+    vieja = cadena_de(cliente.get(_url(s)))
+    datos = firma_navegador(cred, vieja)
+    nueva = cadena_de(cliente.get(_url(s)))  # reloading issues a new cadena
+    assert nueva != vieja
+    r = cliente.post(_url(s), datos)
+    assert "La firma no corresponde con la cadena original" in r.content.decode()
+    r = cliente.post(_url(s), datos)  # the same signature again: refused as reused
+    assert "Esta firma ya fue utilizada" in r.content.decode()
+    s.refresh_from_db()
+    assert s.estado == "borrador"
+
+
+def test_sin_cadena_emitida_o_caducada(cliente, tramite_prueba, cred, settings):
+    s = _borrador_listo(cliente, tramite_prueba)
+    r = cliente.post(_url(s), firma_navegador(cred, "|cualquier|cadena||"))
+    assert "ya no es válida" in r.content.decode()
+    settings.FIEL_RETO_VIGENCIA = -1
+    r = _post_firma(cliente, s, cred)
+    assert "ya no es válida" in r.content.decode()
+    s.refresh_from_db()
+    assert s.estado == "borrador"
+
+
+def test_datos_cambiados_despues_de_emitir_la_cadena(cliente, tramite_prueba, cred):
+    s = _borrador_listo(cliente, tramite_prueba)
+    cadena = cadena_de(cliente.get(_url(s)))
+    s.refresh_from_db()
+    datos = dict(s.datos)
+    datos["datos"] = {**datos["datos"], "cantidad": "99"}
+    Solicitud.objects.filter(pk=s.pk).update(datos=datos)
+    r = cliente.post(_url(s), firma_navegador(cred, cadena))
+    assert "Los datos de la solicitud cambiaron" in r.content.decode()
+    s.refresh_from_db()
+    assert s.estado == "borrador"
+
+
+def test_pagina_de_firma_sin_name_en_llave_ni_contrasena(cliente, tramite_prueba):
+    s = _borrador_listo(cliente, tramite_prueba)
+    html = cliente.get(_url(s)).content.decode()
+    for marca in ("data-vu-key", "data-vu-password", "data-vu-cer"):
+        (etiqueta,) = [t for t in html.split("<input")[1:] if marca in t.split(">")[0]]
+        assert " name=" not in etiqueta.split(">")[0]
+    assert 'name="certificado"' in html and 'name="firma"' in html
+    assert "<noscript>" in html and "se necesita JavaScript" in html
+    formulario = html[html.index('<form method="post" novalidate id="form-firma"') :]
+    formulario = formulario[: formulario.index("</form>")]
+    assert "<script" not in formulario and " on" not in formulario.replace(" onl", "")
+    assert "<script>" not in html.split('id="form-firma"')[1]  # no inline script after it
+    assert "vendor/node-forge/forge.min.js" in html and "js/firma.js" in html
 
 
 def test_firma_con_fiel_distinta_a_la_de_la_sesion(cliente, tramite_prueba, cred):
@@ -142,26 +207,23 @@ def test_firma_con_fiel_distinta_a_la_de_la_sesion(cliente, tramite_prueba, cred
     assert "misma e.firma" in r.content.decode()
 
 
-def test_archivos_vacios_no_causan_error(cliente, tramite_prueba):
+def test_campos_vacios_no_causan_error(cliente, tramite_prueba):
+    """A post without the browser's work (JavaScript off, or a hand-made form): a clear
+    message, no 500."""
     s = _borrador_listo(cliente, tramite_prueba)
-    r = cliente.post(
-        reverse("tramites:firmar", args=[s.numero_temporal]),
-        {
-            "cer": SimpleUploadedFile("a.cer", b""),
-            "key": SimpleUploadedFile("a.key", b""),
-            "password": "x",
-        },
-    )
-    assert r.status_code == 200
+    for datos in ({}, {"certificado": "", "firma": ""}, {"certificado": "%%%", "firma": "x"}):
+        r = cliente.post(_url(s), datos)
+        assert r.status_code == 200
+    r = cliente.post(_url(s), {})
+    assert "se necesita JavaScript" in r.content.decode()
 
 
 def test_llave_y_contrasena_no_quedan_en_logs_ni_sesion(cliente, tramite_prueba, cred, caplog):
     s = _borrador_listo(cliente, tramite_prueba)
     caplog.set_level(logging.DEBUG)
     secreto = "ClaveSecreta-Ñ-2026"
-    r = _post_firma(cliente, s, cred, password=secreto)  # wrong password: must not be echoed
-    assert secreto not in r.content.decode()
-    _post_firma(cliente, s, cred)
+    r = _post_firma(cliente, s, cred)
+    assert r.status_code == 302
     texto_logs = caplog.text
     sesion = SessionStore(session_key=cliente.session.session_key).load()
     volcado = repr(sesion)
@@ -222,9 +284,38 @@ def test_borrador_vencido_no_se_firma_aunque_no_haya_corrido_el_trabajo(
     assert s.estado == "expirada" and s.folio is None
     r = cliente.get(reverse("tramites:paso", args=[s.numero_temporal, "datos"]), follow=True)
     assert "venció" in r.content.decode()
-    from tramites import services
 
-    res = services.firmar_solicitud(
-        s, cer=cred.cer, key=cred.key, password=cred.password, usuario=None, rfc_sesion=None
-    )
+    res = firmar_como_navegador(s, cred, usuario=None, rfc_sesion=None)
     assert not res.ok and "venció" in res.errores[0]
+
+
+def test_fail_open_queda_en_la_bitacora(cliente, tramite_prueba, cred, settings, monkeypatch):
+    """OCSP unreachable with FIEL_REVOCACION=fail-open: signed, and the audit says so."""
+    from firma import revocacion
+
+    settings.FIEL_REVOCACION = "fail-open"
+    monkeypatch.setattr(
+        revocacion,
+        "consultar",
+        lambda *a, **k: revocacion.Revocacion(
+            "no_consultado", fuente="http://ocsp.invalid/", motivo="no se pudo consultar"
+        ),
+    )
+    s = _borrador_listo(cliente, tramite_prueba)
+    assert _post_firma(cliente, s, cred).status_code == 302
+    registro = RegistroAuditoria.objects.get(object_id=str(s.pk), estado_nuevo="firmada")
+    assert "revocación no verificada, fail-open" in registro.motivo
+    settings.FIEL_REVOCACION = "fail-closed"
+    s2 = _borrador_listo_otro(cliente, tramite_prueba)
+    r = _post_firma(cliente, s2, cred)
+    assert "No fue posible consultar al SAT" in r.content.decode()
+
+
+def _borrador_listo_otro(cliente, tramite):
+    cliente.post(reverse("tramites:iniciar", args=[tramite.vucem_id]))
+    s = Solicitud.objects.order_by("-pk").first()
+    cliente.post(
+        reverse("tramites:paso", args=[s.numero_temporal, "datos"]),
+        {"descripcion": "Avena", "cantidad": "1"},
+    )
+    return s

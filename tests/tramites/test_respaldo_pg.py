@@ -24,7 +24,7 @@ from django.db import connection
 from django.urls import reverse
 
 from acuses.models import Documento
-from firma.testing import datos_firma
+from firma.testing import firmar_en
 from tramites.models import Solicitud
 
 from .conftest import crear_persona, entrar, usuario_solicitante
@@ -67,7 +67,7 @@ def _firmar(client, tramite, persona, credencial_factory):
         reverse("tramites:paso", args=[s.numero_temporal, "datos"]),
         {"descripcion": f"Avena de {persona.rfc}", "cantidad": "12.5"},
     )
-    r = client.post(reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(cred))
+    r = firmar_en(client, reverse("tramites:firmar", args=[s.numero_temporal]), cred)
     assert r.status_code == 302, r.content.decode()[:1000]
     s.refresh_from_db()
     assert s.folio

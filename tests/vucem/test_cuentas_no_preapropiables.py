@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from firma.testing import firmar_en
 from tests.soporte.personas import crear_capturista, crear_solicitante, crear_usuario
 from tramites.models import RegistroAuditoria
 from vucem import services
@@ -59,18 +60,8 @@ def test_nombres_normales_siguen_permitidos(cliente_moral):
 
 
 def _ingresar(client, cred):
-    client.get("/ingresar/")
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return client.post(
-        "/ingresar/",
-        {
-            "metodo": "fiel",
-            "password": cred.password,
-            "cer": SimpleUploadedFile("fiel.cer", cred.cer),
-            "key": SimpleUploadedFile("fiel.key", cred.key),
-        },
-    )
+    """The FIEL login as the browser does it: sign the page's nonce, post cer + signature."""
+    return firmar_en(client, "/ingresar/", cred, {"metodo": "fiel"})
 
 
 def test_primer_ingreso_fiel_con_usuario_ocupado_se_rechaza(client, credencial_factory):

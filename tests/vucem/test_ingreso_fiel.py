@@ -7,10 +7,10 @@ import logging
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from firma.testing import Credencial, cadena_de, firma_navegador
 from tests.soporte.personas import crear_capturista, crear_solicitante
 from vucem.middleware import SESSION_PERSONA, SESSION_RFC_FIEL, SESSION_ROL
 from vucem.models import Persona, Rol
@@ -26,24 +26,22 @@ MORAL = {
 }
 
 
-def _archivo(nombre, contenido):
-    return SimpleUploadedFile(nombre, contenido, content_type="application/octet-stream")
+def _post_fiel(client, cer, key, password, *, cer_enviado=None, **extra):
+    """What the login page's script does: open the key with the password in the browser, sign
+    the nonce the page issued, post the certificate and the signature only."""
+    cadena = cadena_de(client.get(URL))  # issues the nonce
+    cred = Credencial(cer=cer, key=key, password=password, rfc="")
+    datos = firma_navegador(cred, cadena, cer=cer_enviado)
+    return client.post(URL, {"metodo": "fiel", **datos, **extra})
 
 
-def _post_fiel(client, cer, key, password, **extra):
-    client.get(URL)  # issues the nonce
-    datos = {"metodo": "fiel", "password": password, **extra}
-    if cer is not None:
-        datos["cer"] = _archivo("fiel.cer", cer)
-    if key is not None:
-        datos["key"] = _archivo("fiel.key", key)
-    return client.post(URL, datos)
+def _ingresar(client, cred, **extra):
+    return _post_fiel(client, cred.cer, cred.key, cred.password, **extra)
 
 
-def _ingresar(client, cred, password=None, **extra):
-    return _post_fiel(
-        client, cred.cer, cred.key, cred.password if password is None else password, **extra
-    )
+def _fallido(client, cred, otra):
+    """A failed attempt: ``cred``'s certificate with a signature by another key."""
+    return _post_fiel(client, otra.cer, otra.key, otra.password, cer_enviado=cred.cer)
 
 
 def test_persona_fisica_entra_y_se_crea(client, credencial_factory):
@@ -118,10 +116,20 @@ def _assert_error(r, mensaje):
     assert 'role="alert"' in html
 
 
-def test_contrasena_incorrecta(client, credencial_factory):
-    r = _ingresar(client, credencial_factory(), password="no-es-esta")
-    _assert_error(r, "La contraseña de la clave privada no es válida.")
+def test_firma_de_otra_llave(client, credencial_factory):
+    r = _fallido(client, credencial_factory(), credencial_factory(**MORAL))
+    _assert_error(r, "La firma no corresponde con la cadena original")
     assert "_auth_user_id" not in client.session
+
+
+def test_pagina_de_ingreso_no_envia_llave_ni_contrasena(client):
+    html = client.get(URL).content.decode()
+    for marca in ("data-vu-key", "data-vu-password", "data-vu-cer"):
+        (etiqueta,) = [t for t in html.split("<input")[1:] if marca in t.split(">")[0]]
+        assert " name=" not in etiqueta.split(">")[0]
+    assert 'enctype="multipart/form-data"' not in html.split('id="form-ingreso-fiel"')[0][-300:]
+    assert "data-cadena=" in html and "<noscript>" in html
+    assert "vendor/node-forge/forge.min.js" in html and "js/firma.js" in html
 
 
 def test_csd_no_es_fiel(client, credencial_factory):
@@ -179,79 +187,67 @@ def test_certificado_corrupto(client, fiel_sat):
     assert "vu-errores" in r.content.decode()
 
 
-def test_archivos_intercambiados(client, credencial_factory):
+def test_llave_enviada_como_certificado(client, credencial_factory):
     cred = credencial_factory()
-    r = _post_fiel(client, cred.key, cred.cer, cred.password)
-    assert r.status_code == 200
-    html = r.content.decode()
-    assert "vu-errores" in html and "_auth_user_id" not in client.session
+    r = _post_fiel(client, cred.cer, cred.key, cred.password, cer_enviado=cred.key)
+    _assert_error(r, "contiene una llave privada")
+    assert "_auth_user_id" not in client.session
 
 
-def test_llave_de_otro_certificado(client, credencial_factory):
-    a = credencial_factory()
-    b = credencial_factory(**MORAL)
-    r = _post_fiel(client, a.cer, b.key, b.password)
-    _assert_error(r, "El certificado no corresponde con la llave privada.")
-
-
-@pytest.mark.parametrize("campo", ["cer", "key"])
-def test_archivo_vacio(client, credencial_factory, campo):
+def test_certificado_vacio(client, credencial_factory):
     cred = credencial_factory()
-    cer, key = (b"", cred.key) if campo == "cer" else (cred.cer, b"")
-    r = _post_fiel(client, cer, key, cred.password)
-    _assert_error(r, "está vacío")
+    r = _post_fiel(client, cred.cer, cred.key, cred.password, cer_enviado=b"")
+    assert r.status_code == 200 and "_auth_user_id" not in client.session
+    assert "se necesita JavaScript" in r.content.decode()  # an empty field: nothing signed
 
 
-@pytest.mark.parametrize("campo", ["cer", "key"])
-def test_archivo_de_70_kib(client, credencial_factory, campo):
+def test_certificado_de_70_kib(client, credencial_factory):
     cred = credencial_factory()
-    grande = b"\x30" * (70 * 1024)
-    cer, key = (grande, cred.key) if campo == "cer" else (cred.cer, grande)
-    r = _post_fiel(client, cer, key, cred.password)
+    r = _post_fiel(client, cred.cer, cred.key, cred.password, cer_enviado=b"\x30" * (70 * 1024))
     _assert_error(r, "es demasiado grande")
 
 
-def test_faltan_archivos_y_contrasena(client):
+def test_sin_javascript_no_llega_nada(client):
     client.get(URL)
     r = client.post(URL, {"metodo": "fiel"})
-    _assert_error(r, "Seleccione el archivo del certificado (.cer).")
-    html = r.content.decode()
-    assert "Seleccione el archivo de la clave privada (.key)." in html
-    assert "Escriba la contraseña de la clave privada." in html
-    assert 'href="#id_cer"' in html  # the summary links to the field
+    _assert_error(r, "se necesita JavaScript")
 
 
 def test_basura_no_causa_error_500(client):
-    r = _post_fiel(client, b"no soy un certificado", b"ni una llave", "x")
-    assert r.status_code == 200 and "vu-errores" in r.content.decode()
+    client.get(URL)
+    for datos in (
+        {"certificado": base64.b64encode(b"no soy un certificado").decode(), "firma": "A" * 344},
+        {"certificado": "%%%", "firma": "%%%"},
+        {"certificado": "QUJD", "firma": base64.b64encode(b"x" * 256).decode()},
+    ):
+        r = client.post(URL, {"metodo": "fiel", **datos})
+        assert r.status_code == 200 and "vu-errores" in r.content.decode()
 
 
 def test_sin_nonce_no_entra(client, credencial_factory):
-    """The proof of possession needs the challenge issued by the login page."""
+    """The signature must be over the challenge this session's login page issued."""
     cred = credencial_factory()
-    r = client.post(
-        URL,
-        {
-            "metodo": "fiel",
-            "password": cred.password,
-            "cer": _archivo("a.cer", cred.cer),
-            "key": _archivo("a.key", cred.key),
-        },
-    )
-    _assert_error(r, "La página de ingreso caducó.")
+    r = client.post(URL, {"metodo": "fiel", **firma_navegador(cred, "VENTANILLA-INGRESO|x|1")})
+    _assert_error(r, "ya no es válida")
+    assert "_auth_user_id" not in client.session
 
 
 def test_nonce_de_un_solo_uso(client, credencial_factory):
-    client.get(URL)
-    nonce = client.session["fiel_nonce"]
-    _ingresar(client, credencial_factory(), password="mala")
-    assert client.session["fiel_nonce"] != nonce
+    cred = credencial_factory()
+    cadena = cadena_de(client.get(URL))
+    datos = {"metodo": "fiel", **firma_navegador(cred, cadena)}
+    assert client.post(URL, datos).status_code == 302
+    client.post(reverse("vucem:salir"))
+    r = client.post(URL, datos)  # replayed: refused with its own message
+    _assert_error(r, "Esta firma ya fue utilizada")
+    assert "_auth_user_id" not in client.session
 
 
 def test_fallos_fiel_bloquean(client, credencial_factory, settings):
     cred = credencial_factory()
+    otra = credencial_factory(rfc="GATR680412QA5", nombre="OTRA")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        r = _ingresar(client, cred, password="mala")
+        r = _fallido(client, cred, otra)
     assert r.status_code == 429 and "Acceso bloqueado temporalmente" in r.content.decode()
     # Even the right password is refused now for that RFC from this address.
     r = _ingresar(client, cred)
@@ -264,12 +260,13 @@ def test_fallos_fiel_bloquean(client, credencial_factory, settings):
 
 def test_ingreso_exitoso_reinicia_contador(client, credencial_factory, settings):
     cred = credencial_factory()
+    otra = credencial_factory(rfc="GATR680412QA5", nombre="OTRA")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        _ingresar(client, cred, password="mala")
+        _fallido(client, cred, otra)
     assert _ingresar(client, cred).status_code == 302
     client.post(reverse("vucem:salir"))
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        r = _ingresar(client, cred, password="mala")
+        r = _fallido(client, cred, otra)
     assert r.status_code == 200
 
 
@@ -277,7 +274,7 @@ def test_llave_y_contrasena_nunca_se_guardan(client, credencial_factory, caplog)
     """Neither the password nor any fragment of the key reaches logs or session data."""
     cred = credencial_factory(password="Secreto-Unico-Ñandú-918273")
     caplog.set_level(logging.DEBUG)
-    _ingresar(client, cred, password="Contrasena-Mala-5647382910")
+    _fallido(client, cred, credencial_factory(**MORAL))
     r = _ingresar(client, cred)
     assert r.status_code == 302
     client.get(reverse("vucem:bandeja"))
@@ -319,8 +316,8 @@ def test_llave_y_contrasena_nunca_se_guardan(client, credencial_factory, caplog)
 
 
 def test_error_enlaza_al_campo(client, credencial_factory):
-    r = _ingresar(client, credencial_factory(), password="mala")
+    r = _ingresar(client, credencial_factory(rfc="LBA100315MX4", nombre="LACTEOS", tipo="CSD"))
     assert (
-        'href="#id_password" class="alert-link">La contraseña de la clave privada no es válida.'
+        'href="#id_cer" class="alert-link">El certificado es un CSD (sello digital), no una e.firma.'
         in r.content.decode()
     )

@@ -38,8 +38,10 @@ def test_pagina_de_ingreso_tiene_dos_pestanas(client):
     assert r.status_code == 200
     html = r.content.decode()
     assert "Con FIEL" in html and "Sin FIEL" in html
-    assert 'name="cer"' in html and 'name="key"' in html and 'type="password"' in html
-    assert client.session.get("fiel_nonce")
+    # the FIEL inputs are read by the page's script and have no name (never posted)
+    assert "data-vu-cer" in html and "data-vu-key" in html and 'type="password"' in html
+    assert 'name="key"' not in html and 'name="cer"' not in html
+    assert client.session.get("firma_retos", {}).get("ingreso")
 
 
 def test_sin_sesion_la_bandeja_redirige_al_ingreso(client):

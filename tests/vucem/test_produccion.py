@@ -138,7 +138,7 @@ def test_sin_sello_ni_almacen_check_deploy_falla(tmp_path):
     entorno = {
         **_entorno_compose(),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "FIEL_CA_DIR": str(tmp_path / "vacio"),
+        "FIEL_CA_PRODUCCION_DIR": str(tmp_path / "vacio"),
         "VENTANILLA_SELLO_CER": str(tmp_path / "no-existe.cer"),
         "VENTANILLA_SELLO_KEY": str(tmp_path / "no-existe.key"),
     }
@@ -193,7 +193,9 @@ def test_salud_responde_200_con_todo_en_orden(client):
 @pytest.mark.django_db
 def test_salud_responde_503_sin_sello(client, settings, tmp_path):
     settings.VENTANILLA_SELLO_CER = str(tmp_path / "no-existe.cer")
-    settings.FIEL_CA_DIR = str(tmp_path)
+    settings.FIEL_CA_PRODUCCION_DIR = str(tmp_path)
+    settings.FIEL_CONFIAR_AC_DEMO = False
+    settings.FIEL_CA_DIR = ""
     r = client.get("/salud/?format=json")
     assert r.status_code == 503
     datos = r.json()
@@ -236,7 +238,7 @@ def test_wsgi_no_sirve_sin_sello_en_produccion(tmp_path):
         **{
             **_entorno_compose(),
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "FIEL_CA_DIR": str(tmp_path / "vacio"),
+            "FIEL_CA_PRODUCCION_DIR": str(tmp_path / "vacio"),
             "VENTANILLA_SELLO_CER": str(tmp_path / "no-existe.cer"),
             "VENTANILLA_SELLO_KEY": str(tmp_path / "no-existe.key"),
         }

@@ -23,7 +23,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from firma.demo import PASSWORD_DEMO, PERSONAS_DEMO, generar_demo
-from firma.fiel import CODIGOS, verificar_fiel
+from firma.errores import CODIGOS
+from firma.verificacion import verificar_fiel
 
 SALIDA_NO_UTILIZABLE = 1
 SALIDA_USO = 2
@@ -82,8 +83,9 @@ class Command(BaseCommand):
             help="Verifica un .cer (y opcionalmente su .key y contraseña).",
             description=(
                 "Verifica un certificado de e.firma: vigencia, autoridad certificadora de "
-                "confianza (FIEL_CA_DIR), que sea FIEL y no CSD y, con --key y --password, "
-                "que la llave abra con la contraseña y corresponda al certificado. Código de "
+                "confianza (las AC de producción del SAT incluidas, y FIEL_CA_DIR), que sea FIEL y "
+                "no CSD, la revocación por OCSP (salvo --sin-revocacion) y, con --key y "
+                "--password, que la llave abra con la contraseña y corresponda al certificado. Código de "
                 "salida 0 solo si es utilizable como e.firma en ese momento; 1 si no; 2 si "
                 "los argumentos son inválidos."
             ),
@@ -104,6 +106,14 @@ class Command(BaseCommand):
             help="Verifica la vigencia en ese momento (p. ej. 2020-06-01T12:00; sin zona = CDMX).",
         )
         v.add_argument("--json", action="store_true", help="Imprime el resultado como JSON.")
+        v.add_argument(
+            "--sin-revocacion",
+            action="store_true",
+            help=(
+                "No consulta la revocación (OCSP); «revocacion.estado» queda en "
+                "«no_consultado». Útil sin red o con --at en el pasado."
+            ),
+        )
 
         d = sub.add_parser(
             "demo",
@@ -142,7 +152,9 @@ class Command(BaseCommand):
                     "(ejemplo: 2020-06-01T12:00:00-06:00)",
                     returncode=SALIDA_USO,
                 ) from None
-        res = verificar_fiel(cer, key, password, momento=momento)
+        res = verificar_fiel(
+            cer, key, password, momento=momento, revocacion=not options.get("sin_revocacion")
+        )
         password = None  # drop it as soon as possible
         utilizable = res.ok if key is not None else res.certificado_ok
         datos = res.as_dict()
@@ -183,6 +195,12 @@ class Command(BaseCommand):
             w(f"Emisor:               {d['emisor']}")
             w(f"Vigente:              {_si_no(d['vigente'])}")
             w(f"Emisor de confianza:  {_si_no(d['cadena_confiable'])}")
+            r = d["revocacion"]
+            w(
+                f"Revocación (OCSP):    {r['estado'].replace('_', ' ')}"
+                + (f" ({_fecha_local(r['fecha'])})" if r["fecha"] else "")
+                + (f" — {r['fuente']}" if r["fuente"] else "")
+            )
             if con_llave:
                 w(f"Llave corresponde:    {_si_no(d['llave_corresponde'])}")
         for e in d["errores"]:
@@ -208,7 +226,10 @@ class Command(BaseCommand):
             w(
                 f"Ya existían las credenciales de demostración en {res.dir} (use --force para recrearlas)."
             )
-        w(f"AC de demostración (confíe en esta carpeta con FIEL_CA_DIR): {res.ca_cer.parent}")
+        w(
+            f"AC de demostración: {res.ca_cer.parent} (de confianza sólo con DJANGO_DEBUG=True "
+            "o FIEL_CONFIAR_AC_DEMO=True; nunca en producción)"
+        )
         w(f"Sello de la Ventanilla: {res.sello_cer} / {res.sello_key}")
         w(f"e.firmas de demostración (contraseña de todas las llaves: {PASSWORD_DEMO}):")
         for p in PERSONAS_DEMO:

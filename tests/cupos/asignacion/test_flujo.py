@@ -14,6 +14,7 @@ from acuses.services import obtener_pdf
 from cupos import ventanas
 from cupos.asignacion import dictamen
 from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion
+from firma.testing import firmar_en
 from tests.cupos.factories import cupo_lacteos, solicitud_asignacion_firmada
 from tramites.models import Anexo, Notificacion, RegistroAuditoria, Solicitud
 from tramites.services import historial
@@ -103,14 +104,7 @@ def capturar_avena(cliente, sub, *, monto="5000000", consumo="3000000"):
 
 
 def firmar(cliente, s, cred):
-    return cliente.post(
-        reverse("tramites:firmar", args=[s.numero_temporal]),
-        {
-            "cer": SimpleUploadedFile("fiel.cer", cred.cer),
-            "key": SimpleUploadedFile("fiel.key", cred.key),
-            "password": cred.password,
-        },
-    )
+    return firmar_en(cliente, reverse("tramites:firmar", args=[s.numero_temporal]), cred)
 
 
 def texto_pdf(doc) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cupos.models import (
     RepresentacionFederal,
 )
-from firma.testing import datos_firma  # noqa: F401  (re-exported for the tests)
+from firma.testing import firmar_en  # noqa: F401  (re-exported for the tests)
 from tests.cupos.factories import asignacion_con_saldo, cupo_con_subcupo
 from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
 from tramites.models import Solicitud

@@ -15,6 +15,7 @@ from cupos.cancelacion import services as cancelacion
 from cupos.models import CertificadoCupo, MovimientoSaldo
 from tests.concurrencia import en_paralelo, solo_postgres
 from tests.cupos.factories import asignacion_con_saldo, certificado_directo, cupo_con_subcupo
+from tests.firmas import firmar_como_navegador
 from tests.tramites.conftest import usuario_solicitante
 from tramites import services
 from tramites.models import Solicitud, Tramite
@@ -57,11 +58,9 @@ def test_20_firmas_simultaneas_cancelan_exactamente_10(credencial_factory):
 
     def firmar(s):
         def fn():
-            return services.firmar_solicitud(
+            return firmar_como_navegador(
                 Solicitud.objects.get(pk=s.pk),
-                cer=cred.cer,
-                key=cred.key,
-                password=cred.password,
+                cred,
                 usuario=usuario,
                 rfc_sesion=persona.rfc,
             )

@@ -14,6 +14,7 @@ from cupos import saldos
 from cupos.expedicion import services as expedicion
 from cupos.models import CertificadoCupo, Mecanismo, MovimientoSaldo
 from tests.cupos.factories import asignacion_con_saldo, certificado_directo, cupo_con_subcupo
+from tests.firmas import firmar_como_navegador
 from tests.tramites.conftest import entrar
 from tramites import services as tramites_services
 from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
@@ -24,7 +25,7 @@ from .conftest import (
     agregar,
     buscar,
     capturar,
-    datos_firma,
+    firmar_en,
     iniciar,
     seleccionar,
     siguiente,
@@ -50,15 +51,13 @@ def expedir_firmado(persona, usuario, asignacion, montos, cred):
     for m in montos:
         expedicion.agregar_linea(s, m)
     expedicion.confirmar(s)
-    r = tramites_services.firmar_solicitud(
-        s, cer=cred.cer, key=cred.key, password=cred.password, usuario=usuario, rfc_sesion=None
-    )
+    r = firmar_como_navegador(s, cred, usuario=usuario, rfc_sesion=None)
     assert r.ok, r.errores
     return list(CertificadoCupo.objects.filter(solicitud=s).order_by("numero"))
 
 
 def _firmar(client, s, cred):
-    r = client.post(url_firmar(s), datos_firma(cred))
+    r = firmar_en(client, url_firmar(s), cred)
     assert r.status_code == 302, r.content.decode()[:3000]
     s.refresh_from_db()
     return r
@@ -250,7 +249,7 @@ def test_capturista_captura_pero_no_firma(
     assert s.capturada_por == capturista and s.solicitante == moral
     html = client.get(url_firmar(s)).content.decode()
     assert 'id="form-firma"' not in html and "bandeja de tareas pendientes" in html
-    r = client.post(url_firmar(s), datos_firma(fiel(moral)))
+    r = firmar_en(client, url_firmar(s), fiel(moral))
     assert r.status_code == 302
     s.refresh_from_db()
     assert s.estado == "borrador" and not MovimientoSaldo.objects.filter(solicitud=s).exists()
@@ -271,8 +270,8 @@ def test_doble_envio_cancela_una_vez(cliente_moral, moral, asignacion, cupo, fie
     cert = certificado_directo(asignacion, "1000")
     s = capturar(cliente_moral, cupo[0], [(cert, "400")])
     cred = fiel(moral)
-    r1 = cliente_moral.post(url_firmar(s), datos_firma(cred))
-    r2 = cliente_moral.post(url_firmar(s), datos_firma(cred))
+    r1 = firmar_en(cliente_moral, url_firmar(s), cred)
+    r2 = firmar_en(cliente_moral, url_firmar(s), cred)
     assert r1.status_code == r2.status_code == 302
     cert.refresh_from_db()
     assert cert.monto_cancelado == Decimal("400")
@@ -300,7 +299,7 @@ def test_dos_solicitudes_sobre_el_mismo_certificado(cliente_moral, moral, asigna
     s2 = capturar(cliente_moral, cupo[0], [(cert, "700")])
     cred = fiel(moral)
     _firmar(cliente_moral, s1, cred)
-    r = cliente_moral.post(url_firmar(s2), datos_firma(cred))
+    r = firmar_en(cliente_moral, url_firmar(s2), cred)
     assert r.status_code == 200
     html = r.content.decode()
     assert "excede el disponible del certificado" in html
@@ -325,7 +324,7 @@ def test_recheck_dentro_de_la_transaccion(cliente_moral, moral, asignacion, cupo
         with transaction.atomic():
             aplicar_cancelacion(s, usuario=None)
     assert not MovimientoSaldo.objects.filter(tipo="cancelacion").exists()
-    r = cliente_moral.post(url_firmar(s), datos_firma(fiel(moral)))
+    r = firmar_en(cliente_moral, url_firmar(s), fiel(moral))
     assert r.status_code == 200 and "excede el disponible" in r.content.decode()
 
 

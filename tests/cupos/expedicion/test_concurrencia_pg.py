@@ -14,6 +14,7 @@ from cupos.expedicion import services as expedicion
 from cupos.models import CertificadoCupo, MovimientoSaldo
 from tests.concurrencia import en_paralelo, solo_postgres
 from tests.cupos.factories import asignacion_con_saldo, cupo_con_subcupo
+from tests.firmas import firmar_como_navegador
 from tests.tramites.conftest import usuario_solicitante
 from tramites import services
 from tramites.models import Solicitud, Tramite
@@ -61,11 +62,9 @@ def test_50_firmas_simultaneas_expiden_exactamente_10(escenario):
 
     def firmar(s):
         def fn():
-            r = services.firmar_solicitud(
+            r = firmar_como_navegador(
                 Solicitud.objects.get(pk=s.pk),
-                cer=cred.cer,
-                key=cred.key,
-                password=cred.password,
+                cred,
                 usuario=usuario,
                 rfc_sesion=persona.rfc,
             )
@@ -114,7 +113,7 @@ def test_firmas_simultaneas_por_el_cliente_sin_paginas_de_error(escenario):
     from tests.tramites.conftest import entrar
     from vucem.models import Rol
 
-    from .conftest import datos_firma
+    from .conftest import firmar_en
 
     persona, usuario, asignacion, cred = escenario
     tramite = Tramite.objects.get(vucem_id=120202)
@@ -127,7 +126,7 @@ def test_firmas_simultaneas_por_el_cliente_sin_paginas_de_error(escenario):
         def fn():
             c = Client(raise_request_exception=False)
             entrar(c, usuario, persona, Rol.SOLICITANTE_MORAL)
-            r = c.post(reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(cred))
+            r = firmar_en(c, reverse("tramites:firmar", args=[s.numero_temporal]), cred)
             return r.status_code, r.content.decode()
 
         return fn

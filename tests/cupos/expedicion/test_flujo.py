@@ -15,7 +15,7 @@ from tests.tramites.conftest import entrar
 from tramites.models import RegistroAuditoria, Solicitud
 from vucem.models import Rol
 
-from .conftest import agregar, buscar, datos_firma, hoy, iniciar, url_paso
+from .conftest import agregar, buscar, firmar_en, hoy, iniciar, url_paso
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +80,7 @@ def test_expedicion_completa(request, tipo, fiel, django_capture_on_commit_callb
     assert "Total a expedir" in html and "3,500.5 kg" in html
 
     with django_capture_on_commit_callbacks(execute=False):
-        r = client.post(
-            reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(fiel(persona))
-        )
+        r = firmar_en(client, reverse("tramites:firmar", args=[s.numero_temporal]), fiel(persona))
     assert r.status_code == 302, r.content.decode()[:3000]
     s.refresh_from_db()
     assert s.estado == Solicitud.Estado.FIRMADA and len(s.folio) == 25
@@ -143,7 +141,7 @@ def test_capturista_captura_y_el_solicitante_firma(client, moral, asignacion, ca
     client.post(url_paso(s), {"accion": "continuar"})
     html = client.get(reverse("tramites:firmar", args=[s.numero_temporal])).content.decode()
     assert 'id="form-firma"' not in html and "bandeja de tareas pendientes" in html
-    r = client.post(reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(fiel(moral)))
+    r = firmar_en(client, reverse("tramites:firmar", args=[s.numero_temporal]), fiel(moral))
     assert r.status_code == 302
     s.refresh_from_db()
     assert s.estado == "borrador" and not CertificadoCupo.objects.exists()
@@ -155,7 +153,7 @@ def test_capturista_captura_y_el_solicitante_firma(client, moral, asignacion, ca
     entrar(client, usuario_solicitante(moral), moral, Rol.SOLICITANTE_MORAL)
     bandeja = client.get(reverse("vucem:bandeja")).content.decode()
     assert s.numero_temporal in bandeja
-    r = client.post(reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(fiel(moral)))
+    r = firmar_en(client, reverse("tramites:firmar", args=[s.numero_temporal]), fiel(moral))
     assert r.status_code == 302
     s.refresh_from_db()
     assert s.estado == "firmada" and CertificadoCupo.objects.filter(solicitud=s).count() == 2
@@ -165,8 +163,8 @@ def test_doble_envio_de_la_firma_expide_una_vez(cliente_moral, moral, asignacion
     s = _capturar(cliente_moral, 120202, asignacion, ["100"])
     cliente_moral.post(url_paso(s), {"accion": "continuar"})
     url = reverse("tramites:firmar", args=[s.numero_temporal])
-    r1 = cliente_moral.post(url, datos_firma(fiel(moral)))
-    r2 = cliente_moral.post(url, datos_firma(fiel(moral)))
+    r1 = firmar_en(cliente_moral, url, fiel(moral))
+    r2 = firmar_en(cliente_moral, url, fiel(moral))
     assert r1.status_code == r2.status_code == 302
     assert CertificadoCupo.objects.filter(solicitud=s).count() == 1
     assert saldos.totales(asignacion)["expedido"] == Decimal("100")
@@ -294,9 +292,7 @@ def test_lista_vacia_no_se_puede_firmar(cliente_moral, moral, asignacion, fiel):
     assert "Agregue al menos un monto a expedir" in html
     html = cliente_moral.get(reverse("tramites:firmar", args=[s.numero_temporal])).content.decode()
     assert "Agregue al menos un monto a expedir" in html and 'id="form-firma"' not in html
-    r = cliente_moral.post(
-        reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(fiel(moral))
-    )
+    r = firmar_en(cliente_moral, reverse("tramites:firmar", args=[s.numero_temporal]), fiel(moral))
     s.refresh_from_db()
     assert s.estado == "borrador" and not Documento.objects.filter(solicitud=s).exists()
     assert r.status_code == 200 and "Agregue al menos un monto" in r.content.decode()
@@ -308,13 +304,9 @@ def test_saldo_consumido_por_otra_solicitud_antes_de_firmar(cliente_moral, moral
     s2 = _capturar(cliente_moral, 120202, asignacion, ["300000"])
     for s in (s1, s2):
         cliente_moral.post(url_paso(s), {"accion": "continuar"})
-    r = cliente_moral.post(
-        reverse("tramites:firmar", args=[s1.numero_temporal]), datos_firma(fiel(moral))
-    )
+    r = firmar_en(cliente_moral, reverse("tramites:firmar", args=[s1.numero_temporal]), fiel(moral))
     assert r.status_code == 302
-    r = cliente_moral.post(
-        reverse("tramites:firmar", args=[s2.numero_temporal]), datos_firma(fiel(moral))
-    )
+    r = firmar_en(cliente_moral, reverse("tramites:firmar", args=[s2.numero_temporal]), fiel(moral))
     assert r.status_code == 200 and "Saldo insuficiente" in r.content.decode()
     s2.refresh_from_db()
     assert s2.estado == "borrador" and s2.folio is None

@@ -11,7 +11,7 @@ from cupos.demo import FUNDAMENTO_AVENA, FUNDAMENTO_LACTEOS
 from cupos.expedicion.services import fundamento_con_dof
 from cupos.models import CertificadoCupo, Cupo
 
-from .conftest import agregar, buscar, datos_firma, iniciar, url_paso
+from .conftest import agregar, buscar, firmar_en, iniciar, url_paso
 
 ABRIL_2005 = dt.date(2005, 4, 7)
 
@@ -56,9 +56,7 @@ def test_pdf_del_certificado_no_repite_la_fecha_del_dof(cliente_moral, moral, as
     buscar(cliente_moral, s, asignacion.anio, asignacion.numero_oficio)
     assert agregar(cliente_moral, s, "100").status_code == 302
     cliente_moral.post(url_paso(s), {"accion": "continuar"})
-    r = cliente_moral.post(
-        reverse("tramites:firmar", args=[s.numero_temporal]), datos_firma(fiel(moral))
-    )
+    r = firmar_en(cliente_moral, reverse("tramites:firmar", args=[s.numero_temporal]), fiel(moral))
     assert r.status_code == 302
     cert = CertificadoCupo.objects.get(solicitud=s)
     assert cert.documento.contexto["fundamento"] == FUNDAMENTO_AVENA

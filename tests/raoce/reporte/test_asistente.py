@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from firma.testing import datos_firma
+from firma.testing import firmar_en
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual
 from raoce.reporte import borrador, importes, ventana
 from raoce.reporte.programas import GrupoProgramas, agrupar
@@ -129,7 +129,7 @@ def firmar(fiel, django_capture_on_commit_callbacks):
     def _firmar(client, s, persona=None):
         persona = persona or s.solicitante
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url_firmar(s), datos_firma(fiel(persona)))
+            return firmar_en(client, url_firmar(s), fiel(persona))
 
     return _firmar
 
@@ -349,7 +349,7 @@ def test_prosec_sin_bienes_no_continua_ni_firma(cliente, empresa, fiel):
     assert r.status_code == 200 and "sin agregarlo" in html(r)
     t = html(cliente.get(url_firmar(s)))
     assert "Agregue al menos un bien producido" in t and 'id="form-firma"' not in t
-    r = cliente.post(url_firmar(s), datos_firma(fiel(empresa[0])))
+    r = firmar_en(cliente, url_firmar(s), fiel(empresa[0]))
     s.refresh_from_db()
     assert s.es_borrador and not s.folio
 
@@ -680,7 +680,7 @@ def test_domicilio_invalidado_despues_impide_firmar(cliente, empresa, immex_pros
     elegir(cliente, s, immex_prosec[0])
     datos(cliente, s, ventas_totales="10", total_exportaciones="5")
     Domicilio.objects.filter(persona=empresa[0]).update(tipo=Domicilio.Tipo.CASA_HABITACION)
-    r = cliente.post(url_firmar(s), datos_firma(fiel(empresa[0])))
+    r = firmar_en(cliente, url_firmar(s), fiel(empresa[0]))
     assert r.status_code == 200
     s.refresh_from_db()
     assert s.es_borrador and not s.folio
@@ -700,14 +700,14 @@ def test_capturista_captura_pero_no_firma(client, empresa, immex_prosec, fiel):
     assert r.status_code == 302
     t = html(client.get(url_firmar(s)))
     assert 'id="form-firma"' not in t and "bandeja de tareas pendientes" in t
-    r = client.post(url_firmar(s), datos_firma(fiel(persona)))
+    r = firmar_en(client, url_firmar(s), fiel(persona))
     s.refresh_from_db()
     assert s.es_borrador and not s.folio
     # the solicitante signs it from its bandeja
     client.logout()
     entrar_como_solicitante(client, user)
     assert s.numero_temporal in html(client.get(reverse("vucem:bandeja")))
-    r = client.post(url_firmar(s), datos_firma(fiel(persona)))
+    r = firmar_en(client, url_firmar(s), fiel(persona))
     assert r.status_code == 302
     s.refresh_from_db()
     assert s.estado == "firmada"

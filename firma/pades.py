@@ -1,0 +1,58 @@
+"""PAdES signature of the PDFs the Ventanilla issues, with its own seal (pyHanko).
+
+Every acuse, certificado, oficio and resolución gets a PAdES baseline signature (CMS,
+``ETSI.CAdES.detached``, SHA-256) by the Ventanilla's seal (``VENTANILLA_SELLO_CER`` /
+``_KEY``, see :mod:`firma.sello`), with the seal's CA certificates embedded, so a PDF reader
+validates it offline and shows when a byte was changed. The QR and the verification page stay.
+"""
+
+from __future__ import annotations
+
+import io
+
+from asn1crypto import keys
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from . import asn1_sat
+from .confianza import a_asn1, emisor_en_almacen
+from .sello import certificado_y_llave_ventanilla
+
+asn1_sat.aplicar()
+
+CAMPO = "SelloVentanilla"
+
+
+def _firmante() -> signers.SimpleSigner:
+    info, llave = certificado_y_llave_ventanilla()
+    der_llave = llave.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    cadena = []
+    emisor = emisor_en_almacen(info.certificado)
+    if emisor is not None:
+        cadena.append(a_asn1(emisor))
+    return signers.SimpleSigner(
+        signing_cert=a_asn1(info.certificado),
+        signing_key=keys.PrivateKeyInfo.load(der_llave),
+        cert_registry=SimpleCertificateStore.from_certs(cadena),
+    )
+
+
+def firmar_pdf(pdf: bytes, *, razon: str = "", ubicacion: str = "Ciudad de México") -> bytes:
+    """``pdf`` with a PAdES signature by the Ventanilla's seal (incremental update)."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    metadatos = signers.PdfSignatureMetadata(
+        field_name=CAMPO,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=razon or "Documento emitido por la Ventanilla Única",
+        location=ubicacion,
+        name="Ventanilla Única de Comercio Exterior",
+    )
+    salida = signers.sign_pdf(escritor, metadatos, signer=_firmante())
+    return salida.getvalue()

@@ -1,0 +1,56 @@
+"""Issue 7: every issued PDF carries a PAdES signature by the Ventanilla's seal; poppler's
+pdfsig reports it valid on a fresh acuse and invalid once a byte of the content changes."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from acuses import pdf
+from acuses.models import Documento
+from acuses.services import emitir_documento
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdfsig"), reason="falta pdfsig (poppler-utils)")
+
+
+def pdfsig(ruta) -> str:
+    r = subprocess.run(["pdfsig", str(ruta)], capture_output=True, text=True, timeout=60)
+    return r.stdout + r.stderr
+
+
+@pytest.fixture
+def acuse_pdf(solicitud_factory, django_capture_on_commit_callbacks, tmp_path):
+    solicitud = solicitud_factory()
+    with django_capture_on_commit_callbacks(execute=False):
+        doc = emitir_documento(
+            solicitud=solicitud,
+            tipo=Documento.Tipo.ACUSE,
+            titulo="Acuse de recepción de trámite",
+            folio=solicitud.folio,
+            cadena_original=solicitud.cadena_original,
+            sello_solicitante=solicitud.sello_solicitante,
+            sello_ventanilla=solicitud.sello_ventanilla,
+        )
+    ruta = tmp_path / "acuse.pdf"
+    ruta.write_bytes(pdf.renderizar_pdf(doc))
+    return ruta
+
+
+def test_acuse_firmado_pades_valido(acuse_pdf):
+    salida = pdfsig(acuse_pdf)
+    assert "Signature #1" in salida, salida
+    assert "Signature is Valid." in salida, salida
+    assert "ETSI.CAdES.detached" in salida or "PAdES" in salida, salida
+    assert "VENTANILLA" in salida.upper()
+
+
+def test_un_byte_cambiado_invalida_la_firma(acuse_pdf, tmp_path):
+    datos = bytearray(acuse_pdf.read_bytes())
+    # change one byte of the first page's content (before the signature's byte range ends)
+    i = datos.index(b"stream", 200) + 20
+    datos[i] ^= 0x01
+    alterado = tmp_path / "alterado.pdf"
+    alterado.write_bytes(bytes(datos))
+    salida = pdfsig(alterado)
+    assert "Signature is Valid." not in salida, salida
+    assert "Invalid" in salida or "mismatch" in salida.lower(), salida
