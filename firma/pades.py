@@ -12,8 +12,10 @@ import io
 
 from asn1crypto import keys
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from . import asn1_sat
@@ -23,6 +25,21 @@ from .sello import certificado_y_llave_ventanilla
 asn1_sat.aplicar()
 
 CAMPO = "SelloVentanilla"
+
+
+class _FirmanteVentanilla(signers.SimpleSigner):
+    """pyHanko's SimpleSigner re-reads the private key from DER on every signature (≈40 ms of
+    RSA key checks, twice per PDF); this one signs with the key already loaded."""
+
+    def __init__(self, llave, **kwargs):
+        super().__init__(**kwargs)
+        self._llave = llave
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mecanismo = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mecanismo != "rsassa_pkcs1v15":  # the seal is an RSA key; anything else: pyHanko's
+            return super().sign_raw(data, digest_algorithm)
+        return self._llave.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
 
 def _firmante() -> signers.SimpleSigner:
@@ -36,7 +53,8 @@ def _firmante() -> signers.SimpleSigner:
     emisor = emisor_en_almacen(info.certificado)
     if emisor is not None:
         cadena.append(a_asn1(emisor))
-    return signers.SimpleSigner(
+    return _FirmanteVentanilla(
+        llave,
         signing_cert=a_asn1(info.certificado),
         signing_key=keys.PrivateKeyInfo.load(der_llave),
         cert_registry=SimpleCertificateStore.from_certs(cadena),

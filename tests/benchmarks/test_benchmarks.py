@@ -10,11 +10,35 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
+import statistics
+import time
 from decimal import Decimal
 
 import pytest
 
 pytestmark = pytest.mark.bench
+
+
+def mediana(fn, repeticiones: int = 15) -> float:
+    """Median seconds of ``fn()`` (after one warm-up call), for the baselines."""
+    fn()
+    tiempos = []
+    for _ in range(repeticiones):
+        inicio = time.perf_counter()
+        fn()
+        tiempos.append(time.perf_counter() - inicio)
+    return statistics.median(tiempos)
+
+
+def razon(nombre: str, benchmark, fn, base, etiqueta_base: str) -> None:
+    """Print the benchmark's median next to a baseline measured now, in this run (issue 8:
+    a number alone says little on a shared machine; a ratio measured together does)."""
+    medido = mediana(fn)
+    referencia = mediana(base)
+    print(
+        f"\n[bench] {nombre}: {medido * 1000:.3f} ms; {etiqueta_base}: "
+        f"{referencia * 1000:.3f} ms; razón {medido / referencia:.1f}x"
+    )
 
 
 def _modulo(nombre: str):
@@ -46,6 +70,19 @@ def test_participacion_proporcional_semilla(benchmark):
         Decimal("42400"),
     ]
     assert resultado.total_monto_asignado == Decimal("20020800")
+    razon(
+        "participación proporcional (semilla 004)",
+        benchmark,
+        lambda: mecanismos.participacion_proporcional(RHO_SEMILLA_004, FILAS_SEMILLA_004, 3),
+        lambda: _proporcional_ingenuo(RHO_SEMILLA_004, FILAS_SEMILLA_004),
+        "la fórmula sin redondeos ni límites",
+    )
+
+
+def _proporcional_ingenuo(rho, filas):
+    """Baseline: θ = a/Σa and min(θ·ρ, consumo, solicitado), no rounding rules."""
+    total = sum(a for _, a, _, _ in filas)
+    return [min(rho * a / total, c, s) for _, a, c, s in filas]
 
 
 def test_participacion_proporcional_mil_empresas(benchmark):
@@ -58,6 +95,13 @@ def test_participacion_proporcional_mil_empresas(benchmark):
     resultado = benchmark(mecanismos.participacion_proporcional, RHO_SEMILLA_004, filas, 3)
     assert resultado.total_monto_a_asignar <= RHO_SEMILLA_004
     assert resultado.total_monto_asignado <= RHO_SEMILLA_004
+    razon(
+        "participación proporcional (1,000 empresas)",
+        benchmark,
+        lambda: mecanismos.participacion_proporcional(RHO_SEMILLA_004, filas, 3),
+        lambda: _proporcional_ingenuo(RHO_SEMILLA_004, filas),
+        "la fórmula sin redondeos ni límites",
+    )
 
 
 @pytest.mark.django_db
@@ -66,6 +110,15 @@ def test_dias_habiles_entre_un_anio(benchmark):
     inicio, fin = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
     dias = benchmark(calendario.dias_habiles_entre, inicio, fin)
     assert 240 <= dias <= 255
+    razon(
+        "días hábiles de un año",
+        benchmark,
+        lambda: calendario.dias_habiles_entre(inicio, fin),
+        lambda: sum(
+            (inicio + dt.timedelta(days=i)).weekday() < 5 for i in range((fin - inicio).days)
+        ),
+        "contar lunes a viernes sin festivos",
+    )
 
 
 @pytest.mark.django_db(transaction=False)
@@ -95,3 +148,57 @@ def test_nuevo_folio(benchmark):
     folio = benchmark(generar)
     assert len(folio) == 25 and folio.isdigit()
     assert folio.startswith("02015001002" + "2024")
+
+    from django.db.models import F
+
+    from tramites.models import Contador
+
+    def incrementar():
+        with transaction.atomic():
+            Contador.objects.filter(pk=Contador.objects.order_by("pk").first().pk).update(
+                valor=F("valor") + 1
+            )
+
+    razon("nuevo folio", benchmark, generar, incrementar, "un UPDATE de un contador")
+
+
+def test_pdf_del_acuse(benchmark):
+    """Issue 8: the acuse's PDF (layout, QR, PAdES seal) next to a minimal WeasyPrint page
+    (target ≤ 3×)."""
+    import base64
+
+    import weasyprint
+
+    from acuses import pdf
+    from acuses.models import Documento
+
+    sello = base64.b64encode(bytes(range(256))).decode()
+    folio = "0201200020220260101000001"
+    doc = Documento(
+        tipo="acuse",
+        titulo="Acuse de recepción de trámite",
+        folio=folio,
+        cadena_original="|120202|123456789|EKU9003173C9|ESCUELA KEMPER URGATE SA DE CV|"
+        "2026-03-02T10:45:00-0600 ABCD1234|2026|000001|1000.000||",
+        sello_solicitante=sello,
+        sello_ventanilla=sello,
+        contexto={
+            "tramite": {"vucem_id": 120202, "nombre": "Expedición de certificados de cupo"},
+            "nombre": "ESCUELA KEMPER URGATE SA DE CV",
+            "rfc": "EKU9003173C9",
+            "folio": folio,
+            "numero_temporal": "123456789",
+            "fecha_recepcion": "2026-03-02T16:45:00+00:00",
+            "numero_certificado": "30001000000500003416",
+            "lineas": [{"etiqueta": "Monto a expedir", "valor": "1,000 kg"}],
+        },
+    )
+    contenido = benchmark(pdf.renderizar_pdf, doc)
+    assert contenido.startswith(b"%PDF")
+    razon(
+        "PDF del acuse",
+        benchmark,
+        lambda: pdf.renderizar_pdf(doc),
+        lambda: weasyprint.HTML(string="<p>Acuse</p>").write_pdf(),
+        "una página mínima de WeasyPrint",
+    )

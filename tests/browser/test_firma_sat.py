@@ -40,8 +40,7 @@ def _solo_certificado_y_firma(peticion) -> None:
 def test_moral_sat_ingresa_y_firma_un_tramite(
     servidor, page, captura, fiel_sat, secretos_fiel, carpeta_browser
 ):
-    from vucem.testing import crear_persona
-
+    from tests.soporte.personas import crear_persona
     from tramites.models import Instrumento, Solicitud, Tramite
 
     crear_persona(
@@ -165,7 +164,7 @@ def test_llave_de_otro_certificado_se_dice_antes_de_enviar(
 def test_firma_funciona_con_csp_script_src_self(servidor, page, captura, fiel_sat, secretos_fiel):
     """Another issue adds `Content-Security-Policy: script-src 'self'`: node-forge and
     firma.js must work under it (no inline code, no eval)."""
-    from vucem.testing import crear_persona
+    from tests.soporte.personas import crear_persona
 
     crear_persona(
         "moral",
