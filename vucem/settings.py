@@ -127,6 +127,7 @@ SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=2 * 60)
 # (vucem.middleware.REFRESCO_ACTIVIDAD), so the stored expiry keeps that minute of margin.
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + 60
 SESSION_SAVE_EVERY_REQUEST = False
+# With Redis, sessions are read from the cache and written through to the database.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -179,6 +180,8 @@ DEFAULT_FROM_EMAIL = env(
 
 # Cache (rate limits, locks). Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Seconds to wait for Redis or the Celery broker to accept a connection, and to answer. Kept
 # short: a request never waits for an outage (rate limits degrade, the outbox re-sends).
 SERVICIOS_TIMEOUT_CONEXION = env.float("SERVICIOS_TIMEOUT_CONEXION", default=1.0)
