@@ -25,7 +25,7 @@ export FIEL_PRUEBAS_DIR ?= $(realpath ../shared/fiel)
 endif
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv install run test lint format bench browser ci worker beat clean
+.PHONY: help venv install run test lint format bench carga browser ci worker beat clean
 
 help:
 	@echo "make run      - entorno, migraciones, datos demo y servidor en http://$(HOST):$(PORT)"
@@ -33,6 +33,7 @@ help:
 	@echo "make lint     - ruff check, ruff format --check, makemigrations --check"
 	@echo "make format   - ruff format + ruff check --fix"
 	@echo "make bench    - benchmarks (pytest-benchmark)"
+	@echo "make carga    - benchmark del día de vencimiento (gunicorn, PostgreSQL, Redis, worker)"
 	@echo "make browser  - recorridos en Chromium (pytest -m browser)"
 	@echo "make ci       - lo mismo que CI (.ci/run): requiere PostgreSQL, Redis y Chromium"
 	@echo "make worker   - worker de Celery (requiere REDIS_URL)"
@@ -81,6 +82,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pytest tests/benchmarks -m bench --benchmark-enable --benchmark-only --benchmark-columns=min,mean,median,max,rounds $(PYTEST_ARGS)
+
+# Deadline-day load benchmark (bench/carga.py): needs PostgreSQL and Redis on 127.0.0.1; it starts
+# gunicorn and a Celery worker itself, stops them at the end and writes bench/resultados/.
+carga: $(STAMP)
+	$(PY) -m bench.carga $(CARGA_ARGS)
 
 browser: $(STAMP)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)

@@ -100,6 +100,7 @@ TRAMITES = [
 
 def cargar_catalogo(apps=None) -> None:
     if apps is None:
+        # The data migration passes its historical registry; only a live call uses Django's.
         from django.apps import apps as global_apps
 
         apps = global_apps

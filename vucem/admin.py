@@ -1,3 +1,4 @@
+from axes.utils import reset
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
@@ -99,8 +100,6 @@ class UsuarioAdmin(UserAdmin):
     def desbloquear_ingreso(self, request, queryset):
         """Unlock path for staff: forget the failed logins of these accounts, from every
         address (django-axes; also what a FIEL login records under the RFC)."""
-        from axes.utils import reset
-
         total = sum(reset(username=u.username) for u in queryset)
         self.message_user(
             request,

@@ -5,6 +5,10 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.shortcuts import render
+
+from vucem.acceso import puede_capturar_para
+from vucem.models import ROLES_CAPTURISTA, ROLES_SOLICITANTE, Persona
 
 SESSION_PERSONA = "persona_id"
 SESSION_ROL = "rol"
@@ -24,9 +28,6 @@ def marcar_actividad(session, ahora: float | None = None) -> None:
 def _persona(request):
     """The acting persona, or None when the session has none or may no longer act for it
     (e.g. a capturista privado whose registration was revoked)."""
-    from vucem.acceso import puede_capturar_para
-    from vucem.models import ROLES_CAPTURISTA, ROLES_SOLICITANTE, Persona
-
     pk = request.session.get(SESSION_PERSONA)
     if not pk or not request.user.is_authenticated:
         return None
@@ -99,8 +100,6 @@ class EntradaValidaMiddleware:
 
     def __call__(self, request):
         if entrada_con_nul(request):
-            from django.shortcuts import render
-
             return render(
                 request,
                 "400.html",

@@ -114,6 +114,8 @@ def asegurar_grupos(
 def al_migrar(sender, using="default", apps=None, **kwargs):
     """post_migrate (also sent after a test flush): keep the role groups and their
     permissions complete once every app's permissions exist."""
+    # Imported here: this runs from post_migrate / data migrations, where the live models
+    # must not be imported at module load (the app registry may not be ready).
     from django.apps import apps as global_apps
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType

@@ -18,6 +18,7 @@ from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
 from firma.confianza import almacen_confianza
+from vucem.celery import app
 
 
 @dataclasses.dataclass
@@ -29,8 +30,6 @@ class Broker(HealthCheck):
     )
 
     def run(self):
-        from vucem.celery import app
-
         if app.conf.task_always_eager:
             return  # tasks run in-process: there is no broker to reach
         try:

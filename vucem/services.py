@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -248,8 +249,6 @@ def registrar_cuenta_ocupada(error: CuentaOcupada, *, ip: str = "") -> None:
 def validar_usuario_nuevo(username: str) -> None:
     """Rule for the username of a password account registered in the portal (capturista
     privado): never RFC-shaped (that namespace belongs to FIEL users) and not taken."""
-    from django.core.exceptions import ValidationError
-
     if tiene_forma_de_rfc(username):
         raise ValidationError(
             "El nombre de usuario no puede tener la forma de un RFC: ese nombre queda reservado "

@@ -12,6 +12,7 @@ known (empty or unreadable files) are form errors and do not count.
 
 import logging
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, authenticate, login, logout
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from firma.forms import FirmaFielForm
 from vucem import services
+from vucem.bloqueo import respuesta_bloqueo
 from vucem.forms import (
     IngresoSinFielForm,
     RegistroCapturistaForm,
@@ -75,14 +77,10 @@ def _entrar(request, user, *, con_fiel: bool, rfc_fiel: str = ""):
 
 def _bloqueado(request, username=""):
     """The Spanish lockout page (same one django-axes shows)."""
-    from vucem.bloqueo import respuesta_bloqueo
-
     return respuesta_bloqueo(request, username=username)
 
 
 def _axes_preparar(request):
-    from axes.handlers.proxy import AxesProxyHandler
-
     AxesProxyHandler.update_request(request)
     return AxesProxyHandler
 

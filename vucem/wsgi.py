@@ -10,6 +10,7 @@ def _revisar_produccion() -> None:
     """Outside DEBUG, refuse to serve when a deployment check reports an error (e.g.
     firma.E001/E002: no Ventanilla seal or an empty FIEL trust store; vucem.E001: no shared
     cache): gunicorn's workers fail to boot instead of serving a portal that cannot sign."""
+    # Imported after get_wsgi_application(): Django must be set up before the checks run.
     from django.conf import settings
     from django.core import checks
     from django.core.exceptions import ImproperlyConfigured

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from firma.demo import PASSWORD_DEMO, PERSONAS_DEMO
 from vucem.models import Capturista, Domicilio, Persona, Rol
 from vucem.roles import asegurar_grupos
 
@@ -82,8 +83,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from firma.demo import PASSWORD_DEMO, PERSONAS_DEMO
-
         fiel_dir = options.get("fiel_dir") or str(settings.FIEL_DEMO_DIR)
         call_command("fiel", "demo", "--dir", fiel_dir, stdout=self.stdout, stderr=self.stderr)
 

@@ -1,0 +1,147 @@
+"""Deadline jobs at scale, as ratios to one set-based UPDATE of the same rows (issue 8).
+
+Seeds ``--programas`` IMMEX programs that did not file (10 per company) and ``--borradores``
+expired drafts in the benchmark database, then times:
+
+* ``raoce.trabajos.aplicar_plazos`` on the day after the IMMEX due date (every program is
+  suspended, with its audit row and notice) against one ``UPDATE … WHERE id IN (…)`` of the
+  same rows;
+* the same job run again the same day (nothing changes);
+* ``tramites.services.expirar_borradores`` against one UPDATE of the same drafts.
+
+Prints one JSON line (read by ``bench.carga``). Run with DJANGO_SETTINGS_MODULE set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+
+import django
+
+
+def cronometro(fn) -> float:
+    inicio = time.perf_counter()
+    fn()
+    return time.perf_counter() - inicio
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--programas", type=int, default=100_000)
+    ap.add_argument("--borradores", type=int, default=20_000)
+    o = ap.parse_args()
+    django.setup()
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from raoce.models import EstatusPrograma, Programa, TipoPrograma
+    from raoce.trabajos import aplicar_plazos
+    from tramites.models import Solicitud, Tramite
+    from tramites.services import expirar_borradores
+    from vucem.models import Persona, User
+
+    por_empresa = 10
+    n_personas = max(1, o.programas // por_empresa)
+    inicio = Persona.objects.count()
+    Persona.objects.bulk_create(
+        [
+            Persona(
+                rfc=f"T{inicio + i:011d}", nombre=f"EMPRESA MASIVA {i}", tipo="moral", correo=""
+            )
+            for i in range(n_personas)
+        ],
+        batch_size=5000,
+    )
+    personas = list(Persona.objects.filter(rfc__startswith="T").values_list("pk", flat=True))
+    Programa.objects.bulk_create(
+        [
+            Programa(
+                persona_id=personas[i // por_empresa],
+                tipo=TipoPrograma.IMMEX,
+                numero=f"M-{i:07d}",
+                estatus=EstatusPrograma.VIGENTE,
+                fecha_autorizacion=dt.date(2019, 3, 1),
+            )
+            for i in range(o.programas)
+        ],
+        batch_size=5000,
+    )
+    ids = list(Programa.objects.filter(numero__startswith="M-").values_list("pk", flat=True))
+    # The IMMEX due date of the 2025 report is the last business day of May 2026.
+    dia = dt.date(2026, 6, 1)
+
+    def update_equivalente():
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute(
+                "UPDATE raoce_programa SET estatus = %s, estatus_desde = now() WHERE id = ANY(%s)",
+                [EstatusPrograma.SUSPENDIDO, ids],
+            )
+
+    def restablecer():
+        Programa.objects.filter(pk__in=ids).update(
+            estatus=EstatusPrograma.VIGENTE, periodo_suspension=None
+        )
+
+    t_update = cronometro(update_equivalente)
+    restablecer()
+    t_job = cronometro(lambda: aplicar_plazos(dia))
+    cambiados = Programa.objects.filter(pk__in=ids, estatus=EstatusPrograma.SUSPENDIDO).count()
+    t_repetido = cronometro(lambda: aplicar_plazos(dia))
+
+    user = User.objects.filter(persona__isnull=False).first()
+    tramite = Tramite.objects.get(vucem_id=150102)
+    vencio = timezone.now() - dt.timedelta(days=1)
+    Solicitud.objects.bulk_create(
+        [
+            Solicitud(
+                tramite=tramite,
+                solicitante_id=personas[i % len(personas)],
+                capturada_por=user,
+                numero_temporal=f"{800000000 + i:09d}",
+                vence=vencio,
+            )
+            for i in range(o.borradores)
+        ],
+        batch_size=5000,
+    )
+    bids = list(
+        Solicitud.objects.filter(numero_temporal__startswith="8").values_list("pk", flat=True)
+    )
+
+    def update_borradores():
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute(
+                "UPDATE tramites_solicitud SET estado = 'expirada', actualizada = now() "
+                "WHERE id = ANY(%s)",
+                [bids],
+            )
+
+    t_update_b = cronometro(update_borradores)
+    Solicitud.objects.filter(pk__in=bids).update(estado="borrador")
+    t_borradores = cronometro(expirar_borradores)
+
+    print(
+        json.dumps(
+            {
+                "programas": o.programas,
+                "programas suspendidos por el trabajo": cambiados,
+                "aplicar_plazos s": round(t_job, 2),
+                "UPDATE equivalente s": round(t_update, 2),
+                "aplicar_plazos / UPDATE": round(t_job / t_update, 2),
+                "aplicar_plazos sin cambios s": round(t_repetido, 3),
+                "borradores": o.borradores,
+                "expirar_borradores s": round(t_borradores, 2),
+                "UPDATE equivalente borradores s": round(t_update_b, 3),
+                "expirar_borradores / UPDATE": round(t_borradores / t_update_b, 2),
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
