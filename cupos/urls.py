@@ -2,12 +2,15 @@
 expedición and cancelación wizards run on the engine's URLs: /tramites/iniciar/<vucem_id>/)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from cupos import views
 from cupos.asignacion import urls as urls_asignacion
 
 app_name = "cupos"
 urlpatterns = [
+    # /cupos/ itself: the catálogo, where the cupo procedures start
+    path("", RedirectView.as_view(pattern_name="tramites:catalogo"), name="inicio"),
     path("consulta/", views.consulta, name="consulta"),
     *urls_asignacion.urlpatterns,
 ]

@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+"""RAOCE runs on the engine's URLs (/tramites/iniciar/<vucem_id>/); /raoce/ leads there."""
+
+from django.urls import path
+from django.views.generic import RedirectView
 
 app_name = "raoce"
-urlpatterns: list = []
+urlpatterns = [path("", RedirectView.as_view(pattern_name="tramites:catalogo"), name="inicio")]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from acuses.models import Documento
@@ -221,24 +221,36 @@ def expirar_borradores(ahora=None, *, lote: int = LOTE) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            filas = list(
+            pks = list(
                 _lote_por_cambiar(
                     Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora), lote
-                ).values_list("pk", "tramite__dias_vigencia_borrador")
+                ).values_list("pk", flat=True)
             )
-            if not filas:
+            if not pks:
                 return total
-            Solicitud.objects.filter(pk__in=[pk for pk, _ in filas]).update(
+            Solicitud.objects.filter(pk__in=pks).update(
                 estado=E.EXPIRADA, actualizada=timezone.now()
             )
-            auditar_en_lote(
-                Solicitud,
-                [
-                    (pk, E.BORRADOR, E.EXPIRADA, f"No se firmó dentro de {dias} días naturales")
-                    for pk, dias in filas
-                ],
-            )
-        total += len(filas)
+            _auditar_expiracion(pks)
+        total += len(pks)
+
+
+def _auditar_expiracion(pks: list[int]) -> None:
+    """The batch's audit rows, written by the database itself (INSERT … SELECT): the motivo
+    names each draft's vigencia, as :func:`registrar_auditoria` would."""
+    ct = ContentType.objects.get_for_model(Solicitud, for_concrete_model=False)
+    marcas = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tramites_registroauditoria "
+            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
+            "SELECT %s, CAST(s.id AS VARCHAR(64)), NULL, %s, %s, %s, "
+            "'No se firmó dentro de ' || CAST(t.dias_vigencia_borrador AS VARCHAR(10)) "
+            "|| ' días naturales' "
+            "FROM tramites_solicitud s JOIN tramites_tramite t ON t.id = s.tramite_id "
+            f"WHERE s.id IN ({marcas})",
+            [ct.pk, timezone.now(), E.BORRADOR, E.EXPIRADA, *pks],
+        )
 
 
 def expirar_si_vencido(solicitud: Solicitud, ahora=None) -> bool:

@@ -61,6 +61,9 @@ def test_expirar_borradores_por_lotes_idempotente():
     assert len(consultas) <= 3 * 8
     assert Solicitud.objects.filter(estado="expirada").count() == N
     assert auditorias("expirada") == N
+    registro = RegistroAuditoria.objects.filter(estado_nuevo="expirada").first()
+    assert registro.estado_anterior == "borrador"
+    assert registro.motivo == "No se firmó dentro de 15 días naturales"
     with CaptureQueriesContext(connection) as consultas:
         assert services.expirar_borradores(lote=1000) == 0
     assert len(consultas) <= 3
@@ -69,7 +72,7 @@ def test_expirar_borradores_por_lotes_idempotente():
 
 def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
     crear_borradores(N, timezone.now() - timedelta(hours=1))
-    original = services.auditar_en_lote
+    original = services._auditar_expiracion
     llamadas = []
 
     def se_cae_en_el_segundo_lote(*a, **k):
@@ -78,7 +81,7 @@ def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
             raise SystemExit("worker killed")
         return original(*a, **k)
 
-    monkeypatch.setattr(services, "auditar_en_lote", se_cae_en_el_segundo_lote)
+    monkeypatch.setattr(services, "_auditar_expiracion", se_cae_en_el_segundo_lote)
     with pytest.raises(SystemExit):
         services.expirar_borradores(lote=1000)
     expiradas = set(Solicitud.objects.filter(estado="expirada").values_list("pk", flat=True))
@@ -88,7 +91,7 @@ def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
         )
     )
     assert len(expiradas) == 1000 and {str(pk) for pk in expiradas} == auditadas
-    monkeypatch.setattr(services, "auditar_en_lote", original)
+    monkeypatch.setattr(services, "_auditar_expiracion", original)
     assert services.expirar_borradores(lote=1000) == N - 1000
     assert auditorias("expirada") == N
 
