@@ -321,25 +321,23 @@ def entrar_con_fiel(nav: Navegador, firmante: Firmante, rfc: str, m: Medicion) -
 def reporte_anual(nav, firmante, rfc, m: Medicion, vucem_id: int) -> bool:
     """The RAOCE wizard as a company fills it on deadline day, signed, acuse downloaded."""
     m.medir("bandeja", nav.pedir, "GET", "/")
-    status, _, ruta = m.medir("iniciar RAOCE", nav.pedir, "GET", f"/tramites/iniciar/{vucem_id}/")
+    m.medir("iniciar RAOCE", nav.pedir, "GET", f"/tramites/iniciar/{vucem_id}/")
     m.medir("paso solicitante POST", nav.enviar, f"/tramites/iniciar/{vucem_id}/", {})
-    ruta_programas = nav_ruta = None
     mt = re.search(r"/tramites/solicitud/(\d{9})/", nav.ultimo_html)
     if not mt:
         return False
     temporal = mt.group(1)
     base = f"/tramites/solicitud/{temporal}"
-    nav_ruta = f"{base}/paso/programas/"
-    m.medir("paso programas GET", nav.pedir, "GET", nav_ruta)
+    programas = f"{base}/paso/programas/"
+    m.medir("paso programas GET", nav.pedir, "GET", programas)
     grupo = re.search(r'name="grupo" value="([^"]+)"', nav.ultimo_html)
     if not grupo:
         return False
-    m.medir("paso programas POST", nav.enviar, nav_ruta, {"grupo": grupo.group(1)})
-    ruta_programas = f"{base}/paso/datos/"
+    m.medir("paso programas POST", nav.enviar, programas, {"grupo": grupo.group(1)})
     m.medir(
         "paso datos POST",
         nav.enviar,
-        ruta_programas,
+        f"{base}/paso/datos/",
         {
             "accion": "continuar",
             "ventas_totales": "125000",
@@ -406,25 +404,16 @@ def main() -> int:
                 return disponibles.pop() if disponibles else None
 
         # -- 1. floor -------------------------------------------------------------------
-        def anonimo(_):
-            m.medir("ping anónimo", Navegador(o.puerto).pedir, "GET", "/ping/")
-
         def sesion(i):
             nav = Navegador(o.puerto)
             entrar_con_fiel(nav, firmante, empresas[-1 - i], Medicion())
             return nav
 
-        navs_anon = {}
-
-        def anon_keepalive(i):
-            navs_anon[i] = Navegador(o.puerto)
-            return navs_anon[i]
-
         d = en_paralelo(
             o.concurrencia,
             o.duracion,
             lambda n: m.medir("ping anónimo", n.pedir, "GET", "/ping/"),
-            anon_keepalive,
+            lambda i: Navegador(o.puerto),
         )
         resultados["fases"]["ping anónimo"] = m.resumen("ping anónimo", d)
         d = en_paralelo(
