@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from cupos import saldos
@@ -24,6 +25,10 @@ class FiltroConsultaForm(forms.Form):
         super().__init__(*args, **kwargs)
         anios = Cupo.objects.order_by("-anio").values_list("anio", flat=True).distinct()
         self.fields["anio"].choices = [("", "Todos"), *[(a, a) for a in anios]]
+
+
+#: Cupos per page of the consulta (the filters stay in the query string).
+POR_PAGINA = 25
 
 
 def _porcentaje(parte: Decimal, total: Decimal) -> Decimal:
@@ -68,8 +73,11 @@ def consulta(request):
             cupos = cupos.filter(regimen=d["regimen"])
         if d.get("producto"):
             cupos = cupos.filter(producto__icontains=d["producto"].strip())
+    pagina = Paginator(cupos.order_by("-anio", "regimen", "nombre"), POR_PAGINA).get_page(
+        request.GET.get("pagina")
+    )
     return render(
         request,
         "cupos/consulta/lista.html",
-        {"form": form, "filas": filas_consulta(cupos.order_by("-anio", "regimen", "nombre"))},
+        {"form": form, "filas": filas_consulta(pagina.object_list), "pagina": pagina},
     )

@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -60,6 +61,10 @@ def _u(sa) -> str:
     return sa.subcupo.cupo.get_unidad_display()
 
 
+#: Resolved solicitudes per page of the dictamen desk.
+POR_PAGINA = 25
+
+
 @dictaminador_requerido
 @require_GET
 def lista(request):
@@ -67,12 +72,19 @@ def lista(request):
     resueltas = request.GET.get("ver") == "resueltas"
     cal = Calendario()
     hoy = timezone.localdate()
+    pagina = None
     if resueltas:
-        filas_sa = list(
+        pagina = Paginator(
             SolicitudAsignacion.objects.filter(solicitud__estado="resuelta")
             .select_related("solicitud__solicitante", "solicitud__tramite", "subcupo__cupo")
-            .order_by("-solicitud__resuelta_en")[:200]
-        )
+            .order_by("-solicitud__resuelta_en", "pk"),
+            POR_PAGINA,
+        ).get_page(request.GET.get("pagina"))
+        filas_sa = list(pagina.object_list)
+        asignaciones = {
+            a.solicitud_id: a
+            for a in Asignacion.objects.filter(solicitud__in=[sa.solicitud_id for sa in filas_sa])
+        }
         propuestas = {}
     else:
         filas_sa = list(dictamen.pendientes_de_dictamen())
@@ -86,7 +98,7 @@ def lista(request):
     for sa in filas_sa:
         s = sa.solicitud
         p = propuestas.get(s.pk)
-        asignacion = Asignacion.objects.filter(solicitud=s).first() if resueltas else None
+        asignacion = asignaciones.get(s.pk) if resueltas else None
         filas.append(
             {
                 "sa": sa,
@@ -104,7 +116,7 @@ def lista(request):
     return render(
         request,
         "cupos/dictamen/lista.html",
-        {"filas": filas, "resueltas": resueltas, "hoy": hoy},
+        {"filas": filas, "resueltas": resueltas, "hoy": hoy, "pagina": pagina},
     )
 
 
