@@ -455,3 +455,23 @@ def test_d_industrial_debe_acreditar_70_por_ciento(cliente, representacion, monk
     assert r.status_code == 302
     r = cliente.get(url_paso(s, "documentos"))
     assert "Pedimentos de importación" in r.content.decode()
+
+
+def test_lista_de_resueltas_paginada_con_su_oficio(client, avena, capturador):
+    """Issue 8: the resolved list shows its page with each asignación (read in one query)."""
+    _, sub = avena
+    s = solicitud_asignacion_firmada(
+        crear_persona("AVE010101AA1", "MOLINOS"),
+        sub,
+        recibida=aware(2024, 3, 1, 9),
+        usuario=capturador,
+        monto_solicitado=D("1000"),
+        consumo_auditado_12m=D("5000"),
+    )
+    a = dictamen.aprobar(s, usuario=dictaminador_user(), monto=D("1000")).asignacion
+    client.force_login(dictaminador_user("otro.dictaminador"))
+    r = client.get(reverse("cupos:dictamen_lista"), {"ver": "resueltas"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert s.folio in html and a.numero_oficio in html
+    assert r.context["pagina"].paginator.count == 1
