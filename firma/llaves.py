@@ -109,9 +109,13 @@ def abrir_llave(data: bytes, password: str):
         except UnsupportedAlgorithm:
             raise FielError("llave_algoritmo_no_soportado") from None
         except (ValueError, TypeError) as exc:
-            # Only the library's wording tells a wrong password from damaged data; the
-            # exception is dropped (never chained) so no key material travels further.
-            if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
+            # The exception is dropped (never chained) so no key material travels further.
+            # A DER key's outer structure was checked above: whatever fails after decrypting
+            # is the password (with 3DES-CBC a wrong one passes the padding check about once
+            # in 256 tries and then yields garbage, not a "bad decrypt"). For legacy PEM only
+            # the library's wording tells a wrong password from damaged data.
+            mensaje = str(exc).lower()
+            if not pem_legado or "password" in mensaje or "decrypt" in mensaje:
                 incorrecta = True
                 continue
             raise FielError("llave_mal_formada") from None

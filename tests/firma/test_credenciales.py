@@ -275,3 +275,16 @@ def test_resultado_no_se_serializa_con_la_llave(credencial_factory):
     assert copia.llave is None
     assert copia.certificado.rfc == cred.rfc
     assert res.llave is not None  # the original keeps it for the caller
+
+
+def test_password_incorrecta_nunca_se_confunde_con_llave_danada(fiel_ca):
+    """With 3DES-CBC a wrong password passes the padding check about once in 256 tries and
+    decrypts to garbage: that is still a wrong password, not a damaged key (it made the
+    ñ test above fail now and then)."""
+    cred = emitir_credencial(fiel_ca, "PEGJ800101AB6", "JUAN PEREZ GARCIA", password="Correcta1")
+    codigos = set()
+    for i in range(600):
+        with pytest.raises(FielError) as exc:
+            abrir_llave(cred.key, f"incorrecta-{i}")
+        codigos.add(exc.value.codigo)
+    assert codigos == {"password_incorrecta"}
