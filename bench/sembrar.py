@@ -26,13 +26,11 @@ def main() -> None:
     django.setup()
 
     from cryptography.hazmat.primitives import serialization
-    from django.contrib.auth.models import Group
 
     from firma.demo import generar_demo
     from firma.testing import cargar_ca, emitir_credencial, nueva_llave
     from raoce.models import EstatusPrograma, Programa, TipoPrograma
-    from tests.soporte.personas import crear_domicilio_planta, rfc_valido
-    from vucem.models import Persona, Rol, User
+    from tests.soporte.personas import crear_domicilio_planta, crear_solicitante, rfc_valido
 
     destino = opciones.dir
     (destino / "cer").mkdir(parents=True, exist_ok=True)
@@ -46,31 +44,18 @@ def main() -> None:
             serialization.NoEncryption(),
         )
     )
-    grupo = Group.objects.get_or_create(name=Rol.SOLICITANTE_MORAL)[0]
     empresas = []
     for n in range(1, opciones.empresas + 1):
         rfc = rfc_valido("moral", 5000 + n)
-        persona, _ = Persona.objects.get_or_create(
+        persona, _ = crear_solicitante(
+            "moral",
             rfc=rfc,
-            defaults={
-                "nombre": f"EMPRESA DE CARGA {n:05d} SA DE CV",
-                "tipo": "moral",
-                "correo": "",
-                "rfc_representante": "VADA800927DJ3",
-                "calle": "CIPRES",
-                "numero_exterior": "356",
-                "codigo_postal": "81248",
-                "municipio": "AHOME",
-                "estado": "SINALOA",
-            },
+            nombre=f"EMPRESA DE CARGA {n:05d} SA DE CV",
+            correo="",
+            rfc_representante="VADA800927DJ3",
         )
         if not persona.domicilios.exists():
             crear_domicilio_planta(persona)
-        user, creado = User.objects.get_or_create(username=rfc, defaults={"persona": persona})
-        if creado:
-            user.set_unusable_password()
-            user.save()
-            user.groups.add(grupo)
         Programa.objects.get_or_create(
             persona=persona,
             tipo=TipoPrograma.IMMEX,
