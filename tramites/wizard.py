@@ -54,16 +54,17 @@ class Requisito:
 class Envio:
     """One POST to a step, as its action handlers see it.
 
-    ``formularios`` holds the step's forms (unbound until :meth:`vincular`), ``argumento``
-    the part of ``accion`` after the first ``-`` (``quitar-7`` → ``7``) and ``errores``
-    extra messages to show when the action re-renders the step.
+    ``ligados`` holds the forms an action bound (:meth:`vincular`) or replaced: they are shown
+    instead of the step's unbound ones when the action re-renders the step (the unbound ones
+    are built only then). ``argumento`` is the part of ``accion`` after the first ``-``
+    (``quitar-7`` → ``7``) and ``errores`` extra messages to show.
     """
 
-    def __init__(self, paso: Paso, request, solicitud: Solicitud | None, formularios, argumento):
+    def __init__(self, paso: Paso, request, solicitud: Solicitud | None, argumento):
         self.paso = paso
         self.request = request
         self.solicitud = solicitud
-        self.formularios: dict = formularios
+        self.ligados: dict = {}
         self.argumento = argumento
         self.errores: list[str] = []
 
@@ -72,15 +73,15 @@ class Envio:
         return self.solicitud.solicitante if self.solicitud else self.request.persona
 
     def vincular(self, *nombres: str):
-        """Bind the named forms (default ``form``) to the POST; the others stay as they
-        were. Returns the form, or a tuple of them when several are named."""
+        """Bind the named forms (default ``form``) to the POST; the others stay unbound.
+        Returns the form, or a tuple of them when several are named."""
         nombres = nombres or ("form",)
         ligados = self.paso.formularios(
             self.request, self.solicitud, data=self.request.POST, files=self.request.FILES
         )
         for nombre in nombres:
-            self.formularios[nombre] = ligados.get(nombre)
-        elegidos = tuple(self.formularios[n] for n in nombres)
+            self.ligados[nombre] = ligados.get(nombre)
+        elegidos = tuple(self.ligados[n] for n in nombres)
         return elegidos[0] if len(elegidos) == 1 else elegidos
 
     def borrador(self) -> Solicitud:
@@ -182,9 +183,10 @@ class Paso:
             if solicitud is None or destino is None:
                 return redirect("tramites:catalogo")
             return redirect(self.asistente.url_paso(solicitud, destino))
-        formularios = self.formularios(request, solicitud)
         errores: list[str] = []
         campo_error = None
+        ligados: dict = {}
+        original = solicitud
         if request.method == "POST":
             if solicitud is not None and not solicitud.es_borrador:
                 messages.error(request, "La solicitud ya fue firmada y no puede modificarse.")
@@ -192,7 +194,7 @@ class Paso:
             nombre, _, argumento = request.POST.get("accion", self.accion_por_omision).partition(
                 "-"
             )
-            envio = Envio(self, request, solicitud, formularios, argumento)
+            envio = Envio(self, request, solicitud, argumento)
             try:
                 if nombre not in self.acciones:
                     raise TramiteError(ACCION_NO_VALIDA, "accion_invalida")
@@ -203,8 +205,10 @@ class Paso:
             else:
                 if destino:
                     return redirect(self._url(envio.solicitud, destino))
-            solicitud, formularios = envio.solicitud, envio.formularios
+            solicitud, ligados = envio.solicitud, envio.ligados
             errores = [*envio.errores, *errores]
+        # Unbound forms are built only to show the step (as of the request's start).
+        formularios = {**self.formularios(request, original), **ligados}
         return self.render(
             request, solicitud, formularios, errores=errores, campo_error=campo_error
         )

@@ -63,7 +63,7 @@ class PasoSolicitanteReporte(PasoSolicitante):
     def accion_continuar(self, envio):
         if msg := validar_domicilios(envio.persona):
             envio.avisar(msg, messages.ERROR)
-            envio.formularios = {"form": None}
+            envio.ligados["form"] = None
             return None
         return super().accion_continuar(envio)
 
