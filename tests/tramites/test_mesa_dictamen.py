@@ -197,8 +197,8 @@ def test_trabajo_avisa_una_vez_al_dictaminador_y_a_nivel_central(tramite, person
     assert Notificacion.objects.count() == antes
     assert len(c) <= 12, [q["sql"] for q in c]  # calendar, tramites, central, 2 selects + savepoints
 
-    # Two business days later the por-vencer ones are overdue: one more notice each.
-    despues = Calendario().sumar_dias_habiles(HOY, 2)
+    # Three business days later the por-vencer ones are overdue: one more notice each.
+    despues = Calendario().sumar_dias_habiles(HOY, 3)
     assert mesa_dictamen.avisar_plazos(despues) == {"vencido": 2, "por_vencer": 1}
     assert Notificacion.objects.filter(solicitud=por_vencer, asunto__contains="vencido").count() == 2
     assert Notificacion.objects.filter(solicitud=en_plazo, asunto__contains="por vencer").count() == 2
