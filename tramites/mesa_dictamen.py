@@ -175,7 +175,11 @@ def asignar_dictaminador(solicitud: Solicitud, dictaminador, *, usuario) -> Soli
     when someone else turned it). A dictaminador may take an unassigned solicitud for
     itself ("Asignarme"); only nivel central turns to others or re-turns. Idempotent."""
     with transaction.atomic():
-        s = Solicitud.objects.select_for_update().select_related("dictaminador").get(pk=solicitud.pk)
+        s = (
+            Solicitud.objects.select_for_update()
+            .select_related("dictaminador")
+            .get(pk=solicitud.pk)
+        )
         if s.estado != E.EN_DICTAMEN:
             raise TramiteError(
                 f"La solicitud {s.referencia} ya no está en dictamen.", "no_en_dictamen"
@@ -272,9 +276,7 @@ def avisar_plazos(hoy: dt.date | None = None, *, lote: int = LOTE) -> dict[str, 
     hoy = hoy or timezone.localdate()
     ahora = timezone.now()
     cal = calendario_para(hoy)
-    central = list(
-        User.objects.filter(is_active=True, groups__name=Rol.NIVEL_CENTRAL).distinct()
-    )
+    central = list(User.objects.filter(is_active=True, groups__name=Rol.NIVEL_CENTRAL).distinct())
     enviados: dict[str, int] = {}
     for estado, campo in CAMPO_AVISO.items():
         condicion = filtro_estado_plazo(estado, hoy=hoy, calendario=cal)

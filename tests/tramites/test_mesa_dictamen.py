@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.soporte.personas import crear_persona, crear_usuario
 from tramites import mesa_dictamen
 from tramites.calendario import ZONA_MEXICO, Calendario
 from tramites.mesa_dictamen import EstadoPlazo, filtro_estado_plazo, plazo_de
 from tramites.models import DiaInhabil, Notificacion, RegistroAuditoria, Solicitud, Tramite
 from tramites.reglas import TramiteError
-from tests.soporte.personas import crear_persona, crear_usuario
 from vucem.models import Rol, User
 
 pytestmark = pytest.mark.django_db
@@ -195,13 +195,19 @@ def test_trabajo_avisa_una_vez_al_dictaminador_y_a_nivel_central(tramite, person
     with CaptureQueriesContext(connection) as c:
         assert mesa_dictamen.avisar_plazos(HOY) == {"vencido": 0, "por_vencer": 0}
     assert Notificacion.objects.count() == antes
-    assert len(c) <= 12, [q["sql"] for q in c]  # calendar, tramites, central, 2 selects + savepoints
+    assert len(c) <= 12, [
+        q["sql"] for q in c
+    ]  # calendar, tramites, central, 2 selects + savepoints
 
     # Three business days later the por-vencer ones are overdue: one more notice each.
     despues = Calendario().sumar_dias_habiles(HOY, 3)
     assert mesa_dictamen.avisar_plazos(despues) == {"vencido": 2, "por_vencer": 1}
-    assert Notificacion.objects.filter(solicitud=por_vencer, asunto__contains="vencido").count() == 2
-    assert Notificacion.objects.filter(solicitud=en_plazo, asunto__contains="por vencer").count() == 2
+    assert (
+        Notificacion.objects.filter(solicitud=por_vencer, asunto__contains="vencido").count() == 2
+    )
+    assert (
+        Notificacion.objects.filter(solicitud=en_plazo, asunto__contains="por vencer").count() == 2
+    )
 
 
 def test_trabajo_en_lotes_con_consultas_acotadas(tramite, persona):
