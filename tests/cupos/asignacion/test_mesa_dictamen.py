@@ -273,3 +273,18 @@ def test_exportar_cola_csv_y_excel_con_filtros(cliente_dictaminador, escenario):
         cliente_dictaminador.get(reverse("cupos:dictamen_exportar", args=["pdf"])).status_code
         == 404
     )
+
+
+def test_bandeja_del_personal_con_columna_vence(cliente_dictaminador, escenario):
+    e = escenario
+    r = cliente_dictaminador.get(reverse("vucem:bandeja"))
+    html = r.content.decode()
+    assert '<th scope="col">Vence</th>' in html
+    vencida = e["vencida"]
+    plazo = next(f.plazo for f in r.context["tareas"] if f.solicitud.pk == vencida.pk)
+    cal = Calendario()
+    recepcion = timezone.localtime(vencida.firmada_en).date()
+    assert plazo.vencimiento == cal.vencimiento_plazo(recepcion, 7)
+    fila = html[html.index(vencida.folio) :]
+    fila = fila[: fila.index("</tr>")]
+    assert f"{plazo.vencimiento:%d/%m/%Y}" in fila and "Vencido" in fila
