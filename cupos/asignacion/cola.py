@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from acuses.models import Documento
 from cupos import montos
 from cupos.asignacion import dictamen, registro
 from cupos.models import Asignacion, Criterio, Cupo, SolicitudAsignacion, Subcupo
@@ -145,9 +146,13 @@ def filas_pendientes(sas, *, hoy, calendario) -> list[dict]:
 
 def filas_resueltas(sas) -> list[dict]:
     sas = list(sas)
-    asignaciones = {
-        a.solicitud_id: a
-        for a in Asignacion.objects.filter(solicitud__in=[sa.solicitud_id for sa in sas])
+    ids = [sa.solicitud_id for sa in sas]
+    asignaciones = {a.solicitud_id: a for a in Asignacion.objects.filter(solicitud__in=ids)}
+    oficios = {
+        d.solicitud_id: d
+        for d in Documento.objects.filter(
+            solicitud__in=ids, tipo__in=[Documento.Tipo.OFICIO, Documento.Tipo.RESOLUCION]
+        ).order_by("creado", "pk")
     }
     out = []
     for sa in sas:
@@ -157,6 +162,7 @@ def filas_resueltas(sas) -> list[dict]:
                 "sa": sa,
                 "s": sa.solicitud,
                 "asignacion": a,
+                "documento": oficios.get(sa.solicitud_id),
                 "asignado": montos.formato_monto(a.monto_asignado, _u(sa)) if a else "",
             }
         )

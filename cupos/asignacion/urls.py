@@ -13,4 +13,9 @@ urlpatterns = [
     path("dictamen/<str:folio>/rechazar/", views.rechazar, name="dictamen_rechazar"),
     path("dictamen/<str:folio>/anexo/<int:pk>/", views.anexo, name="dictamen_anexo"),
     path("dictamen/<str:folio>/asignar/", views_mesa.asignar, name="dictamen_asignar"),
+    path(
+        "dictamen/<str:folio>/documento/<int:pk>/",
+        views_mesa.documento,
+        name="dictamen_documento",
+    ),
 ]

@@ -288,3 +288,27 @@ def test_bandeja_del_personal_con_columna_vence(cliente_dictaminador, escenario)
     fila = html[html.index(vencida.folio) :]
     fila = fila[: fila.index("</tr>")]
     assert f"{plazo.vencimiento:%d/%m/%Y}" in fila and "Vencido" in fila
+
+
+def test_resueltas_abren_su_oficio(cliente_dictaminador, escenario, dictaminador):
+    from cupos.asignacion import dictamen
+
+    e = escenario
+    a = dictamen.aprobar(e["vencida"], usuario=dictaminador, monto=D("1000")).asignacion
+    dictamen.rechazar(e["nueva"], usuario=dictaminador, motivo="Sin consumo acreditado")
+    r = cliente_dictaminador.get(reverse("cupos:dictamen_lista"), {"ver": "resueltas"})
+    html = r.content.decode()
+    oficio = e["vencida"].documentos.get(tipo="oficio")
+    url = reverse("cupos:dictamen_documento", args=[e["vencida"].folio, oficio.pk])
+    assert url in html and f"{a.numero_oficio}/{a.anio}" in html
+    resolucion = e["nueva"].documentos.get(tipo="resolucion")
+    assert reverse("cupos:dictamen_documento", args=[e["nueva"].folio, resolucion.pk]) in html
+    pdf = cliente_dictaminador.get(url)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    # A document of another solicitud is not reachable through this folio.
+    otra = reverse("cupos:dictamen_documento", args=[e["vencida"].folio, resolucion.pk])
+    assert cliente_dictaminador.get(otra).status_code == 404
+    cliente_dictaminador.logout()
+    persona = crear_persona("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV")
+    entrar(cliente_dictaminador, usuario_solicitante(persona), persona, Rol.SOLICITANTE_MORAL)
+    assert cliente_dictaminador.get(url).status_code == 404
