@@ -176,8 +176,8 @@ def asignar_dictaminador(solicitud: Solicitud, dictaminador, *, usuario) -> Soli
     itself ("Asignarme"); only nivel central turns to others or re-turns. Idempotent."""
     with transaction.atomic():
         s = (
-            Solicitud.objects.select_for_update()
-            .select_related("dictaminador")
+            Solicitud.objects.select_for_update(of=("self",))
+            .select_related("dictaminador", "tramite", "solicitante")
             .get(pk=solicitud.pk)
         )
         if s.estado != E.EN_DICTAMEN:
