@@ -97,6 +97,7 @@ def lista(request):
             "es_central": central,
             "dictaminadores": list(mesa_dictamen.dictaminadores()) if central else [],
             "consulta": request.GET.urlencode(),
+            "filtrado": any(request.GET.get(campo) for campo in form.fields),
         },
     )
 
