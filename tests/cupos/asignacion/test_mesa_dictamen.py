@@ -199,6 +199,10 @@ def test_asignarme_desde_la_cola(cliente_dictaminador, escenario, dictaminador):
     assert RegistroAuditoria.objects.filter(
         object_id=str(s.pk), usuario=dictaminador, motivo__startswith="Asignada al dictaminador"
     ).exists()
+    detalle = cliente_dictaminador.get(reverse("cupos:dictamen_detalle", args=[s.folio]))
+    html = detalle.content.decode()
+    assert "Dictaminador asignado" in html and dictaminador.username in html
+    assert "Asignada al dictaminador" in html  # the history lists the turn
     # Another dictaminador cannot take it, nor give it to someone else.
     otro = dictaminador_user("otro.dictaminador")
     cliente_dictaminador.force_login(otro)
