@@ -970,3 +970,35 @@ def test_la_firma_lee_el_reporte_pocas_veces(cliente, empresa, immex_prosec, fie
         assert "FOR UPDATE" in lecturas(firma)[1]
     s.refresh_from_db()
     assert s.folio and s.documentos.filter(tipo="acuse").exists()
+
+
+def test_con_worker_la_firma_no_genera_el_pdf_en_la_peticion(
+    cliente, empresa, immex_prosec, fiel, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 8: with a worker configured, the signing request neither renders nor seals the
+    acuse's PDF; it queues the rendering (acuses.tasks.generar_pdf) after commit."""
+    from celery import current_app
+
+    from acuses import pdf, tasks
+    from acuses.models import Documento
+
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    datos(cliente, s, ventas_totales="100", total_exportaciones="50")
+
+    def prohibido(*a, **k):
+        raise AssertionError("el PDF no se genera en la petición de firma")
+
+    encolados = []
+    monkeypatch.setattr(pdf, "renderizar_pdf", prohibido)
+    monkeypatch.setattr(tasks.generar_pdf, "delay", encolados.append)
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False  # a worker is configured
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            r = firmar_en(cliente, url_firmar(s), fiel(empresa[0]))
+    finally:
+        current_app.conf.task_always_eager = eager
+    assert r.status_code == 302 and r.url.endswith("/registrada/")
+    acuse = Documento.objects.get(solicitud=s, tipo="acuse")
+    assert encolados == [acuse.pk] and not acuse.pdf_generado
