@@ -8,7 +8,8 @@
   depend on who applies or who is dictaminated first.
 
 Kept apart from ``cupos.models`` (which imports them) to keep modules short; relations are
-by name, so this module imports no other model module.
+by name, so this module imports no other module of cupos. Companies are identified by RFC
+(an applicant matches its row by its persona's RFC).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from vucem.models import validar_rfc
+
 
 class SaldoApertura(models.Model):
     """Opening balance: what ``beneficiario`` was assigned in the previous year, for a
@@ -26,9 +29,9 @@ class SaldoApertura(models.Model):
     subcupo = models.ForeignKey(
         "cupos.Subcupo", on_delete=models.PROTECT, related_name="saldos_apertura"
     )
-    beneficiario = models.ForeignKey(
-        "vucem.Persona", on_delete=models.PROTECT, related_name="saldos_apertura"
-    )
+    # By RFC: last year's beneficiary may not be registered in the portal yet.
+    rfc = models.CharField("RFC del beneficiario", max_length=13, validators=[validar_rfc])
+    nombre = models.CharField("nombre, denominación o razón social", max_length=254)
     monto_anio_anterior = models.DecimalField(
         "monto asignado en el año anterior", max_digits=18, decimal_places=3
     )
@@ -48,16 +51,14 @@ class SaldoApertura(models.Model):
         verbose_name = "saldo de apertura (año anterior)"
         verbose_name_plural = "saldos de apertura (año anterior)"
         constraints = [
-            models.UniqueConstraint(
-                fields=["subcupo", "beneficiario"], name="saldo_apertura_unico"
-            ),
+            models.UniqueConstraint(fields=["subcupo", "rfc"], name="saldo_apertura_unico"),
             models.CheckConstraint(
                 condition=Q(monto_anio_anterior__gt=0), name="saldo_apertura_positivo"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.beneficiario} · {self.monto_anio_anterior}"
+        return f"{self.rfc} · {self.monto_anio_anterior}"
 
 
 class BaseProporcional(models.Model):
@@ -92,7 +93,8 @@ class ParticipacionAnterior(models.Model):
     base = models.ForeignKey(
         BaseProporcional, on_delete=models.CASCADE, related_name="participaciones"
     )
-    beneficiario = models.ForeignKey("vucem.Persona", on_delete=models.PROTECT, related_name="+")
+    rfc = models.CharField("RFC", max_length=13)
+    nombre = models.CharField(max_length=254)
     monto_anterior = models.DecimalField(max_digits=18, decimal_places=3)
     theta_exacta = models.DecimalField(max_digits=30, decimal_places=24)
     theta = models.DecimalField(max_digits=14, decimal_places=12)
@@ -104,10 +106,8 @@ class ParticipacionAnterior(models.Model):
         verbose_name = "participación del año anterior"
         verbose_name_plural = "participaciones del año anterior"
         constraints = [
-            models.UniqueConstraint(
-                fields=["base", "beneficiario"], name="participacion_unica_por_base"
-            )
+            models.UniqueConstraint(fields=["base", "rfc"], name="participacion_unica_por_base")
         ]
 
     def __str__(self) -> str:
-        return f"{self.beneficiario} · θ {self.theta}"
+        return f"{self.rfc} · θ {self.theta}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -35,8 +36,9 @@ from cupos.models import (
     Subcupo,
 )
 from cupos.montos import formato_monto
+from tramites.reglas import ReglaError
 from tramites.services import registrar_auditoria
-from vucem.models import Persona
+from vucem.models import Persona, validar_rfc
 
 CERO = Decimal("0")
 Origen = BaseProporcional.Origen
@@ -44,7 +46,6 @@ Origen = BaseProporcional.Origen
 
 @dataclass(frozen=True)
 class FilaBase:
-    persona_id: int
     rfc: str
     nombre: str
     monto_anterior: Decimal
@@ -97,22 +98,27 @@ def _precision(subcupo: Subcupo) -> int:
     return int((subcupo.parametros or {}).get("precision", 3))
 
 
-def _montos_registrados(subcupo: Subcupo) -> list[tuple[int, Decimal]]:
+def _montos_registrados(subcupo: Subcupo) -> list[tuple[str, str, Decimal]]:
+    """``(rfc, nombre, Σ monto)`` of the previous year's live asignaciones of the subcupo."""
     anterior = subcupo_anterior(subcupo)
     if anterior is None:
         return []
     filas = (
         Asignacion.objects.filter(subcupo=anterior, estado__in=ESTADOS_ASIGNACION_VIVOS)
-        .values("beneficiario_id")
+        .values("beneficiario__rfc", "beneficiario__nombre")
         .annotate(t=Sum("monto_asignado"))
     )
-    return [(f["beneficiario_id"], f["t"]) for f in filas if f["t"] and f["t"] > 0]
+    return [
+        (f["beneficiario__rfc"], f["beneficiario__nombre"], f["t"])
+        for f in filas
+        if f["t"] and f["t"] > 0
+    ]
 
 
-def _montos_apertura(subcupo: Subcupo) -> list[tuple[int, Decimal]]:
+def _montos_apertura(subcupo: Subcupo) -> list[tuple[str, str, Decimal]]:
     return list(
         SaldoApertura.objects.filter(subcupo=subcupo).values_list(
-            "beneficiario_id", "monto_anio_anterior"
+            "rfc", "nombre", "monto_anio_anterior"
         )
     )
 
@@ -131,40 +137,27 @@ def calcular_base(subcupo: Subcupo) -> Base:
         montos, origen = _montos_apertura(subcupo), Origen.APERTURA
     if not montos:
         return Base(subcupo.pk, anio, precision, "", (), CERO)
-    personas = Persona.objects.in_bulk([pid for pid, _ in montos])
-    montos.sort(key=lambda m: (-m[1], personas[m[0]].rfc))
-    partes = mecanismos.participaciones(
-        [(personas[pid].rfc, monto) for pid, monto in montos], precision
-    )
+    montos.sort(key=lambda m: (-m[2], m[0]))
+    partes = mecanismos.participaciones([(rfc, monto) for rfc, _, monto in montos], precision)
     filas = tuple(
-        FilaBase(
-            pid,
-            personas[pid].rfc,
-            personas[pid].nombre,
-            p.asignado_anio_anterior,
-            p.theta_exacta,
-            p.theta,
-            p.theta_ajustada,
-        )
-        for (pid, _), p in zip(montos, partes, strict=True)
+        FilaBase(rfc, nombre, p.asignado_anio_anterior, p.theta_exacta, p.theta, p.theta_ajustada)
+        for (rfc, nombre, _), p in zip(montos, partes, strict=True)
     )
-    return Base(
-        subcupo.pk, anio, precision, origen, filas, sum((f.monto_anterior for f in filas), CERO)
-    )
+    total = sum((f.monto_anterior for f in filas), CERO)
+    return Base(subcupo.pk, anio, precision, origen, filas, total)
 
 
 def _desde_snapshot(snap: BaseProporcional) -> Base:
     filas = tuple(
         FilaBase(
-            p.beneficiario_id,
-            p.beneficiario.rfc,
-            p.beneficiario.nombre,
+            p.rfc,
+            p.nombre,
             p.monto_anterior,
             p.theta_exacta,
             p.theta.quantize(Decimal(1).scaleb(-snap.precision)),
             p.theta_ajustada,
         )
-        for p in snap.participaciones.select_related("beneficiario").order_by("orden")
+        for p in snap.participaciones.order_by("orden")
     )
     return Base(
         snap.subcupo_id,
@@ -209,7 +202,8 @@ def congelar_base(subcupo: Subcupo, *, usuario=None) -> Base | None:
             ParticipacionAnterior.objects.bulk_create(
                 ParticipacionAnterior(
                     base=snap,
-                    beneficiario_id=f.persona_id,
+                    rfc=f.rfc,
+                    nombre=f.nombre,
                     monto_anterior=f.monto_anterior,
                     theta_exacta=f.theta_exacta.quantize(Decimal(1).scaleb(-24)),
                     theta=f.theta,
@@ -246,6 +240,33 @@ def base_de(subcupo: Subcupo, momento=None) -> Base:
         if congelada is not None:
             return congelada
     return calcular_base(subcupo)
+
+
+def validar_saldo_apertura(subcupo: Subcupo) -> None:
+    """Opening balances are for a proportional subcupo in its first year of operation: none
+    once its base is fixed, none when our records hold the previous year."""
+    if subcupo.criterio != Criterio.PROPORCIONAL:
+        raise ReglaError(
+            "Los saldos de apertura sólo aplican a un subcupo de participación proporcional.",
+            "apertura_no_proporcional",
+            "subcupo",
+        )
+    snap = BaseProporcional.objects.filter(subcupo=subcupo).first()
+    if snap is not None:
+        raise ReglaError(
+            f"Las participaciones de este subcupo quedaron fijas el "
+            f"{timezone.localtime(snap.congelada_en):%d/%m/%Y}; ya no pueden capturarse ni "
+            "modificarse saldos de apertura.",
+            "apertura_base_fija",
+            "subcupo",
+        )
+    if hay_registros_anteriores(subcupo):
+        raise ReglaError(
+            f"Los registros ya tienen las asignaciones de {anio_anterior(subcupo.cupo)} de este "
+            "subcupo; los saldos de apertura sólo aplican al primer año de operación.",
+            "apertura_con_registros",
+            "subcupo",
+        )
 
 
 # -- elegibilidad ---------------------------------------------------------------------------
@@ -292,6 +313,41 @@ def antecedente_directo(persona: Persona, cupo: Cupo, momento=None) -> str:
             f"{a.subcupo.cupo.anio}: oficio {a.numero_oficio}/{a.anio} (subcupo {a.subcupo.clave})."
         )
     return ""
+
+
+def normalizar_designados(elegibilidad_: str, rfcs) -> list[str]:
+    """The designated RFCs of a subcupo as stored: a list of upper-case valid RFCs, required
+    (non-empty) with «Sólo los RFC designados». Raises :class:`ReglaError` otherwise."""
+    if rfcs in (None, ""):
+        rfcs = []
+    if isinstance(rfcs, str):
+        rfcs = [r for r in rfcs.replace(";", ",").split(",")]
+    if not isinstance(rfcs, list):
+        raise ReglaError(
+            'Capture los RFC como lista, p. ej. ["LIC950821M84"].',
+            "rfcs_invalidos",
+            "rfcs_designados",
+        )
+    limpios = []
+    for r in rfcs:
+        rfc = str(r).strip().upper()
+        if not rfc:
+            continue
+        try:
+            validar_rfc(rfc)
+        except ValidationError:
+            raise ReglaError(
+                f"El RFC «{rfc}» no es válido.", "rfcs_invalidos", "rfcs_designados"
+            ) from None
+        if rfc not in limpios:
+            limpios.append(rfc)
+    if elegibilidad_ == Elegibilidad.DESIGNADOS and not limpios:
+        raise ReglaError(
+            "Indique al menos un RFC designado para este subcupo.",
+            "sin_rfcs_designados",
+            "rfcs_designados",
+        )
+    return limpios
 
 
 def _clave_de(cupo: Cupo, elegibilidad: str) -> str:
