@@ -2,11 +2,21 @@
 
 from django.urls import path
 
-from cupos.asignacion import views
+from cupos.asignacion import views, vistas_simulador
 
 urlpatterns = [
     path("asignacion/nueva/", views.nueva, name="asignacion_nueva"),
     path("dictamen/", views.lista, name="dictamen_lista"),
+    path(
+        "simulador/<int:subcupo_id>/",
+        vistas_simulador.simulador_subcupo,
+        name="dictamen_simulador",
+    ),
+    path(
+        "simulador/<int:subcupo_id>/csv/",
+        vistas_simulador.simulador_csv,
+        name="dictamen_simulador_csv",
+    ),
     path("dictamen/<str:folio>/", views.detalle, name="dictamen_detalle"),
     path("dictamen/<str:folio>/aprobar/", views.aprobar, name="dictamen_aprobar"),
     path("dictamen/<str:folio>/rechazar/", views.rechazar, name="dictamen_rechazar"),
