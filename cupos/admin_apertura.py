@@ -95,6 +95,9 @@ class SaldoAperturaAdmin(admin.ModelAdmin):
     readonly_fields = ("capturado_por", "capturado_en")
     inlines = [AuditoriaInline]
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     def _editable(self, request, obj=None) -> bool:
         if not _nivel_central(request.user):
             return False
