@@ -241,6 +241,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "raoce.tasks.aplicar_plazos",
         "schedule": crontab(hour=0, minute=10),
     },
+    # Daily before office hours: dictamen plazos por vencer / vencidos to dictaminador and
+    # nivel central.
+    "avisar-plazos-dictamen": {
+        "task": "tramites.tasks.avisar_plazos_dictamen",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Trámite engine.

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from firma.testing import firmar_en
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual
 from raoce.reporte import borrador, importes, ventana
 from raoce.reporte.programas import GrupoProgramas, agrupar
 from raoce.reporte.reglas import FraccionArancelaria
+from tests.firmas import firmar_en
 from tests.soporte.personas import (
     crear_capturista,
     crear_domicilio_planta,
