@@ -158,8 +158,10 @@ def violaciones_axe(page) -> list[str]:
     lineas = []
     for v in resultado.response["violations"]:
         if v.get("impact") in IMPACTOS_GRAVES:
-            nodos = [" ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
-                     for n in v["nodes"][:5]]
+            nodos = [
+                " ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+                for n in v["nodes"][:5]
+            ]
             lineas.append(f"axe {v['id']} ({v['impact']}): {v['help']} en {nodos}")
     return lineas
 
