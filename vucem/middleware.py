@@ -57,9 +57,9 @@ def aviso_revocacion(request, persona) -> str:
     )
     cuando = f" el {timezone.localtime(baja):%d/%m/%Y a las %H:%M}" if baja else ""
     return (
-        f"El solicitante {persona.nombre} (RFC {persona.rfc}) revocó{cuando} su acceso como "
-        "capturista. Ya no puede capturar ni consultar sus trámites; si necesita hacerlo, pida "
-        "al solicitante que lo registre de nuevo como capturista."
+        f"El solicitante para el que capturaba revocó{cuando} su acceso como capturista. Ya "
+        "no puede capturar ni consultar sus trámites; si necesita hacerlo, pida al solicitante "
+        "que lo registre de nuevo como capturista."
     )
 
 

@@ -78,7 +78,7 @@ def test_capturista_revocado_recibe_una_pagina_que_explica_la_revocacion(
     r = c2.get(reverse("tramites:catalogo"), follow=True)
     assert r.status_code == 200
     html = r.content.decode()
-    assert f"{persona.nombre} (RFC {persona.rfc}) revocó el" in html
+    assert "El solicitante para el que capturaba revocó el" in html
     assert "Ya no puede capturar ni consultar sus trámites" in html
     assert "persona_id" not in c2.session
     # Told once; later pages are the normal ones for a user with no active solicitante.
