@@ -22,6 +22,10 @@ CAMPOS_INCREMENTO = ("capacidad_anterior", "capacidad_actual", "consumo_asignaci
 
 REQUERIDO_INCREMENTO = "Requerido para considerar el incremento de capacidad."
 CAPACIDAD_ANTERIOR_CERO = "Debe ser mayor que cero."
+CONSUMO_CERO = (
+    "El consumo auditado de los últimos 12 meses debe ser mayor que cero: la asignación por "
+    "consumo auditado no puede exceder ese consumo."
+)
 
 
 class ConsumoAuditado(Mecanismo):
@@ -55,7 +59,10 @@ class ConsumoAuditado(Mecanismo):
 
     def reglas_datos(self, subcupo: Subcupo, datos: dict):
         """Seed 002: asking for a capacity increase requires the three capacity fields
-        together, and a capacidad anterior greater than zero."""
+        together, and a capacidad anterior greater than zero. A consumo auditado of zero
+        would grant nothing: it is refused."""
+        if datos.get("consumo_auditado_12m") == 0:
+            yield "consumo_auditado_12m", CONSUMO_CERO
         if not datos.get("incremento_capacidad"):
             return
         for campo in CAMPOS_INCREMENTO:
