@@ -948,7 +948,7 @@ def test_la_firma_lee_el_reporte_pocas_veces(cliente, empresa, immex_prosec, fie
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from firma.testing import cadena_de, firma_navegador
+    from tests.firmas import cadena_de, firma_navegador
 
     s = iniciar(cliente)
     elegir(cliente, s, immex_prosec[0])
