@@ -9,7 +9,8 @@ API used by the engine and the domain apps:
   not run yet.
 - :func:`documentos_visibles` — the acting persona's documents (anything else is 404).
 - :func:`verificar_documento` — public check by folio + código.
-- :func:`actualizar_estado` — mark a document cancelado / vencido (shown on verification).
+- :func:`actualizar_estado` — mark a document cancelado / vencido / revocado, audited (shown
+  on verification).
 
 The expected ``contexto`` keys per tipo are documented in :mod:`acuses.pdf`.
 """
@@ -204,14 +205,34 @@ def obtener_pdf(documento: Documento) -> bytes:
         return f.read()
 
 
-def actualizar_estado(documento: Documento, estado: str) -> Documento:
-    """Set a document's estado (vigente, cancelado, vencido), e.g. when a certificado de cupo
-    is cancelled or expires. The stored PDF is not re-rendered: the public verification page
-    is where the current estado shows."""
+#: Sent when a document's estado changes: ``documento``, ``anterior``, ``nuevo``,
+#: ``usuario``, ``motivo``. ``tramites`` records it in the audit trail.
+estado_documento_cambiado = Signal()
+
+
+def actualizar_estado(
+    documento: Documento, estado: str, *, motivo: str = "", usuario=None, desde=None
+) -> Documento:
+    """Set a document's estado (vigente, cancelado, vencido, revocado) with its date and
+    motivo, audited (signal). Called only by the service of the procedure that owns the
+    document (cancelación, vencimiento, revocación), inside its transaction. The stored PDF
+    is not re-rendered: the public verification page is where the current estado shows."""
     if estado not in Documento.Estado.values:
         raise ValueError(f"Estado de documento desconocido: {estado!r}")
-    Documento.objects.filter(pk=documento.pk).update(estado=estado)
-    documento.estado = estado
+    anterior = Documento.objects.filter(pk=documento.pk).values_list("estado", flat=True).first()
+    if anterior is None or anterior == estado:
+        return documento
+    desde = desde or timezone.now()
+    Documento.objects.filter(pk=documento.pk).cambiar_estado(estado, desde=desde, motivo=motivo)
+    documento.estado, documento.estado_desde, documento.estado_motivo = estado, desde, motivo
+    estado_documento_cambiado.send(
+        sender=Documento,
+        documento=documento,
+        anterior=anterior,
+        nuevo=estado,
+        usuario=usuario,
+        motivo=motivo,
+    )
     return documento
 
 
@@ -261,7 +282,8 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
 
     Returns ``None`` when no document matches; otherwise a dict with ``tipo`` (display),
     ``tipo_clave``, ``titulo``, ``folio``, ``fecha`` (aware datetime of issue),
-    ``rfc`` (masked), ``estado`` (display), ``estado_clave``, and ``sello_solicitante`` /
+    ``rfc`` (masked), ``estado`` (display), ``estado_clave``, ``estado_desde`` (aware datetime
+    or ``None``), ``estado_motivo``, and ``sello_solicitante`` /
     ``sello_ventanilla``: ``True`` (verifies), ``False`` (does not) or ``None`` (the
     document carries no such seal).
     """
@@ -299,6 +321,8 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
         "rfc": enmascarar_rfc(solicitud.solicitante.rfc),
         "estado": doc.get_estado_display(),
         "estado_clave": doc.estado,
+        "estado_desde": doc.estado_desde,
+        "estado_motivo": doc.estado_motivo,
         "sello_solicitante": sello_solicitante,
         "sello_ventanilla": sello_ventanilla,
     }

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from acuses.models import Documento
+from acuses.services import actualizar_estado
 from cupos.models import Asignacion, CertificadoCupo
 from tramites.calendario import sumar_dias_habiles
 from tramites.services import notificar, registrar_auditoria
@@ -65,10 +66,12 @@ def vencer(hoy=None, ahora=None) -> tuple[int, int]:
                     nuevo=CertificadoCupo.Estado.VENCIDO,
                     motivo=f"Terminó su vigencia el {cert.vigencia_fin:%d/%m/%Y}",
                 )
-                if cert.documento_id:
-                    Documento.objects.filter(
-                        pk=cert.documento_id, estado=Documento.Estado.VIGENTE
-                    ).update(estado=Documento.Estado.VENCIDO)
+                if cert.documento_id and cert.documento.estado == Documento.Estado.VIGENTE:
+                    actualizar_estado(
+                        cert.documento,
+                        Documento.Estado.VENCIDO,
+                        motivo=f"Terminó su vigencia el {cert.vigencia_fin:%d/%m/%Y}",
+                    )
                 vencidos += 1
             if cert.estado == CertificadoCupo.Estado.VENCIDO and not cert.recordatorio_devolucion:
                 _recordar(cert, ahora)

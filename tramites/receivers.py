@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from acuses.services import estado_documento_cambiado
 from tramites.services import registrar_auditoria
 from vucem.signals import capturista_revocado, ingreso_fiel_rechazado
 
@@ -29,3 +30,8 @@ def auditar_ingreso_rechazado(sender, usuario, rfc, ip="", **kwargs) -> None:
             f"vinculó. IP: {ip or 'desconocida'}."
         ),
     )
+
+
+@receiver(estado_documento_cambiado)
+def auditar_estado_documento(sender, documento, anterior, nuevo, usuario=None, motivo="", **kw):
+    registrar_auditoria(documento, anterior=anterior, nuevo=nuevo, usuario=usuario, motivo=motivo)
