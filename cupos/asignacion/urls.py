@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cupos.asignacion import views
+from cupos.asignacion import views, views_oficios
 
 urlpatterns = [
     path("asignacion/nueva/", views.nueva, name="asignacion_nueva"),
@@ -11,4 +11,10 @@ urlpatterns = [
     path("dictamen/<str:folio>/aprobar/", views.aprobar, name="dictamen_aprobar"),
     path("dictamen/<str:folio>/rechazar/", views.rechazar, name="dictamen_rechazar"),
     path("dictamen/<str:folio>/anexo/<int:pk>/", views.anexo, name="dictamen_anexo"),
+    path(
+        "dictamen/<str:folio>/documento/<int:pk>/",
+        views_oficios.documento,
+        name="dictamen_documento",
+    ),
+    path("dictamen/<str:folio>/revocar/", views_oficios.revocar, name="dictamen_revocar"),
 ]
