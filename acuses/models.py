@@ -139,9 +139,9 @@ class Documento(models.Model):
                 cambiados = [
                     f.name
                     for f in self._meta.concrete_fields
-                    if f.attname in actual and f.get_prep_value(getattr(self, f.attname)) != (
-                        f.get_prep_value(actual[f.attname])
-                    )
+                    if f.attname in actual
+                    and f.get_prep_value(getattr(self, f.attname))
+                    != (f.get_prep_value(actual[f.attname]))
                 ]
                 if cambiados:
                     raise DocumentoInmutable(

@@ -11,9 +11,10 @@ def firmante_de(usuario) -> dict[str, str]:
     """``{"nombre", "cargo"}`` of the official (upper-case name, as on SE oficios)."""
     if usuario is None:
         return {"nombre": "", "cargo": CARGO_GENERICO}
-    nombre = " ".join(
-        p for p in (usuario.first_name.strip(), usuario.last_name.strip()) if p
-    ) or usuario.get_username()
+    nombre = (
+        " ".join(p for p in (usuario.first_name.strip(), usuario.last_name.strip()) if p)
+        or usuario.get_username()
+    )
     return {
         "nombre": nombre.upper(),
         "cargo": (getattr(usuario, "cargo", "") or "").strip() or CARGO_GENERICO,

@@ -85,9 +85,10 @@ def test_detalle_del_dictamen_enlaza_los_documentos_emitidos(client, aprobada, d
     # a document of another solicitud through this folio: 404
     otro = Documento.objects.exclude(solicitud=s).first()
     if otro is not None:
-        assert client.get(
-            reverse("cupos:dictamen_documento", args=[s.folio, otro.pk])
-        ).status_code == 404
+        assert (
+            client.get(reverse("cupos:dictamen_documento", args=[s.folio, otro.pk])).status_code
+            == 404
+        )
 
 
 def test_documento_del_dictamen_no_es_para_el_solicitante(client, aprobada):
