@@ -1,10 +1,16 @@
-"""Issue 10 item 1: no admin path changes an issued document (content, estado, file)."""
+"""Issue 10 item 1: no admin path changes an issued document (content, estado, file), and the
+model refuses changes outside the services."""
 
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from acuses.models import Documento
+from acuses.models import Documento, DocumentoInmutable
+from acuses.services import actualizar_estado, generar_y_guardar
+from tramites.services import historial
+from vucem.models import Rol
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +63,6 @@ def test_no_se_agregan_ni_se_borran_documentos(admin_client, documento_factory):
 
 
 # ---------------------------------------------------------------- every path, every staff role
-
-from django.contrib import admin as django_admin  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-
-from acuses.models import DocumentoInmutable  # noqa: E402
-from acuses.services import actualizar_estado, generar_y_guardar  # noqa: E402
-from vucem.models import Rol  # noqa: E402
 
 
 @pytest.fixture(params=["superusuario", Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL])
@@ -149,7 +148,7 @@ def test_ningun_camino_del_admin_cambia_un_documento(personal, documentos):
     # rows are documents: deleting other rows is not a change of a document).
     for model, model_admin in django_admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
-        url = reverse("admin:%s_%s_changelist" % info)
+        url = reverse(f"admin:{info[0]}_{info[1]}_changelist")
         pks = [str(pk) for pk in model._default_manager.values_list("pk", flat=True)]
         if not pks:
             continue
@@ -209,7 +208,5 @@ def test_el_modelo_rechaza_cambios_fuera_de_los_servicios(documentos):
     actualizar_estado(doc, Documento.Estado.CANCELADO, motivo="Cancelado por su titular")
     doc.refresh_from_db()
     assert doc.estado == "cancelado" and doc.estado_motivo == "Cancelado por su titular"
-    from tramites.services import historial
-
     (registro,) = historial(doc)
     assert (registro.estado_anterior, registro.estado_nuevo) == ("vigente", "cancelado")
