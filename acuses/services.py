@@ -30,7 +30,7 @@ from acuses import pdf
 from acuses.models import Documento
 from firma.cadena import construir_cadena
 from firma.services import sellar_ventanilla, verificar_firma, verificar_sello_ventanilla
-from vucem.acceso import puede_capturar_para
+from vucem.acceso import puede_capturar_para, solo_lo_capturado
 
 logger = logging.getLogger(__name__)
 
@@ -237,16 +237,19 @@ def actualizar_estado(
 
 
 def documentos_visibles(request):
-    """Documents of the persona the session acts for (per vucem.acceso). Empty otherwise."""
+    """Documents of the persona the session acts for (per vucem.acceso; a capturista: of the
+    solicitudes it captured). Empty otherwise."""
     persona = getattr(request, "persona", None)
     # request.persona is a SimpleLazyObject: test truthiness, never ``is None``.
     if not request.user.is_authenticated or not persona:
         return Documento.objects.none()
-    if not puede_capturar_para(request.user, getattr(request, "rol", None), persona):
+    rol = getattr(request, "rol", None)
+    if not puede_capturar_para(request.user, rol, persona):
         return Documento.objects.none()
-    return Documento.objects.filter(solicitud__solicitante_id=persona.pk).select_related(
-        "solicitud__tramite", "solicitud__solicitante"
-    )
+    qs = Documento.objects.filter(solicitud__solicitante_id=persona.pk)
+    if solo_lo_capturado(rol):  # a capturista: only the solicitudes it captured
+        qs = qs.filter(solicitud__capturada_por=request.user)
+    return qs.select_related("solicitud__tramite", "solicitud__solicitante")
 
 
 def buscar_documentos(qs, *, folio: str = "", fecha_inicial=None, fecha_final=None):

@@ -230,16 +230,23 @@ def test_lista_sin_persona_activa(client, usuario_factory, documento_factory):
 def test_capturista_privado_ve_los_documentos_del_solicitante(
     client, persona, usuario_factory, documento_factory, solicitud_factory
 ):
+    """Issue 10 item 9: a capturista sees the documents of the solicitudes it captured for
+    the solicitante, not those the solicitante captured itself."""
     from vucem.models import Capturista
 
-    doc = documento_factory(solicitud=solicitud_factory(solicitante=persona))
     capturista = usuario_factory(username="capturista1")
+    doc = documento_factory(
+        solicitud=solicitud_factory(solicitante=persona, capturada_por=capturista)
+    )
+    del_solicitante = documento_factory(solicitud=solicitud_factory(solicitante=persona))
     Capturista.objects.create(solicitante=persona, usuario=capturista)
     client.force_login(capturista)
     session = client.session
     session["persona_id"] = persona.pk
     session["rol"] = "capturista_privado"
     session.save()
-    assert doc.folio in client.get(reverse("acuses:lista")).content.decode()
+    html = client.get(reverse("acuses:lista")).content.decode()
+    assert doc.folio in html and del_solicitante.folio not in html
+    assert client.get(reverse("acuses:descargar", args=[del_solicitante.pk])).status_code == 404
     Capturista.objects.filter(usuario=capturista).update(activo=False)
     assert client.get(reverse("acuses:descargar", args=[doc.pk])).status_code == 404
