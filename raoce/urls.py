@@ -1,7 +1,14 @@
-"""RAOCE runs on the engine's URLs (/tramites/iniciar/<vucem_id>/); /raoce/ leads there."""
+"""RAOCE runs on the engine's URLs (/tramites/iniciar/<vucem_id>/); /raoce/ leads there.
+The solicitante's programs and their history are here."""
 
 from django.urls import path
 from django.views.generic import RedirectView
 
+from raoce import views_programas
+
 app_name = "raoce"
-urlpatterns = [path("", RedirectView.as_view(pattern_name="tramites:catalogo"), name="inicio")]
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="tramites:catalogo"), name="inicio"),
+    path("programas/", views_programas.lista, name="programas"),
+    path("programas/<int:pk>/historial/", views_programas.historial, name="programa_historial"),
+]
