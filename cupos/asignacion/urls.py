@@ -16,5 +16,9 @@ urlpatterns = [
         views_oficios.documento,
         name="dictamen_documento",
     ),
-    path("dictamen/<str:folio>/revocar/", views_oficios.revocar, name="dictamen_revocar"),
+    path(
+        "dictamen/oficio/<int:anio>/<str:numero>/revocar/",
+        views_oficios.revocar,
+        name="dictamen_revocar",
+    ),
 ]

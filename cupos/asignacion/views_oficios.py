@@ -56,14 +56,16 @@ def documento(request, folio, pk):
 
 @dictaminador_requerido
 @require_http_methods(["GET", "POST"])
-def revocar(request, folio):
-    """Nivel central revokes the oficio of a resolved solicitud, with a motivo."""
+def revocar(request, anio, numero):
+    """Nivel central revokes an oficio de asignación (año + número), with a motivo."""
     if not revocacion.puede_revocar(request.user):
         raise Http404("Página no encontrada")
-    s, sa = _solicitud_o_404(folio)
-    asignacion = Asignacion.objects.filter(solicitud=s).select_related("subcupo__cupo").first()
-    if asignacion is None:
-        raise Http404("La solicitud no tiene oficio de asignación")
+    asignacion = get_object_or_404(
+        Asignacion.objects.select_related("subcupo__cupo", "beneficiario", "solicitud"),
+        anio=anio,
+        numero_oficio=numero,
+    )
+    s = asignacion.solicitud
     form = RevocarForm(request.POST or None)
     errores: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -82,7 +84,9 @@ def revocar(request, folio):
                     f"Se revocó el oficio {asignacion.numero_oficio}/{asignacion.anio}. "
                     "Se notificó al beneficiario.",
                 )
-            return redirect("cupos:dictamen_detalle", folio=folio)
+            if s is not None and s.folio:
+                return redirect("cupos:dictamen_detalle", folio=s.folio)
+            return redirect("cupos:dictamen_revocar", anio=anio, numero=numero)
     u = asignacion.subcupo.cupo.get_unidad_display()
     return render(
         request,

@@ -97,7 +97,9 @@ def test_documento_del_dictamen_no_es_para_el_solicitante(client, aprobada):
     entrar(client, usuario_solicitante(persona), persona, Rol.SOLICITANTE_MORAL)
     url = reverse("cupos:dictamen_documento", args=[s.folio, oficio.pk])
     assert client.get(url).status_code == 404
-    assert client.get(reverse("cupos:dictamen_revocar", args=[s.folio])).status_code == 404
+    a = aprobada.asignacion
+    url = reverse("cupos:dictamen_revocar", args=[a.anio, a.numero_oficio])
+    assert client.get(url).status_code == 404
 
 
 def test_solo_nivel_central_revoca(aprobada, dictaminadora, client):
@@ -106,7 +108,7 @@ def test_solo_nivel_central_revoca(aprobada, dictaminadora, client):
         revocacion.revocar_oficio(a, usuario=dictaminadora, motivo="x")
     assert e.value.codigo == "sin_permiso"
     client.force_login(dictaminadora)
-    url = reverse("cupos:dictamen_revocar", args=[aprobada.solicitud.folio])
+    url = reverse("cupos:dictamen_revocar", args=[a.anio, a.numero_oficio])
     assert client.get(url).status_code == 404
     assert client.post(url, {"motivo": "x"}).status_code == 404
     a.refresh_from_db()
@@ -119,7 +121,7 @@ def test_revocacion_de_punta_a_punta(
     s, a, oficio = aprobada.solicitud, aprobada.asignacion, aprobada.documento
     client.force_login(central)
     detalle = client.get(reverse("cupos:dictamen_detalle", args=[s.folio])).content.decode()
-    url = reverse("cupos:dictamen_revocar", args=[s.folio])
+    url = reverse("cupos:dictamen_revocar", args=[a.anio, a.numero_oficio])
     assert f'href="{url}"' in detalle
     r = client.get(url)
     assert r.status_code == 200 and 'name="motivo"' in r.content.decode()
@@ -178,3 +180,22 @@ def test_no_se_revoca_un_oficio_no_vigente(aprobada, central):
         revocacion.revocar_oficio(a, usuario=central, motivo="tarde")
     assert e.value.codigo == "oficio_no_vigente"
     assert aprobada.documento.__class__.objects.get(pk=aprobada.documento.pk).estado == "vigente"
+
+
+def test_oficio_sin_solicitud_se_revoca_desde_el_admin(client, avena, central):
+    """Oficios loaded without a solicitud (e.g. the demo's): the asignación's admin page
+    links nivel central to the revocation page; there is no document to mark."""
+    from tests.cupos.factories import asignacion_con_saldo
+
+    _, sub = avena
+    a = asignacion_con_saldo(crear_persona("AVE010101AA1", "MOLINOS"), sub, "5000", numero="000777")
+    client.force_login(central)
+    ficha = client.get(reverse("admin:cupos_asignacion_change", args=[a.pk])).content.decode()
+    url = reverse("cupos:dictamen_revocar", args=[a.anio, a.numero_oficio])
+    assert url in ficha
+    r = client.post(url, {"motivo": "Duplicado"})
+    assert r.status_code == 302 and r.url == url
+    a.refresh_from_db()
+    assert a.estado == Asignacion.Estado.REVOCADA
+    assert "Revocada" in client.get(url).content.decode()
+    assert Notificacion.objects.filter(persona=a.beneficiario).count() == 1
