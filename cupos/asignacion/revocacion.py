@@ -1,7 +1,8 @@
 """Revocation of an oficio de asignación by nivel central (issue 10, item 1).
 
 The only way an oficio stops being vigente before its term: nivel central gives a motivo; the
-asignación goes to *revocada* (its saldo can no longer be expedited: EXP005), the oficio's
+asignación goes to *revocada* (its saldo can no longer be expedited: EXP005, and an *ajuste*
+movement withdraws the unexpedited saldo from its ledger), the oficio's
 Documento to *revocado* with that date and motivo (shown on the public verification page),
 both audited, and the beneficiary (and the dictaminador who resolved it) are notified through
 the outbox, all in one transaction under the asignación's row lock (the same lock expedición
@@ -17,7 +18,7 @@ from django.utils import timezone
 from acuses.models import Documento
 from acuses.services import actualizar_estado
 from cupos import saldos
-from cupos.models import Asignacion
+from cupos.models import CERO, Asignacion, MovimientoSaldo
 from cupos.montos import formato_monto
 from tramites.outbox import notificar
 from tramites.reglas import TramiteError
@@ -80,6 +81,14 @@ def revocar_oficio(asignacion: Asignacion, *, usuario, motivo: str) -> Resultado
         registrar_auditoria(
             a, anterior=anterior, nuevo=a.estado, usuario=usuario, motivo=f"Revocado: {motivo}"
         )
+        if disponible > CERO:  # the ledger says it too: nothing left to expedite
+            MovimientoSaldo.objects.create(
+                asignacion=a,
+                tipo=MovimientoSaldo.Tipo.AJUSTE,
+                monto=-disponible,
+                usuario=usuario,
+                descripcion=f"Revocación del oficio {oficio}: saldo no expedido retirado"[:254],
+            )
         documentos = [
             actualizar_estado(
                 d, Documento.Estado.REVOCADO, motivo=motivo, usuario=usuario, desde=ahora

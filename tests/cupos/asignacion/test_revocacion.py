@@ -12,9 +12,10 @@ from pypdf import PdfReader
 
 from acuses.models import Documento
 from acuses.services import obtener_pdf
+from cupos import saldos
 from cupos.asignacion import dictamen, revocacion
 from cupos.expedicion import services as expedicion
-from cupos.models import Asignacion
+from cupos.models import Asignacion, MovimientoSaldo
 from tests.cupos.factories import solicitud_asignacion_firmada
 from tramites.models import Notificacion
 from tramites.reglas import ReglaError, TramiteError
@@ -152,7 +153,10 @@ def test_revocacion_de_punta_a_punta(
     assert avisos.filter(persona=s.solicitante, solicitud=s).count() == 1
     assert avisos.filter(usuario=dictaminadora).count() == 1
     assert motivo in avisos.first().cuerpo
-    # the saldo can no longer be expedited
+    # the saldo can no longer be expedited: the rule refuses it and the ledger withdrew it
+    assert saldos.disponible(a) == 0
+    ajuste = MovimientoSaldo.objects.get(asignacion=a, tipo=MovimientoSaldo.Tipo.AJUSTE)
+    assert ajuste.monto == D("-1000") and ajuste.usuario == central
     with pytest.raises(ReglaError) as e:
         expedicion.buscar_asignacion(s.solicitante, a.anio, a.numero_oficio)
     assert e.value.codigo == "EXP005"
