@@ -1,8 +1,11 @@
 """Back-office for documents: search, (re)generate and download the PDF.
 
-An issued document is immutable for everyone here: its content, cadena, sellos, file and
-estado are read-only, and it can be neither added nor deleted. Its estado changes only through
-the service of the procedure that owns it (e.g. a cancelación), which audits and notifies."""
+An issued document is immutable for everyone here: no one (superusers included) has the
+change, add or delete permission, so the change form is a read-only view with no Guardar and
+the only list action renders a missing PDF. Its estado changes only through the service of
+the procedure that owns it (cancelación, vencimiento, revocación por nivel central), which
+audits and notifies; the model and its queryset refuse any other write
+(``acuses.models.DocumentoInmutable``)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -47,7 +50,18 @@ class DocumentoAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("solicitud", "tipo", "titulo", "folio", "codigo_verificacion", "estado")},
+            {
+                "fields": (
+                    "solicitud",
+                    "tipo",
+                    "titulo",
+                    "folio",
+                    "codigo_verificacion",
+                    "estado",
+                    "estado_desde",
+                    "estado_motivo",
+                )
+            },
         ),
         ("Contenido", {"fields": ("contexto",)}),
         (
@@ -70,6 +84,9 @@ class DocumentoAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # documents are issued by the procedures' services only
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only for everyone: the change form only shows the document
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -108,6 +125,9 @@ class DocumentoAdmin(admin.ModelAdmin):
             )
         ]
         return propias + super().get_urls()
+
+    def save_model(self, request, obj, form, change):
+        raise PermissionDenied  # unreachable without the change permission; never saves
 
     def descargar_pdf(self, request, pk):
         if not self.has_view_permission(request):

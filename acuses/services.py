@@ -9,7 +9,8 @@ API used by the engine and the domain apps:
   not run yet.
 - :func:`documentos_visibles` — the acting persona's documents (anything else is 404).
 - :func:`verificar_documento` — public check by folio + código.
-- :func:`actualizar_estado` — mark a document cancelado / vencido (shown on verification).
+- :func:`actualizar_estado` — mark a document cancelado / vencido / revocado, audited (shown
+  on verification).
 
 The expected ``contexto`` keys per tipo are documented in :mod:`acuses.pdf`.
 """
@@ -29,7 +30,7 @@ from acuses import pdf
 from acuses.models import Documento
 from firma.cadena import construir_cadena
 from firma.services import sellar_ventanilla, verificar_firma, verificar_sello_ventanilla
-from vucem.acceso import puede_capturar_para
+from vucem.acceso import puede_capturar_para, solo_lo_capturado
 
 logger = logging.getLogger(__name__)
 
@@ -204,28 +205,82 @@ def obtener_pdf(documento: Documento) -> bytes:
         return f.read()
 
 
-def actualizar_estado(documento: Documento, estado: str) -> Documento:
-    """Set a document's estado (vigente, cancelado, vencido), e.g. when a certificado de cupo
-    is cancelled or expires. The stored PDF is not re-rendered: the public verification page
-    is where the current estado shows."""
+#: Sent when a document's estado changes: ``documento``, ``anterior``, ``nuevo``,
+#: ``usuario``, ``motivo``. ``tramites`` records it in the audit trail.
+estado_documento_cambiado = Signal()
+
+
+def actualizar_estado(
+    documento: Documento, estado: str, *, motivo: str = "", usuario=None, desde=None
+) -> Documento:
+    """Set a document's estado (vigente, cancelado, vencido, revocado) with its date and
+    motivo, audited (signal). Called only by the service of the procedure that owns the
+    document (cancelación, vencimiento, revocación), inside its transaction. The stored PDF
+    is not re-rendered: the public verification page is where the current estado shows."""
     if estado not in Documento.Estado.values:
         raise ValueError(f"Estado de documento desconocido: {estado!r}")
-    Documento.objects.filter(pk=documento.pk).update(estado=estado)
-    documento.estado = estado
+    anterior = Documento.objects.filter(pk=documento.pk).values_list("estado", flat=True).first()
+    if anterior is None or anterior == estado:
+        return documento
+    desde = desde or timezone.now()
+    Documento.objects.filter(pk=documento.pk).cambiar_estado(estado, desde=desde, motivo=motivo)
+    documento.estado, documento.estado_desde, documento.estado_motivo = estado, desde, motivo
+    estado_documento_cambiado.send(
+        sender=Documento,
+        documento=documento,
+        anterior=anterior,
+        nuevo=estado,
+        usuario=usuario,
+        motivo=motivo,
+    )
     return documento
 
 
+#: Sent by :func:`actualizar_estados_en_lote` with ``cambios``: ``(pk, anterior, nuevo, motivo)``
+#: rows (tramites audits them with one INSERT).
+estados_documentos_cambiados = Signal()
+
+
+def actualizar_estados_en_lote(motivos: dict[int, str], estado: str, *, desde=None) -> int:
+    """:func:`actualizar_estado` for many documents at once (the set-based jobs): ``motivos``
+    maps each document pk to its motivo; one UPDATE per distinct motivo and one audit INSERT.
+    Documents already in ``estado`` are left alone. Returns how many changed."""
+    if estado not in Documento.Estado.values:
+        raise ValueError(f"Estado de documento desconocido: {estado!r}")
+    filas = list(
+        Documento.objects.filter(pk__in=list(motivos))
+        .exclude(estado=estado)
+        .values_list("pk", "estado")
+    )
+    if not filas:
+        return 0
+    desde = desde or timezone.now()
+    por_motivo: dict[str, list[int]] = {}
+    for pk, _anterior in filas:
+        por_motivo.setdefault(motivos[pk], []).append(pk)
+    for motivo, pks in por_motivo.items():
+        Documento.objects.filter(pk__in=pks).cambiar_estado(estado, desde=desde, motivo=motivo)
+    estados_documentos_cambiados.send(
+        sender=Documento,
+        cambios=[(pk, anterior, estado, motivos[pk]) for pk, anterior in filas],
+    )
+    return len(filas)
+
+
 def documentos_visibles(request):
-    """Documents of the persona the session acts for (per vucem.acceso). Empty otherwise."""
+    """Documents of the persona the session acts for (per vucem.acceso; a capturista: of the
+    solicitudes it captured). Empty otherwise."""
     persona = getattr(request, "persona", None)
     # request.persona is a SimpleLazyObject: test truthiness, never ``is None``.
     if not request.user.is_authenticated or not persona:
         return Documento.objects.none()
-    if not puede_capturar_para(request.user, getattr(request, "rol", None), persona):
+    rol = getattr(request, "rol", None)
+    if not puede_capturar_para(request.user, rol, persona):
         return Documento.objects.none()
-    return Documento.objects.filter(solicitud__solicitante_id=persona.pk).select_related(
-        "solicitud__tramite", "solicitud__solicitante"
-    )
+    qs = Documento.objects.filter(solicitud__solicitante_id=persona.pk)
+    if solo_lo_capturado(rol):  # a capturista: only the solicitudes it captured
+        qs = qs.filter(solicitud__capturada_por=request.user)
+    return qs.select_related("solicitud__tramite", "solicitud__solicitante")
 
 
 def buscar_documentos(qs, *, folio: str = "", fecha_inicial=None, fecha_final=None):
@@ -261,7 +316,8 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
 
     Returns ``None`` when no document matches; otherwise a dict with ``tipo`` (display),
     ``tipo_clave``, ``titulo``, ``folio``, ``fecha`` (aware datetime of issue),
-    ``rfc`` (masked), ``estado`` (display), ``estado_clave``, and ``sello_solicitante`` /
+    ``rfc`` (masked), ``estado`` (display), ``estado_clave``, ``estado_desde`` (aware datetime
+    or ``None``), ``estado_motivo``, and ``sello_solicitante`` /
     ``sello_ventanilla``: ``True`` (verifies), ``False`` (does not) or ``None`` (the
     document carries no such seal).
     """
@@ -299,6 +355,8 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
         "rfc": enmascarar_rfc(solicitud.solicitante.rfc),
         "estado": doc.get_estado_display(),
         "estado_clave": doc.estado,
+        "estado_desde": doc.estado_desde,
+        "estado_motivo": doc.estado_motivo,
         "sello_solicitante": sello_solicitante,
         "sello_ventanilla": sello_ventanilla,
     }

@@ -14,6 +14,7 @@ import json
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from cupos import (
@@ -371,7 +372,16 @@ class AsignacionAdmin(SoloLecturaMixin, admin.ModelAdmin):
         "estado",
         "dictaminador",
         "saldo",
+        "revocacion",
     )
+
+    @admin.display(description="revocación")
+    def revocacion(self, obj):
+        """Nivel central revokes an oficio on its own page (service, motivo, audit, notice)."""
+        if obj is None or not obj.pk or obj.estado != Asignacion.Estado.VIGENTE:
+            return "—"
+        url = reverse("cupos:dictamen_revocar", args=[obj.anio, obj.numero_oficio])
+        return format_html('<a href="{}">Revocar este oficio…</a> (solo nivel central)', url)
 
     @admin.display(description="oficio", ordering="numero_oficio")
     def oficio(self, obj):

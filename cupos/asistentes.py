@@ -1,5 +1,7 @@
-"""Wizards of cupos, found by tramites' autodiscovery; each procedure package keeps its own."""
+"""Wizards of cupos, found by tramites' autodiscovery; each procedure package keeps its own.
+Also registers what of cupos shows in a solicitud's history page (cupos.historial)."""
 
+from cupos import historial  # noqa: F401
 from cupos.asignacion import asistente as asignacion  # noqa: F401
 from cupos.cancelacion import asistente as cancelacion  # noqa: F401
 from cupos.expedicion import asistente as expedicion  # noqa: F401

@@ -190,6 +190,7 @@ class Asignacion(models.Model):
         VIGENTE = "vigente", "Vigente"
         VENCIDA = "vencida", "Vencida"
         CANCELADA = "cancelada", "Cancelada"
+        REVOCADA = "revocada", "Revocada"
 
     subcupo = models.ForeignKey(Subcupo, on_delete=models.PROTECT, related_name="asignaciones")
     beneficiario = models.ForeignKey(

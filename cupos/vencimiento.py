@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from acuses.models import Documento
+from acuses.services import actualizar_estados_en_lote
 from cupos.models import Asignacion, CertificadoCupo
 from tramites.calendario import Calendario
 from tramites.outbox import notificar_en_lote
@@ -90,11 +91,10 @@ def vencer_lote_certificados(
         CertificadoCupo.objects.filter(pk__in=[c.pk for c in a_recordar]).update(
             recordatorio_devolucion=ahora
         )
-        documentos = [c.documento_id for c in filas if c.documento_id]
-        if documentos:
-            Documento.objects.filter(pk__in=documentos, estado=Documento.Estado.VIGENTE).update(
-                estado=Documento.Estado.VENCIDO
-            )
+        actualizar_estados_en_lote(
+            {c.documento_id: _motivo(c.vigencia_fin) for c in filas if c.documento_id},
+            Documento.Estado.VENCIDO,
+        )
         auditar_en_lote(CertificadoCupo, [(c.pk, CV, CX, _motivo(c.vigencia_fin)) for c in filas])
         notificar_en_lote([aviso_devolucion(c, cal) for c in a_recordar])
         for c in filas:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tramites import mesa_dictamen
 from tramites.calendario import Calendario
 from tramites.models import EstadoSolicitud, Notificacion, Solicitud
+from vucem.acceso import solo_lo_capturado
 from vucem.models import ROLES_SOLICITANTE
 from vucem.services import RE_ID, ROLES_STAFF
 
@@ -53,7 +54,7 @@ def borradores_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
     qs = Solicitud.objects.filter(solicitante=persona, estado=EstadoSolicitud.BORRADOR).filter(
         Q(vence__isnull=True) | Q(vence__gt=timezone.now())
     )
-    if rol not in ROLES_SOLICITANTE:
+    if rol not in ROLES_SOLICITANTE:  # capturistas (vucem.acceso.solo_lo_capturado)
         qs = qs.filter(capturada_por=user)
     return _filtrar(qs.select_related("tramite", "capturada_por"), filtros or FiltrosBandeja())
 
@@ -72,38 +73,44 @@ def tareas_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
     return _filtrar(qs.select_related("tramite", "solicitante"), filtros)
 
 
-def notificaciones_no_leidas(persona):
-    if persona is None:
-        return Notificacion.objects.none()
-    return Notificacion.objects.filter(persona=persona, leida=False).order_by("-creada")
+def notificaciones_no_leidas(persona, usuario=None, rol=None):
+    return notificaciones_de(persona, usuario, rol).filter(leida=False).order_by("-creada")
 
 
-def notificaciones_de(persona):
+def notificaciones_de(persona, usuario=None, rol=None):
     """Every notification of the acting persona (none without one): the scope of the
-    "marcar como leída" actions, so nobody marks another persona's notices."""
+    bandeja's notices and of the "marcar como leída" actions, so nobody marks another
+    persona's notices. A capturista (``rol``) sees only the notices of the solicitudes it
+    captured itself (vucem.acceso.solo_lo_capturado)."""
     if persona is None:
         return Notificacion.objects.none()
-    return Notificacion.objects.filter(persona=persona)
+    qs = Notificacion.objects.filter(persona=persona)
+    if solo_lo_capturado(rol):
+        qs = qs.filter(solicitud__capturada_por=usuario) if usuario is not None else qs.none()
+    return qs
 
 
-def marcar_leida(persona, pk: int):
+def marcar_leida(persona, pk: int, usuario=None, rol=None):
     """Mark one of ``persona``'s notifications as read (idempotent). Raises
-    ``Notificacion.DoesNotExist`` when ``pk`` is not one of hers."""
-    notificacion = notificaciones_de(persona).get(pk=pk)
+    ``Notificacion.DoesNotExist`` when ``pk`` is not one of hers (or, for a capturista, not
+    of a solicitud it captured)."""
+    notificacion = notificaciones_de(persona, usuario, rol).get(pk=pk)
     if not notificacion.leida:
         notificacion.leida = True
         notificacion.save(update_fields=["leida"])
     return notificacion
 
 
-def marcar_leidas(persona, pks) -> int:
+def marcar_leidas(persona, pks, usuario=None, rol=None) -> int:
     """Mark as read the notifications ``pks`` of ``persona`` (the ones the bandeja showed;
     notices that arrived later stay unread). Ids of other personas are ignored. Returns how
     many changed."""
     ids = {int(pk) for pk in map(str, pks) if RE_ID.fullmatch(pk)}
     if not ids:
         return 0
-    return notificaciones_de(persona).filter(pk__in=ids, leida=False).update(leida=True)
+    return (
+        notificaciones_de(persona, usuario, rol).filter(pk__in=ids, leida=False).update(leida=True)
+    )
 
 
 def dias_habiles_transcurridos(solicitudes, hoy: dt.date | None = None) -> dict[int, int]:

@@ -2,7 +2,9 @@
 
 from django.dispatch import receiver
 
-from tramites.services import registrar_auditoria
+from acuses.models import Documento
+from acuses.services import estado_documento_cambiado, estados_documentos_cambiados
+from tramites.services import auditar_en_lote, registrar_auditoria
 from vucem.signals import capturista_revocado, ingreso_fiel_rechazado
 
 
@@ -29,3 +31,13 @@ def auditar_ingreso_rechazado(sender, usuario, rfc, ip="", **kwargs) -> None:
             f"vinculó. IP: {ip or 'desconocida'}."
         ),
     )
+
+
+@receiver(estado_documento_cambiado)
+def auditar_estado_documento(sender, documento, anterior, nuevo, usuario=None, motivo="", **kw):
+    registrar_auditoria(documento, anterior=anterior, nuevo=nuevo, usuario=usuario, motivo=motivo)
+
+
+@receiver(estados_documentos_cambiados)
+def auditar_estados_documentos(sender, cambios, **kwargs) -> None:
+    auditar_en_lote(Documento, cambios)

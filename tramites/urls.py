@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tramites import views
+from tramites import views, views_historial
 
 app_name = "tramites"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("solicitud/<str:numero_temporal>/firmar/", views.firmar, name="firmar"),
     path("solicitud/<str:numero_temporal>/registrada/", views.registrada, name="registrada"),
     path("solicitud/<str:numero_temporal>/descartar/", views.descartar, name="descartar"),
+    path(
+        "solicitud/<str:numero_temporal>/historial/",
+        views_historial.solicitud,
+        name="historial",
+    ),
 ]

@@ -61,7 +61,7 @@ def bandeja(request):
     tareas = bandeja_svc.filas(pagina_tareas.object_list, url_de=url_de)
     if rol in ROLES_STAFF:
         bandeja_svc.con_plazo(tareas)
-    notificaciones = list(bandeja_svc.notificaciones_no_leidas(persona)[:50])
+    notificaciones = list(bandeja_svc.notificaciones_no_leidas(persona, request.user, rol)[:50])
     return render(
         request,
         "vucem/bandeja.html",
@@ -85,7 +85,7 @@ def bandeja(request):
 def marcar_leida(request, pk):
     """Mark one notice of the acting persona as read; anyone else's is a 404."""
     try:
-        bandeja_svc.marcar_leida(request.persona, pk)
+        bandeja_svc.marcar_leida(request.persona, pk, request.user, request.rol)
     except Notificacion.DoesNotExist:
         raise Http404("No existe la notificación.") from None
     messages.success(request, "La notificación se marcó como leída.")
@@ -99,7 +99,9 @@ def marcar_todas_leidas(request):
     """Mark as read the notices the bandeja showed (posted as ``id``) of the acting persona."""
     if request.persona is None:
         raise Http404("No hay un solicitante activo.")
-    marcadas = bandeja_svc.marcar_leidas(request.persona, request.POST.getlist("id"))
+    marcadas = bandeja_svc.marcar_leidas(
+        request.persona, request.POST.getlist("id"), request.user, request.rol
+    )
     if marcadas:
         messages.success(request, "Las notificaciones se marcaron como leídas.")
     return redirect(_siguiente(request))

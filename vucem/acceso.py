@@ -4,6 +4,12 @@ The session carries the *acting persona* (``request.persona``) and the role
 (``request.rol``). A solicitante acts for itself; a capturista privado for the
 solicitantes that registered it; a capturista gubernamental for any solicitante.
 Objects outside that scope answer 404, never 403 (no existence leak).
+
+A capturista (privado or gubernamental) works only on what it captured itself: among the
+acting solicitante's solicitudes it sees, continues and discards only those with
+``capturada_por`` = itself (drafts, and after signing their acuse page and documents), and
+only the notices of those solicitudes. Drafts the solicitante or another capturista captured
+are not its (404), which is also what its bandeja lists. See :func:`solo_lo_capturado`.
 """
 
 from django.http import Http404
@@ -34,6 +40,11 @@ def puede_capturar_para(user, rol: str | None, persona: Persona) -> bool:
     if rol == Rol.CAPTURISTA_GUBERNAMENTAL:
         return user.tiene_rol(Rol.CAPTURISTA_GUBERNAMENTAL)
     return False
+
+
+def solo_lo_capturado(rol: str | None) -> bool:
+    """Whether this role sees only the solicitudes the user captured itself (capturistas)."""
+    return rol in ROLES_CAPTURISTA
 
 
 def puede_firmar_para(user, rol: str | None, persona: Persona) -> bool:

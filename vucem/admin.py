@@ -85,7 +85,7 @@ class UsuarioAdmin(UserAdmin):
     )
     autocomplete_fields = ("persona",)
     fieldsets = UserAdmin.fieldsets + (
-        ("Ventanilla", {"fields": ("persona", "representacion_federal")}),
+        ("Ventanilla", {"fields": ("persona", "representacion_federal", "cargo")}),
     )
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Ventanilla", {"fields": ("persona", "groups", "representacion_federal")}),

@@ -157,6 +157,11 @@ class User(AbstractUser):
         help_text="La persona (RFC) que este usuario es, cuando entra con su FIEL.",
     )
     representacion_federal = models.CharField(max_length=120, blank=True)
+    cargo = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Cargo del servidor público (personal), impreso en los oficios que resuelve.",
+    )
 
     def tiene_rol(self, rol: str) -> bool:
         return self.groups.filter(name=rol).exists()

@@ -19,6 +19,7 @@ from acuses.models import Documento
 from acuses.services import emitir_sellado
 from cupos import saldos, ventanas
 from cupos.asignacion import obligaciones
+from cupos.asignacion.firmante import firmante_de
 from cupos.asignacion.mecanismo import CERO, Propuesta
 from cupos.asignacion.registro import guardar_propuesta, propuesta_de
 from cupos.asignacion.saldo import saldo_subcupo
@@ -78,8 +79,10 @@ def _monto_a_asignar(monto, decimales: int) -> Decimal:
 
 
 def _emitir_oficio(s: Solicitud, sa, asignacion: Asignacion, justificacion: str):
-    """The oficio de asignación, sealed by the Ventanilla."""
+    """The oficio de asignación, sealed by the Ventanilla, naming the official who
+    resolved it (name and cargo, also in its cadena)."""
     subcupo, cupo, p = asignacion.subcupo, asignacion.subcupo.cupo, s.solicitante
+    firmante = firmante_de(asignacion.dictaminador)
     monto, numero, anio = asignacion.monto_asignado, asignacion.numero_oficio, asignacion.anio
     hoy, fin = asignacion.vigencia_inicio, asignacion.vigencia_fin
     u = cupo.get_unidad_display()
@@ -97,6 +100,8 @@ def _emitir_oficio(s: Solicitud, sa, asignacion: Asignacion, justificacion: str)
         ("vigencia_inicio", hoy.isoformat()),
         ("vigencia_fin", fin.isoformat()),
         ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
+        ("funcionario", firmante["nombre"]),
+        ("cargo", firmante["cargo"]),
     ]
     texto = (
         f"Con fundamento en el Acuerdo aplicable y en atención a su solicitud con folio "
@@ -127,6 +132,7 @@ def _emitir_oficio(s: Solicitud, sa, asignacion: Asignacion, justificacion: str)
             "numero_certificado": "",
             "fundamento": cupo.fundamento,
             "texto": texto,
+            "firmante": firmante,
             "lineas": [
                 {"etiqueta": "Número de oficio", "valor": numero},
                 {"etiqueta": "Año", "valor": str(anio)},

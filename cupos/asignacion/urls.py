@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cupos.asignacion import views, views_mesa, vistas_simulador
+from cupos.asignacion import views, views_mesa, views_oficios, vistas_simulador
 
 urlpatterns = [
     path("asignacion/nueva/", views.nueva, name="asignacion_nueva"),
@@ -25,7 +25,12 @@ urlpatterns = [
     path("dictamen/<str:folio>/asignar/", views_mesa.asignar, name="dictamen_asignar"),
     path(
         "dictamen/<str:folio>/documento/<int:pk>/",
-        views_mesa.documento,
+        views_oficios.documento,
         name="dictamen_documento",
+    ),
+    path(
+        "dictamen/oficio/<int:anio>/<str:numero>/revocar/",
+        views_oficios.revocar,
+        name="dictamen_revocar",
     ),
 ]

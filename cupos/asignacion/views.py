@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cupos import montos
-from cupos.asignacion import anexos, cola, dictamen, registro
+from cupos.asignacion import anexos, cola, dictamen, registro, revocacion
 from cupos.asignacion.asistente import AsistenteAsignacion
 from cupos.asignacion.forms import AprobarForm, RechazarForm
 from cupos.models import Asignacion, SolicitudAsignacion
@@ -153,6 +153,7 @@ def _detalle(request, folio, *, aprobar_form=None, rechazar_form=None, errores=(
             "asignado": montos.formato_monto(asignacion.monto_asignado, u) if asignacion else "",
             "documentos": s.documentos.order_by("creado", "pk"),
             "historial": tramites_services.historial(s),
+            "puede_revocar": revocacion.puede_revocar(request.user),
         },
         status=status,
     )

@@ -5,13 +5,12 @@ queue as CSV or Excel. Same access as the queue: dictamen staff only, anyone els
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from acuses.services import obtener_pdf
 from cupos.asignacion import cola
 from cupos.asignacion.views import dictaminador_requerido
 from tramites import mesa_dictamen
@@ -73,16 +72,3 @@ def exportar_cola(request, formato):
         cola.exportables_pendientes(filas),
         hoja="Cola de dictamen",
     )
-
-
-@dictaminador_requerido
-@require_GET
-def documento(request, folio, pk):
-    """A document issued for a solicitud de asignación (oficio, resolución, acuse), opened
-    by the dictamen staff from the resolved list."""
-    s = get_object_or_404(Solicitud, folio=folio, asignacion_detalle__isnull=False)
-    doc = get_object_or_404(s.documentos, pk=pk)
-    r = HttpResponse(obtener_pdf(doc), content_type="application/pdf")
-    r["Content-Disposition"] = content_disposition_header(True, f"{doc.tipo}-{doc.folio}.pdf")
-    r["X-Content-Type-Options"] = "nosniff"
-    return r

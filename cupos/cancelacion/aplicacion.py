@@ -133,7 +133,12 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
                 ),
             )
             if cert.documento_id:
-                actualizar_estado(cert.documento, Documento.Estado.CANCELADO)
+                actualizar_estado(
+                    cert.documento,
+                    Documento.Estado.CANCELADO,
+                    motivo=f"{MOTIVO} (solicitud {solicitud.folio})",
+                    usuario=usuario,
+                )
         else:
             registrar_auditoria(
                 cert,

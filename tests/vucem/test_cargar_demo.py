@@ -50,6 +50,8 @@ def test_cargar_demo_es_idempotente(tmp_path, capsys):
     assert dictaminador.is_staff and dictaminador.tiene_rol(Rol.DICTAMINADOR)
     assert dictaminador.has_perm("tramites.dictaminar_solicitud")
     assert User.objects.get(username="central.demo").tiene_rol(Rol.NIVEL_CENTRAL)
+    # issue 10 item 4: the officials' cargo, printed on the oficios they resolve
+    assert dictaminador.cargo and User.objects.get(username="central.demo").cargo
     assert User.objects.get(username="admin").is_superuser
     for texto in (
         "capturista.demo",

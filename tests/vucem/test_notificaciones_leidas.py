@@ -114,16 +114,23 @@ def test_staff_sin_persona_activa_recibe_404(client, solicitante):
     assert not leida(n)
 
 
-def test_capturista_marca_solo_las_del_solicitante_con_que_actua(client, solicitante):
+def test_capturista_marca_solo_las_del_solicitante_con_que_actua(
+    client, solicitante, crear_solicitud
+):
+    """Issue 10 item 9 changed this: a capturista's notices are those of the solicitudes it
+    captured (a company-wide notice is the solicitante's, not the capturista's)."""
     persona, _ = solicitante
     otra, _ = crear_solicitante("fisica")
     capt = crear_capturista(persona)
     crear_capturista(otra, capt.username)
-    propia, de_otra = aviso(persona), aviso(otra, "De otra persona")
+    suya = crear_solicitud(persona, capt)
+    propia, de_otra = aviso(persona, solicitud=suya), aviso(otra, "De otra persona")
+    de_la_empresa = aviso(persona, "Aviso general de la empresa")
     entrar_como_capturista(client, capt, persona)
     assert client.post(url(de_otra)).status_code == 404
+    assert client.post(url(de_la_empresa)).status_code == 404
     assert client.post(url(propia)).status_code == 302
-    assert leida(propia) and not leida(de_otra)
+    assert leida(propia) and not leida(de_otra) and not leida(de_la_empresa)
 
 
 def test_marcar_leida_regresa_a_la_bandeja_filtrada_y_no_a_otro_sitio(cliente, solicitante):

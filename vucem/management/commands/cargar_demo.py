@@ -195,13 +195,18 @@ class Command(BaseCommand):
                     Rol.DICTAMINADOR,
                     nombre=("ANA", "TORRES DICTAMEN"),
                     staff=True,
+                    cargo="Directora de Cupos y Precios de Exportación",
                 ),
             ),
             (
                 "central.demo",
                 "Nivel central",
                 self._usuario(
-                    "central.demo", Rol.NIVEL_CENTRAL, nombre=("LUIS", "MÉNDEZ CENTRAL"), staff=True
+                    "central.demo",
+                    Rol.NIVEL_CENTRAL,
+                    nombre=("LUIS", "MÉNDEZ CENTRAL"),
+                    staff=True,
+                    cargo="Director General de Facilitación Comercial y de Comercio Exterior",
                 ),
             ),
             (
