@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -91,8 +92,10 @@ def registro(db):
     )
 
 
-def _auditoria(estado_nuevo):
-    return RegistroAuditoria.objects.filter(estado_nuevo=estado_nuevo)
+def _auditoria(estado_nuevo, modelo=CertificadoCupo):
+    return RegistroAuditoria.objects.filter(
+        estado_nuevo=estado_nuevo, content_type=ContentType.objects.get_for_model(modelo)
+    )
 
 
 def _sin_certificados_a_medias():
@@ -122,12 +125,15 @@ def _sin_certificados_a_medias():
 def test_vencer_certificados_por_lotes_e_idempotente(registro, encolados):
     with CaptureQueriesContext(connection) as consultas:
         assert vencimiento.vencer(HOY, lote=LOTE) == (N, N)
-    # per batch: lock, 2 UPDATEs, Documento UPDATE, INSERT audit, INSERT notices, calendar
-    # (+ savepoints), never one per certificate
-    assert len(consultas) <= 6 + 10 * 3, len(consultas)
+    # per batch: lock, 2 UPDATEs, Documento SELECT + UPDATE (one per motivo) + INSERT audit,
+    # INSERT audit, INSERT notices, calendar (+ savepoints), never one per certificate
+    assert len(consultas) <= 6 + 12 * 3, len(consultas)
     assert CertificadoCupo.objects.filter(estado="vencido").count() == N
     assert CertificadoCupo.objects.filter(vigencia_fin=HOY, estado="vigente").count() == 100
     assert Documento.objects.filter(estado="vencido").count() == N
+    assert _auditoria("vencido", Documento).count() == N  # each document's change audited
+    doc = Documento.objects.filter(estado="vencido").first()
+    assert doc.estado_motivo == "Terminó su vigencia el 31/12/2026" and doc.estado_desde
     reg = _auditoria("vencido").first()
     assert reg.estado_anterior == "vigente" and reg.motivo == "Terminó su vigencia el 31/12/2026"
     aviso = Notificacion.objects.get(asunto="Devolución del certificado de cupo C7")
@@ -194,13 +200,13 @@ def test_vencer_asignaciones_por_lotes_idempotente_y_con_gancho_de_aviso(
     assert Asignacion.objects.filter(vigencia_fin=HOY, estado="vigente").count() == 100
     assert len(vistas) == NA and all(a.estado == "vencida" for a in vistas)
     assert Notificacion.objects.filter(asunto__startswith="Venció").count() == NA
-    reg = _auditoria("vencida").first()
+    reg = _auditoria("vencida", Asignacion).first()
     assert (reg.estado_anterior, reg.motivo) == ("vigente", "Terminó su vigencia el 31/12/2026")
-    assert _auditoria("vencida").count() == NA
+    assert _auditoria("vencida", Asignacion).count() == NA
     with CaptureQueriesContext(connection) as consultas:
         assert vencimiento.vencer_asignaciones(HOY, lote=LOTE) == 0
     assert len(consultas) <= 3
-    assert _auditoria("vencida").count() == NA
+    assert _auditoria("vencida", Asignacion).count() == NA
 
 
 def test_un_corte_entre_lotes_no_deja_asignaciones_a_medias(registro, encolados, monkeypatch):
@@ -217,11 +223,13 @@ def test_un_corte_entre_lotes_no_deja_asignaciones_a_medias(registro, encolados,
     with pytest.raises(SystemExit):
         vencimiento.vencer_asignaciones(HOY, lote=LOTE)
     vencidas = set(Asignacion.objects.filter(estado="vencida").values_list("pk", flat=True))
-    auditadas = {int(pk) for pk in _auditoria("vencida").values_list("object_id", flat=True)}
+    auditadas = {
+        int(pk) for pk in _auditoria("vencida", Asignacion).values_list("object_id", flat=True)
+    }
     assert len(vencidas) == LOTE and vencidas == auditadas
     monkeypatch.setattr(vencimiento, "auditar_en_lote", original)
     assert vencimiento.vencer_asignaciones(HOY, lote=LOTE) == NA - LOTE
-    assert _auditoria("vencida").count() == NA
+    assert _auditoria("vencida", Asignacion).count() == NA
 
 
 def test_las_consultas_usan_los_indices_parciales(registro):
