@@ -204,3 +204,18 @@ def test_cancelacion_solo_con_monto_por_cancelar(cliente, moral):
     cert.monto_utilizado = cert.monto_expedido
     cert.save(update_fields=["monto_utilizado"])
     assert not disponibilidad.cancelacion_posible(moral).disponible
+
+
+def test_cupos_fecha_simulada_mueve_las_ventanas(cliente, settings):
+    """``CUPOS_FECHA_SIMULADA`` (demo): the catálogo and the windows act on that date."""
+    lacteos_sin_a()
+    settings.CUPOS_FECHA_SIMULADA = dt.date(ANIO, 12, 5)
+    assert ventanas.hoy() == dt.date(ANIO, 12, 5)
+    assert "Disponible a partir del 04/01/2027" in catalogo(cliente)
+    settings.CUPOS_FECHA_SIMULADA = "2026-03-16"
+    assert ventanas.hoy() == dt.date(ANIO, 3, 16)
+    assert reverse("tramites:iniciar", args=[ASIGNACION_PM]) in catalogo(cliente)
+    settings.CUPOS_FECHA_SIMULADA = None
+    from django.utils import timezone
+
+    assert ventanas.hoy() == timezone.localdate()
