@@ -55,7 +55,9 @@ def recepcion_asignacion(hoy: dt.date | None = None) -> Disponibilidad:
         return Disponibilidad(False, motivo)
     abre_el, estimada = min(proximas)
     if estimada:
-        motivo += f" Fecha según las reglas vigentes, sujeta a la publicación del cupo de {abre_el.year}."
+        motivo += (
+            f" Fecha según las reglas vigentes, sujeta a la publicación del cupo de {abre_el.year}."
+        )
     return Disponibilidad(False, motivo, abre_el)
 
 

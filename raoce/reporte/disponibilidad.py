@@ -23,9 +23,7 @@ def _siguen_activos(persona, periodo: int, hoy: dt.date) -> list[Programa]:
     report again in the next cycle."""
     return [
         p
-        for p in Programa.objects.filter(persona=persona).exclude(
-            estatus=EstatusPrograma.CANCELADO
-        )
+        for p in Programa.objects.filter(persona=persona).exclude(estatus=EstatusPrograma.CANCELADO)
         if not plazos.vencido(p, periodo, hoy)
     ]
 
@@ -39,8 +37,7 @@ def reporte_anual(persona, hoy: dt.date | None = None) -> Disponibilidad:
             return Disponibilidad(False, " ".join(motivos_sin_programas(persona, periodo)))
         return Disponibilidad(
             False,
-            f"El reporte anual del periodo {periodo} se presenta a partir del "
-            f"{inicio:%d/%m/%Y}.",
+            f"El reporte anual del periodo {periodo} se presenta a partir del {inicio:%d/%m/%Y}.",
             inicio,
         )
     motivos: list[str] = []

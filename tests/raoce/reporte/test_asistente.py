@@ -277,7 +277,9 @@ def test_immex_prosec_flujo_completo(
     # the programs reported are no longer listed: a new report cannot be started and the
     # catálogo says why (issue 9 item 7; before, a new draft showed an empty table)
     t = rechazado(cliente)
-    assert f"Ninguno de sus programas debe presentar hoy el reporte anual del periodo {periodo()}" in t
+    assert (
+        f"Ninguno de sus programas debe presentar hoy el reporte anual del periodo {periodo()}" in t
+    )
     assert "ya presentó el reporte anual" in t
 
 
