@@ -300,11 +300,11 @@ def entorno_carga(bd: str, redis_bd: int, dir_carga: Path) -> dict:
     return entorno
 
 
-def crear_bd(bd: str) -> None:
+def crear_bd(bd: str, redis_bd: int = 6) -> None:
     subprocess.run(["dropdb", "-h", HOST, "-U", "postgres", "--if-exists", bd], check=True)
     subprocess.run(["createdb", "-h", HOST, "-U", "postgres", bd], check=True)
     subprocess.run(
-        ["redis-cli", "-h", HOST, "-n", "6", "flushdb"], check=False, capture_output=True
+        ["redis-cli", "-h", HOST, "-n", str(redis_bd), "flushdb"], check=False, capture_output=True
     )
 
 
@@ -371,6 +371,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     ap.add_argument("--puerto", type=int, default=8765)
     ap.add_argument("--bd", default="ventanilla_carga")
+    ap.add_argument("--redis", type=int, default=6, help="Redis DB (flushed at the start)")
     ap.add_argument("--programas", type=int, default=100_000, help="rows for the job timings")
     ap.add_argument("--borradores", type=int, default=20_000)
     ap.add_argument("--sin-trabajos", action="store_true")
@@ -378,10 +379,10 @@ def main() -> int:
     o = ap.parse_args()
 
     dir_carga = RAIZ / "var" / "carga"
-    entorno = entorno_carga(o.bd, 6, dir_carga)
+    entorno = entorno_carga(o.bd, o.redis, dir_carga)
     pila = Pila(o.puerto, entorno, o.workers)
     print(f"== Preparando {o.bd} con {o.empresas} empresas …", flush=True)
-    crear_bd(o.bd)
+    crear_bd(o.bd, o.redis)
     pila.manage("migrate", "--noinput", "-v0")
     pila.manage("collectstatic", "--noinput", "-v0")
     subprocess.run(

@@ -187,6 +187,14 @@ class Asignacion(models.Model):
                 condition=Q(monto_asignado__gt=0), name="asignacion_monto_positivo"
             ),
         ]
+        indexes = [
+            # The expiry job (cupos.vencimiento) reads only vigentes by their vigencia.
+            models.Index(
+                fields=["vigencia_fin"],
+                condition=Q(estado="vigente"),
+                name="asignacion_vigente_vence",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Oficio {self.numero_oficio}/{self.anio} · {self.beneficiario.rfc}"
@@ -299,6 +307,20 @@ class CertificadoCupo(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["solicitud", "numero"], name="certificado_numero_unico"
+            ),
+        ]
+        indexes = [
+            # The expiry job (cupos.vencimiento): vigentes by their vigencia, and the few
+            # vencidos whose holder was never reminded.
+            models.Index(
+                fields=["vigencia_fin"],
+                condition=Q(estado="vigente"),
+                name="certificado_vigente_vence",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(estado="vencido", recordatorio_devolucion__isnull=True),
+                name="certificado_sin_recordatorio",
             ),
         ]
 

@@ -10,8 +10,22 @@ from django.shortcuts import render
 
 from cupos import saldos
 from cupos.models import CERO, Cupo, Regimen
+from vucem.models import Rol
 
 CIEN = Decimal("100")
+
+
+def puede_exportar(user) -> bool:
+    """Exports are for the back-office (dictaminadores and nivel central)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (
+            user.is_superuser
+            or user.groups.filter(name__in=[Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL]).exists()
+        )
+    )
 
 
 class FiltroConsultaForm(forms.Form):
@@ -61,9 +75,8 @@ def filas_consulta(cupos) -> list[dict]:
     return filas
 
 
-@login_required
-def consulta(request):
-    form = FiltroConsultaForm(request.GET or None)
+def cupos_filtrados(form: FiltroConsultaForm):
+    """Active cupos with the consulta's filters (the page and its exports)."""
     cupos = Cupo.objects.filter(activo=True).select_related("representacion_federal")
     if form.is_valid():
         d = form.cleaned_data
@@ -73,11 +86,21 @@ def consulta(request):
             cupos = cupos.filter(regimen=d["regimen"])
         if d.get("producto"):
             cupos = cupos.filter(producto__icontains=d["producto"].strip())
-    pagina = Paginator(cupos.order_by("-anio", "regimen", "nombre"), POR_PAGINA).get_page(
-        request.GET.get("pagina")
-    )
+    return cupos.order_by("-anio", "regimen", "nombre")
+
+
+@login_required
+def consulta(request):
+    form = FiltroConsultaForm(request.GET or None)
+    pagina = Paginator(cupos_filtrados(form), POR_PAGINA).get_page(request.GET.get("pagina"))
     return render(
         request,
         "cupos/consulta/lista.html",
-        {"form": form, "filas": filas_consulta(pagina.object_list), "pagina": pagina},
+        {
+            "form": form,
+            "filas": filas_consulta(pagina.object_list),
+            "pagina": pagina,
+            "puede_exportar": puede_exportar(request.user),
+            "consulta": request.GET.urlencode(),
+        },
     )

@@ -19,6 +19,8 @@ import asyncio
 import concurrent.futures
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -196,13 +198,18 @@ def contexto(momento: datetime, **kwargs) -> ValidationContext:
     )
 
 
+def _en_vigencia(cert: x509.Certificate, momento: datetime) -> datetime:
+    """``momento`` clamped into the certificate's own validity."""
+    desde, hasta = cert.not_valid_before_utc, cert.not_valid_after_utc
+    return min(max(momento, desde + timedelta(seconds=1)), hasta - timedelta(seconds=1))
+
+
 def ruta_de_confianza(cert: x509.Certificate, momento: datetime):
     """The validated path (leaf → … → anchor) of ``cert`` at ``momento``, or None.
 
     The chain is checked at ``momento`` clamped into the certificate's own validity, so an
     expired certificate is reported as expired (by the caller), not as untrusted."""
-    desde, hasta = cert.not_valid_before_utc, cert.not_valid_after_utc
-    cuando = min(max(momento, desde + timedelta(seconds=1)), hasta - timedelta(seconds=1))
+    cuando = _en_vigencia(cert, momento)
     validador = CertificateValidator(
         a_asn1(cert), validation_context=contexto(cuando, revocation_mode="soft-fail")
     )
@@ -213,9 +220,44 @@ def ruta_de_confianza(cert: x509.Certificate, momento: datetime):
         return None
 
 
+#: Chains already validated: (leaf SHA-256, trust store) → (desde, hasta), the interval in which
+#: every certificate of the validated path is valid. Path validation depends only on the
+#: certificates and the moment (revocation is checked by OCSP, separately and with its own
+#: cache), so the same leaf checked again at a moment inside that interval is trusted without
+#: rebuilding its path; a store that changes (a file added or edited) is another key. Only
+#: successes are kept; least recently used entries go first.
+_RUTAS_VALIDADAS: OrderedDict[tuple, tuple[datetime, datetime]] = OrderedDict()
+RUTAS_EN_CACHE = 4096
+_lock_rutas = threading.Lock()
+
+
+def _intervalo(ruta) -> tuple[datetime, datetime]:
+    certificados = list(ruta.iter_certs(include_root=True))
+    return (
+        max(c.not_valid_before for c in certificados),
+        min(c.not_valid_after for c in certificados),
+    )
+
+
 def cadena_confiable(cert: x509.Certificate, momento: datetime | None = None) -> bool:
     """True when ``cert`` chains to a trust anchor at ``momento`` (default: now)."""
-    return ruta_de_confianza(cert, momento or timezone.now()) is not None
+    momento = momento or timezone.now()
+    clave = (cert.fingerprint(hashes.SHA256()), almacen_confianza())
+    cuando = _en_vigencia(cert, momento)
+    with _lock_rutas:
+        intervalo = _RUTAS_VALIDADAS.get(clave)
+        if intervalo is not None and intervalo[0] <= cuando <= intervalo[1]:
+            _RUTAS_VALIDADAS.move_to_end(clave)
+            return True
+    ruta = ruta_de_confianza(cert, momento)
+    if ruta is None:
+        return False
+    with _lock_rutas:
+        _RUTAS_VALIDADAS[clave] = _intervalo(ruta)
+        _RUTAS_VALIDADAS.move_to_end(clave)
+        while len(_RUTAS_VALIDADAS) > RUTAS_EN_CACHE:
+            _RUTAS_VALIDADAS.popitem(last=False)
+    return True
 
 
 def emisor_en_almacen(cert: x509.Certificate) -> x509.Certificate | None:

@@ -42,8 +42,22 @@ class _FirmanteVentanilla(signers.SimpleSigner):
         return self._llave.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
 
+#: The signer built for the seal currently loaded, with that seal's certificate and key
+#: objects (held here, so compared by identity): building it (key to DER and back, the
+#: issuer looked up in the trust store) is done once per seal, not per PDF.
+_firmante_actual: list = [None, None, None]
+
+
 def _firmante() -> signers.SimpleSigner:
     info, llave = certificado_y_llave_ventanilla()
+    guardado_info, guardada_llave, firmante = _firmante_actual
+    if firmante is None or guardado_info is not info or guardada_llave is not llave:
+        firmante = _construir_firmante(info, llave)
+        _firmante_actual[:] = [info, llave, firmante]
+    return firmante
+
+
+def _construir_firmante(info, llave) -> signers.SimpleSigner:
     der_llave = llave.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,

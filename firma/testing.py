@@ -10,16 +10,14 @@ Nothing here is for production: these credentials prove nothing about anybody.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
     ExtendedKeyUsageOID,
@@ -298,35 +296,3 @@ def emitir_sello_ventanilla(ca: CA | None, password: str) -> Credencial:
         password=password,
         valido_hasta=_ahora() + dt.timedelta(days=365 * 10),
     )
-
-
-def firma_navegador(
-    credencial: Credencial, cadena: str | bytes, *, cer: bytes | None = None
-) -> dict:
-    """POST data exactly as static/js/firma.js sends it: the .cer bytes and the SHA256withRSA
-    (PKCS#1 v1.5) signature of the issued bytes, both base64. Nothing else (no key, no
-    password). ``cer`` overrides the certificate sent (e.g. another one than the key's)."""
-    datos = cadena.encode("utf-8") if isinstance(cadena, str) else cadena
-    firma = credencial.abrir().sign(datos, padding.PKCS1v15(), hashes.SHA256())
-    return {
-        "certificado": base64.b64encode(credencial.cer if cer is None else cer).decode("ascii"),
-        "firma": base64.b64encode(firma).decode("ascii"),
-    }
-
-
-_CADENA = re.compile(r'data-cadena="([A-Za-z0-9+/=]*)"')
-
-
-def cadena_de(respuesta) -> str | None:
-    """The challenge (login nonce or cadena original) a page issued for the browser to sign."""
-    m = _CADENA.search(respuesta.content.decode("utf-8"))
-    return base64.b64decode(m.group(1)).decode("utf-8") if m else None
-
-
-def firmar_en(client, url: str, credencial: Credencial, extra: dict | None = None, **kw):
-    """What a user does in the browser: open ``url`` (the signing page or the login page), sign
-    the cadena it issued with the credential, and post certificate + signature. Returns the
-    POST's response. When the page issues nothing (e.g. already signed), signs an empty cadena
-    and posts anyway, as a stale tab would."""
-    cadena = cadena_de(client.get(url)) or ""
-    return client.post(url, {**firma_navegador(credencial, cadena, **kw), **(extra or {})})

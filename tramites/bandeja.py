@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from tramites import mesa_dictamen
 from tramites.calendario import Calendario
 from tramites.models import EstadoSolicitud, Notificacion, Solicitud
 from vucem.models import ROLES_SOLICITANTE
@@ -28,6 +29,7 @@ class FilaBandeja:
     dias_habiles: int
     es_borrador: bool
     url: str
+    plazo: object = None  #: tramites.mesa_dictamen.Plazo of a solicitud en dictamen (staff)
 
 
 def _filtrar(qs, filtros: FiltrosBandeja):
@@ -121,3 +123,13 @@ def filas(solicitudes, *, url_de) -> list[FilaBandeja]:
     return [
         FilaBandeja(s, dias.get(s.pk, 0), s.estado == "borrador", url_de(s)) for s in solicitudes
     ]
+
+
+def con_plazo(filas: list[FilaBandeja], hoy: dt.date | None = None) -> list[FilaBandeja]:
+    """Give the rows en dictamen their plazo de resolución (the staff's "Vence" column)."""
+    hoy = hoy or timezone.localdate()
+    cal = mesa_dictamen.calendario_para(hoy)
+    for f in filas:
+        if f.solicitud.estado == EstadoSolicitud.EN_DICTAMEN and f.solicitud.firmada_en:
+            f.plazo = mesa_dictamen.plazo_de(f.solicitud, hoy=hoy, calendario=cal)
+    return filas

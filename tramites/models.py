@@ -139,6 +139,18 @@ class Solicitud(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     justificacion = models.TextField(blank=True)
+    # Dictamen desk (tramites.mesa_dictamen): who is turned the solicitud, and the plazo
+    # notices already sent (one per kind; the daily job is idempotent on them).
+    dictaminador = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="solicitudes_turnadas",
+        verbose_name="dictaminador asignado",
+    )
+    aviso_plazo_por_vencer = models.DateTimeField(null=True, blank=True)
+    aviso_plazo_vencido = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-creada"]
@@ -151,6 +163,13 @@ class Solicitud(models.Model):
                 fields=["vence"],
                 condition=models.Q(estado="borrador"),
                 name="solicitud_borrador_vence",
+            ),
+            # The dictamen queue and the plazo job read the solicitudes en dictamen by their
+            # reception (the plazo runs from it).
+            models.Index(
+                fields=["firmada_en"],
+                condition=models.Q(estado="en_dictamen"),
+                name="solicitud_dictamen_recepcion",
             ),
         ]
         permissions = [("dictaminar_solicitud", "Puede dictaminar solicitudes")]

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.dispatch import receiver
 
-from tramites import outbox, services
+from tramites import mesa_dictamen, outbox, services
 from tramites.models import Notificacion
 
 logger = logging.getLogger(__name__)
@@ -51,3 +51,10 @@ def expirar_borradores() -> int:
 @shared_task
 def recordar_borradores() -> int:
     return services.recordar_borradores()
+
+
+@shared_task
+def avisar_plazos_dictamen() -> dict:
+    """Beat job (daily): warn the assigned dictaminador and nivel central of solicitudes en
+    dictamen about to exceed or exceeding their plazo (once per solicitud and kind)."""
+    return mesa_dictamen.avisar_plazos()

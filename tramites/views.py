@@ -124,7 +124,6 @@ def firmar(request, numero_temporal):
     if respuesta is not None:
         return respuesta
     puede_firmar = puede_firmar_para(request.user, request.rol, solicitud.solicitante)
-    pendientes = asistente.validar_para_firma(solicitud)
     form = FirmaFielForm()
     errores: list[str] = []
     if request.method == "POST":
@@ -153,6 +152,9 @@ def firmar(request, numero_temporal):
                 errores = resultado.errores
         else:
             errores, form = form.errores(), FirmaFielForm()
+    # Read only to show the page: a POST that signs redirects without it (the service
+    # checks the same rules itself).
+    pendientes = asistente.validar_para_firma(solicitud)
     reto = None
     if puede_firmar and not pendientes:
         emitida = services.emision_cadena()

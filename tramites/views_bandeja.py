@@ -59,6 +59,8 @@ def bandeja(request):
     ).get_page(request.GET.get("pagina_tareas"))
     borradores = bandeja_svc.filas(pagina_borradores.object_list, url_de=url_de)
     tareas = bandeja_svc.filas(pagina_tareas.object_list, url_de=url_de)
+    if rol in ROLES_STAFF:
+        bandeja_svc.con_plazo(tareas)
     notificaciones = list(bandeja_svc.notificaciones_no_leidas(persona)[:50])
     return render(
         request,

@@ -31,7 +31,11 @@ def _persona(request):
     pk = request.session.get(SESSION_PERSONA)
     if not pk or not request.user.is_authenticated:
         return None
-    persona = Persona.objects.filter(pk=pk).first()
+    if pk == request.user.persona_id:
+        # A solicitante acts for its own persona, read with the user (vucem.autenticacion).
+        persona = request.user.persona
+    else:
+        persona = Persona.objects.filter(pk=pk).first()
     if persona is None:
         return None
     rol = request.session.get(SESSION_ROL)

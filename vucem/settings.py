@@ -108,7 +108,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "vucem.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend reading the user with its persona (one query per request).
+    "vucem.autenticacion.ModelBackendConPersona",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -240,6 +241,12 @@ CELERY_BEAT_SCHEDULE = {
     "aplicar-plazos-raoce": {
         "task": "raoce.tasks.aplicar_plazos",
         "schedule": crontab(hour=0, minute=10),
+    },
+    # Daily before office hours: dictamen plazos por vencer / vencidos to dictaminador and
+    # nivel central.
+    "avisar-plazos-dictamen": {
+        "task": "tramites.tasks.avisar_plazos_dictamen",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

@@ -62,7 +62,7 @@ def _entrar(request, user, *, con_fiel: bool, rfc_fiel: str = ""):
     """Log in and choose the role: straight to the destination with a single option, else
     to the role selection page."""
     destino = _siguiente(request)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="vucem.autenticacion.ModelBackendConPersona")
     if con_fiel:
         request.session[SESSION_RFC_FIEL] = rfc_fiel
     opciones = services.opciones_de_rol(user, con_fiel=con_fiel)

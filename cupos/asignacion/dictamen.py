@@ -10,7 +10,6 @@ All amounts are ``Decimal`` in the cupo's unidad (kilograms for the seeds' cupos
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,42 +24,18 @@ from cupos.asignacion.saldo import saldo_subcupo
 from cupos.documentos import PLANTILLA_PDF, contexto_cupo, unidad_impresa
 from cupos.models import Asignacion, SolicitudAsignacion, Subcupo
 from cupos.montos import decimales_de, formato_monto, leer_decimal
-from tramites import calendario
-from tramites.calendario import Calendario
+from tramites import calendario, mesa_dictamen
 from tramites.models import EstadoSolicitud, Solicitud
 from tramites.reglas import TramiteError
 from tramites.resolucion import Resolucion, resolver
 from tramites.services import registrar_auditoria
 
 E = EstadoSolicitud
-#: Plazo de resolución (seed 004): seven business days from the business day after reception.
-PLAZO_RESOLUCION_DIAS_HABILES = 7
-
-
-@dataclass(frozen=True)
-class Plazo:
-    recepcion: dt.date
-    transcurridos: int
-    vencimiento: dt.date
-    plazo: int
-
-    @property
-    def vencido(self) -> bool:
-        return self.transcurridos > self.plazo
-
-
-def plazo_de(solicitud: Solicitud, hoy: dt.date | None = None, calendario=None) -> Plazo:
-    """Días hábiles transcurridos since reception vs the 7-business-day plazo (seed 004)."""
-    cal = calendario or Calendario()
-    n = solicitud.tramite.plazo_resolucion_dias_habiles or PLAZO_RESOLUCION_DIAS_HABILES
-    recepcion = timezone.localtime(solicitud.firmada_en).date()
-    hoy = hoy or timezone.localdate()
-    return Plazo(
-        recepcion=recepcion,
-        transcurridos=cal.dias_habiles_entre(recepcion, hoy),
-        vencimiento=cal.vencimiento_plazo(recepcion, n),
-        plazo=n,
-    )
+#: The plazo de resolución lives in the engine's dictamen desk (one rule for the queue, the
+#: bandeja and the daily job); re-exported here for the procedure's views.
+PLAZO_RESOLUCION_DIAS_HABILES = mesa_dictamen.PLAZO_RESOLUCION_DIAS_HABILES
+Plazo = mesa_dictamen.Plazo
+plazo_de = mesa_dictamen.plazo_de
 
 
 def pendientes_de_dictamen():

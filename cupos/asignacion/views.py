@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cupos import montos
-from cupos.asignacion import anexos, dictamen, registro
+from cupos.asignacion import anexos, cola, dictamen, registro
 from cupos.asignacion.asistente import AsistenteAsignacion
 from cupos.asignacion.forms import AprobarForm, RechazarForm
 from cupos.models import Asignacion, SolicitudAsignacion
+from tramites import mesa_dictamen
 from tramites import services as tramites_services
-from tramites.calendario import Calendario
 from tramites.services import TramiteError
 from vucem.acceso import persona_activa_o_404
 from vucem.models import Rol
@@ -61,62 +61,44 @@ def _u(sa) -> str:
     return sa.subcupo.cupo.get_unidad_display()
 
 
-#: Resolved solicitudes per page of the dictamen desk.
+#: Solicitudes per page of the dictamen desk (pending and resolved).
 POR_PAGINA = 25
 
 
 @dictaminador_requerido
 @require_GET
 def lista(request):
-    """Pending solicitudes (en dictamen) in order of reception, with the 7-business-day plazo."""
+    """Pending solicitudes (en dictamen) in order of reception, with the 7-business-day plazo,
+    or the resolved ones; filtered (cupo, subcupo, criterio, RFC, plazo, assignment) and
+    paginated, the filters kept in the page links."""
     resueltas = request.GET.get("ver") == "resueltas"
-    cal = Calendario()
     hoy = timezone.localdate()
-    pagina = None
+    cal = mesa_dictamen.calendario_para(hoy)
+    form = cola.FiltroColaForm(request.GET or None)
     if resueltas:
-        pagina = Paginator(
-            SolicitudAsignacion.objects.filter(solicitud__estado="resuelta")
-            .select_related("solicitud__solicitante", "solicitud__tramite", "subcupo__cupo")
-            .order_by("-solicitud__resuelta_en", "pk"),
-            POR_PAGINA,
-        ).get_page(request.GET.get("pagina"))
-        filas_sa = list(pagina.object_list)
-        asignaciones = {
-            a.solicitud_id: a
-            for a in Asignacion.objects.filter(solicitud__in=[sa.solicitud_id for sa in filas_sa])
-        }
-        propuestas = {}
+        qs = cola.resueltas(form)
     else:
-        filas_sa = list(dictamen.pendientes_de_dictamen())
-        propuestas = {}
-        por_subcupo: dict[int, list] = {}
-        for sa in filas_sa:
-            por_subcupo.setdefault(sa.subcupo_id, []).append(sa)
-        for filas in por_subcupo.values():
-            propuestas.update(registro.calcular_propuestas(filas[0].subcupo, filas))
-    filas = []
-    for sa in filas_sa:
-        s = sa.solicitud
-        p = propuestas.get(s.pk)
-        asignacion = asignaciones.get(s.pk) if resueltas else None
-        filas.append(
-            {
-                "sa": sa,
-                "s": s,
-                "plazo": dictamen.plazo_de(s, hoy=hoy, calendario=cal),
-                "solicitado": montos.formato_monto(sa.monto_solicitado, _u(sa)),
-                "propuesta": montos.formato_monto(p.monto, _u(sa)) if p else "",
-                "propuesta_error": p.error if p else "",
-                "asignado": montos.formato_monto(asignacion.monto_asignado, _u(sa))
-                if asignacion
-                else "",
-                "asignacion": asignacion,
-            }
-        )
+        qs = cola.pendientes(form, usuario=request.user, hoy=hoy, calendario=cal)
+    pagina = Paginator(qs, POR_PAGINA).get_page(request.GET.get("pagina"))
+    if resueltas:
+        filas = cola.filas_resueltas(pagina.object_list)
+    else:
+        filas = cola.filas_pendientes(pagina.object_list, hoy=hoy, calendario=cal)
+    central = mesa_dictamen.es_nivel_central(request.user)
     return render(
         request,
         "cupos/dictamen/lista.html",
-        {"filas": filas, "resueltas": resueltas, "hoy": hoy, "pagina": pagina},
+        {
+            "filas": filas,
+            "resueltas": resueltas,
+            "hoy": hoy,
+            "pagina": pagina,
+            "form": form,
+            "es_central": central,
+            "dictaminadores": list(mesa_dictamen.dictaminadores()) if central else [],
+            "consulta": request.GET.urlencode(),
+            "filtrado": any(request.GET.get(campo) for campo in form.fields),
+        },
     )
 
 

@@ -14,7 +14,7 @@ from tramites.wizard import Asistente, registrar
 
 from ..models import Programa, ReporteAnual
 from . import disponibilidad, reglas
-from .borrador import programas_de, reporte_de
+from .borrador import programas_de, recordar_reporte, reporte_de
 from .compromisos import filas_compromisos
 from .importes import formato_miles, formato_periodo, formato_porcentaje, texto_miles
 from .pasos import PasoDatos, PasoProgramas, PasoSolicitanteReporte
@@ -124,6 +124,7 @@ class AsistenteReporteAnual(Asistente):
             raise reglas.SinReporte.falla()
         ids = list(reporte.programas.values_list("pk", flat=True))
         list(Programa.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        recordar_reporte(solicitud, reporte)  # the checks below read it after the locks
         errores = self.validar_para_firma(solicitud)
         if errores:
             raise ReglaError(" ".join(errores), "reporte_invalido")

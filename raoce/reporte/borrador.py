@@ -28,16 +28,43 @@ IMPORTES = ("ventas_totales", "total_exportaciones", "total_importaciones")
 _RE_ID = re.compile(r"^[0-9]{1,18}$", re.ASCII)
 
 
+# A request reads the draft's report many times (each step's checks, the cadena, the
+# summary): it is read once per Solicitud instance, and its programs once per report
+# instance. Every change made here forgets them (``olvidar``); the signing transaction works
+# on instances it read after taking its locks (``AsistenteReporteAnual.al_firmar``).
+_REPORTE = "_raoce_reporte"
+_PROGRAMAS = "_raoce_programas"
+
+
 def reporte_de(solicitud) -> ReporteAnual | None:
     if solicitud is None or solicitud.pk is None:
         return None
-    return ReporteAnual.objects.filter(solicitud=solicitud).first()
+    if _REPORTE not in solicitud.__dict__:
+        solicitud.__dict__[_REPORTE] = ReporteAnual.objects.filter(solicitud=solicitud).first()
+    return solicitud.__dict__[_REPORTE]
+
+
+def recordar_reporte(solicitud, reporte: ReporteAnual | None) -> None:
+    """Use ``reporte`` (e.g. the row just locked) as the draft's report for this instance."""
+    solicitud.__dict__[_REPORTE] = reporte
+
+
+def olvidar(solicitud, reporte: ReporteAnual | None = None) -> None:
+    """Forget what :func:`reporte_de` / :func:`programas_de` read (after a change)."""
+    if solicitud is not None:
+        anterior = solicitud.__dict__.pop(_REPORTE, None)
+        if anterior is not None:
+            anterior.__dict__.pop(_PROGRAMAS, None)
+    if reporte is not None:
+        reporte.__dict__.pop(_PROGRAMAS, None)
 
 
 def programas_de(reporte: ReporteAnual | None) -> list[Programa]:
     if reporte is None:
         return []
-    return sorted(reporte.programas.all(), key=orden)
+    if _PROGRAMAS not in reporte.__dict__:
+        reporte.__dict__[_PROGRAMAS] = sorted(reporte.programas.all(), key=orden)
+    return list(reporte.__dict__[_PROGRAMAS])
 
 
 def _exigir_borrador(solicitud) -> None:
@@ -49,6 +76,7 @@ def seleccionar_programas(solicitud, grupo: GrupoProgramas, periodo: int) -> Rep
     """Create or update the draft's report with the chosen programs; data that no longer
     applies (importaciones, bienes) is cleared."""
     _exigir_borrador(solicitud)
+    olvidar(solicitud)
     with transaction.atomic():
         reporte, _ = ReporteAnual.objects.get_or_create(
             solicitud=solicitud, defaults={"periodo": periodo}
@@ -60,6 +88,7 @@ def seleccionar_programas(solicitud, grupo: GrupoProgramas, periodo: int) -> Rep
             reporte.total_importaciones = None
             campos.append("total_importaciones")
         reporte.save(update_fields=campos)
+        olvidar(solicitud, reporte)
         if not requiere_bienes(grupo.programas):
             reporte.bienes.all().delete()
         tramites_services.guardar_paso(
@@ -87,6 +116,7 @@ def guardar_importes(solicitud, reporte: ReporteAnual, importes: dict, *, listo:
     with transaction.atomic():
         if campos:
             reporte.save(update_fields=campos)
+        recordar_reporte(solicitud, reporte)
         datos = {"listo": listo, **{c: texto_miles(getattr(reporte, c)) for c in IMPORTES}}
         tramites_services.guardar_paso(solicitud, PASO_DATOS, datos)
 
@@ -153,7 +183,7 @@ def _ya_reportados(programas, periodo: int, excluir_solicitud=None):
 def errores_programas(solicitud, reporte: ReporteAnual | None) -> list[str]:
     """The chosen programs still must report this period (not cancelled meanwhile, not
     reported by another solicitud), and the filing window is open."""
-    if reporte is None or not reporte.programas.exists():
+    if reporte is None or not programas_de(reporte):
         return ["Seleccione el programa por el que presenta el reporte anual."]
     errores: list[str] = []
     if msg := ventana.error_ventana():
@@ -166,7 +196,8 @@ def errores_programas(solicitud, reporte: ReporteAnual | None) -> list[str]:
         )
         return errores
     # Past the cancellation date without a timely report: cancel now (audited), refuse.
-    aplicar_vencimientos(solicitud.solicitante, reporte.periodo, ventana.hoy())
+    if aplicar_vencimientos(solicitud.solicitante, reporte.periodo, ventana.hoy()):
+        olvidar(None, reporte)  # estatus changed: read the programs again
     elegidos = programas_de(reporte)
     for p in elegidos:
         if p.persona_id != solicitud.solicitante_id:

@@ -96,7 +96,7 @@ class PasoProgramas(Paso):
         return (
             PASO_PROGRAMAS in (solicitud.datos or {})
             and reporte is not None
-            and reporte.programas.exists()
+            and bool(programas_de(reporte))
         )
 
     def errores_para_firma(self, solicitud) -> list[str]:
@@ -160,7 +160,7 @@ class PasoDatos(Paso):
 
     def requisito(self, request, solicitud):
         reporte = reporte_de(solicitud)
-        if reporte is None or not reporte.programas.exists():
+        if reporte is None or not programas_de(reporte):
             return Requisito(
                 "Primero seleccione el programa a reportar.", PASO_PROGRAMAS, messages.ERROR
             )

@@ -54,3 +54,27 @@ def test_un_byte_cambiado_invalida_la_firma(acuse_pdf, tmp_path):
     salida = pdfsig(alterado)
     assert "Signature is Valid." not in salida, salida
     assert "Invalid" in salida or "mismatch" in salida.lower(), salida
+
+
+def test_el_firmante_se_construye_una_vez_por_sello(monkeypatch, tmp_path):
+    """Issue 8: the PAdES signer (key, certificate, issuer chain) is built once per loaded
+    seal, not for every PDF; each PDF still verifies."""
+    from firma import pades
+
+    construidos = []
+    real = pades._construir_firmante
+
+    def espia(*a):
+        construidos.append(1)
+        return real(*a)
+
+    monkeypatch.setattr(pades, "_construir_firmante", espia)
+    pades._firmante_actual[:] = [None, None, None]
+    import weasyprint
+
+    crudo = weasyprint.HTML(string="<p>Acuse</p>").write_pdf()
+    for i in range(3):
+        ruta = tmp_path / f"otro-{i}.pdf"
+        ruta.write_bytes(pades.firmar_pdf(crudo, razon=f"prueba {i}"))
+        assert "Signature is Valid" in pdfsig(ruta)
+    assert len(construidos) == 1

@@ -129,3 +129,63 @@ def test_fiel_verificar_ipn_produccion_sin_ajustes(fiel_sat):
     datos = json.loads(r.stdout)
     assert datos["tipo"] == "CSD" and datos["cadena_confiable"] is True
     assert [e["codigo"] for e in datos["errores"]] == ["certificado_es_csd"]
+
+
+def _ac_demo_de_confianza(settings, tmp_path, fiel_ca):
+    import shutil
+
+    (tmp_path / "ca").mkdir(exist_ok=True)
+    shutil.copy(fiel_ca.cer_path, tmp_path / "ca")
+    settings.FIEL_DEMO_DIR = str(tmp_path)
+    settings.FIEL_CA_DIR = ""
+    settings.FIEL_CONFIAR_AC_DEMO = True
+
+
+def test_una_cadena_validada_no_se_vuelve_a_construir(
+    settings, tmp_path, credencial_factory, fiel_ca, monkeypatch
+):
+    """Issue 8: the path of a leaf already validated is reused (per trust store) while the
+    moment falls inside the validity of every certificate of that path."""
+    import datetime as dt
+
+    from firma import confianza
+
+    _ac_demo_de_confianza(settings, tmp_path, fiel_ca)
+    cert = leer_certificado(credencial_factory(rfc="CACH800101AB1").cer).certificado
+    construidas = []
+    real = confianza.ruta_de_confianza
+
+    def espia(*a, **k):
+        construidas.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(confianza, "ruta_de_confianza", espia)
+    assert cadena_confiable(cert) and cadena_confiable(cert)
+    assert len(construidas) == 1
+    # a moment outside the cached interval builds the path again
+    clave = next(k for k in confianza._RUTAS_VALIDADAS if k[0] == cert.fingerprint(_sha()))
+    desde, hasta = confianza._RUTAS_VALIDADAS[clave]
+    confianza._RUTAS_VALIDADAS[clave] = (desde, desde + dt.timedelta(seconds=5))
+    assert cadena_confiable(cert)
+    assert len(construidas) == 2
+    # another trust store (the demo CA no longer trusted) is another key: refused
+    settings.FIEL_CONFIAR_AC_DEMO = False
+    assert not cadena_confiable(cert)
+    assert len(construidas) == 3
+
+
+def test_una_cadena_no_confiable_no_se_guarda(settings, credencial_factory, monkeypatch):
+    from firma import confianza
+
+    settings.FIEL_CA_DIR = ""
+    settings.FIEL_CONFIAR_AC_DEMO = False
+    cert = leer_certificado(credencial_factory(rfc="NOCA800101AB1").cer).certificado
+    antes = len(confianza._RUTAS_VALIDADAS)
+    assert not cadena_confiable(cert) and not cadena_confiable(cert)
+    assert len(confianza._RUTAS_VALIDADAS) == antes
+
+
+def _sha():
+    from cryptography.hazmat.primitives import hashes
+
+    return hashes.SHA256()

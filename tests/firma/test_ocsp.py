@@ -296,7 +296,7 @@ def test_fiel_del_sat_usa_el_responder_configurado(fiel_sat, settings):
 
 @pytest.mark.django_db
 def test_ingreso_con_fiel_revocada_se_rechaza(confiar, responder, client):
-    from firma.testing import firmar_en
+    from tests.firmas import firmar_en
 
     r = firmar_en(client, "/ingresar/", responder("R"), extra={"metodo": "fiel"})
     assert r.status_code == 200 and "_auth_user_id" not in client.session

@@ -115,7 +115,7 @@ def test_firma_con_broker_caido_responde_con_folio_y_avisa_despues(
 ):
     from django.urls import reverse
 
-    from firma.testing import firmar_en
+    from tests.firmas import firmar_en
     from tramites.models import Notificacion
     from tramites.tasks import reenviar_notificaciones
 

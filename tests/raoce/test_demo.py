@@ -174,7 +174,7 @@ def test_demo_con_fecha_simulada_permite_presentar_immex_prosec(
     firmar = reverse("tramites:firmar", args=[s.numero_temporal])
     assert r.status_code == 302 and r.url == firmar
     assert 'id="form-firma"' in client.get(firmar).content.decode()
-    from firma.testing import firmar_en
+    from tests.firmas import firmar_en
 
     with django_capture_on_commit_callbacks(execute=True):
         r = firmar_en(client, firmar, fiel(user.persona))

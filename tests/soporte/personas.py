@@ -123,7 +123,7 @@ def crear_capturista(
 
 
 def _sesion(client, user, rol, persona=None, rfc_fiel=""):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="vucem.autenticacion.ModelBackendConPersona")
     session = client.session
     session[SESSION_ROL] = str(rol)
     if persona is not None:

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from acuses.models import Documento
-from firma.testing import firmar_en
+from tests.firmas import firmar_en
 from tramites.models import Instrumento, Solicitud, Tramite
 from vucem.models import Rol
 

@@ -11,8 +11,7 @@ from pypdf import PdfReader
 
 from acuses.models import Documento
 from firma.services import verificar_firma, verificar_sello_ventanilla
-from firma.testing import cadena_de, firma_navegador, firmar_en
-from tests.firmas import firmar_como_navegador
+from tests.firmas import cadena_de, firma_navegador, firmar_como_navegador, firmar_en
 from tramites.models import RegistroAuditoria, Solicitud
 
 from .conftest import AsistentePrueba

@@ -24,7 +24,7 @@ from django.db import connection
 from django.urls import reverse
 
 from acuses.models import Documento
-from firma.testing import firmar_en
+from tests.firmas import firmar_en
 from tramites.models import Solicitud
 
 from .conftest import crear_persona, entrar, usuario_solicitante

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from firma.testing import firmar_en
+from tests.firmas import firmar_en
 from tests.soporte.personas import crear_capturista, crear_solicitante, crear_usuario
 from tramites.models import RegistroAuditoria
 from vucem import services

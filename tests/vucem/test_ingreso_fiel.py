@@ -10,7 +10,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from firma.testing import Credencial, cadena_de, firma_navegador
+from firma.testing import Credencial
+from tests.firmas import cadena_de, firma_navegador
 from tests.soporte.personas import crear_capturista, crear_solicitante
 from vucem.middleware import SESSION_PERSONA, SESSION_RFC_FIEL, SESSION_ROL
 from vucem.models import Persona, Rol

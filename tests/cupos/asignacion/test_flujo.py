@@ -14,8 +14,8 @@ from acuses.services import obtener_pdf
 from cupos import ventanas
 from cupos.asignacion import dictamen
 from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion
-from firma.testing import firmar_en
 from tests.cupos.factories import cupo_lacteos, solicitud_asignacion_firmada
+from tests.firmas import firmar_en
 from tramites.models import Anexo, Notificacion, RegistroAuditoria, Solicitud
 from tramites.services import historial
 from vucem.models import Rol, User

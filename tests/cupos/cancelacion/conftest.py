@@ -12,8 +12,8 @@ from django.utils import timezone
 from cupos.models import (
     RepresentacionFederal,
 )
-from firma.testing import firmar_en  # noqa: F401  (re-exported for the tests)
 from tests.cupos.factories import asignacion_con_saldo, cupo_con_subcupo
+from tests.firmas import firmar_en  # noqa: F401  (re-exported for the tests)
 from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
 from tramites.models import Solicitud
 from vucem.models import Capturista, Rol, User

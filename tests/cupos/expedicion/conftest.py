@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from firma.testing import firmar_en  # noqa: F401  (re-exported for the tests)
 from tests.cupos.factories import asignacion_con_saldo, cupo_con_subcupo
+from tests.firmas import firmar_en  # noqa: F401  (re-exported for the tests)
 from tests.tramites.conftest import crear_persona, entrar, usuario_solicitante
 from vucem.models import Capturista, Rol
 

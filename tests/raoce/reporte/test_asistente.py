@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from firma.testing import firmar_en
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual
 from raoce.reporte import borrador, importes, ventana
 from raoce.reporte.programas import GrupoProgramas, agrupar
 from raoce.reporte.reglas import FraccionArancelaria
+from tests.firmas import firmar_en
 from tests.soporte.personas import (
     crear_capturista,
     crear_domicilio_planta,
@@ -948,3 +948,66 @@ def test_cambiar_de_programa_limpia_lo_que_ya_no_aplica(cliente, empresa):
     assert reporte.ventas_totales == Decimal("10")  # what still applies is kept
     r = datos(cliente, s, ventas_totales="10", total_exportaciones="5")
     assert r.status_code == 302 and r.url == url_firmar(s)
+
+
+def test_la_firma_lee_el_reporte_pocas_veces(cliente, empresa, immex_prosec, fiel):
+    """Issue 8: a signing request reads the draft's report once for the checks, the cadena
+    and the summary, and once more (locked) in the signing transaction; the signing page
+    once. (It used to be read again by every rule: 9 times for a signature.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.firmas import cadena_de, firma_navegador
+
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    datos(cliente, s, ventas_totales="100", total_exportaciones="50")
+    del_borrador = f'WHERE "raoce_reporteanual"."solicitud_id" = {s.pk} '
+
+    def lecturas(consultas):
+        return [q["sql"] for q in consultas.captured_queries if del_borrador in q["sql"]]
+
+    with CaptureQueriesContext(connection) as pagina:
+        r = cliente.get(url_firmar(s))
+    assert r.status_code == 200
+    assert len(lecturas(pagina)) == 1, lecturas(pagina)
+    with CaptureQueriesContext(connection) as firma:
+        r = cliente.post(url_firmar(s), firma_navegador(fiel(empresa[0]), cadena_de(r)))
+    assert r.status_code == 302 and r.url.endswith("/registrada/")
+    assert len(lecturas(firma)) == 2, lecturas(firma)
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in lecturas(firma)[1]
+    s.refresh_from_db()
+    assert s.folio and s.documentos.filter(tipo="acuse").exists()
+
+
+def test_con_worker_la_firma_no_genera_el_pdf_en_la_peticion(
+    cliente, empresa, immex_prosec, fiel, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 8: with a worker configured, the signing request neither renders nor seals the
+    acuse's PDF; it queues the rendering (acuses.tasks.generar_pdf) after commit."""
+    from celery import current_app
+
+    from acuses import pdf, tasks
+    from acuses.models import Documento
+
+    s = iniciar(cliente)
+    elegir(cliente, s, immex_prosec[0])
+    datos(cliente, s, ventas_totales="100", total_exportaciones="50")
+
+    def prohibido(*a, **k):
+        raise AssertionError("el PDF no se genera en la petición de firma")
+
+    encolados = []
+    monkeypatch.setattr(pdf, "renderizar_pdf", prohibido)
+    monkeypatch.setattr(tasks.generar_pdf, "delay", encolados.append)
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False  # a worker is configured
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            r = firmar_en(cliente, url_firmar(s), fiel(empresa[0]))
+    finally:
+        current_app.conf.task_always_eager = eager
+    assert r.status_code == 302 and r.url.endswith("/registrada/")
+    acuse = Documento.objects.get(solicitud=s, tipo="acuse")
+    assert encolados == [acuse.pk] and not acuse.pdf_generado
