@@ -16,11 +16,17 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
-from cupos import reglas, saldos
+from cupos import (
+    admin_apertura,  # noqa: F401  (registers the opening-balance admin)
+    reglas,
+    saldos,
+)
+from cupos.asignacion import antecedentes
 from cupos.models import (
     Asignacion,
     CertificadoCupo,
     Cupo,
+    Elegibilidad,
     MovimientoSaldo,
     RepresentacionFederal,
     Subcupo,
@@ -99,6 +105,7 @@ class CupoForm(forms.ModelForm):
             "fecha_dof",
             "representacion_federal",
             "activo",
+            "anterior",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -127,6 +134,13 @@ class CupoForm(forms.ModelForm):
 
 
 class SubcupoForm(forms.ModelForm):
+    elegibilidad = forms.ChoiceField(
+        label="Quién puede solicitarlo",
+        choices=Elegibilidad.choices,
+        required=False,
+        initial=Elegibilidad.ABIERTA,
+        help_text="Se decide con los registros de la Secretaría (seed 004, Cuadro 1).",
+    )
     ventana = forms.JSONField(
         required=False,
         label="Ventana de recepción",
@@ -151,12 +165,28 @@ class SubcupoForm(forms.ModelForm):
             "residual_de",
             "parametros",
             "orden",
+            "elegibilidad",
+            "rfcs_designados",
         ]
 
     def clean_ventana(self):
         return self.cleaned_data.get("ventana") or {}
 
+    def clean_elegibilidad(self):
+        return self.cleaned_data.get("elegibilidad") or Elegibilidad.ABIERTA
+
     def clean(self):
+        datos = self._clean_catalogo()
+        if "rfcs_designados" in self.fields and not self.errors and not datos.get("DELETE"):
+            try:
+                datos["rfcs_designados"] = antecedentes.normalizar_designados(
+                    datos.get("elegibilidad"), datos.get("rfcs_designados")
+                )
+            except ReglaError as exc:
+                raise _error(exc, self.fields) from None
+        return datos
+
+    def _clean_catalogo(self):
         datos = super().clean()
         if self.errors or datos.get("DELETE"):
             return datos
@@ -216,6 +246,7 @@ class SubcupoInline(admin.StackedInline):
         "ventana",
         "residual_de",
         "parametros",
+        ("elegibilidad", "rfcs_designados"),
     )
 
     def _puede(self, request):
@@ -272,6 +303,7 @@ class CupoAdmin(CatalogoAdmin):
             "Fundamento",
             {"fields": ("fundamento", "fecha_dof", "representacion_federal", "activo")},
         ),
+        ("Año anterior (antecedentes y participación proporcional)", {"fields": ("anterior",)}),
     )
 
     @admin.display(description="fracciones")

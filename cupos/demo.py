@@ -9,6 +9,11 @@ cupos for the current year and asignaciones ready to expedite. Idempotent.
 - Azúcar a EE.UU. (exportación, primero en tiempo).
 - Asignaciones: lácteos B for the first persona moral of ``firma.demo.PERSONAS_DEMO``,
   avena for the persona física and for the second persona moral.
+- The previous year (issue 9): a copy of the lácteos cupo for the year before (inactive,
+  linked as ``Cupo.anterior``) with its B asignaciones (seed 004's table: the first persona
+  moral and three other companies, θ 0.697 / 0.038 / 0.263 / 0.002) and LICONSA's A
+  asignación. Who may apply to A (LICONSA's RFC), B (CON antecedentes) and C (SIN) comes from
+  those records.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from cupos.models import (
     Asignacion,
     Criterio,
     Cupo,
+    Elegibilidad,
     Mecanismo,
     Regimen,
     RepresentacionFederal,
@@ -46,6 +52,35 @@ REPRESENTACIONES = [
     ("NL", "Nuevo León"),
     ("SIN", "Sinaloa"),
 ]
+
+#: LICONSA, the public company of the social milk programme: the only beneficiary of lácteos A.
+LICONSA = {"rfc": "LIC950821M84", "nombre": "LICONSA SA DE CV", "tipo": "moral"}
+#: Seed 004's table: amounts assigned in subcupo B the previous year. The first row goes to the
+#: first demo persona moral (it can log in); the others are companies without a demo login.
+B_ANIO_ANTERIOR = [
+    (None, Decimal("18500000")),
+    (
+        {
+            "rfc": "ILC050315T27",
+            "nombre": "INDUSTRIAS LACTEAS DEL CENTRO SA DE CV",
+            "tipo": "moral",
+        },
+        Decimal("1000000"),
+    ),
+    (
+        {
+            "rfc": "QDJ071022KAA",
+            "nombre": "QUESOS Y DERIVADOS DE JALISCO SA DE CV",
+            "tipo": "moral",
+        },
+        Decimal("7000000"),
+    ),
+    (
+        {"rfc": "PES981109LM2", "nombre": "PANIFICADORA LA ESPIGA SA DE CV", "tipo": "moral"},
+        Decimal("50000"),
+    ),
+]
+A_ANIO_ANTERIOR = Decimal("14000000")
 
 FUNDAMENTO_AVENA = (
     "Acuerdo por el que se da a conocer el cupo unilateral para importar con el arancel-cupo "
@@ -154,6 +189,8 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
         ventana=VentanaRecepcion(
             "desde_primer_habil_hasta_fecha", mes_inicio=1, dia_fin=30, mes_fin=11
         ),
+        elegibilidad=Elegibilidad.DESIGNADOS,
+        rfcs_designados=[LICONSA["rfc"]],
         orden=1,
     )
     b = _subcupo(
@@ -168,6 +205,7 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
         criterio=Criterio.PROPORCIONAL,
         ventana=VentanaRecepcion("dias_habiles_desde_primer_habil", mes=1, dias=15),
         parametros={"precision": 3},
+        elegibilidad=Elegibilidad.CON_ANTECEDENTES,
         orden=2,
     )
     c = _subcupo(
@@ -182,6 +220,7 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
         criterio=Criterio.PRIMERO_EN_TIEMPO,
         ventana=VentanaRecepcion("desde_primer_habil_hasta_ultimo_habil", mes_inicio=1, mes_fin=7),
         maximo_por_beneficiario=1_400 * T,
+        elegibilidad=Elegibilidad.SIN_ANTECEDENTES,
         orden=3,
     )
     _subcupo(
@@ -274,6 +313,95 @@ def _asignacion(subcupo: Subcupo, persona, monto: Decimal, anio: int) -> tuple[A
     return asignacion, True
 
 
+def _copia_anio_anterior(cupo: Cupo) -> Cupo:
+    """The same cupo one year earlier (inactive), linked as ``cupo.anterior``. Idempotent; an
+    existing cupo of that year keeps its data and is only linked."""
+    anio = cupo.anio - 1
+    clave = cupo.clave.replace(str(cupo.anio), str(anio))
+    anterior = Cupo.objects.filter(clave=clave).first()
+    if anterior is None:
+        campos = {
+            f.name: getattr(cupo, f.name)
+            for f in Cupo._meta.concrete_fields
+            if f.name not in ("id", "clave", "anio", "vigencia_inicio", "vigencia_fin", "anterior")
+        }
+        anterior = _cupo(clave, anio, **{**campos, "activo": False})
+        copias = {}
+        for sub in cupo.subcupos.order_by("orden"):
+            campos_sub = {
+                f.name: getattr(sub, f.name)
+                for f in Subcupo._meta.concrete_fields
+                if f.name not in ("id", "cupo", "clave", "ventana")
+            }
+            copias[sub.clave] = _subcupo(
+                anterior,
+                sub.clave,
+                **campos_sub,
+                ventana=VentanaRecepcion.from_dict(sub.ventana) if sub.ventana else None,
+                residual_de=[copias[r.clave] for r in sub.residual_de.all() if r.clave in copias],
+            )
+    if cupo.anterior_id != anterior.pk:
+        cupo.anterior = anterior
+        cupo.save(update_fields=["anterior"])
+    return anterior
+
+
+def _asignacion_anterior(subcupo: Subcupo, persona, monto: Decimal) -> Asignacion:
+    """A demo asignación of the previous year (vencida, with its ledger), created once."""
+    anio = subcupo.cupo.anio
+    existente = Asignacion.objects.filter(
+        subcupo=subcupo, beneficiario=persona, anio=anio, solicitud__isnull=True
+    ).first()
+    if existente:
+        return existente
+    with transaction.atomic():
+        asignacion = Asignacion.objects.create(
+            subcupo=subcupo,
+            beneficiario=persona,
+            anio=anio,
+            numero_oficio=saldos.nuevo_numero_oficio(anio),
+            monto_asignado=monto,
+            vigencia_inicio=dt.date(anio, 1, 1),
+            vigencia_fin=calendario.fin_de_anio(anio),
+            estado=Asignacion.Estado.VENCIDA,
+        )
+        registrar_auditoria(
+            asignacion,
+            anterior="",
+            nuevo=Asignacion.Estado.VENCIDA,
+            motivo=(
+                f"Asignación de demostración del año anterior: oficio "
+                f"{asignacion.numero_oficio}/{anio} (vencida el 31/12/{anio})"
+            ),
+        )
+        saldos.registrar_asignacion(asignacion)
+    return asignacion
+
+
+def cargar_anio_anterior(lacteos: Cupo, stdout=None) -> list[Asignacion]:
+    """Last year's lácteos cupo with its A (LICONSA) and B asignaciones (seed 004's table)."""
+    morales = [p for p in PERSONAS_DEMO if p["tipo"] == "moral"]
+    with transaction.atomic():
+        anterior = _copia_anio_anterior(lacteos)
+        b = anterior.subcupos.get(clave="B")
+        hechas = [
+            _asignacion_anterior(
+                anterior.subcupos.get(clave="A"), _persona(LICONSA), A_ANIO_ANTERIOR
+            )
+        ]
+        for datos, monto in B_ANIO_ANTERIOR:
+            hechas.append(_asignacion_anterior(b, _persona(datos or morales[0]), monto))
+    _escribir(
+        stdout,
+        f"Cupo de lácteos {anterior.anio} (año anterior: antecedentes de B y base de θ): "
+        + "; ".join(
+            f"{a.subcupo.clave} {a.beneficiario.rfc} {formato_monto(a.monto_asignado, 'kg')}"
+            for a in hechas
+        ),
+    )
+    return hechas
+
+
 def cargar(stdout=None) -> list[Asignacion]:
     """Load (or refresh) the demo cupos and asignaciones; prints the oficios to expedite."""
 
@@ -281,6 +409,7 @@ def cargar(stdout=None) -> list[Asignacion]:
     with transaction.atomic():
         cupos = cargar_cupos(anio)
     _escribir(stdout, f"Cupos {anio}: " + ", ".join(c.nombre for c in cupos.values()))
+    cargar_anio_anterior(cupos["lacteos"], stdout)
 
     morales = [p for p in PERSONAS_DEMO if p["tipo"] == "moral"]
     fisica = next(p for p in PERSONAS_DEMO if p["tipo"] == "fisica")

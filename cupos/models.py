@@ -11,6 +11,11 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from cupos.antecedentes_modelos import (  # noqa: F401  (models of this app, kept apart)
+    BaseProporcional,
+    ParticipacionAnterior,
+    SaldoApertura,
+)
 from cupos.montos import DECIMALES_UNIDAD
 
 CERO = Decimal("0")
@@ -55,6 +60,15 @@ class Criterio(models.TextChoices):
     LICITACION = "licitacion", "Licitación pública"
 
 
+class Elegibilidad(models.TextChoices):
+    """Who may apply to a subcupo, decided from our records (seed 004, Cuadro 1)."""
+
+    ABIERTA = "abierta", "Cualquier persona"
+    DESIGNADOS = "designados", "Sólo los RFC designados (p. ej. LICONSA en el inciso A)"
+    CON_ANTECEDENTES = "con_antecedentes", "CON asignación directa de este cupo el año anterior"
+    SIN_ANTECEDENTES = "sin_antecedentes", "SIN asignación directa de este cupo el año anterior"
+
+
 class Unidad(models.TextChoices):
     KILOGRAMO = "kg", "kilogramos"
     LITRO = "l", "litros"
@@ -86,6 +100,16 @@ class Cupo(models.Model):
         RepresentacionFederal, null=True, blank=True, on_delete=models.PROTECT, related_name="cupos"
     )
     activo = models.BooleanField(default=True)
+    anterior = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="siguientes",
+        verbose_name="mismo cupo del año anterior",
+        help_text="Sus asignaciones son los antecedentes (inciso B) y la base de la "
+        "participación proporcional de este año.",
+    )
 
     class Meta:
         ordering = ["-anio", "nombre"]
@@ -132,6 +156,18 @@ class Subcupo(models.Model):
         help_text="Parámetros del criterio (p. ej. porcentaje industrial).",
     )
     orden = models.PositiveSmallIntegerField(default=0)
+    elegibilidad = models.CharField(
+        "quién puede solicitarlo",
+        max_length=20,
+        choices=Elegibilidad.choices,
+        default=Elegibilidad.ABIERTA,
+    )
+    rfcs_designados = models.JSONField(
+        "RFC designados",
+        default=list,
+        blank=True,
+        help_text='Con «Sólo los RFC designados»: lista, p. ej. ["LIC950821M84"].',
+    )
 
     class Meta:
         ordering = ["cupo", "orden", "clave"]
@@ -385,6 +421,9 @@ class SolicitudAsignacion(models.Model):
         decimal_places=3,
         null=True,
         blank=True,
+    )
+    declara_no_comercializar = models.BooleanField(
+        "declara que no comercializará la mercancía en el mismo estado físico", default=False
     )
     # Dictamen
     monto_propuesto = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)

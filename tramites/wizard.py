@@ -109,6 +109,19 @@ class Envio:
 ACCION_NO_VALIDA = "Acción no válida."
 
 
+def _marcar_campo(ligados: dict, exc: TramiteError) -> bool:
+    """Show a rule's error on its field (inline, aria-invalid, linked from the summary) when
+    a form the action bound has that field; False when no form has it."""
+    if not exc.campo:
+        return False
+    for form in ligados.values():
+        if form is not None and form.is_bound and exc.campo in form.fields:
+            if exc.mensaje not in form.errors.get(exc.campo, []):
+                form.add_error(exc.campo, exc.mensaje)
+            return True
+    return False
+
+
 class Paso:
     """One capture tab of a wizard.
 
@@ -207,8 +220,9 @@ class Paso:
                     raise TramiteError(ACCION_NO_VALIDA, "accion_invalida")
                 destino = getattr(self, f"accion_{nombre}")(envio)
             except TramiteError as exc:
-                errores.append(exc.mensaje)
                 campo_error = exc.campo
+                if not _marcar_campo(envio.ligados, exc):
+                    errores.append(exc.mensaje)
             else:
                 if destino:
                     return redirect(self._url(envio.solicitud, destino))
@@ -231,6 +245,10 @@ class Paso:
         ctx = self.asistente.contexto_base(request, solicitud, self)
         ctx.update(self.contexto(request, solicitud))
         ctx.update(formularios)
+        # The error summary lists every bound form's errors (includes/errores_form.html).
+        ctx["formularios_con_error"] = [
+            f for f in formularios.values() if f is not None and f.is_bound and f.errors
+        ]
         ctx.update(extra)
         return render(request, self.template_name, ctx)
 

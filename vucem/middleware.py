@@ -4,11 +4,13 @@ sliding idle expiry of the session on the server side."""
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from vucem.acceso import puede_capturar_para
-from vucem.models import ROLES_CAPTURISTA, ROLES_SOLICITANTE, Persona
+from vucem.models import ROLES_CAPTURISTA, ROLES_SOLICITANTE, Capturista, Persona, Rol
 
 SESSION_PERSONA = "persona_id"
 SESSION_ROL = "rol"
@@ -43,8 +45,26 @@ def _persona(request):
         request.user, rol, persona
     ):
         request.session.pop(SESSION_PERSONA, None)
+        if rol == Rol.CAPTURISTA_PRIVADO:
+            request.acceso_revocado = persona
         return None
     return persona
+
+
+def aviso_revocacion(request, persona) -> str:
+    """Why a capturista privado lost the persona it was capturing for (Spanish)."""
+    baja = (
+        Capturista.objects.filter(usuario=request.user, solicitante=persona, activo=False)
+        .order_by("-baja")
+        .values_list("baja", flat=True)
+        .first()
+    )
+    cuando = f" el {timezone.localtime(baja):%d/%m/%Y a las %H:%M}" if baja else ""
+    return (
+        f"El solicitante para el que capturaba revocó{cuando} su acceso como capturista. Ya "
+        "no puede capturar ni consultar sus trámites; si necesita hacerlo, pida al solicitante "
+        "que lo registre de nuevo como capturista."
+    )
 
 
 class PersonaActivaMiddleware:
@@ -63,12 +83,17 @@ class PersonaActivaMiddleware:
             elif ultima is None or ahora - ultima >= REFRESCO_ACTIVIDAD:
                 marcar_actividad(request.session, ahora)
         # Resolved eagerly (one query at most) so ``request.persona is None`` is reliable.
+        request.acceso_revocado = None
         request.persona = _persona(request) if hasattr(request, "session") else None
         request.rol = (
             request.session.get(SESSION_ROL)
             if hasattr(request, "session") and request.user.is_authenticated
             else None
         )
+        if request.acceso_revocado is not None:
+            # A revoked capturista is told why (Spanish page), never a bare 404.
+            messages.error(request, aviso_revocacion(request, request.acceso_revocado))
+            return redirect("vucem:seleccionar_rol")
         return self.get_response(request)
 
 

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from cupos import disponibilidad, montos, ventanas
-from cupos.asignacion import anexos, registro
+from cupos.asignacion import anexos, antecedentes, registro
+from cupos.asignacion.estrategias_fcfs import DECLARACION_NO_COMERCIALIZAR, FALTA_DECLARACION
 from cupos.asignacion.forms import (
     AnexoForm,
     DatosSolicitudForm,
@@ -51,7 +52,10 @@ CAMPOS_DATOS = (
     "monto_factura",
     "es_industrial",
     "monto_ejercido_anterior",
+    "declara_no_comercializar",
 )
+#: Checkboxes: stored as True/False, never None.
+CAMPOS_BOOLEANOS = ("es_industrial", "declara_no_comercializar")
 
 
 def detalle_de(solicitud) -> SolicitudAsignacion | None:
@@ -73,17 +77,29 @@ def subcupo_elegido(solicitud) -> Subcupo | None:
     return Subcupo.objects.select_related("cupo").filter(pk=pk).first()
 
 
+def persona_de(request, solicitud):
+    return solicitud.solicitante if solicitud is not None else request.persona
+
+
+def elegibilidad_de(subcupo, persona, momento=None):
+    """Eligibility of ``persona`` for ``subcupo`` (None without a persona)."""
+    if subcupo is None or persona is None:
+        return None
+    return antecedentes.elegibilidad(subcupo, persona, momento)
+
+
 class PasoCupo(Paso):
     slug = "cupo"
     titulo = "Cupo"
     template_name = "cupos/asignacion/paso_cupo.html"
 
     def get_form(self, request, solicitud, data=None, files=None):
-        return SeleccionSubcupoForm(data)
+        return SeleccionSubcupoForm(data, persona=persona_de(request, solicitud))
 
     def contexto(self, request, solicitud):
         filtro = FiltroCupoForm(request.GET if "buscar" in request.GET else None)
         momento = ventanas.ahora()
+        persona = persona_de(request, solicitud)
         resultados = []
         for cupo in filtro.cupos():
             subcupos = []
@@ -97,6 +113,7 @@ class PasoCupo(Paso):
                         "ventana": ventanas.ventana_subcupo(sub, momento),
                         "monto": montos.formato_monto(sub.monto, u),
                         "maximo": montos.formato_monto(sub.maximo_por_beneficiario, u),
+                        "elegibilidad": elegibilidad_de(sub, persona, momento),
                     }
                 )
             if subcupos:
@@ -110,6 +127,7 @@ class PasoCupo(Paso):
             "elegido": elegido,
             "marcado": marcado,
             "ventana_elegida": ventanas.ventana_subcupo(elegido, momento) if elegido else None,
+            "elegibilidad_elegida": elegibilidad_de(elegido, persona, momento),
         }
 
     def guardar(self, request, solicitud, form) -> None:
@@ -166,12 +184,16 @@ class PasoDatos(Paso):
 
     def contexto(self, request, solicitud):
         sub = subcupo_elegido(solicitud)
-        return {"subcupo": sub, "ventana": ventanas.ventana_subcupo(sub) if sub else None}
+        return {
+            "subcupo": sub,
+            "ventana": ventanas.ventana_subcupo(sub) if sub else None,
+            "elegibilidad": elegibilidad_de(sub, persona_de(request, solicitud)),
+        }
 
     def guardar(self, request, solicitud, form) -> None:
         d = form.cleaned_data
-        valores = {c: d.get(c) for c in CAMPOS_DATOS if c != "es_industrial"}
-        valores["es_industrial"] = bool(d.get("es_industrial"))
+        valores = {c: d.get(c) for c in CAMPOS_DATOS if c not in CAMPOS_BOOLEANOS}
+        valores.update({c: bool(d.get(c)) for c in CAMPOS_BOOLEANOS})
         with transaction.atomic():
             SolicitudAsignacion.objects.update_or_create(
                 solicitud=solicitud,
@@ -297,13 +319,19 @@ class AsistenteAsignacion(Asistente):
                 errores.append(exc.mensaje)
         if sa is not None and sub is not None and sa.subcupo_id != sub.pk:
             errores.append("Vuelva a capturar los datos de la solicitud para el cupo elegido.")
+        e = elegibilidad_de(sub, solicitud.solicitante)
+        if e is not None and not e.elegible:
+            errores.append(e.motivo)
+        if sa is not None and sa.subcupo.es_residual and not sa.declara_no_comercializar:
+            errores.append(FALTA_DECLARACION)
         return errores
 
     def cadena_campos(self, solicitud) -> list[tuple[str, object]]:
         """Fixed order: cupo clave, año, subcupo clave, criterio, unidad, cantidad solicitada,
         consumo auditado 12 meses, capacidad anterior, capacidad actual, consumo de la asignación
         anterior, asignado año anterior, consumo total auditado, monto en factura, es industrial
-        (SI/NO), monto ejercido anterior, then the attachments as ``tipo:sha256`` in upload
+        (SI/NO), monto ejercido anterior, declaración de no comercializar en el mismo estado
+        físico (SI in the residual subcupo D, empty elsewhere), then the attachments as ``tipo:sha256`` in upload
         order, comma-separated."""
         sa = detalle_de(solicitud)
         if sa is None:
@@ -326,6 +354,10 @@ class AsistenteAsignacion(Asistente):
             ("monto_factura", sa.monto_factura),
             ("es_industrial", "SI" if sa.es_industrial else "NO"),
             ("monto_ejercido_anterior", sa.monto_ejercido_anterior),
+            (
+                "declara_no_comercializar",
+                ("SI" if sa.declara_no_comercializar else "NO") if sa.subcupo.es_residual else "",
+            ),
             ("anexos", anexos),
         ]
 
@@ -359,6 +391,15 @@ class AsistenteAsignacion(Asistente):
                 filas.append((etiqueta, montos.formato_monto(valor, sufijo)))
         if sa.subcupo.es_residual:
             filas.append(("Empresa industrial", "Sí" if sa.es_industrial else "No"))
+            filas.append(
+                (
+                    "Declaración",
+                    DECLARACION_NO_COMERCIALIZAR if sa.declara_no_comercializar else "No declarada",
+                )
+            )
+        e = elegibilidad_de(sa.subcupo, solicitud.solicitante)
+        if e is not None and e.motivo:
+            filas.append(("Antecedentes (registros de la Secretaría)", e.motivo))
         for a in solicitud.anexos.all():
             filas.append((anexos.TIPOS_ANEXO.get(a.tipo, a.tipo), a.nombre_original))
         return filas

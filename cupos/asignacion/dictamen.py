@@ -18,6 +18,7 @@ from django.utils import timezone
 from acuses.models import Documento
 from acuses.services import emitir_sellado
 from cupos import saldos, ventanas
+from cupos.asignacion import obligaciones
 from cupos.asignacion.mecanismo import CERO, Propuesta
 from cupos.asignacion.registro import guardar_propuesta, propuesta_de
 from cupos.asignacion.saldo import saldo_subcupo
@@ -105,13 +106,15 @@ def _emitir_oficio(s: Solicitud, sa, asignacion: Asignacion, justificacion: str)
     )
     if monto < sa.monto_solicitado and justificacion:
         texto += f"\n\nSe asigna un monto menor al solicitado: {justificacion}"
+    extra = obligaciones.del_oficio(sa)
+    texto += "".join(f"\n\n{p}" for p in extra.parrafos)
     return emitir_sellado(
         solicitud=s,
         tipo=Documento.Tipo.OFICIO,
         titulo=f"Oficio de asignación {numero}/{anio}",
         plantilla=PLANTILLA_PDF,
         encabezado="OFICIO DE ASIGNACIÓN DE CUPO",
-        campos_cadena=campos,
+        campos_cadena=campos + extra.campos,
         contexto={
             "cupo": contexto_cupo(cupo),
             "beneficiario": {"nombre": p.nombre, "rfc": p.rfc, "domicilio": p.domicilio_fiscal},
@@ -130,6 +133,7 @@ def _emitir_oficio(s: Solicitud, sa, asignacion: Asignacion, justificacion: str)
                 {"etiqueta": "Subcupo", "valor": f"{subcupo.clave} — {subcupo.beneficiario}"},
                 {"etiqueta": "Monto solicitado", "valor": formato_monto(sa.monto_solicitado, u)},
                 {"etiqueta": "Monto asignado", "valor": formato_monto(monto, u)},
+                *extra.lineas,
             ],
         },
     )

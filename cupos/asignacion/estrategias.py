@@ -8,13 +8,9 @@ from decimal import Decimal
 from django import forms
 
 from cupos import mecanismos
+from cupos.asignacion import antecedentes
 from cupos.asignacion.mecanismo import Mecanismo, Propuesta, con_error, con_saldo, maximo_de
-from cupos.asignacion.saldo import (
-    E,
-    previo_por_beneficiario,
-    saldo_subcupo,
-    solicitudes_del_subcupo,
-)
+from cupos.asignacion.saldo import previo_por_beneficiario, saldo_subcupo
 from cupos.forms import campo_cantidad
 from cupos.models import Criterio, SolicitudAsignacion, Subcupo
 from cupos.montos import formato_monto
@@ -26,7 +22,10 @@ CAMPOS_INCREMENTO = ("capacidad_anterior", "capacidad_actual", "consumo_asignaci
 
 REQUERIDO_INCREMENTO = "Requerido para considerar el incremento de capacidad."
 CAPACIDAD_ANTERIOR_CERO = "Debe ser mayor que cero."
-SIN_ASIGNACION_ANTERIOR = "Este subcupo es para empresas CON asignación en el año anterior."
+CONSUMO_CERO = (
+    "El consumo auditado de los últimos 12 meses debe ser mayor que cero: la asignación por "
+    "consumo auditado no puede exceder ese consumo."
+)
 
 
 class ConsumoAuditado(Mecanismo):
@@ -60,7 +59,10 @@ class ConsumoAuditado(Mecanismo):
 
     def reglas_datos(self, subcupo: Subcupo, datos: dict):
         """Seed 002: asking for a capacity increase requires the three capacity fields
-        together, and a capacidad anterior greater than zero."""
+        together, and a capacidad anterior greater than zero. A consumo auditado of zero
+        would grant nothing: it is refused."""
+        if datos.get("consumo_auditado_12m") == 0:
+            yield "consumo_auditado_12m", CONSUMO_CERO
         if not datos.get("incremento_capacidad"):
             return
         for campo in CAMPOS_INCREMENTO:
@@ -141,16 +143,15 @@ class ConsumoAuditado(Mecanismo):
 
 
 class Proporcional(Mecanismo):
-    """Participación proporcional (seed 004, B)."""
+    """Participación proporcional (seed 004, B): θ from the previous year's asignaciones in
+    our records (:mod:`cupos.asignacion.antecedentes`), fixed for the year; never from what
+    the applicant declares, and independent of who applies or is dictaminated first."""
 
     criterio = Criterio.PROPORCIONAL
     documentos = ("reporte_auditor",)
 
     def campos_datos(self, u: str, decimales: int) -> dict:
         return {
-            "asignado_anio_anterior": campo_cantidad(
-                f"Monto asignado en el año anterior ({u})", decimales
-            ),
             "consumo_total_auditado": campo_cantidad(
                 f"Total de consumo anual auditado de materias primas ({u})",
                 decimales,
@@ -158,71 +159,96 @@ class Proporcional(Mecanismo):
             ),
         }
 
-    def reglas_datos(self, subcupo: Subcupo, datos: dict):
-        """Seed 004, B: only for companies WITH an assignment the year before (amount > 0)."""
-        if not datos.get("asignado_anio_anterior"):
-            yield "asignado_anio_anterior", SIN_ASIGNACION_ANTERIOR
+    def no_aplican(self, datos: dict):
+        # The previous-year amount comes from our records, never from the form.
+        return ("asignado_anio_anterior",)
 
     def propuestas(self, subcupo: Subcupo, filas, u: str) -> dict[int, Propuesta]:
-        """θ over ALL the subcupo's signed solicitudes (the year's B applicants), ρ = subcupo.monto."""
+        """min(θ·ρ, consumo total auditado, solicitado) − what this persona already got in the
+        subcupo this year; θ from :func:`antecedentes.base_de`, ρ = subcupo.monto."""
         saldo = saldo_subcupo(subcupo)
-        todas = [
-            sa for sa in solicitudes_del_subcupo(subcupo, (E.FIRMADA, E.EN_DICTAMEN, E.RESUELTA))
-        ]
-        ids = {sa.solicitud_id for sa in todas}
-        todas += [sa for sa in filas if sa.solicitud_id not in ids]
-        precision = int((subcupo.parametros or {}).get("precision", 3))
-        try:
-            r = mecanismos.participacion_proporcional(
-                subcupo.monto,
-                [
-                    mecanismos.FilaProporcional(
-                        empresa=str(sa.solicitud_id),
-                        asignado_anio_anterior=sa.asignado_anio_anterior or CERO,
-                        consumo_auditado=sa.consumo_total_auditado or CERO,
-                        monto_solicitado=sa.monto_solicitado,
-                    )
-                    for sa in todas
-                ],
-                precision=precision,
-                precision_monto=subcupo.cupo.decimales,
+        base = antecedentes.base_de(subcupo)
+        previos = previo_por_beneficiario(subcupo)
+        etiquetas = {
+            "monto_a_asignar": "la participación proporcional",
+            "consumo_auditado": "el consumo total auditado",
+            "monto_solicitado": "el monto solicitado",
+        }
+        encabezado = (
+            f"Base: {len(base.filas)} empresas asignadas en {base.anio_anterior} "
+            f"({base.origen_texto.lower()}), total {formato_monto(base.total, u)}; "
+            + (
+                f"fija desde el {base.congelada_en:%d/%m/%Y}."
+                if base.congelada
+                else "preliminar (se fija al abrir la recepción)."
             )
-        except mecanismos.MecanismoError as exc:
-            return {sa.solicitud_id: con_error(sa, saldo, exc) for sa in filas}
-        por_id = {f.empresa: f for f in r.filas}
+        )
         out = {}
         for sa in filas:
-            f = por_id[str(sa.solicitud_id)]
-            etiqueta = {
-                "monto_a_asignar": "la participación proporcional",
-                "consumo_auditado": "el consumo total auditado",
-                "monto_solicitado": "el monto solicitado",
-            }[f.limitado_por]
+            rfc = sa.solicitud.solicitante.rfc
+            fila = base.de(rfc)
+            if fila is None:
+                out[sa.solicitud_id] = Propuesta(
+                    criterio=subcupo.criterio,
+                    monto=CERO,
+                    limite_legal=CERO,
+                    saldo=saldo,
+                    explicacion=(
+                        encabezado,
+                        f"{rfc} no figura entre las empresas asignadas en {base.anio_anterior}: "
+                        "su participación es cero.",
+                    ),
+                    datos={"theta": "0", "limitado_por": "sin_antecedentes"},
+                )
+                continue
+            try:
+                m = mecanismos.monto_proporcional(
+                    subcupo.monto,
+                    fila.theta,
+                    sa.consumo_total_auditado if sa.consumo_total_auditado is not None else CERO,
+                    sa.monto_solicitado,
+                    precision_monto=subcupo.cupo.decimales,
+                )
+            except mecanismos.MecanismoError as exc:
+                out[sa.solicitud_id] = con_error(sa, saldo, exc)
+                continue
             lineas = [
-                f"Participación proporcional entre {len(r.filas)} solicitudes del subcupo: "
-                f"asignado el año anterior {formato_monto(f.asignado_anio_anterior, u)} de un total de "
-                f"{formato_monto(r.total_asignado_anio_anterior, u)}.",
-                f"θ = {f.theta} (precisión de {precision} decimales"
-                + ("; ajustada para no exceder ρ" if f.theta_ajustada else "")
-                + f"); ρ = {formato_monto(r.rho, u)}; monto a asignar θ·ρ = {formato_monto(f.monto_a_asignar, u)}.",
-                f"Consumo total auditado: {formato_monto(f.consumo_auditado, u)}; monto solicitado: "
-                f"{formato_monto(f.monto_solicitado, u)}.",
-                f"Lo menor de los tres es {formato_monto(f.monto_asignado, u)} (limitado por {etiqueta}).",
+                encabezado,
+                f"Asignado a {rfc} en {base.anio_anterior}: {formato_monto(fila.monto_anterior, u)}; "
+                f"θ = {fila.theta} (precisión de {base.precision} decimales"
+                + ("; ajustada para no exceder ρ" if fila.theta_ajustada else "")
+                + f"); ρ = {formato_monto(subcupo.monto, u)}; monto a asignar θ·ρ = "
+                f"{formato_monto(m.monto_a_asignar, u)}.",
+                f"Consumo total auditado: {formato_monto(sa.consumo_total_auditado, u)}; monto "
+                f"solicitado: {formato_monto(sa.monto_solicitado, u)}.",
+                f"Lo menor de los tres es {formato_monto(m.monto_asignado, u)} (limitado por "
+                f"{etiquetas[m.limitado_por]}).",
             ]
-            monto = con_saldo(f.monto_asignado, saldo, lineas, u)
+            limite = min(m.monto_a_asignar, sa.consumo_total_auditado or CERO)
+            monto = m.monto_asignado
+            previo = previos.get(rfc, CERO)
+            if previo:
+                limite = max(limite - previo, CERO)
+                monto = min(monto, limite)
+                lineas.append(
+                    f"Ya se le asignaron {formato_monto(previo, u)} en este subcupo durante el "
+                    f"año; el límite restante es {formato_monto(limite, u)}."
+                )
+            monto = con_saldo(monto, saldo, lineas, u)
             out[sa.solicitud_id] = Propuesta(
                 criterio=subcupo.criterio,
                 monto=monto,
-                limite_legal=min(f.monto_a_asignar, f.consumo_auditado),
+                limite_legal=limite,
                 saldo=saldo,
                 explicacion=tuple(lineas),
                 datos={
-                    "theta": str(f.theta),
-                    "theta_exacta": str(f.theta_exacta),
-                    "rho": str(r.rho),
-                    "monto_a_asignar": str(f.monto_a_asignar),
-                    "limitado_por": f.limitado_por,
-                    "solicitudes": len(r.filas),
+                    "theta": str(fila.theta),
+                    "theta_exacta": str(fila.theta_exacta),
+                    "rho": str(subcupo.monto),
+                    "monto_a_asignar": str(m.monto_a_asignar),
+                    "limitado_por": m.limitado_por,
+                    "empresas_base": len(base.filas),
+                    "base_congelada": base.congelada,
                 },
             )
         return out

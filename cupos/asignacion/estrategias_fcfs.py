@@ -30,6 +30,16 @@ CAMPOS_INDUSTRIAL = ("asignado_anio_anterior", "monto_ejercido_anterior")
 INDIQUE_ANTERIOR = "Indique el monto de su asignación anterior (mayor que cero)."
 INDIQUE_EJERCIDO = "Indique el monto ejercido."
 EJERCIDO_MAYOR = "El monto ejercido no puede ser mayor que la asignación anterior."
+#: Seed 004, D: "no podrán comercializar la mercancía asignada ... en el mismo estado físico en
+#: que se importe". The applicant declares it in the wizard; the oficio prints it.
+DECLARACION_NO_COMERCIALIZAR = (
+    "Declaro bajo protesta de decir verdad que no comercializaré la mercancía asignada en el "
+    "mismo estado físico en que se importe."
+)
+FALTA_DECLARACION = (
+    "Para solicitar este subcupo debe declarar que no comercializará la mercancía en el mismo "
+    "estado físico en que se importe."
+)
 
 
 def fcfs(
@@ -166,11 +176,17 @@ class BolsaResidual(PrimeroEnTiempo):
                 required=False,
                 help_text="Las empresas industriales deben acreditar el ejercicio de al menos el 70 %.",
             ),
+            "declara_no_comercializar": forms.BooleanField(
+                label=DECLARACION_NO_COMERCIALIZAR, required=False
+            ),
         }
 
     def reglas_datos(self, subcupo: Subcupo, datos: dict):
         """Seed 004, D: an industrial applicant gives its prior assignment (> 0) and what it
-        used of it (not more than the assignment, at least :func:`ejercicio_minimo` of it)."""
+        used of it (not more than the assignment, at least :func:`ejercicio_minimo` of it).
+        Every applicant declares it will not sell the goods in the state they are imported."""
+        if not datos.get("declara_no_comercializar"):
+            yield "declara_no_comercializar", FALTA_DECLARACION
         if not datos.get("es_industrial"):
             return
         anterior = datos.get("asignado_anio_anterior")

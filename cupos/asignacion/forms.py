@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import forms
 
 from cupos import ventanas
-from cupos.asignacion import anexos, registro
+from cupos.asignacion import anexos, antecedentes, registro
 from cupos.forms import campo_cantidad
 from cupos.models import Criterio, Cupo, Regimen, RepresentacionFederal, Subcupo
 
@@ -79,16 +79,22 @@ class SeleccionSubcupoForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, persona=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.persona = persona
         self.fields["subcupo"].queryset = subcupos_seleccionables().select_related("cupo")
 
     def clean_subcupo(self):
         subcupo = self.cleaned_data["subcupo"]
+        momento = ventanas.ahora()
         try:
-            ventanas.validar_ventana(subcupo, ventanas.ahora())
+            ventanas.validar_ventana(subcupo, momento)
         except ventanas.VentanaCerradaError as exc:
             raise forms.ValidationError(exc.mensaje) from None
+        if self.persona is not None:
+            e = antecedentes.elegibilidad(subcupo, self.persona, momento)
+            if not e.elegible:
+                raise forms.ValidationError(e.motivo)
         return subcupo
 
 

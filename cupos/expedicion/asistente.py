@@ -58,9 +58,7 @@ class PasoExpedicion(Paso):
         solicitud = envio.existente()
         monto = envio.vincular("monto_form")
         if not monto.is_valid():
-            # the form's own message (e.g. too long), not "Capture el monto"
-            envio.errores.extend(monto.errors.get("monto", []))
-            return None
+            return None  # the form's own message (e.g. too long), shown on the field
         expedicion.agregar_linea(solicitud, monto.cleaned_data.get("monto"))
         envio.avisar("Se agregó el monto a expedir.")
         return AQUI

@@ -10,7 +10,8 @@ Mechanisms
 * :func:`consumo_auditado` — asignación directa by consumo auditado, with the capacity-increase
   rule (seed 002, avena).
 * :func:`participacion_proporcional` — proportional share of ρ among the prior year's
-  beneficiaries (seed 004, subcupo B).
+  beneficiaries (seed 004, subcupo B); its two halves :func:`participaciones` (θ of each
+  company) and :func:`monto_proporcional` (θ·ρ against consumo and solicitado).
 * :func:`primero_en_tiempo` — primero en tiempo, primero en derecho (seed 004, subcupos C and D).
 * :func:`monto_fijo` — a fixed amount up to a maximum (seed 004, subcupo A, LICONSA).
 * :func:`bolsa_residual` and :func:`cumple_ejercicio_minimo` — the D pool made of what B and C
@@ -34,9 +35,13 @@ from cupos.mecanismos.primero_en_tiempo import (
 )
 from cupos.mecanismos.proporcional import (
     FilaProporcional,
+    MontoProporcional,
+    Participacion,
     ResultadoFilaProporcional,
     ResultadoProporcional,
+    monto_proporcional,
     participacion_proporcional,
+    participaciones,
 )
 from cupos.mecanismos.residual import (
     ResultadoBolsaResidual,
@@ -55,6 +60,8 @@ __all__ = [
     "AsignacionPrimeroEnTiempo",
     "FilaProporcional",
     "MecanismoError",
+    "MontoProporcional",
+    "Participacion",
     "ResultadoBolsaResidual",
     "ResultadoConsumoAuditado",
     "ResultadoEjercicio",
@@ -68,6 +75,8 @@ __all__ = [
     "consumo_auditado",
     "cumple_ejercicio_minimo",
     "monto_fijo",
+    "monto_proporcional",
     "participacion_proporcional",
+    "participaciones",
     "primero_en_tiempo",
 ]

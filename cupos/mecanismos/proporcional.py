@@ -94,6 +94,101 @@ def _fila_proporcional(fila) -> FilaProporcional:
     )
 
 
+def _validar_precision(precision, mensaje: str) -> None:
+    if not isinstance(precision, int) or isinstance(precision, bool) or not 0 <= precision <= 12:
+        raise MecanismoError("precision_invalida", mensaje)
+
+
+PRECISION_THETA = "La precisión debe ser un entero entre 0 y 12 decimales."
+PRECISION_MONTO = "Los decimales del monto deben ser un entero entre 0 y 12."
+
+
+@dataclass(frozen=True)
+class Participacion:
+    """θ of one company among the prior year's beneficiaries."""
+
+    empresa: str
+    asignado_anio_anterior: Decimal
+    theta_exacta: Decimal
+    theta: Decimal
+    theta_ajustada: bool
+
+
+def participaciones(filas: Iterable, precision: int = 3) -> tuple[Participacion, ...]:
+    """θ of each company from its prior-year amount (seed 004, step 1), in input order.
+
+    ``filas`` are ``(empresa, asignado_anio_anterior)`` pairs. θ is rounded half-up to
+    ``precision`` decimals; while Σθ > 1, one unit of the last decimal is taken from the row
+    whose rounded θ exceeds its exact value the most (ties by input order), so Σθ ≤ 1."""
+    _validar_precision(precision, PRECISION_THETA)
+    entradas = []
+    for fila in filas:
+        empresa, anterior = fila
+        empresa = str(empresa).strip()
+        if not empresa:
+            raise MecanismoError("dato_requerido", "Cada fila debe indicar la empresa.")
+        try:
+            monto = a_decimal(anterior, "monto asignado el año anterior")
+        except MecanismoError as e:
+            raise MecanismoError(e.codigo, f"{empresa}: {e.mensaje}") from None
+        entradas.append((empresa, monto))
+    if not entradas:
+        raise MecanismoError("sin_filas", "No hay empresas para repartir el monto.")
+    total = sum((m for _, m in entradas), CERO)
+    if total == 0:
+        raise MecanismoError(
+            "sin_antecedentes",
+            "La suma de los montos asignados el año anterior es cero; no se puede calcular la "
+            "participación de cada empresa.",
+        )
+    unidad = Decimal(1).scaleb(-precision)
+    exactas = [m / total for _, m in entradas]
+    thetas = [t.quantize(unidad, rounding=ROUND_HALF_UP) for t in exactas]
+    ajustadas = [False] * len(thetas)
+    exceso = int((sum(thetas, CERO) - UNO) / unidad)  # whole units of the last decimal
+    if exceso > 0:
+        # Largest rounding-up error first, ties by input order. Half-up errors are at most half a
+        # unit and add up to the excess, so at least 2·exceso rows have a positive error and no
+        # row needs to give back more than one unit.
+        orden = sorted(range(len(thetas)), key=lambda k: (-(thetas[k] - exactas[k]), k))
+        for k in orden[:exceso]:
+            thetas[k] -= unidad
+            ajustadas[k] = True
+    return tuple(
+        Participacion(e, m, exacta, theta, ajustada)
+        for (e, m), exacta, theta, ajustada in zip(
+            entradas, exactas, thetas, ajustadas, strict=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class MontoProporcional:
+    #: θ · ρ, rounded DOWN to the unit's decimals.
+    monto_a_asignar: Decimal
+    #: min(monto_a_asignar, consumo_auditado, monto_solicitado), rounded DOWN likewise.
+    monto_asignado: Decimal
+    #: "monto_a_asignar", "consumo_auditado" or "monto_solicitado" (first one on ties).
+    limitado_por: str
+
+
+def monto_proporcional(
+    rho, theta, consumo_auditado, monto_solicitado, *, precision_monto: int = 3
+) -> MontoProporcional:
+    """Seed 004, steps 2–4 for one company whose θ is already known."""
+    _validar_precision(precision_monto, PRECISION_MONTO)
+    rho = a_decimal(rho, "monto a repartir (ρ)")
+    theta = a_decimal(theta, "participación θ")
+    unidad_monto = Decimal(1).scaleb(-precision_monto)
+    a_asignar = compacto(_truncar(theta * rho, unidad_monto))
+    asignado, por = _menor(
+        monto_a_asignar=a_asignar,
+        consumo_auditado=a_decimal(consumo_auditado, "consumo auditado"),
+        monto_solicitado=a_decimal(monto_solicitado, "monto solicitado"),
+    )
+    return MontoProporcional(a_asignar, compacto(_truncar(asignado, unidad_monto)), por)
+
+
 def participacion_proporcional(
     rho, filas: Iterable, precision: int = 3, *, precision_monto: int = 3
 ) -> ResultadoProporcional:
@@ -107,75 +202,38 @@ def participacion_proporcional(
     total never exceeds ρ.
 
     Never more than ρ: rounding each θ half-up can make Σθ exceed 1 (seed 004 itself: 7,000,000 /
-    26,550,000 = 0.26365… would round to 0.264 and Σθ to 1.001). While Σθ > 1 we take one unit of
-    the last decimal (10^-precision) from the row whose rounded θ exceeds its exact value the most
-    (largest rounding-up error), ties broken by input order. This gives the seed's 0.263 and keeps
-    Σ monto_a_asignar ≤ ρ. When Σθ < 1 nothing is added: the remainder stays unassigned.
+    26,550,000 = 0.26365… would round to 0.264 and Σθ to 1.001); :func:`participaciones` takes
+    the excess back (seed's 0.263). When Σθ < 1 nothing is added: the remainder stays
+    unassigned.
 
     ``filas`` items may be :class:`FilaProporcional`, mappings with the four keys, or 4-tuples
     ``(empresa, asignado_anio_anterior, consumo_auditado, monto_solicitado)``.
     """
     rho = a_decimal(rho, "monto a repartir (ρ)")
-    if not isinstance(precision, int) or isinstance(precision, bool) or not 0 <= precision <= 12:
-        raise MecanismoError(
-            "precision_invalida", "La precisión debe ser un entero entre 0 y 12 decimales."
-        )
-    if (
-        not isinstance(precision_monto, int)
-        or isinstance(precision_monto, bool)
-        or not 0 <= precision_monto <= 12
-    ):
-        raise MecanismoError(
-            "precision_invalida",
-            "Los decimales del monto deben ser un entero entre 0 y 12.",
-        )
-    unidad_monto = Decimal(1).scaleb(-precision_monto)
+    _validar_precision(precision, PRECISION_THETA)
+    _validar_precision(precision_monto, PRECISION_MONTO)
     entradas = [_fila_proporcional(f) for f in filas]
     if not entradas:
         raise MecanismoError("sin_filas", "No hay empresas para repartir el monto.")
-    total_anterior = sum((f.asignado_anio_anterior for f in entradas), CERO)
-    if total_anterior == 0:
-        raise MecanismoError(
-            "sin_antecedentes",
-            "La suma de los montos asignados el año anterior es cero; no se puede calcular la "
-            "participación de cada empresa.",
-        )
-
-    unidad = Decimal(1).scaleb(-precision)
-    exactas = [f.asignado_anio_anterior / total_anterior for f in entradas]
-    thetas = [t.quantize(unidad, rounding=ROUND_HALF_UP) for t in exactas]
-    ajustadas = [False] * len(thetas)
-    exceso = int((sum(thetas, CERO) - UNO) / unidad)  # whole units of the last decimal
-    if exceso > 0:
-        # Largest rounding-up error first, ties by input order. Half-up errors are at most half a
-        # unit and add up to the excess, so at least 2·exceso rows have a positive error and no
-        # row needs to give back more than one unit.
-        orden = sorted(range(len(thetas)), key=lambda k: (-(thetas[k] - exactas[k]), k))
-        for k in orden[:exceso]:
-            thetas[k] -= unidad
-            ajustadas[k] = True
+    partes = participaciones([(f.empresa, f.asignado_anio_anterior) for f in entradas], precision)
 
     resultado = []
-    for f, exacta, theta, ajustada in zip(entradas, exactas, thetas, ajustadas, strict=True):
-        a_asignar = compacto(_truncar(theta * rho, unidad_monto))
-        asignado, por = _menor(
-            monto_a_asignar=a_asignar,
-            consumo_auditado=f.consumo_auditado,
-            monto_solicitado=f.monto_solicitado,
+    for f, p in zip(entradas, partes, strict=True):
+        m = monto_proporcional(
+            rho, p.theta, f.consumo_auditado, f.monto_solicitado, precision_monto=precision_monto
         )
-        asignado = compacto(_truncar(asignado, unidad_monto))
         resultado.append(
             ResultadoFilaProporcional(
                 empresa=f.empresa,
                 asignado_anio_anterior=f.asignado_anio_anterior,
                 consumo_auditado=f.consumo_auditado,
                 monto_solicitado=f.monto_solicitado,
-                theta_exacta=exacta,
-                theta=theta,
-                theta_ajustada=ajustada,
-                monto_a_asignar=a_asignar,
-                monto_asignado=asignado,
-                limitado_por=por,
+                theta_exacta=p.theta_exacta,
+                theta=p.theta,
+                theta_ajustada=p.theta_ajustada,
+                monto_a_asignar=m.monto_a_asignar,
+                monto_asignado=m.monto_asignado,
+                limitado_por=m.limitado_por,
             )
         )
     total_asignado = sum((r.monto_asignado for r in resultado), CERO)
@@ -185,8 +243,8 @@ def participacion_proporcional(
         rho=rho,
         precision=precision,
         filas=tuple(resultado),
-        total_asignado_anio_anterior=total_anterior,
-        total_theta=sum(thetas, CERO),
+        total_asignado_anio_anterior=sum((p.asignado_anio_anterior for p in partes), CERO),
+        total_theta=sum((p.theta for p in partes), CERO),
         total_monto_a_asignar=total_a_asignar,
         total_consumo_auditado=sum((f.consumo_auditado for f in entradas), CERO),
         total_monto_solicitado=sum((f.monto_solicitado for f in entradas), CERO),

@@ -241,4 +241,9 @@ def test_capturista_privado_ve_los_documentos_del_solicitante(
     session.save()
     assert doc.folio in client.get(reverse("acuses:lista")).content.decode()
     Capturista.objects.filter(usuario=capturista).update(activo=False)
+    # Issue 9, item 13: the first request after the revocation explains it (Spanish page)...
+    r = client.get(reverse("acuses:descargar", args=[doc.pk]), follow=True)
+    assert r.redirect_chain[0] == (reverse("vucem:seleccionar_rol"), 302)
+    assert "revocó" in r.content.decode()
+    # ...and the document stays out of reach (404, no existence leak).
     assert client.get(reverse("acuses:descargar", args=[doc.pk])).status_code == 404

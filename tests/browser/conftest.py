@@ -9,6 +9,9 @@
   data migrations' rows (the SE catalog), so every journey reloads them (``_catalogo``).
 * Screenshots (full page) of each key step and of the failure go to
   ``test-artifacts/browser/<test>/NN-descripcion.png``.
+* Every page a journey captures is also checked (``revisar_pagina``): axe-core finds no
+  serious or critical violation, and at 375 px wide nothing scrolls horizontally; the 375 px
+  screenshot is kept as ``NN-descripcion-375.png``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -139,17 +143,91 @@ def _slug(texto: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", texto.lower()).strip("-")[:80]
 
 
+# --- checks run at every captured page of a journey ---------------------------------------
+
+AXE = Axe()
+#: axe-core impacts that fail a journey (issue 9, item 12).
+IMPACTOS_GRAVES = ("serious", "critical")
+#: The narrowest phone the portal supports (issue 9, item 14).
+ANCHO_MOVIL = 375
+
+
+def violaciones_axe(page) -> list[str]:
+    """axe-core's serious and critical violations of the current page, one line each."""
+    resultado = AXE.run(page)
+    lineas = []
+    for v in resultado.response["violations"]:
+        if v.get("impact") in IMPACTOS_GRAVES:
+            nodos = [
+                " ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+                for n in v["nodes"][:5]
+            ]
+            lineas.append(f"axe {v['id']} ({v['impact']}): {v['help']} en {nodos}")
+    return lineas
+
+
+def desborde_movil(page, ruta: Path | None = None) -> str | None:
+    """Show the page 375 px wide (screenshot to ``ruta``) and say what scrolls horizontally,
+    if anything; the viewport is restored afterwards."""
+    antes = page.viewport_size
+    page.set_viewport_size({"width": ANCHO_MOVIL, "height": 812})
+    try:
+        page.wait_for_timeout(50)  # let the layout settle after the resize
+        medidas = page.evaluate(
+            """() => {
+              const ancho = window.innerWidth;
+              const culpables = [];
+              for (const el of document.body.querySelectorAll('*')) {
+                const r = el.getBoundingClientRect();
+                if (r.width && r.right > ancho + 1 && getComputedStyle(el).position !== 'fixed') {
+                  culpables.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                    (el.className && typeof el.className === 'string'
+                      ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+                }
+              }
+              return {scroll: document.documentElement.scrollWidth, ancho, culpables: culpables.slice(0, 8)};
+            }"""
+        )
+        if ruta is not None:
+            page.screenshot(path=str(ruta), full_page=True)
+    finally:
+        if antes:
+            page.set_viewport_size(antes)
+    if medidas["scroll"] > medidas["ancho"]:
+        return (
+            f"a {ANCHO_MOVIL} px la página se desplaza horizontalmente "
+            f"(scrollWidth {medidas['scroll']} > {medidas['ancho']}): {medidas['culpables']}"
+        )
+    return None
+
+
+def revisar_pagina(page, ruta_movil: Path | None = None) -> list[str]:
+    """Every problem of the current page: axe-core (serious/critical) and the 375 px overflow."""
+    problemas = violaciones_axe(page)
+    desborde = desborde_movil(page, ruta_movil)
+    if desborde:
+        problemas.append(desborde)
+    return problemas
+
+
 @dataclass
 class Capturas:
     carpeta: Path
     n: int = 0
     hechas: list[Path] = field(default_factory=list)
 
-    def __call__(self, page, descripcion: str) -> Path:
+    def __call__(self, page, descripcion: str, *, revisar: bool = True) -> Path:
+        """Screenshot the page and (unless ``revisar=False``) fail on its accessibility or
+        375 px problems (``revisar_pagina``)."""
         self.n += 1
         ruta = self.carpeta / f"{self.n:02d}-{_slug(descripcion)}.png"
         page.screenshot(path=str(ruta), full_page=True)
         self.hechas.append(ruta)
+        if revisar:
+            movil = ruta.with_name(f"{ruta.stem}-{ANCHO_MOVIL}.png")
+            problemas = revisar_pagina(page, movil)
+            self.hechas.append(movil)
+            assert not problemas, f"{descripcion} ({page.url}):\n" + "\n".join(problemas)
         return ruta
 
 
@@ -245,7 +323,7 @@ def page(contexto, captura, request, secretos_fiel):
     rep = getattr(request.node, "rep_call", None)
     if rep is not None and rep.failed and not pg.is_closed():
         try:
-            captura(pg, "fallo")
+            captura(pg, "fallo", revisar=False)
         except Exception:  # noqa: BLE001 - a failed screenshot must not hide the real failure
             pass
     pg.close()

@@ -136,8 +136,10 @@ def test_cancelacion_a_peticion_del_interesado(
     errores = page.locator("#resumen-errores")
     expect(errores).to_contain_text("Seleccione el régimen aduanero.")
     expect(errores).to_contain_text("Seleccione el mecanismo de asignación.")
-    expect(page.locator("#error-regimen")).to_have_text("Seleccione el régimen aduanero.")
-    expect(page.locator("#error-mecanismo")).to_have_text("Seleccione el mecanismo de asignación.")
+    expect(page.locator("#id_regimen_error")).to_have_text("Seleccione el régimen aduanero.")
+    expect(page.locator("#id_mecanismo_error")).to_have_text(
+        "Seleccione el mecanismo de asignación."
+    )
     expect(page.get_by_label("Régimen aduanero")).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(page.get_by_label("Mecanismo de asignación")).to_have_class(
         re.compile(r"\bis-invalid\b")

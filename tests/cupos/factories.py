@@ -23,6 +23,7 @@ from cupos.models import (
     CertificadoCupo,
     Criterio,
     Cupo,
+    Elegibilidad,
     Mecanismo,
     Regimen,
     SolicitudAsignacion,
@@ -219,6 +220,16 @@ def cupo_avena(anio, representacion=None) -> tuple[Cupo, Subcupo]:
     return cupo, sub
 
 
+#: RFC of LICONSA, the only persona designated for lácteos A in these tests.
+RFC_LICONSA = "LIC950821M84"
+#: Who may apply to each lácteos subcupo (seed 004, Cuadro 1).
+ELEGIBILIDAD_LACTEOS = {
+    "A": (Elegibilidad.DESIGNADOS, [RFC_LICONSA]),
+    "B": (Elegibilidad.CON_ANTECEDENTES, []),
+    "C": (Elegibilidad.SIN_ANTECEDENTES, []),
+    "D": (Elegibilidad.ABIERTA, []),
+}
+
 #: Seed 004 subcupos: clave, beneficiario, monto, mecanismo, criterio, ventana, máximo.
 SUBCUPOS_LACTEOS = [
     (
@@ -282,6 +293,8 @@ def cupo_lacteos(anio, representacion=None) -> tuple[Cupo, dict[str, Subcupo]]:
             criterio=crit,
             ventana=ventana.to_dict(),
             maximo_por_beneficiario=maximo,
+            elegibilidad=ELEGIBILIDAD_LACTEOS[clave][0],
+            rfcs_designados=ELEGIBILIDAD_LACTEOS[clave][1],
             parametros={"porcentaje_industrial": "0.80", "ejercicio_minimo": "0.70"}
             if clave == "D"
             else {},
@@ -289,3 +302,41 @@ def cupo_lacteos(anio, representacion=None) -> tuple[Cupo, dict[str, Subcupo]]:
         )
     subs["D"].residual_de.set([subs["B"], subs["C"]])
     return cupo, subs
+
+
+_oficios_anteriores = count(900_001)
+
+
+def anio_anterior_con_asignaciones(cupo, asignaciones, *, clave="B") -> Subcupo:
+    """The previous year's copy of ``cupo`` (linked as ``cupo.anterior``) with its subcupo
+    ``clave`` and ``asignaciones`` ``[(persona, monto), ...]`` in it (vencidas, as last year's
+    are today). Returns that previous-year subcupo; call again to add more rows."""
+    if cupo.anterior_id is None:
+        cupo.anterior = CupoFactory(
+            clave=f"{cupo.clave}-anterior",
+            nombre=cupo.nombre,
+            anio=cupo.anio - 1,
+            activo=False,
+        )
+        cupo.save(update_fields=["anterior"])
+    previo = cupo.anterior
+    actual = cupo.subcupos.get(clave=clave)
+    sub = Subcupo.objects.filter(cupo=previo, clave=clave).first() or SubcupoFactory(
+        cupo=previo,
+        clave=clave,
+        beneficiario=actual.beneficiario,
+        monto=actual.monto,
+        mecanismo=actual.mecanismo,
+        criterio=actual.criterio,
+        ventana=actual.ventana,
+    )
+    for persona, monto in asignaciones:
+        AsignacionFactory(
+            subcupo=sub,
+            beneficiario=persona,
+            anio=previo.anio,
+            numero_oficio=f"{next(_oficios_anteriores):06d}",
+            monto_asignado=D(monto),
+            estado=Asignacion.Estado.VENCIDA,
+        )
+    return sub

@@ -29,6 +29,7 @@ CAPACIDAD_COMPLETA = {
     "consumo_asignacion_anterior": D("70"),
 }
 INDUSTRIAL = {
+    "declara_no_comercializar": True,  # issue 9: every D applicant declares it
     "monto_solicitado": D("1000"),
     "monto_factura": D("1000"),
     "es_industrial": True,
@@ -88,26 +89,27 @@ def test_consumo_normalizar_conserva_capacidades_con_incremento():
 # ------------------------------------------------------------------ proporcional (lácteos B)
 
 
-def test_proporcional_con_asignacion_anterior_es_valido():
+def test_proporcional_no_pide_ni_usa_el_monto_del_anio_anterior_declarado():
+    """Issue 9: θ comes from our records; the "datos" step neither asks for the previous-year
+    amount nor keeps one sent anyway (eligibility is decided at the Cupo step)."""
     datos = {"asignado_anio_anterior": D("5000"), "consumo_total_auditado": D("9000")}
     assert registro.validar_datos(PROPORCIONAL, datos) == {}
-
-
-@pytest.mark.parametrize("anterior", [D("0"), None])
-def test_proporcional_exige_asignacion_del_anio_anterior(anterior):
-    datos = {"asignado_anio_anterior": anterior, "consumo_total_auditado": D("9000")}
-    assert registro.validar_datos(PROPORCIONAL, datos) == {
-        "asignado_anio_anterior": [
-            "Este subcupo es para empresas CON asignación en el año anterior."
-        ]
-    }
+    assert registro.normalizar_datos(PROPORCIONAL, datos)["asignado_anio_anterior"] is None
+    form = DatosSolicitudForm(subcupo=PROPORCIONAL)
+    assert "asignado_anio_anterior" not in form.fields
+    assert "consumo_total_auditado" in form.fields
 
 
 # ------------------------------------------------------------------ bolsa residual (lácteos D)
 
 
 def test_residual_no_industrial_no_exige_asignacion_anterior():
-    datos = {"monto_solicitado": D("10"), "monto_factura": D("10"), "es_industrial": False}
+    datos = {
+        "monto_solicitado": D("10"),
+        "monto_factura": D("10"),
+        "es_industrial": False,
+        "declara_no_comercializar": True,
+    }
     assert registro.validar_datos(RESIDUAL, datos) == {}
 
 
@@ -184,6 +186,7 @@ def test_el_formulario_adjunta_los_errores_del_servicio_a_cada_campo():
             "es_industrial": "on",
             "asignado_anio_anterior": "1000",
             "monto_ejercido_anterior": "1200",
+            "declara_no_comercializar": "on",
         },
         subcupo=RESIDUAL,
     )

@@ -418,9 +418,12 @@ def test_ventana_cerrada_en_cupo_y_al_firmar(cliente, cred, representacion, monk
     assert s.estado == "borrador" and not s.folio
 
 
-def test_cambiar_de_cupo_reinicia_los_datos(cliente, avena, representacion, monkeypatch):
+def test_cambiar_de_cupo_reinicia_los_datos(cliente, persona, avena, representacion, monkeypatch):
     _, sub = avena
     _, subs = cupo_lacteos(2024, representacion)
+    # Issue 9: A is only for the RFCs designated in our records; designate this one.
+    subs["A"].rfcs_designados = [persona.rfc]
+    subs["A"].save()
     monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 3, 1, 10))
     cliente.post(reverse("tramites:iniciar", args=[120402]))
     s = Solicitud.objects.get()
@@ -448,6 +451,7 @@ def test_d_industrial_debe_acreditar_70_por_ciento(cliente, representacion, monk
         "es_industrial": "on",
         "asignado_anio_anterior": "1000",
         "monto_ejercido_anterior": "600",
+        "declara_no_comercializar": "on",  # issue 9: D's declaration is required
     }
     r = cliente.post(url_paso(s, "datos"), datos)
     assert "se requiere al menos el 70 %" in r.content.decode()

@@ -7,7 +7,11 @@ import pytest
 
 from cupos import ventanas
 from cupos.asignacion import dictamen, registro, saldo
-from tests.cupos.factories import AsignacionFactory, solicitud_asignacion_firmada
+from tests.cupos.factories import (
+    AsignacionFactory,
+    anio_anterior_con_asignaciones,
+    solicitud_asignacion_firmada,
+)
 
 from .conftest import aware, crear_persona
 
@@ -20,6 +24,16 @@ SEMILLA_B = [
     ("CCC010101CC3", D("7000000"), D("80783000"), D("5000000"), D("5000000"), "0.263"),
     ("DDD010101DD4", D("50000"), D("18112000"), D("10000000"), D("42400"), "0.002"),
 ]
+
+
+def _personas_con_b_anterior(cupo):
+    """The seed's four companies, with their previous-year B asignaciones in our records
+    (issue 9: θ comes from the records, not from what an applicant declares)."""
+    personas = [crear_persona(rfc, f"EMPRESA {i + 1}") for i, (rfc, *_) in enumerate(SEMILLA_B)]
+    anio_anterior_con_asignaciones(
+        cupo, [(p, anterior) for p, (_, anterior, *_) in zip(personas, SEMILLA_B, strict=True)]
+    )
+    return personas
 
 
 def _asignar(s, subcupo, monto, numero):
@@ -37,18 +51,17 @@ def _asignar(s, subcupo, monto, numero):
 
 
 def test_proporcional_reproduce_la_semilla_004(lacteos, capturador):
-    _, subs = lacteos
+    cupo, subs = lacteos
+    personas = _personas_con_b_anterior(cupo)
     solicitudes = []
-    for i, (rfc, anterior, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
-        p = crear_persona(rfc, f"EMPRESA {i + 1}")
+    for i, (_, _, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
         solicitudes.append(
             solicitud_asignacion_firmada(
-                p,
+                personas[i],
                 subs["B"],
                 recibida=aware(2024, 1, 3 + i, 10),
                 usuario=capturador,
                 monto_solicitado=solicitado,
-                asignado_anio_anterior=anterior,
                 consumo_total_auditado=consumo,
             )
         )
@@ -66,19 +79,19 @@ def test_proporcional_reproduce_la_semilla_004(lacteos, capturador):
 
 
 def test_proporcional_theta_sobre_todas_las_del_anio_incluso_resueltas(lacteos, capturador):
-    _, subs = lacteos
+    cupo, subs = lacteos
+    personas = _personas_con_b_anterior(cupo)
     s = []
-    for i, (rfc, anterior, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
+    for i, (_, _, consumo, solicitado, _, _) in enumerate(SEMILLA_B):
         estado = "resuelta" if i == 0 else "en_dictamen"
         s.append(
             solicitud_asignacion_firmada(
-                crear_persona(rfc, f"EMPRESA {i + 1}"),
+                personas[i],
                 subs["B"],
                 recibida=aware(2024, 1, 3 + i, 10),
                 usuario=capturador,
                 estado=estado,
                 monto_solicitado=solicitado,
-                asignado_anio_anterior=anterior,
                 consumo_total_auditado=consumo,
             )
         )
@@ -370,19 +383,19 @@ def test_dictamen_de_b_con_las_propuestas_de_la_semilla_y_luego_la_bolsa_d(
     from tramites.services import TramiteError
 
     monkeypatch.setattr(ventanas, "ahora", lambda: aware(2024, 10, 1, 10))
-    _, subs = lacteos
+    cupo, subs = lacteos
+    personas = _personas_con_b_anterior(cupo)
     u = dictaminador_user()
     ss = [
         solicitud_asignacion_firmada(
-            crear_persona(rfc, f"EMPRESA {i}"),
+            personas[i],
             subs["B"],
             recibida=aware(2024, 1, 3 + i, 10),
             usuario=capturador,
             monto_solicitado=sol,
-            asignado_anio_anterior=ant,
             consumo_total_auditado=cons,
         )
-        for i, (rfc, ant, cons, sol, _, _) in enumerate(SEMILLA_B)
+        for i, (_, _, cons, sol, _, _) in enumerate(SEMILLA_B)
     ]
     for s, (*_, esperado, _) in zip(ss, SEMILLA_B, strict=True):
         p = registro.propuesta_de(s.asignacion_detalle)

@@ -182,7 +182,7 @@ def test_demo_cupos_y_asignaciones_idempotente(capsys):
     )
     assert subs["B"].ventana == {"tipo": "dias_habiles_desde_primer_habil", "mes": 1, "dias": 15}
     assert Cupo.objects.filter(regimen="exportacion").exists()
-    lba = Asignacion.objects.get(beneficiario__rfc="LBA100315MX4")
+    lba = Asignacion.objects.get(beneficiario__rfc="LBA100315MX4", anio=anio)
     assert lba.subcupo == subs["B"] and lba.monto_asignado == Decimal("500000")
     assert saldos.disponible(lba) == Decimal("500000")
     assert Asignacion.objects.filter(beneficiario__rfc="PEGJ800101AB6").exists()

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('acuses', '0004_plantilla_tipos_neutros'),
-        ('cupos', '0002_documentos_plantilla'),
+        ('cupos', '0003_antecedentes_elegibilidad_y_base_proporcional'),
         ('tramites', '0005_indice_borradores_por_vencer'),
         ('vucem', '0002_grupos_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
