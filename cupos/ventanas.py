@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields
 
 from django.utils import timezone
 
+from tramites import calendario
 from tramites.calendario import DEPENDENCIA_DEFAULT, MESES, Calendario, a_fecha
 
 __all__ = [
@@ -296,9 +297,14 @@ class Ventana:
         return f"Del {self.inicio:%d/%m/%Y} al {self.fin:%d/%m/%Y}"
 
 
+#: Setting (environment variable) that moves the window checks to another date (demo only).
+FECHA_SIMULADA = "CUPOS_FECHA_SIMULADA"
+
+
 def ahora() -> dt.datetime:
-    """Current moment for the window checks (tests monkeypatch this, not timezone.now)."""
-    return timezone.now()
+    """Current moment for the window checks (tests monkeypatch this, not timezone.now); on
+    the date of ``CUPOS_FECHA_SIMULADA`` when it is set."""
+    return calendario.ahora_simulado(FECHA_SIMULADA)
 
 
 def hoy(momento=None) -> dt.date:

@@ -38,6 +38,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
+from django.utils import timezone
 
 from tramites.models import DiaInhabil
 
@@ -84,6 +86,26 @@ __all__ = [
 _SABADO = 5
 # Safety net against runaway loops (e.g. a month declared entirely inhábil by mistake).
 _MAX_DIAS_BUSQUEDA = 366 * 2
+
+
+def fecha_simulada(nombre: str) -> dt.date | None:
+    """The date of the demo/test setting ``nombre`` (e.g. ``CUPOS_FECHA_SIMULADA``: a date or
+    an ISO string; the settings refuse it without DEBUG), or None."""
+    valor = getattr(settings, nombre, None)
+    if not valor:
+        return None
+    if isinstance(valor, dt.date):
+        return a_fecha(valor)
+    return dt.date.fromisoformat(str(valor).strip())
+
+
+def ahora_simulado(nombre: str) -> dt.datetime:
+    """Now, or the current Mexico City time of day on the date of setting ``nombre``."""
+    ahora = timezone.now()
+    fecha = fecha_simulada(nombre)
+    if fecha is None:
+        return ahora
+    return dt.datetime.combine(fecha, ahora.astimezone(ZONA_MEXICO).time(), tzinfo=ZONA_MEXICO)
 
 
 def a_fecha(valor: dt.date | dt.datetime) -> dt.date:

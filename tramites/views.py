@@ -13,7 +13,7 @@ from tramites import services
 from tramites.models import Dependencia, Solicitud, Tramite
 from tramites.selectors import solicitud_de_sesion_o_404, tramites_para
 from tramites.services import TramiteError
-from tramites.wizard import obtener_asistente, tiene_asistente
+from tramites.wizard import disponibilidad, obtener_asistente, tiene_asistente
 from vucem.acceso import persona_activa_o_404, puede_firmar_para
 from vucem.middleware import SESSION_RFC_FIEL
 
@@ -34,7 +34,13 @@ def dependencia(request, clave):
     instrumentos = []
     for instrumento in dep.instrumentos.all():
         tramites = [
-            {"tramite": t, "disponible": tiene_asistente(t)}
+            {
+                "tramite": t,
+                "en_linea": tiene_asistente(t),
+                "disponibilidad": (
+                    disponibilidad(t, persona) if persona and tiene_asistente(t) else None
+                ),
+            }
             for t in tramites_para(instrumento.tramites.filter(activo=True), persona)
         ]
         instrumentos.append({"instrumento": instrumento, "tramites": tramites})
@@ -61,6 +67,11 @@ def iniciar(request, vucem_id):
         )
         return redirect("tramites:catalogo")
     asistente = _asistente_o_404(tramite)
+    disp = asistente.disponibilidad(persona)
+    if not disp.disponible:
+        # Nothing to do today: say why and when, and create no draft.
+        messages.error(request, f"«{tramite.nombre}»: {disp.mensaje}")
+        return redirect("tramites:catalogo")
     return asistente.lista_pasos[0].manejar(request, None)
 
 

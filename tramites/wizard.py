@@ -25,7 +25,14 @@ from django.urls import reverse
 
 from tramites import services
 from tramites.models import Solicitud, Tramite
-from tramites.registro import obtener_asistente, registrar, tiene_asistente
+from tramites.registro import (
+    DISPONIBLE,
+    Disponibilidad,
+    disponibilidad,
+    obtener_asistente,
+    registrar,
+    tiene_asistente,
+)
 from tramites.reglas import TramiteError
 
 
@@ -273,6 +280,13 @@ class Asistente:
         self.tramite = tramite
         self._pasos = [cls(self) for cls in self.pasos]
 
+    # -- availability
+    def disponibilidad(self, persona, hoy=None) -> Disponibilidad:
+        """Whether ``persona`` can start this trámite today (``hoy``: None = the procedure's
+        own today). Procedures override it (reception windows, something to expedite…);
+        the catálogo shows the motivo and ``abre_el`` and no draft is created."""
+        return DISPONIBLE
+
     # -- steps
     @property
     def lista_pasos(self) -> list[Paso]:
@@ -388,6 +402,8 @@ class Asistente:
 
 __all__ = [
     "AQUI",
+    "DISPONIBLE",
+    "Disponibilidad",
     "SIGUIENTE",
     "Asistente",
     "Envio",
@@ -395,6 +411,7 @@ __all__ = [
     "PasoSolicitante",
     "Requisito",
     "a_json",
+    "disponibilidad",
     "obtener_asistente",
     "registrar",
     "tiene_asistente",

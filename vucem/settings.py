@@ -262,6 +262,12 @@ _raoce_fecha = env("RAOCE_FECHA_SIMULADA", default="")
 RAOCE_FECHA_SIMULADA = datetime.date.fromisoformat(_raoce_fecha) if _raoce_fecha else None
 if RAOCE_FECHA_SIMULADA and not DEBUG:
     raise ImproperlyConfigured("RAOCE_FECHA_SIMULADA solo puede usarse con DJANGO_DEBUG=True.")
+# Cupos: the reception windows (asignación) act as if today were this date (ISO), to show a
+# subcupo's window on any day (tramites.calendario.ahora_simulado). Development only.
+_cupos_fecha = env("CUPOS_FECHA_SIMULADA", default="")
+CUPOS_FECHA_SIMULADA = datetime.date.fromisoformat(_cupos_fecha) if _cupos_fecha else None
+if CUPOS_FECHA_SIMULADA and not DEBUG:
+    raise ImproperlyConfigured("CUPOS_FECHA_SIMULADA solo puede usarse con DJANGO_DEBUG=True.")
 
 # FIEL: trust store of CA certificates (directories separated by ':'), the Ventanilla's
 # own seal (certificate + key) and the demo credentials made by `manage.py fiel demo`.

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from cupos import montos, ventanas
+from cupos import disponibilidad, montos, ventanas
 from cupos.asignacion import anexos, antecedentes, registro
 from cupos.asignacion.estrategias_fcfs import DECLARACION_NO_COMERCIALIZAR, FALTA_DECLARACION
 from cupos.asignacion.forms import (
@@ -301,6 +301,10 @@ class AsistenteAsignacion(Asistente):
     clave = "asignacion-cupo"
     titulo = "Solicitud de asignación de cupo"
     pasos = [PasoSolicitante, PasoCupo, PasoDatos, PasoDocumentos]
+
+    def disponibilidad(self, persona, hoy=None):
+        """Only while some subcupo's reception window is open (cupos.ventanas)."""
+        return disponibilidad.recepcion_asignacion(hoy)
 
     def validar_para_firma(self, solicitud) -> list[str]:
         errores = super().validar_para_firma(solicitud)

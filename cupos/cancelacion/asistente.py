@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 
+from cupos import disponibilidad
 from cupos.cancelacion import aplicacion
 from cupos.cancelacion import services as cancelacion
 from cupos.cancelacion.forms import AgregarCertificadoForm, BuscarCuposForm
@@ -123,6 +124,10 @@ class AsistenteCancelacion(Asistente):
     clave = "cancelacion-certificados"
     titulo = "Cancelación de Certificados a Petición del Interesado"
     pasos = [PasoSolicitante, PasoCancelacion]
+
+    def disponibilidad(self, persona, hoy=None):
+        """Only with a vigente certificate that has monto left to cancel."""
+        return disponibilidad.cancelacion_posible(persona, hoy)
 
     def cadena_campos(self, solicitud):
         """Fixed order: cupo (clave), motivo de cancelación, then for each certificate to

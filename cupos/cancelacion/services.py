@@ -74,6 +74,11 @@ def _certificados_cancelables(persona_id):
     ).filter(monto_expedido__gt=F("monto_utilizado") + F("monto_cancelado"))
 
 
+def tiene_certificados_cancelables(persona_id) -> bool:
+    """Whether the persona has a vigente certificate with something left to cancel."""
+    return _certificados_cancelables(persona_id).exists()
+
+
 def opciones_filtros() -> dict[str, list[tuple[str, str]]]:
     """Values offered in the optional text filters (distinct values of the catalog)."""
 

@@ -10,6 +10,7 @@ the rules live in :mod:`cupos.expedicion.services`. Signing issues the certifica
 
 from __future__ import annotations
 
+from cupos import disponibilidad
 from cupos.expedicion import services as expedicion
 from cupos.expedicion.forms import BuscarAsignacionForm, MontoForm
 from cupos.montos import formato_monto
@@ -92,6 +93,10 @@ class AsistenteExpedicion(Asistente):
     clave = "expedicion-certificados"
     titulo = "Expedición de Certificados de Cupo Asignación Directa"
     pasos = [PasoSolicitante, PasoExpedicion]
+
+    def disponibilidad(self, persona, hoy=None):
+        """Only with a vigente oficio de asignación that has saldo to expedite."""
+        return disponibilidad.expedicion_posible(persona, hoy)
 
     def cadena_campos(self, solicitud):
         """Fixed order: año del oficio, número de oficio, cupo (clave), then each monto a

@@ -13,7 +13,7 @@ from tramites.reglas import ReglaError
 from tramites.wizard import Asistente, registrar
 
 from ..models import Programa, ReporteAnual
-from . import reglas
+from . import disponibilidad, reglas
 from .borrador import programas_de, recordar_reporte, reporte_de
 from .compromisos import filas_compromisos
 from .importes import formato_miles, formato_periodo, formato_porcentaje, texto_miles
@@ -59,6 +59,10 @@ class AsistenteReporteAnual(Asistente):
     clave = CLAVE
     titulo = "Reporte anual de programa de la SE"
     pasos = [PasoSolicitanteReporte, PasoProgramas, PasoDatos]
+
+    def disponibilidad(self, persona, hoy=None):
+        """Only in the filing window and with a program that must report."""
+        return disponibilidad.reporte_anual(persona, hoy)
 
     def cadena_campos(self, solicitud):
         """Fixed order: periodo (año reportado); each program as ``TIPO NÚMERO`` (IMMEX

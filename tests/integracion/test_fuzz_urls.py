@@ -24,6 +24,7 @@ not poison the test's transaction and hide the next ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import re
@@ -37,6 +38,7 @@ from django.core.signals import got_request_exception
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -302,6 +304,8 @@ def test_ninguna_entrada_produce_un_500(request, tmp_path, settings, fiel_ca):
 
     settings.RATELIMIT_VERIFICACION = "100000/m"
     settings.AXES_ENABLED = False  # thousands of failed logins are the point here
+    # RAOCE filing window open, so its wizard is offered (issue 9 item 7: no draft otherwise)
+    settings.RAOCE_FECHA_SIMULADA = dt.date(timezone.localdate().year, 5, 15)
     call_command("cargar_demo", "--fiel-dir", str(tmp_path / "fiel-demo"), stdout=io.StringIO())
     settings.FIEL_CA_DIR = f"{settings.FIEL_CA_DIR}:{tmp_path / 'fiel-demo' / 'ca'}"
 

@@ -4,6 +4,7 @@ certificate radio group included, and "Motivo de cancelación" has a label."""
 import pytest
 
 from cupos.models import CertificadoCupo
+from tests.cupos.factories import certificado_directo
 from tests.soporte.accesibilidad import assert_campo_con_error, assert_grupo_con_error
 
 from .conftest import agregar, buscar, iniciar, seleccionar, url_paso
@@ -12,7 +13,8 @@ from .test_flujo import expedir_firmado
 pytestmark = pytest.mark.django_db
 
 
-def test_busqueda_sin_requeridos(cliente_moral, cupo):
+def test_busqueda_sin_requeridos(cliente_moral, cupo, asignacion):
+    certificado_directo(asignacion, "500")  # the trámite opens only with something to cancel
     s = iniciar(cliente_moral)
     html = buscar(cliente_moral, s, regimen="", mecanismo="").content.decode()
     assert_campo_con_error(html, "id_regimen", "Seleccione el régimen aduanero.")

@@ -144,7 +144,8 @@ def test_siguiente_sin_certificados(cliente_moral, borrador):
     assert "Antes de firmar complete lo siguiente" in html and 'id="form-firma"' not in html
 
 
-def test_siguiente_sin_cupo(cliente_moral):
+def test_siguiente_sin_cupo(cliente_moral, asignacion):
+    certificado_directo(asignacion, "500")  # the trámite opens only with something to cancel
     s = iniciar(cliente_moral)
     html = _html(siguiente(cliente_moral, s))
     assert "Seleccione un cupo de la lista de cupos disponibles." in html
@@ -165,6 +166,7 @@ def test_siguiente_sin_cupo(cliente_moral):
     ],
 )
 def test_filtros_requeridos_y_validos(cliente_moral, asignacion, datos, mensajes):
+    certificado_directo(asignacion, "500")  # the trámite opens only with something to cancel
     s = iniciar(cliente_moral)
     html = _html(buscar(cliente_moral, s, **datos))
     for m in mensajes:
@@ -174,8 +176,12 @@ def test_filtros_requeridos_y_validos(cliente_moral, asignacion, datos, mensajes
 
 
 def test_busqueda_solo_cupos_con_certificados_propios(cliente_moral, moral, otra, cupo, asignacion):
-    # the persona has no certificates yet: nothing found
+    # the persona's only certificate is used up once the draft is open: nothing found
+    # (the trámite cannot be started without something to cancel)
+    usado = certificado_directo(asignacion, "500")
     s = iniciar(cliente_moral)
+    usado.monto_utilizado = usado.monto_expedido
+    usado.save(update_fields=["monto_utilizado"])
     assert buscar(cliente_moral, s).status_code == 302
     html = cliente_moral.get(url_paso(s)).content.decode()
     assert "No se encontraron cupos con certificados vigentes" in html

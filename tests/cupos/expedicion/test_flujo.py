@@ -254,7 +254,8 @@ def test_oficio_de_otro_rfc_o_de_otro_anio_no_se_encuentra(cliente_moral, moral,
     assert "Primero busque la asignación" in html and otra.rfc not in html
 
 
-def test_asignacion_vencida_o_cancelada(cliente_moral, moral, cupo):
+def test_asignacion_vencida_o_cancelada(cliente_moral, moral, cupo, asignacion):
+    """``asignacion``: a vigente one, so the trámite can be started (issue 9 item 7)."""
     import datetime as dt
 
     from cupos.models import Asignacion

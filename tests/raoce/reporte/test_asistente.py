@@ -77,6 +77,15 @@ def iniciar(client, vucem_id=PM) -> Solicitud:
     return Solicitud.objects.order_by("-pk").first()
 
 
+def rechazado(client, vucem_id=PM) -> str:
+    """Starting the trámite is refused (issue 9 item 7): back to the catálogo with the
+    reason, and no draft is created. Returns the page shown."""
+    antes = Solicitud.objects.count()
+    r = client.post(reverse("tramites:iniciar", args=[vucem_id]), follow=True)
+    assert r.redirect_chain and Solicitud.objects.count() == antes
+    return r.content.decode()
+
+
 def elegir(client, s, programa):
     return client.post(url_paso(s, "programas"), {"grupo": str(programa.pk)})
 
@@ -265,10 +274,12 @@ def test_immex_prosec_flujo_completo(
     for cifra in ("12,500.500 miles de pesos", "10,000.000 miles de pesos", "80.00 %"):
         assert cifra in texto, texto
 
-    # the programs reported are no longer listed; a new report says why
-    s2 = iniciar(cliente)
-    t = html(cliente.get(url_paso(s2, "programas")))
-    assert f"No tiene programas que deban presentar el reporte anual de {periodo()}" in t
+    # the programs reported are no longer listed: a new report cannot be started and the
+    # catálogo says why (issue 9 item 7; before, a new draft showed an empty table)
+    t = rechazado(cliente)
+    assert (
+        f"Ninguno de sus programas debe presentar hoy el reporte anual del periodo {periodo()}" in t
+    )
     assert "ya presentó el reporte anual" in t
 
 
@@ -555,12 +566,9 @@ def test_bienes_invalidos(cliente, empresa, campos, mensaje):
 
 
 def test_sin_programas_mensaje_claro(cliente, empresa):
-    s = iniciar(cliente)
-    r = cliente.get(url_paso(s, "programas"))
-    t = html(r)
-    assert f"No tiene programas que deban presentar el reporte anual de {periodo()}" in t
-    r = cliente.post(url_paso(s, "programas"), {"grupo": "1"})
-    assert r.status_code == 200 and "No tiene programas" in html(r)
+    # issue 9 item 7: no draft is opened without a program that must report
+    t = rechazado(cliente)
+    assert "No hay programas de la Secretaría de Economía registrados para su RFC" in t
     assert not ReporteAnual.objects.exists()
 
 
@@ -568,18 +576,15 @@ def test_programas_autorizados_este_anio_o_cancelados_no_se_listan(cliente, empr
     persona = empresa[0]
     nuevo = crear_programa(persona, "IMMEX", "200-NUEVO", autorizado=dt.date(anio(), 1, 10))
     cancelado = crear_programa(persona, "PROSEC", "2015-0001", estatus=EstatusPrograma.CANCELADO)
-    s = iniciar(cliente)
-    t = html(cliente.get(url_paso(s, "programas")))
-    assert 'name="grupo"' not in t
-    assert "No tiene programas que deban presentar" in t
+    # issue 9 item 7: with none that must report, no draft; the catálogo says why
+    t = rechazado(cliente)
     assert f"autorizado en {anio()}" in t and "cancelado" in t
-    # nor can they be posted
-    for p in (nuevo, cancelado):
-        r = elegir(cliente, s, p)
-        assert r.status_code == 200
     assert not ReporteAnual.objects.exists()
-    # with one that must report, only that one is offered
+    # with one that must report, only that one is offered; the others cannot be posted
     vigente = crear_programa(persona, "ECEX", "ECEX-2010-5")
+    s = iniciar(cliente)
+    for p in (nuevo, cancelado):
+        assert elegir(cliente, s, p).status_code == 200
     t = html(cliente.get(url_paso(s, "programas")))
     assert "ECEX-2010-5" in t and "200-NUEVO" not in t and "2015-0001" not in t
     assert elegir(cliente, s, nuevo).status_code == 200
@@ -647,13 +652,17 @@ def test_grupo_no_elegido(cliente, immex_prosec):
 
 
 def test_antes_del_1_de_abril(cliente, immex_prosec, monkeypatch):
-    monkeypatch.setattr(ventana, "hoy", lambda: dt.date(anio(), 3, 15))
+    # a draft opened earlier (e.g. in the previous cycle) still refuses the programs
     s = iniciar(cliente)
+    monkeypatch.setattr(ventana, "hoy", lambda: dt.date(anio(), 3, 15))
     t = html(cliente.get(url_paso(s, "programas")))
     assert f"a partir del 01/04/{anio()}" in t
     r = elegir(cliente, s, immex_prosec[0])
     assert r.status_code == 200 and f"a partir del 01/04/{anio()}" in html(r)
     assert not ReporteAnual.objects.exists()
+    # and no new draft is opened before 1 April (issue 9 item 7)
+    t = rechazado(cliente)
+    assert f"Disponible a partir del 01/04/{anio()}" in t
 
 
 @pytest.mark.parametrize("tipo", [Domicilio.Tipo.CASA_HABITACION, "no_localizado"])
