@@ -118,9 +118,9 @@ def _emitir_oficio(s: Solicitud, sa, asignacion: Asignacion, justificacion: str)
         ("subcupo", subcupo.clave),
         ("monto", monto),
         ("unidad", cupo.unidad),
-        ("vigencia_inicio", hoy.isoformat()),
-        ("vigencia_fin", fin.isoformat()),
-        ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
+        ("vigencia_inicio", hoy),  # dates read DD/MM/YYYY in the cadena (firma.cadena)
+        ("vigencia_fin", fin),
+        ("fecha", s.resuelta_en),
     ]
     texto = (
         f"Con fundamento en el Acuerdo aplicable y en atención a su solicitud con folio "
@@ -269,7 +269,7 @@ def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen
             ("cupo", cupo.clave),
             ("subcupo", sa.subcupo.clave),
             ("motivo", motivo),
-            ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
+            ("fecha", s.resuelta_en),  # DD/MM/YYYY HH:MM:SS (firma.cadena)
         ]
         documento = emitir_sellado(
             solicitud=s,

@@ -243,8 +243,8 @@ def campos_certificado(certificado: CertificadoCupo) -> list[tuple[str, object]]
         ("rfc", certificado.titular.rfc),
         ("monto", f"{certificado.monto_expedido:.3f}"),
         ("unidad", cupo.unidad),
-        ("vigencia_inicio", certificado.vigencia_inicio.isoformat()),
-        ("vigencia_fin", certificado.vigencia_fin.isoformat()),
+        ("vigencia_inicio", certificado.vigencia_inicio),  # DD/MM/YYYY (firma.cadena)
+        ("vigencia_fin", certificado.vigencia_fin),
         ("cupo", cupo.clave),
         ("fracciones", cupo.fracciones_texto),
         ("oficio", f"{a.numero_oficio}/{a.anio}"),
