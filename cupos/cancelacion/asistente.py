@@ -18,6 +18,7 @@ from cupos.cancelacion import aplicacion
 from cupos.cancelacion import services as cancelacion
 from cupos.cancelacion.forms import AgregarCertificadoForm, BuscarCuposForm
 from cupos.montos import formato_monto
+from tramites.models import EstadoSolicitud
 from tramites.reglas import ReglaError
 from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
@@ -123,6 +124,13 @@ class AsistenteCancelacion(Asistente):
     clave = "cancelacion-certificados"
     titulo = "Cancelación de Certificados a Petición del Interesado"
     pasos = [PasoSolicitante, PasoCancelacion]
+    # Signing applies the cancelación: nothing is left to do (issue 9 item 10).
+    estados_concluidos = frozenset({EstadoSolicitud.FIRMADA, EstadoSolicitud.RESUELTA})
+
+    def estado_para_usuario(self, solicitud) -> str:
+        if solicitud.estado == EstadoSolicitud.FIRMADA:
+            return "Cancelación aplicada"
+        return super().estado_para_usuario(solicitud)
 
     def cadena_campos(self, solicitud):
         """Fixed order: cupo (clave), motivo de cancelación, then for each certificate to

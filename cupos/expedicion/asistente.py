@@ -13,6 +13,7 @@ from __future__ import annotations
 from cupos.expedicion import services as expedicion
 from cupos.expedicion.forms import BuscarAsignacionForm, MontoForm
 from cupos.montos import formato_monto
+from tramites.models import EstadoSolicitud
 from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
 
@@ -94,6 +95,13 @@ class AsistenteExpedicion(Asistente):
     clave = "expedicion-certificados"
     titulo = "Expedición de Certificados de Cupo Asignación Directa"
     pasos = [PasoSolicitante, PasoExpedicion]
+    # Signing issues the certificates: nothing is left to do (issue 9 item 10).
+    estados_concluidos = frozenset({EstadoSolicitud.FIRMADA, EstadoSolicitud.RESUELTA})
+
+    def estado_para_usuario(self, solicitud) -> str:
+        if solicitud.estado == EstadoSolicitud.FIRMADA:
+            return "Certificados expedidos"
+        return super().estado_para_usuario(solicitud)
 
     def cadena_campos(self, solicitud):
         """Fixed order: año del oficio, número de oficio, cupo (clave), then each monto a
