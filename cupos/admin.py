@@ -272,6 +272,7 @@ class CupoAdmin(CatalogoAdmin):
             "Fundamento",
             {"fields": ("fundamento", "fecha_dof", "representacion_federal", "activo")},
         ),
+        ("Expedición de certificados", {"fields": ("admite_comercializadora",)}),
     )
 
     @admin.display(description="fracciones")

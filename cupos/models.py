@@ -86,6 +86,14 @@ class Cupo(models.Model):
         RepresentacionFederal, null=True, blank=True, on_delete=models.PROTECT, related_name="cupos"
     )
     activo = models.BooleanField(default=True)
+    admite_comercializadora = models.BooleanField(
+        "admite certificados a nombre de una comercializadora",
+        default=False,
+        help_text=(
+            "El certificado puede expedirse a nombre del beneficiario y/o una comercializadora, "
+            "con el escrito conjunto (carta conjunta) de ambos (p. ej. avena, seed 002)."
+        ),
+    )
 
     class Meta:
         ordering = ["-anio", "nombre"]
