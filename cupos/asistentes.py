@@ -1,5 +1,8 @@
-"""Wizards of cupos, found by tramites' autodiscovery; each procedure package keeps its own."""
+"""Wizards of cupos, found by tramites' autodiscovery; each procedure package keeps its own.
+Importing :mod:`cupos.verificacion` registers what the public verification page shows for the
+cupos documents (acuses asks through its registry; it never imports cupos)."""
 
+from cupos import verificacion  # noqa: F401
 from cupos.asignacion import asistente as asignacion  # noqa: F401
 from cupos.cancelacion import asistente as cancelacion  # noqa: F401
 from cupos.expedicion import asistente as expedicion  # noqa: F401

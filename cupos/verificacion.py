@@ -1,6 +1,6 @@
 """What the public verification page shows for the cupos documents (issue 9 item 11):
-registered with :mod:`acuses.verificacion` for the cupos PDF template, so ``acuses`` never
-imports ``cupos``.
+registered with :mod:`acuses.verificacion` for the cupos PDF template when this module is
+imported (by :mod:`cupos.asistentes`), so ``acuses`` never imports ``cupos``.
 
 - Certificado de cupo: monto amparado, utilizado, cancelado (monto a favor devuelto) and the
   certificate's saldo, its vigencia, and "Vigente, cancelado parcialmente" when part of it was
@@ -81,5 +81,5 @@ def detalle(documento: Documento) -> DetalleVerificacion | None:
     return None
 
 
-def registrar() -> None:
-    registrar_proveedor(PLANTILLA_PDF, detalle)
+# Registered on import (cupos.asistentes, autodiscovered when the apps are ready).
+registrar_proveedor(PLANTILLA_PDF, detalle)
