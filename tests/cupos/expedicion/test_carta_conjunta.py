@@ -214,3 +214,45 @@ def test_sin_comercializadora_el_acuse_dice_a_nombre_del_beneficiario(
     etiquetas = {linea["etiqueta"]: linea["valor"] for linea in acuse.contexto["lineas"]}
     assert etiquetas["Certificados a nombre de"] == "El beneficiario de la asignación"
     assert s.cadena_original.endswith("|1000.000||")  # the cadena is unchanged
+
+
+def test_opcion_invalida_error_en_el_grupo(cliente_moral, avena):
+    s = capturar(cliente_moral, avena)
+    r = cliente_moral.post(url_paso(s), {"accion": "titular", "a_nombre_de": "otro"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'aria-describedby="err_a_nombre_de"' in html
+    assert (
+        '<div class="invalid-feedback d-block" id="err_a_nombre_de">Seleccione a nombre de quién'
+        in html
+    )
+
+
+def test_buscar_otro_cupo_que_no_la_admite_quita_la_carta(cliente_moral, moral, avena):
+    s = capturar(cliente_moral, avena)
+    guardar(
+        cliente_moral,
+        s,
+        rfc_comercializadora=COMERCIALIZADORA["rfc"],
+        nombre_comercializadora=COMERCIALIZADORA["nombre"],
+        carta_conjunta=pdf(),
+    )
+    _, sub = cupo_con_subcupo("lacteos-otro")
+    otra = asignacion_con_saldo(moral, sub, numero="000033")
+    assert buscar(cliente_moral, s, otra.anio, otra.numero_oficio).status_code == 302
+    s.refresh_from_db()
+    assert "titular" not in s.datos["expedicion"]
+    assert not Anexo.objects.filter(solicitud=s).exists()
+    # the same cupo again keeps the choice and the letter
+    s2 = capturar(cliente_moral, avena)
+    guardar(
+        cliente_moral,
+        s2,
+        rfc_comercializadora=COMERCIALIZADORA["rfc"],
+        nombre_comercializadora=COMERCIALIZADORA["nombre"],
+        carta_conjunta=pdf(),
+    )
+    assert buscar(cliente_moral, s2, avena.anio, avena.numero_oficio).status_code == 302
+    s2.refresh_from_db()
+    assert s2.datos["expedicion"]["titular"]["a_nombre_de"] == "comercializadora"
+    assert Anexo.objects.filter(solicitud=s2, tipo=titular.TIPO_CARTA).exists()
