@@ -109,6 +109,19 @@ def fecha_hora_mx(valor) -> str:
     return fecha_mx(valor)
 
 
+def momento_mx(valor) -> dict:
+    """``{"fecha": "DD/MM/YYYY", "hora": "HH:MM:SS"}`` in America/Mexico_City (empty strings
+    when ``valor`` is empty or not a moment): the acuse's reception paragraph."""
+    if isinstance(valor, str):
+        valor = parse_datetime(valor)
+    if not isinstance(valor, dt.datetime):
+        return {"fecha": "", "hora": ""}
+    if valor.tzinfo is None:
+        valor = valor.replace(tzinfo=dt.UTC)
+    local = valor.astimezone(ZONA_MX)
+    return {"fecha": local.strftime("%d/%m/%Y"), "hora": local.strftime("%H:%M:%S")}
+
+
 def fecha_mx(valor) -> str:
     """DD/MM/YYYY (accepts date, datetime or ISO string); unparseable strings pass through."""
     if not valor:
@@ -179,6 +192,7 @@ def contexto_plantilla(documento) -> dict:
         "monto": formatear_monto(ctx.get("monto"), unidad),
         "unidad": unidad,
         "fecha_recepcion": fecha_hora_mx(ctx.get("fecha_recepcion")),
+        "recepcion": momento_mx(ctx.get("fecha_recepcion")),
         "fecha_emision": fecha_hora_mx(documento.creado),
         "vigencia_desde": fecha_mx(ctx.get("vigencia_desde")),
         "vigencia_hasta": fecha_mx(ctx.get("vigencia_hasta")),

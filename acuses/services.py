@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from acuses import pdf
 from acuses.models import Documento
+from acuses.verificacion import detalle_de
 from firma.cadena import construir_cadena
 from firma.services import sellar_ventanilla, verificar_firma, verificar_sello_ventanilla
 from vucem.acceso import puede_capturar_para, solo_lo_capturado
@@ -319,7 +320,8 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
     ``rfc`` (masked), ``estado`` (display), ``estado_clave``, ``estado_desde`` (aware datetime
     or ``None``), ``estado_motivo``, and ``sello_solicitante`` /
     ``sello_ventanilla``: ``True`` (verifies), ``False`` (does not) or ``None`` (the
-    document carries no such seal).
+    document carries no such seal). ``lineas`` are the issuing procedure's extra rows and
+    ``estado`` its reading of the document's state (:mod:`acuses.verificacion`).
     """
     folio = (folio or "").strip()
     codigo = (codigo or "").strip().upper().replace("-", "").replace(" ", "")
@@ -346,6 +348,7 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
         sello_ventanilla = _sello_valido(
             verificar_sello_ventanilla, doc.cadena_sellada_ventanilla, doc.sello_ventanilla
         )
+    detalle = detalle_de(doc)
     return {
         "tipo": doc.get_tipo_display(),
         "tipo_clave": doc.tipo,
@@ -353,10 +356,11 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
         "folio": doc.folio,
         "fecha": doc.creado,
         "rfc": enmascarar_rfc(solicitud.solicitante.rfc),
-        "estado": doc.get_estado_display(),
+        "estado": (detalle.estado if detalle and detalle.estado else doc.get_estado_display()),
         "estado_clave": doc.estado,
         "estado_desde": doc.estado_desde,
         "estado_motivo": doc.estado_motivo,
+        "lineas": list(detalle.lineas) if detalle else [],
         "sello_solicitante": sello_solicitante,
         "sello_ventanilla": sello_ventanilla,
     }

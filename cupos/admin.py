@@ -305,6 +305,7 @@ class CupoAdmin(CatalogoAdmin):
             {"fields": ("fundamento", "fecha_dof", "representacion_federal", "activo")},
         ),
         ("Año anterior (antecedentes y participación proporcional)", {"fields": ("anterior",)}),
+        ("Expedición de certificados", {"fields": ("admite_comercializadora",)}),
     )
 
     @admin.display(description="fracciones")

@@ -142,6 +142,7 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
         fundamento=FUNDAMENTO_AVENA,
         fecha_dof=dt.date(2005, 4, 7),
         representacion_federal=rep["NL"],
+        admite_comercializadora=True,  # seed 002: escrito conjunto con una comercializadora
     )
     _subcupo(
         avena,

@@ -110,6 +110,14 @@ class Cupo(models.Model):
         help_text="Sus asignaciones son los antecedentes (inciso B) y la base de la "
         "participación proporcional de este año.",
     )
+    admite_comercializadora = models.BooleanField(
+        "admite certificados a nombre de una comercializadora",
+        default=False,
+        help_text=(
+            "El certificado puede expedirse a nombre del beneficiario y/o una comercializadora, "
+            "con el escrito conjunto (carta conjunta) de ambos (p. ej. avena, seed 002)."
+        ),
+    )
 
     class Meta:
         ordering = ["-anio", "nombre"]

@@ -1,5 +1,8 @@
 """Selectors and services of the "Bandeja de tareas pendientes": the acting persona's
-drafts and tasks, the staff's queue, and notifications (read / mark as read)."""
+drafts and tasks (what needs action or is still in process), what is finished ("Concluidas",
+decided by each procedure's ``Asistente.estados_concluidos``), the staff's queue, and
+notifications (read / mark as read). Each row shows the state the user cares about
+(``Asistente.estado_para_usuario``)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django.utils import timezone
 from tramites import mesa_dictamen
 from tramites.calendario import Calendario
 from tramites.models import EstadoSolicitud, Notificacion, Solicitud
+from tramites.registro import registrados
 from vucem.acceso import solo_lo_capturado
 from vucem.models import ROLES_SOLICITANTE
 from vucem.services import RE_ID, ROLES_STAFF
@@ -31,6 +35,38 @@ class FilaBandeja:
     es_borrador: bool
     url: str
     plazo: object = None  #: tramites.mesa_dictamen.Plazo of a solicitud en dictamen (staff)
+    estado: str = ""
+
+
+#: Estados a solicitud can be finished in, when its procedure says so (never a draft, nor a
+#: discarded or expired one: those never reached the authority).
+_POSIBLES_CONCLUIDOS = {
+    EstadoSolicitud.FIRMADA,
+    EstadoSolicitud.EN_DICTAMEN,
+    EstadoSolicitud.RESUELTA,
+}
+
+
+def q_concluidas() -> Q:
+    """Solicitudes finished for the solicitante: resueltas, and those in a state their
+    procedure declares finished (e.g. an expedición once signed: its certificates exist)."""
+    q = Q(estado=EstadoSolicitud.RESUELTA)
+    for clave, cls in registrados().items():
+        extra = set(cls.estados_concluidos) & _POSIBLES_CONCLUIDOS - {EstadoSolicitud.RESUELTA}
+        if extra:
+            q |= Q(tramite__clave=clave, estado__in=sorted(extra))
+    return q
+
+
+def _del_usuario(user, rol, persona):
+    """Signed solicitudes the acting user sees (solicitante: all of the persona's; a capturista:
+    those it captured for the persona); ``None`` for staff or without a persona."""
+    if persona is None or rol in ROLES_STAFF:
+        return None
+    qs = Solicitud.objects.filter(solicitante=persona)
+    if rol not in ROLES_SOLICITANTE:
+        qs = qs.filter(capturada_por=user)
+    return qs
 
 
 def _filtrar(qs, filtros: FiltrosBandeja):
@@ -60,17 +96,27 @@ def borradores_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
 
 
 def tareas_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
-    """Solicitudes past the draft stage that still await something."""
+    """Solicitudes past the draft stage that still await something (staff: the dictamen
+    queue); what their procedure declares finished is under :func:`concluidas_de`."""
     filtros = filtros or FiltrosBandeja()
     if rol in ROLES_STAFF:
         qs = Solicitud.objects.filter(estado=EstadoSolicitud.EN_DICTAMEN)
     elif rol in ROLES_SOLICITANTE and persona is not None:
         qs = Solicitud.objects.filter(
             solicitante=persona, estado__in=[EstadoSolicitud.FIRMADA, EstadoSolicitud.EN_DICTAMEN]
-        )
+        ).exclude(q_concluidas())
     else:
         return Solicitud.objects.none()
     return _filtrar(qs.select_related("tramite", "solicitante"), filtros)
+
+
+def concluidas_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
+    """Finished solicitudes of the acting persona, newest signature first."""
+    qs = _del_usuario(user, rol, persona)
+    if qs is None:
+        return Solicitud.objects.none()
+    qs = qs.filter(q_concluidas()).select_related("tramite", "solicitante")
+    return _filtrar(qs.order_by("-firmada_en", "-pk"), filtros or FiltrosBandeja())
 
 
 def notificaciones_no_leidas(persona, usuario=None, rol=None):
@@ -124,11 +170,33 @@ def dias_habiles_transcurridos(solicitudes, hoy: dt.date | None = None) -> dict[
     return {s.pk: cal.dias_habiles_entre(s.creada, hoy) for s in solicitudes}
 
 
+def estado_para_usuario(solicitud, asistentes: dict | None = None) -> str:
+    """The row's state as its procedure names it (``Asistente.estado_para_usuario``); the
+    engine's label when the trámite has no wizard. ``asistentes`` caches one per trámite."""
+    asistentes = {} if asistentes is None else asistentes
+    tramite = solicitud.tramite
+    if tramite.pk not in asistentes:
+        cls = registrados().get(tramite.clave)
+        asistentes[tramite.pk] = cls(tramite) if cls else None
+    asistente = asistentes[tramite.pk]
+    if asistente is None:
+        return solicitud.get_estado_display()
+    return asistente.estado_para_usuario(solicitud)
+
+
 def filas(solicitudes, *, url_de) -> list[FilaBandeja]:
     solicitudes = list(solicitudes)
     dias = dias_habiles_transcurridos(solicitudes)
+    asistentes: dict = {}
     return [
-        FilaBandeja(s, dias.get(s.pk, 0), s.estado == "borrador", url_de(s)) for s in solicitudes
+        FilaBandeja(
+            s,
+            dias.get(s.pk, 0),
+            s.estado == "borrador",
+            url_de(s),
+            estado_para_usuario(s, asistentes),
+        )
+        for s in solicitudes
     ]
 
 

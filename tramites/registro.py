@@ -56,6 +56,11 @@ def registrar(cls: type) -> type:
     return cls
 
 
+def registrados() -> dict[str, type]:
+    """Every registered wizard class by clave (a copy)."""
+    return dict(_registro)
+
+
 def tiene_asistente(tramite: Tramite) -> bool:
     return tramite.clave in _registro
 

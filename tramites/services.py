@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from acuses.models import Documento
 from acuses.services import emitir_documento
-from firma.cadena import construir_cadena
+from firma.cadena import construir_cadena, texto_campo
 from firma.services import CODIGOS, sellar_ventanilla, verificar_firma_cliente
 from tramites import calendario
 from tramites.models import (
@@ -336,7 +336,8 @@ class ResultadoFirma:
 
 def cadena_para_firma(solicitud: Solicitud, emitida: str) -> str:
     """The cadena original the solicitante signs in the browser: the draft's data in the
-    wizard's fixed order, with the moment the Ventanilla issued it (ISO, Mexico City).
+    wizard's fixed order, with the moment the Ventanilla issued it (DD/MM/YYYY HH:MM:SS, Mexico
+    City).
 
     The folio is assigned after the signature verifies, so it is not part of the cadena; it is
     in the acuse, sealed by the Ventanilla. Recomputed at signing time: if the draft changed
@@ -364,9 +365,10 @@ def _motivo_firma(verificacion) -> str:
 
 
 def emision_cadena() -> str:
-    """What identifies one issued cadena original: the moment (ISO, Mexico City) and a random
+    """What identifies one issued cadena original: the moment (DD/MM/YYYY HH:MM:SS, Mexico
+    City) and a random
     code, so two cadenas issued in the same second differ (each one is signed once)."""
-    momento = timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M:%S%z")
+    momento = texto_campo(timezone.now())  # DD/MM/YYYY HH:MM:SS, Mexico City
     return f"{momento} {secrets.token_hex(4).upper()}"
 
 

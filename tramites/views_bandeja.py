@@ -22,6 +22,8 @@ from vucem.services import ROLES_STAFF
 from vucem.views import _siguiente
 
 POR_PAGINA = 25
+VISTA_PENDIENTES = "pendientes"
+VISTA_CONCLUIDAS = "concluidas"
 
 
 def _url_solicitud(solicitud, rol):
@@ -50,33 +52,48 @@ def bandeja(request):
     if form.is_bound and form.is_valid():
         filtros = bandeja_svc.FiltrosBandeja(**form.cleaned_data)
     url_de = lambda s: _url_solicitud(s, rol)  # noqa: E731
-    # Each list is paginated on its own (the filters stay in the query string).
-    pagina_borradores = Paginator(
-        bandeja_svc.borradores_de(request.user, rol, persona, filtros), POR_PAGINA
-    ).get_page(request.GET.get("pagina_borradores"))
-    pagina_tareas = Paginator(
-        bandeja_svc.tareas_de(request.user, rol, persona, filtros), POR_PAGINA
-    ).get_page(request.GET.get("pagina_tareas"))
-    borradores = bandeja_svc.filas(pagina_borradores.object_list, url_de=url_de)
-    tareas = bandeja_svc.filas(pagina_tareas.object_list, url_de=url_de)
-    if rol in ROLES_STAFF:
-        bandeja_svc.con_plazo(tareas)
-    notificaciones = list(bandeja_svc.notificaciones_no_leidas(persona, request.user, rol)[:50])
-    return render(
-        request,
-        "vucem/bandeja.html",
-        {
-            "form": form,
-            "borradores": borradores,
-            "tareas": tareas,
-            "pagina_borradores": pagina_borradores,
-            "pagina_tareas": pagina_tareas,
-            "notificaciones": notificaciones,
-            "es_staff": rol in ROLES_STAFF,
-            "es_solicitante": rol in ROLES_SOLICITANTE,
-            "vigencia_dias": settings.BORRADOR_DIAS_VIGENCIA,
-        },
-    )
+    es_staff = rol in ROLES_STAFF
+    # Two tabs: what needs action or is in process, and what is finished. Each list is
+    # paginated on its own; the filters (and the tab) stay in the query string.
+    vista = VISTA_CONCLUIDAS if request.GET.get("vista") == VISTA_CONCLUIDAS else VISTA_PENDIENTES
+    if es_staff:
+        vista = VISTA_PENDIENTES
+    contexto = {
+        "form": form,
+        "vista": vista,
+        "consulta_filtros": _consulta_filtros(request),
+        "notificaciones": list(
+            bandeja_svc.notificaciones_no_leidas(persona, request.user, rol)[:50]
+        ),
+        "es_staff": es_staff,
+        "es_solicitante": rol in ROLES_SOLICITANTE,
+        "vigencia_dias": settings.BORRADOR_DIAS_VIGENCIA,
+    }
+    consultas = {
+        "borradores": bandeja_svc.borradores_de(request.user, rol, persona, filtros),
+        "tareas": bandeja_svc.tareas_de(request.user, rol, persona, filtros),
+        "concluidas": bandeja_svc.concluidas_de(request.user, rol, persona, filtros),
+    }
+    visibles = ("concluidas",) if vista == VISTA_CONCLUIDAS else ("borradores", "tareas")
+    for nombre, qs in consultas.items():
+        if nombre in visibles:
+            pagina = Paginator(qs, POR_PAGINA).get_page(request.GET.get(f"pagina_{nombre}"))
+            contexto[f"pagina_{nombre}"] = pagina
+            contexto[nombre] = bandeja_svc.filas(pagina.object_list, url_de=url_de)
+    if es_staff:
+        bandeja_svc.con_plazo(contexto["tareas"])
+    else:
+        contexto["total_pendientes"] = consultas["borradores"].count() + consultas["tareas"].count()
+        contexto["total_concluidas"] = consultas["concluidas"].count()
+    return render(request, "vucem/bandeja.html", contexto)
+
+
+def _consulta_filtros(request) -> str:
+    """The query string of the filters only (no tab, no page): the tabs' links keep them."""
+    consulta = request.GET.copy()
+    for clave in [k for k in consulta if k == "vista" or k.startswith("pagina")]:
+        consulta.pop(clave)
+    return consulta.urlencode()
 
 
 @never_cache

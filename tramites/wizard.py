@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tramites import services
-from tramites.models import Solicitud, Tramite
+from tramites.models import EstadoSolicitud, Solicitud, Tramite
 from tramites.registro import (
     DISPONIBLE,
     Disponibilidad,
@@ -275,6 +275,10 @@ class Asistente:
     clave: ClassVar[str] = ""
     titulo: ClassVar[str] = ""
     pasos: ClassVar[list[type[Paso]]] = [PasoSolicitante]
+    #: Estados in which the procedure is finished for the solicitante (the bandeja lists them
+    #: under "Concluidas"). A procedure that signing completes (certificates issued, report
+    #: filed) adds ``FIRMADA``.
+    estados_concluidos: ClassVar[frozenset[str]] = frozenset({EstadoSolicitud.RESUELTA})
 
     def __init__(self, tramite: Tramite):
         self.tramite = tramite
@@ -383,6 +387,12 @@ class Asistente:
                 )
                 filas.append((etiqueta, valor))
         return filas
+
+    def estado_para_usuario(self, solicitud: Solicitud) -> str:
+        """The state the solicitante cares about, shown in the bandeja (e.g. "Certificados
+        expedidos" instead of "Firmada"). Reads only the solicitud's own fields (it runs once
+        per row). Default: the engine's estado."""
+        return solicitud.get_estado_display()
 
     def url_oficina(self, solicitud: Solicitud) -> str | None:
         """Where staff work on a signed solicitud of this procedure (e.g. its dictamen

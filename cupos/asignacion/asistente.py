@@ -27,6 +27,7 @@ from cupos.asignacion.forms import (
 )
 from cupos.models import Criterio, SolicitudAsignacion, Subcupo
 from tramites import services
+from tramites.models import Solicitud
 from tramites.reglas import ReglaError
 from tramites.wizard import (
     AQUI,
@@ -403,6 +404,18 @@ class AsistenteAsignacion(Asistente):
         for a in solicitud.anexos.all():
             filas.append((anexos.TIPOS_ANEXO.get(a.tipo, a.tipo), a.nombre_original))
         return filas
+
+    def estado_para_usuario(self, solicitud) -> str:
+        """What the applicant waits for or got (issue 9 item 10)."""
+        if solicitud.estado == Solicitud.Estado.RESUELTA:
+            return {
+                Solicitud.Resultado.APROBADA: "Asignación aprobada",
+                Solicitud.Resultado.APROBADA_PARCIAL: "Asignación aprobada parcialmente",
+                Solicitud.Resultado.RECHAZADA: "Solicitud rechazada",
+            }.get(solicitud.resultado, "Resuelta")
+        if solicitud.estado in (Solicitud.Estado.FIRMADA, Solicitud.Estado.EN_DICTAMEN):
+            return "En dictamen"
+        return super().estado_para_usuario(solicitud)
 
     def url_oficina(self, solicitud) -> str | None:
         return (

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
 from acuses.models import Documento
 from acuses.services import emitir_sellado
 from cupos import saldos, ventanas
@@ -97,9 +95,9 @@ def _emitir_oficio(s: Solicitud, sa, asignacion: Asignacion, justificacion: str)
         ("subcupo", subcupo.clave),
         ("monto", monto),
         ("unidad", cupo.unidad),
-        ("vigencia_inicio", hoy.isoformat()),
-        ("vigencia_fin", fin.isoformat()),
-        ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
+        ("vigencia_inicio", hoy),  # dates read DD/MM/YYYY in the cadena (firma.cadena)
+        ("vigencia_fin", fin),
+        ("fecha", s.resuelta_en),
         ("funcionario", firmante["nombre"]),
         ("cargo", firmante["cargo"]),
     ]
@@ -254,7 +252,7 @@ def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen
             ("cupo", cupo.clave),
             ("subcupo", sa.subcupo.clave),
             ("motivo", motivo),
-            ("fecha", timezone.localtime(s.resuelta_en).strftime("%Y-%m-%dT%H:%M:%S%z")),
+            ("fecha", s.resuelta_en),  # DD/MM/YYYY HH:MM:SS (firma.cadena)
         ]
         documento = emitir_sellado(
             solicitud=s,

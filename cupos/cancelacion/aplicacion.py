@@ -19,8 +19,8 @@ from acuses.services import actualizar_estado
 from cupos import saldos
 from cupos.cancelacion.reglas import CAN005, CAN006, CAN009
 from cupos.cancelacion.services import (
-    ASUNTO_AVISO,
     MOTIVO,
+    asunto_aviso,
     cupo_de,
     lineas_de,
     validar_lineas,
@@ -153,7 +153,7 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
         filas.append((cert, linea.monto))
 
     cuerpo = _cuerpo_aviso(solicitud, cupo, filas)
-    asunto = f"{ASUNTO_AVISO} · folio {solicitud.folio}"
+    asunto = asunto_aviso(cupo)  # the seed's wording; the folio is in the body
     notificar(persona=solicitud.solicitante, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)
     for funcionario in destinatarios_funcionarios(cupo):
         notificar(usuario=funcionario, solicitud=solicitud, asunto=asunto, cuerpo=cuerpo)

@@ -19,6 +19,7 @@ from cupos.cancelacion import aplicacion
 from cupos.cancelacion import services as cancelacion
 from cupos.cancelacion.forms import AgregarCertificadoForm, BuscarCuposForm
 from cupos.montos import formato_monto
+from tramites.models import EstadoSolicitud
 from tramites.reglas import ReglaError
 from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
@@ -124,6 +125,13 @@ class AsistenteCancelacion(Asistente):
     clave = "cancelacion-certificados"
     titulo = "Cancelación de Certificados a Petición del Interesado"
     pasos = [PasoSolicitante, PasoCancelacion]
+    # Signing applies the cancelación: nothing is left to do (issue 9 item 10).
+    estados_concluidos = frozenset({EstadoSolicitud.FIRMADA, EstadoSolicitud.RESUELTA})
+
+    def estado_para_usuario(self, solicitud) -> str:
+        if solicitud.estado == EstadoSolicitud.FIRMADA:
+            return "Cancelación aplicada"
+        return super().estado_para_usuario(solicitud)
 
     def disponibilidad(self, persona, hoy=None):
         """Only with a vigente certificate that has monto left to cancel."""

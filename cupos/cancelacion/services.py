@@ -41,6 +41,7 @@ from cupos.models import (
     CERO,
     CertificadoCupo,
     Cupo,
+    Regimen,
 )
 from cupos.montos import leer_decimal, leer_id, leer_monto
 from tramites.reglas import ReglaError
@@ -48,7 +49,12 @@ from tramites.services import guardar_paso
 
 PASO = "cancelacion"
 MOTIVO = "A petición del interesado"
-ASUNTO_AVISO = "Aviso de Certificados de Cupo por Solicitud pendientes por Cancelar"
+#: Subject of the cancellation notice, in the seed's wording (seed 001: "Correo de Aviso de
+#: Certificados de Exportación por Solicitud pendientes por Cancelar"), by régimen aduanero.
+ASUNTOS_AVISO = {
+    Regimen.EXPORTACION: "Aviso de Certificados de Exportación por Solicitud pendientes por Cancelar",
+    Regimen.IMPORTACION: "Aviso de Certificados de Importación por Solicitud pendientes por Cancelar",
+}
 #: Search filters, in the order of the screen (seed 001).
 FILTROS = (
     "regimen",
@@ -58,6 +64,11 @@ FILTROS = (
     "subproducto",
     "representacion_federal",
 )
+
+
+def asunto_aviso(cupo: Cupo) -> str:
+    """The notice's subject for ``cupo``'s régimen (export or import certificates)."""
+    return ASUNTOS_AVISO[Regimen(cupo.regimen)]
 
 
 # ------------------------------------------------------------------------------ lookups

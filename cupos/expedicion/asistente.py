@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from cupos import disponibilidad
 from cupos.expedicion import services as expedicion
-from cupos.expedicion.forms import BuscarAsignacionForm, MontoForm
+from cupos.expedicion import titular
+from cupos.expedicion.forms import BuscarAsignacionForm, MontoForm, TitularForm
 from cupos.montos import formato_monto
+from tramites.models import EstadoSolicitud
 from tramites.wizard import AQUI, SIGUIENTE, Asistente, Paso, PasoSolicitante, registrar
 
 
@@ -33,7 +35,7 @@ class PasoExpedicion(Paso):
     def errores_para_firma(self, solicitud) -> list[str]:
         return expedicion.errores_para_firma(solicitud)
 
-    acciones = ("buscar", "agregar", "quitar", "continuar")
+    acciones = ("buscar", "agregar", "quitar", "titular", "continuar")
     accion_por_omision = ""
 
     def formularios(self, request, solicitud, data=None, files=None):
@@ -41,8 +43,24 @@ class PasoExpedicion(Paso):
             return {
                 "form": BuscarAsignacionForm(initial=self.initial(solicitud)),
                 "monto_form": MontoForm(),
+                "titular_form": TitularForm(initial=self._initial_titular(solicitud)),
             }
-        return {"form": BuscarAsignacionForm(data), "monto_form": MontoForm(data)}
+        return {
+            "form": BuscarAsignacionForm(data),
+            "monto_form": MontoForm(data),
+            "titular_form": TitularForm(data, files),
+        }
+
+    @staticmethod
+    def _initial_titular(solicitud) -> dict:
+        if solicitud is None:
+            return {"a_nombre_de": titular.BENEFICIARIO}
+        t = titular.titular_de(solicitud)
+        return {
+            "a_nombre_de": t["a_nombre_de"],
+            "rfc_comercializadora": t["rfc"],
+            "nombre_comercializadora": t["nombre"],
+        }
 
     def accion_buscar(self, envio):
         buscar = envio.vincular("form")
@@ -67,6 +85,25 @@ class PasoExpedicion(Paso):
         expedicion.quitar_linea(envio.existente(), envio.argumento)
         return AQUI
 
+    def accion_titular(self, envio):
+        """*Guardar*: a nombre de quién (seed 002) and, for a comercializadora, the letter."""
+        solicitud = envio.existente()
+        form = envio.vincular("titular_form")
+        if not form.is_valid():
+            return None
+        asignacion = expedicion.asignacion_de(solicitud)
+        titular.guardar_titular(
+            solicitud,
+            asignacion.cupo if asignacion else None,
+            a_nombre_de=form.cleaned_data["a_nombre_de"],
+            rfc=form.cleaned_data["rfc_comercializadora"],
+            nombre=form.cleaned_data["nombre_comercializadora"],
+            archivo=form.cleaned_data.get("carta_conjunta"),
+            usuario=envio.request.user,
+        )
+        envio.avisar("Se guardó a nombre de quién se expiden los certificados.")
+        return "aqui#titular"
+
     def accion_continuar(self, envio):
         expedicion.confirmar(envio.existente())
         return SIGUIENTE
@@ -85,6 +122,9 @@ class PasoExpedicion(Paso):
             "lineas": lineas,
             "saldo": expedicion.resumen_saldo(asignacion, lineas),
             "decimales": cupo.decimales,
+            "titular": titular.titular_de(solicitud),
+            "carta": titular.carta_de(solicitud),
+            "nombre_carta": titular.NOMBRE_CARTA,
         }
 
 
@@ -93,6 +133,13 @@ class AsistenteExpedicion(Asistente):
     clave = "expedicion-certificados"
     titulo = "Expedición de Certificados de Cupo Asignación Directa"
     pasos = [PasoSolicitante, PasoExpedicion]
+    # Signing issues the certificates: nothing is left to do (issue 9 item 10).
+    estados_concluidos = frozenset({EstadoSolicitud.FIRMADA, EstadoSolicitud.RESUELTA})
+
+    def estado_para_usuario(self, solicitud) -> str:
+        if solicitud.estado == EstadoSolicitud.FIRMADA:
+            return "Certificados expedidos"
+        return super().estado_para_usuario(solicitud)
 
     def disponibilidad(self, persona, hoy=None):
         """Only with a vigente oficio de asignación that has saldo to expedite."""
@@ -109,6 +156,8 @@ class AsistenteExpedicion(Asistente):
         ]
         for i, linea in enumerate(expedicion.lineas_de(solicitud), start=1):
             campos.append((f"monto_{i}", f"{linea.monto:.3f}"))
+        # then, only for a comercializadora (seed 002): option, RFC, name, carta:sha256
+        campos.extend(titular.cadena(solicitud))
         return campos
 
     def resumen(self, solicitud):
@@ -125,7 +174,25 @@ class AsistenteExpedicion(Asistente):
         for i, linea in enumerate(lineas, start=1):
             filas.append((f"Certificado {i}: monto a expedir", formato_monto(linea.monto, unidad)))
         filas.append(("Total a expedir", formato_monto(expedicion.total_lineas(lineas), unidad)))
+        if asignacion and asignacion.cupo.admite_comercializadora:
+            filas.extend(titular.filas(solicitud))
         return filas
 
-    def al_firmar(self, solicitud, *, usuario) -> None:
-        expedicion.emitir_certificados(solicitud, usuario=usuario)
+    def al_firmar(self, solicitud, *, usuario):
+        return expedicion.emitir_certificados(solicitud, usuario=usuario)
+
+    def lineas_acuse(self, solicitud, resultado) -> list[dict]:
+        """The certificates issued (folio and monto) and, when the cupo admits it, in whose
+        name, the comercializadora and its joint letter (seed 002)."""
+        certificados = list(resultado or [])
+        unidad = certificados[0].asignacion.cupo.unidad if certificados else ""
+        lineas = [
+            {
+                "etiqueta": f"Certificado {c.folio}",
+                "valor": f"Monto expedido {formato_monto(c.monto_expedido, unidad)}",
+            }
+            for c in certificados
+        ]
+        if certificados and certificados[0].asignacion.cupo.admite_comercializadora:
+            lineas.extend({"etiqueta": e, "valor": v} for e, v in titular.filas(solicitud))
+        return lineas

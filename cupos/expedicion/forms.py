@@ -4,6 +4,7 @@
 from django import forms
 from django.utils import timezone
 
+from cupos.expedicion import titular
 from cupos.forms import campo_monto
 
 
@@ -33,3 +34,29 @@ class BuscarAsignacionForm(forms.Form):
 
 class MontoForm(forms.Form):
     monto = campo_monto("Monto a expedir")
+
+
+class TitularForm(forms.Form):
+    """In whose name the certificates are issued (seed 002). The rules (RFC, the required
+    letter) are the service's (:mod:`cupos.expedicion.titular`), so each has one message."""
+
+    a_nombre_de = forms.ChoiceField(
+        label="Expedir los certificados a nombre",
+        choices=titular.OPCIONES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Seleccione a nombre de quién se expiden los certificados.",
+            "invalid_choice": "Seleccione a nombre de quién se expiden los certificados.",
+        },
+    )
+    rfc_comercializadora = forms.CharField(
+        label="RFC de la comercializadora", max_length=13, required=False
+    )
+    nombre_comercializadora = forms.CharField(
+        label="Denominación o razón social de la comercializadora", max_length=254, required=False
+    )
+    carta_conjunta = forms.FileField(
+        label=titular.NOMBRE_CARTA + " (PDF)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )

@@ -1,4 +1,4 @@
-"""Rules of the expedición de certificados (EXP001…EXP008): the docstring IS the message."""
+"""Rules of the expedición de certificados (EXP001…EXP011): the docstring IS the message."""
 
 from __future__ import annotations
 
@@ -80,3 +80,30 @@ class EXP008(Regla):
     """No se encontró la asignación con el año y número de oficio indicados."""
 
     codigo = "EXP008"
+
+
+class EXP009(Regla):
+    """Adjunte el escrito conjunto (carta conjunta) dirigido a la DGIB y firmado por el
+    representante legal del beneficiario y el de la comercializadora: es obligatorio para
+    expedir el certificado a nombre de una comercializadora."""
+
+    codigo = "EXP009"
+    campo = "carta_conjunta"
+
+    def validar(self, titular: dict, carta, **contexto) -> None:
+        if titular.get("a_nombre_de") == "comercializadora" and carta is None:
+            raise self.falla()
+
+
+class EXP010(Regla):
+    """Capture el RFC (válido) y la denominación o razón social de la comercializadora."""
+
+    codigo = "EXP010"
+    campo = "rfc_comercializadora"
+
+
+class EXP011(Regla):
+    """Este cupo no admite certificados a nombre de una comercializadora."""
+
+    codigo = "EXP011"
+    campo = "a_nombre_de"

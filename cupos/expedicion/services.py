@@ -27,6 +27,7 @@ from acuses.services import emitir_sellado
 from cupos import saldos
 from cupos.documentos import PLANTILLA_PDF, contexto_cupo, unidad_impresa
 from cupos.expedicion import reglas
+from cupos.expedicion import titular as a_nombre
 from cupos.models import Asignacion, CertificadoCupo, LineaExpedicion
 from cupos.montos import formato_monto, leer_id, leer_monto
 from tramites import calendario
@@ -134,17 +135,17 @@ def seleccionar_asignacion(solicitud, asignacion: Asignacion) -> None:
     asignación are dropped (they belonged to the previous search)."""
     with transaction.atomic():
         solicitud.lineas_expedicion.exclude(asignacion=asignacion).delete()
-        guardar_paso(
-            solicitud,
-            PASO,
-            {
-                "anio": asignacion.anio,
-                "numero_oficio": asignacion.numero_oficio,
-                "asignacion_id": asignacion.pk,
-                "cupo": asignacion.cupo.clave,
-                "listo": False,
-            },
-        )
+        datos = {
+            "anio": asignacion.anio,
+            "numero_oficio": asignacion.numero_oficio,
+            "asignacion_id": asignacion.pk,
+            "cupo": asignacion.cupo.clave,
+            "listo": False,
+        }
+        conservado = a_nombre.conservar_al_cambiar(solicitud, asignacion.cupo)
+        if conservado:
+            datos["titular"] = conservado
+        guardar_paso(solicitud, PASO, datos)
 
 
 def agregar_linea(solicitud, texto_monto) -> LineaExpedicion:
@@ -195,29 +196,39 @@ def _marcar_pendiente(solicitud) -> None:
 
 
 def confirmar(solicitud) -> None:
-    """*Continuar*: the step is complete when it has an asignación and at least one line."""
-    errores = errores_para_firma(solicitud)
-    if errores:
-        raise ReglaError(errores[0], "incompleta")
+    """*Continuar*: the step is complete when it has an asignación, at least one line and,
+    for a comercializadora, its joint letter. The failing rule keeps its ``campo`` (inline
+    error on that field)."""
+    validar_para_firma(solicitud)
     datos = dict((solicitud.datos or {}).get(PASO) or {})
     datos["listo"] = True
     guardar_paso(solicitud, PASO, datos)
 
 
-def errores_para_firma(solicitud) -> list[str]:
-    """Pre-check (no lock) shown before signing; ``emitir_certificados`` re-checks locked."""
+def validar_para_firma(solicitud) -> None:
+    """Every rule of the draft (no lock), raising the first failing ReglaError."""
     asignacion = asignacion_de(solicitud)
     if asignacion is None:
-        return ["Busque la asignación con el año y número de oficio de asignación."]
-    lineas = lineas_de(solicitud)
-    try:
-        reglas.EXP005().validar(asignacion, hoy=hoy())
-        reglas.EXP006().validar(lineas)
-        reglas.EXP004().validar(
-            total_lineas(lineas),
-            disponible=saldos.disponible(asignacion),
-            unidad=asignacion.cupo.unidad,
+        raise ReglaError(
+            "Busque la asignación con el año y número de oficio de asignación.",
+            "incompleta",
+            "numero_oficio",
         )
+    lineas = lineas_de(solicitud)
+    reglas.EXP005().validar(asignacion, hoy=hoy())
+    reglas.EXP006().validar(lineas)
+    reglas.EXP004().validar(
+        total_lineas(lineas),
+        disponible=saldos.disponible(asignacion),
+        unidad=asignacion.cupo.unidad,
+    )
+    a_nombre.validar(solicitud, asignacion.cupo)
+
+
+def errores_para_firma(solicitud) -> list[str]:
+    """Pre-check (no lock) shown before signing; ``emitir_certificados`` re-checks locked."""
+    try:
+        validar_para_firma(solicitud)
     except ReglaError as exc:
         return [exc.mensaje]
     return []
@@ -243,11 +254,17 @@ def campos_certificado(certificado: CertificadoCupo) -> list[tuple[str, object]]
         ("rfc", certificado.titular.rfc),
         ("monto", f"{certificado.monto_expedido:.3f}"),
         ("unidad", cupo.unidad),
-        ("vigencia_inicio", certificado.vigencia_inicio.isoformat()),
-        ("vigencia_fin", certificado.vigencia_fin.isoformat()),
+        ("vigencia_inicio", certificado.vigencia_inicio),  # DD/MM/YYYY (firma.cadena)
+        ("vigencia_fin", certificado.vigencia_fin),
         ("cupo", cupo.clave),
         ("fracciones", cupo.fracciones_texto),
         ("oficio", f"{a.numero_oficio}/{a.anio}"),
+        # only when issued in the name of a comercializadora too (seed 002): its RFC
+        *(
+            [("rfc_comercializadora", a_nombre.titular_de(certificado.solicitud)["rfc"])]
+            if a_nombre.con_comercializadora(certificado.solicitud)
+            else []
+        ),
     ]
 
 
@@ -319,6 +336,11 @@ def documento_certificado(certificado: CertificadoCupo, total: int):
                     "valor": formato_monto(a.monto_asignado, cupo.unidad),
                 },
                 {"etiqueta": "Subcupo", "valor": a.subcupo.clave},
+                *(
+                    {"etiqueta": etiqueta, "valor": valor}
+                    for etiqueta, valor in a_nombre.filas(s)
+                    if a_nombre.con_comercializadora(s)
+                ),
             ],
         },
     )
@@ -345,6 +367,7 @@ def emitir_certificados(solicitud, *, usuario) -> list[CertificadoCupo]:
     if asignacion.beneficiario_id != solicitud.solicitante_id:
         raise ReglaError("No se encontró la asignación.", "EXP008")
     validar_vigente(asignacion)
+    a_nombre.validar(solicitud, asignacion.cupo)
     unidad = asignacion.cupo.unidad
     total = total_lineas(lineas)
     reglas.EXP004().validar(total, disponible=saldos.disponible(asignacion), unidad=unidad)

@@ -9,6 +9,7 @@ it on the acuse.
 
 from __future__ import annotations
 
+from tramites.models import EstadoSolicitud
 from tramites.reglas import ReglaError
 from tramites.wizard import Asistente, registrar
 
@@ -59,6 +60,13 @@ class AsistenteReporteAnual(Asistente):
     clave = CLAVE
     titulo = "Reporte anual de programa de la SE"
     pasos = [PasoSolicitanteReporte, PasoProgramas, PasoDatos]
+    # Signing files the report (and reactivates/ratifies at once): it is finished.
+    estados_concluidos = frozenset({EstadoSolicitud.FIRMADA, EstadoSolicitud.RESUELTA})
+
+    def estado_para_usuario(self, solicitud) -> str:
+        if solicitud.estado == EstadoSolicitud.FIRMADA:
+            return "Reporte presentado"
+        return super().estado_para_usuario(solicitud)
 
     def disponibilidad(self, persona, hoy=None):
         """Only in the filing window and with a program that must report."""

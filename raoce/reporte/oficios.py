@@ -80,7 +80,7 @@ def emitir_oficio(
         ("tipo_cambio", tc),
         ("exportaciones_usd", ev.dolares),
         ("porcentaje_exportacion", ev.porcentaje),
-        ("fecha", fecha.isoformat()),
+        ("fecha", fecha),  # DD/MM/YYYY (firma.cadena)
     ]
     return emitir_sellado(
         solicitud=s,

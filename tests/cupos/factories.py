@@ -208,6 +208,7 @@ def cupo_avena(anio, representacion=None) -> tuple[Cupo, Subcupo]:
         anio=anio,
         fundamento="Acuerdo por el que se da a conocer el cupo unilateral para importar avena (DOF 07/04/2005)",
         representacion_federal=representacion,
+        admite_comercializadora=True,
     )
     sub = SubcupoFactory(
         cupo=cupo,

@@ -34,7 +34,9 @@ from .conftest import (
 )
 
 pytestmark = pytest.mark.django_db
-ASUNTO = "Aviso de Certificados de Cupo por Solicitud pendientes por Cancelar"
+# Issue 9 item 5: the seed's wording by régimen (these cupos are of importación); the
+# subject no longer carries the folio (it is in the body).
+ASUNTO = "Aviso de Certificados de Importación por Solicitud pendientes por Cancelar"
 
 
 def _texto_pdf(contenido: bytes) -> str:

@@ -1,0 +1,141 @@
+"""Issue 9 item 10: the bandeja shows the state the user cares about (each procedure's
+``Asistente.estado_para_usuario``) and separates what needs action or is in process from
+what is finished ("Concluidas", from each procedure's ``estados_concluidos``), paginated,
+with the filters kept across tabs and pages."""
+
+import itertools
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.soporte.personas import (
+    crear_capturista,
+    crear_solicitante,
+    entrar_como_capturista,
+    entrar_como_solicitante,
+)
+from tramites.models import Solicitud, Tramite
+
+pytestmark = pytest.mark.django_db
+_n = itertools.count(1)
+
+EXPEDICION, CANCELACION, ASIGNACION, REPORTE = 120202, 140104, 120402, 150102
+
+
+def solicitud(persona, user, vucem_id, estado, resultado=""):
+    n = next(_n)
+    ahora = timezone.now()
+    firmada = estado != "borrador"
+    return Solicitud.objects.create(
+        tramite=Tramite.objects.get(vucem_id=vucem_id),
+        solicitante=persona,
+        capturada_por=user,
+        estado=estado,
+        resultado=resultado,
+        numero_temporal=f"{800000000 + n:09d}",
+        folio=f"02012002002202601010{n:05d}" if firmada else None,
+        firmada_en=ahora if firmada else None,
+        vence=None if firmada else ahora + timezone.timedelta(days=15),
+    )
+
+
+def fila(html, referencia) -> str:
+    """The <tr> of the bandeja that shows ``referencia``."""
+    m = re.search(rf"<tr>\s*<td[^>]*>{referencia}.*?</tr>", html, re.S)
+    assert m, referencia
+    return m.group(0)
+
+
+def tabla(client, **params) -> str:
+    r = client.get("/", params)
+    assert r.status_code == 200
+    return r.content.decode()
+
+
+@pytest.fixture
+def escenario(client):
+    persona, user = crear_solicitante("moral")
+    s = {
+        "borrador": solicitud(persona, user, EXPEDICION, "borrador"),
+        "expedida": solicitud(persona, user, EXPEDICION, "firmada"),
+        "cancelada": solicitud(persona, user, CANCELACION, "firmada"),
+        "en_dictamen": solicitud(persona, user, ASIGNACION, "en_dictamen"),
+        "aprobada": solicitud(persona, user, ASIGNACION, "resuelta", "aprobada"),
+        "rechazada": solicitud(persona, user, ASIGNACION, "resuelta", "rechazada"),
+        "reporte": solicitud(persona, user, REPORTE, "firmada"),
+    }
+    entrar_como_solicitante(client, user)
+    return persona, user, s
+
+
+def test_pendientes_no_muestra_lo_concluido(client, escenario):
+    _, _, s = escenario
+    html = tabla(client)
+    assert s["borrador"].numero_temporal in html
+    assert "En dictamen" in fila(html, s["en_dictamen"].folio)
+    for clave in ("expedida", "cancelada", "aprobada", "rechazada", "reporte"):
+        assert s[clave].folio not in html, clave
+    assert 'aria-current="page" href="?">Por atender y en trámite' in html
+
+
+def test_concluidas_con_el_estado_que_importa(client, escenario):
+    _, _, s = escenario
+    html = tabla(client, vista="concluidas")
+    assert "Solicitudes concluidas" in html
+    assert "Certificados expedidos" in fila(html, s["expedida"].folio)
+    assert "Cancelación aplicada" in fila(html, s["cancelada"].folio)
+    assert "Asignación aprobada" in fila(html, s["aprobada"].folio)
+    assert "Solicitud rechazada" in fila(html, s["rechazada"].folio)
+    assert "Reporte presentado" in fila(html, s["reporte"].folio)
+    assert "Firmada" not in html.split("Solicitudes concluidas", 1)[1]
+    assert s["borrador"].numero_temporal not in html and s["en_dictamen"].folio not in html
+    # counts on the tabs: borrador + en dictamen pending, five finished
+    assert re.search(r"Por atender y en trámite <span[^>]*>2</span>", html)
+    assert re.search(r"Concluidas <span[^>]*>5</span>", html)
+
+
+def test_filtros_se_conservan_entre_pestanas(client, escenario):
+    _, _, s = escenario
+    folio = s["cancelada"].folio
+    html = tabla(client, vista="concluidas", folio=folio)
+    assert s["cancelada"].folio in html and s["expedida"].folio not in html
+    assert '<input type="hidden" name="vista" value="concluidas">' in html
+    assert f'href="?folio={folio}"' in html  # the other tab keeps the filter
+    html = tabla(client, folio=folio)
+    assert f'href="?vista=concluidas&amp;folio={folio}"' in html
+    assert f'<td class="font-monospace">{folio}' not in html  # not pending
+
+
+def test_concluidas_paginadas_conservando_vista_y_filtros(client):
+    persona, user = crear_solicitante("fisica")
+    for _ in range(27):
+        solicitud(persona, user, EXPEDICION, "firmada")
+    entrar_como_solicitante(client, user)
+    hoy = timezone.localdate().strftime("%d/%m/%Y")
+    html = tabla(client, vista="concluidas", fecha_inicial=hoy)
+    assert html.count("Certificados expedidos") == 25
+    assert "Página 1 de 2" in html
+    siguiente = re.search(r'href="(\?[^"]*pagina_concluidas=2[^"]*)"', html).group(1)
+    assert "vista=concluidas" in siguiente and "fecha_inicial=" in siguiente
+    html = client.get("/" + siguiente.replace("&amp;", "&")).content.decode()
+    assert html.count("Certificados expedidos") == 2 and "Página 2 de 2" in html
+
+
+def test_capturista_ve_concluidas_que_capturo(client):
+    persona, user = crear_solicitante("moral")
+    capt = crear_capturista(persona)
+    suya = solicitud(persona, capt, EXPEDICION, "firmada")
+    ajena = solicitud(persona, user, EXPEDICION, "firmada")
+    entrar_como_capturista(client, capt, persona)
+    html = tabla(client, vista="concluidas")
+    assert suya.folio in html and ajena.folio not in html
+
+
+def test_el_gancho_lo_da_cada_tramite():
+    from tramites.bandeja import estado_para_usuario
+
+    persona, user = crear_solicitante("moral")
+    otro = solicitud(persona, user, EXPEDICION, "borrador")
+    assert estado_para_usuario(otro) == "Borrador"
+    assert estado_para_usuario(solicitud(persona, user, ASIGNACION, "firmada")) == "En dictamen"
