@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from firma.cadena import construir_cadena, texto_campo
-from firma.testing import firmar_en
+from tests.firmas import firmar_en
 from tramites import services
 from tramites.models import Solicitud
 
