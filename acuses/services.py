@@ -268,6 +268,18 @@ def actualizar_estados_en_lote(motivos: dict[int, str], estado: str, *, desde=No
     return len(filas)
 
 
+def _estado_publico(doc: Documento, detalle) -> str:
+    """The procedure's reading of the estado (e.g. "Vigente, cancelado parcialmente") unless the
+    document itself was cancelled, revoked or expired and the procedure says otherwise: the
+    document's own estado is then what the public must read."""
+    propio = doc.get_estado_display()
+    if not (detalle and detalle.estado):
+        return propio
+    if doc.estado == Documento.Estado.VIGENTE or detalle.estado.startswith(propio):
+        return detalle.estado
+    return propio
+
+
 def documentos_visibles(request):
     """Documents of the persona the session acts for (per vucem.acceso; a capturista: of the
     solicitudes it captured). Empty otherwise."""
@@ -356,7 +368,7 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
         "folio": doc.folio,
         "fecha": doc.creado,
         "rfc": enmascarar_rfc(solicitud.solicitante.rfc),
-        "estado": (detalle.estado if detalle and detalle.estado else doc.get_estado_display()),
+        "estado": _estado_publico(doc, detalle),
         "estado_clave": doc.estado,
         "estado_desde": doc.estado_desde,
         "estado_motivo": doc.estado_motivo,

@@ -194,7 +194,7 @@ def filas(solicitudes, *, url_de) -> list[FilaBandeja]:
             dias.get(s.pk, 0),
             s.estado == "borrador",
             url_de(s),
-            estado_para_usuario(s, asistentes),
+            estado=estado_para_usuario(s, asistentes),
         )
         for s in solicitudes
     ]

@@ -101,7 +101,7 @@ def test_certificado_cancelado_totalmente(client, asignacion):
     actualizar_estado(cert.documento, "cancelado")
     html = verificar(client, cert)
     f = filas(html)
-    assert f["Estado"] == "Cancelado" and f["Saldo del certificado"] == "0 kg"
+    assert f["Estado"].startswith("Cancelado desde el ") and f["Saldo del certificado"] == "0 kg"
     assert "alert-warning" in html
 
 
