@@ -243,4 +243,18 @@
     var v = parseFloat(el.dataset.vuAncho);
     if (!isNaN(v)) { el.style.width = Math.max(0, Math.min(100, v)) + "%"; }
   });
+
+  /* A table that scrolls sideways inside itself (narrow screens) can be reached and scrolled
+     with the keyboard: it takes the focus only while it overflows. */
+  function tablasDesplazables() {
+    document.querySelectorAll("main table, .table-responsive").forEach(function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) {
+        t.setAttribute("tabindex", "0");
+      } else if (t.getAttribute("tabindex") === "0") {
+        t.removeAttribute("tabindex");
+      }
+    });
+  }
+  tablasDesplazables();
+  window.addEventListener("resize", tablasDesplazables);
 })();
