@@ -195,8 +195,10 @@ def suspensiones(
         vencido = hoy >= plazos.cancelacion
         if solo_vencidos and not vencido:
             continue
-        programas = _deben_reportar(periodo).filter(tipo=tipo, estatus=V).exclude(
-            presentado(periodo, plazos.ultima_fecha if vencido else None)
+        programas = (
+            _deben_reportar(periodo)
+            .filter(tipo=tipo, estatus=V)
+            .exclude(presentado(periodo, plazos.ultima_fecha if vencido else None))
         )
         if persona is not None:
             programas = programas.filter(persona=persona)
@@ -244,8 +246,8 @@ def _uuid_sql() -> str:
 
 
 def auditar(cambio: Cambio, ids: list[int], momento: dt.datetime, usuario=None) -> None:
-    """The batch's audit rows (INSERT … SELECT, before the UPDATE: the estado anterior is
-    each row's current estatus), dated ``momento`` (the legal date)."""
+    """The batch's audit rows (INSERT … SELECT, run before the UPDATE: the estado anterior
+    is each row's current estatus), dated ``momento`` (the legal date)."""
     ct = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
     autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
     donde, params = _en("p.id", ids)
@@ -283,31 +285,79 @@ def insertar_avisos(cambio: Cambio, ids: list[int]) -> list[int]:
         return [pk for pk, estado in cursor.fetchall() if estado == pendiente]
 
 
-def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[int, str, str]]:
-    """One transaction: lock the batch, keep those that still qualify, write their audit
-    rows and notices (INSERT … SELECT) and change their estatus with one UPDATE. Returns
-    ``(pk, tipo, numero)`` of the programs changed."""
-    with transaction.atomic():
-        filas = list(
-            cambio.programas.filter(pk__in=pks)
-            .select_for_update(of=("self",))
-            .order_by("pk")
-            .values_list("pk", "tipo", "numero")
+def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usuario=None):
+    """PostgreSQL: one statement re-checks the batch, changes its estatus and writes its
+    audit rows (the estado anterior read from the statement's snapshot); the UPDATE locks
+    the rows it changes. Returns ``(pk, tipo, numero)`` of the programs changed."""
+    ct = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
+    autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
+    # The batch is a range of sorted pks: the re-check is bounded by it (cheap to compile),
+    # the exact list goes as one array parameter.
+    vigentes, p_vigentes = (
+        cambio.programas.filter(pk__gte=min(pks), pk__lte=max(pks))
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
+    )
+    tabla = Programa._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH cambiados AS ("
+            f"UPDATE {tabla} AS p SET estatus = %s, estatus_desde = %s, periodo_suspension = %s "
+            f"FROM {tabla} AS v WHERE v.id = p.id AND p.id = ANY(%s) AND p.id IN ({vigentes}) "
+            "RETURNING p.id, p.tipo, p.numero, v.estatus AS anterior), "
+            f"auditados AS (INSERT INTO {RegistroAuditoria._meta.db_table} "
+            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
+            "SELECT %s, CAST(id AS VARCHAR(64)), %s, %s, anterior, %s, %s FROM cambiados) "
+            "SELECT id, tipo, numero FROM cambiados ORDER BY id",
+            [
+                cambio.nuevo,
+                momento,
+                cambio.periodo_suspension,
+                sorted(pks),
+                *p_vigentes,
+                ct.pk,
+                autor,
+                momento,
+                cambio.nuevo,
+                cambio.textos.motivo,
+            ],
         )
-        if not filas:
-            return []
+        return [tuple(f) for f in cursor.fetchall()]
+
+
+def _cambiar_generico(cambio: Cambio, pks: list[int], momento: dt.datetime, usuario=None):
+    """Other databases (SQLite, the embedded default): lock and re-check the batch, write
+    its audit rows (INSERT … SELECT) and change its estatus with one UPDATE."""
+    filas = list(
+        cambio.programas.filter(pk__in=pks)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", "tipo", "numero")
+    )
+    if filas:
         ids = [f[0] for f in filas]
-        momento = _inicio_del_dia(cambio.fecha)
         auditar(cambio, ids, momento, usuario)
-        if cambio.avisar:
-            por_enviar = insertar_avisos(cambio, ids)
-            if por_enviar:
-                transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
         Programa.objects.filter(pk__in=ids).update(
             estatus=cambio.nuevo,
             estatus_desde=momento,
             periodo_suspension=cambio.periodo_suspension,
         )
+    return filas
+
+
+def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[int, str, str]]:
+    """One transaction: re-check the batch, change the estatus of those that still qualify
+    with their audit rows, then write their notices (INSERT … SELECT). Returns
+    ``(pk, tipo, numero)`` of the programs changed."""
+    momento = _inicio_del_dia(cambio.fecha)
+    cambiar = _cambiar_postgres if connection.vendor == "postgresql" else _cambiar_generico
+    with transaction.atomic():
+        filas = cambiar(cambio, pks, momento, usuario)
+        if filas and cambio.avisar:
+            por_enviar = insertar_avisos(cambio, [f[0] for f in filas])
+            if por_enviar:
+                transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
     return filas
 
 
