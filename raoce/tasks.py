@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from raoce import trabajos
+from raoce import recordatorios, trabajos
 
 
 @shared_task
@@ -14,3 +14,11 @@ def aplicar_plazos() -> dict:
     running it several times a day, or again after a failure, changes nothing more.
     Returns ``{"anio", "periodo", "suspendidos": [...], "cancelados": [...]}``."""
     return trabajos.aplicar_plazos()
+
+
+@shared_task
+def enviar_recordatorios() -> dict:
+    """Beat job (daily, early morning): remind the companies that must still file the
+    RAOCE 15, 5 and 1 business days before their deadlines
+    (:func:`raoce.recordatorios.enviar_recordatorios`). Idempotent."""
+    return recordatorios.enviar_recordatorios()

@@ -261,12 +261,12 @@ def auditar(cambio: Cambio, ids: list[int], momento: dt.datetime, usuario=None) 
         )
 
 
-def insertar_avisos(cambio: Cambio, ids: list[int]) -> list[int]:
+def insertar_avisos(textos: Textos, ids: list[int]) -> list[int]:
     """The batch's outbox notices to each program's persona (INSERT … SELECT, as
     :func:`tramites.outbox.notificar` would write them); returns the pks to deliver."""
     ahora = timezone.now()
-    asunto, p_asunto = _texto_sql(cambio.textos.asunto)
-    cuerpo, p_cuerpo = _texto_sql(cambio.textos.cuerpo)
+    asunto, p_asunto = _texto_sql(textos.asunto)
+    cuerpo, p_cuerpo = _texto_sql(textos.cuerpo)
     donde, params = _en("p.id", ids)
     pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
     with connection.cursor() as cursor:
@@ -355,7 +355,7 @@ def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[
     with transaction.atomic():
         filas = cambiar(cambio, pks, momento, usuario)
         if filas and cambio.avisar:
-            por_enviar = insertar_avisos(cambio, [f[0] for f in filas])
+            por_enviar = insertar_avisos(cambio.textos, [f[0] for f in filas])
             if por_enviar:
                 transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
     return filas

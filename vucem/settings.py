@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "raoce.tasks.aplicar_plazos",
         "schedule": crontab(hour=0, minute=10),
     },
+    # Daily after the deadline job: reminders 15, 5 and 1 business days before RAOCE deadlines.
+    "recordatorios-raoce": {
+        "task": "raoce.tasks.enviar_recordatorios",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 # Trámite engine.
