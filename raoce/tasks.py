@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 
 from raoce import recordatorios, trabajos
@@ -17,8 +19,9 @@ def aplicar_plazos() -> dict:
 
 
 @shared_task
-def enviar_recordatorios() -> dict:
+def enviar_recordatorios(hoy: str | None = None) -> dict:
     """Beat job (daily, early morning): remind the companies that must still file the
     RAOCE 15, 5 and 1 business days before their deadlines
-    (:func:`raoce.recordatorios.enviar_recordatorios`). Idempotent."""
-    return recordatorios.enviar_recordatorios()
+    (:func:`raoce.recordatorios.enviar_recordatorios`). Idempotent. ``hoy``: ISO date
+    (default: today)."""
+    return recordatorios.enviar_recordatorios(dt.date.fromisoformat(hoy) if hoy else None)
