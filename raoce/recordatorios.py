@@ -17,6 +17,7 @@ import logging
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from tramites import outbox
@@ -81,6 +82,8 @@ def textos_recordatorio(periodo: int, plazos, plazo: str) -> Textos:
                 else f"Si no lo presenta a tiempo, el programa quedará cancelado el "
                 f"{dmy(plazos.cancelacion)}."
             ),
+            tipo="recordatorio_raoce",
+            enlace=reverse("tramites:catalogo"),
         )
     return Textos(
         "",
@@ -90,6 +93,8 @@ def textos_recordatorio(periodo: int, plazos, plazo: str) -> Textos:
         f"tardar el {dmy(plazos.limite)}. Puede presentarlo hasta el "
         f"{dmy(plazos.ultima_fecha)}; al hacerlo, el programa se reactiva. Si no, quedará "
         f"cancelado el {dmy(plazos.cancelacion)}.",
+        tipo="recordatorio_raoce",
+        enlace=reverse("tramites:catalogo"),
     )
 
 

@@ -66,6 +66,8 @@ class Textos:
     motivo: str
     asunto: str
     cuerpo: str
+    tipo: str = "plazo_raoce"  # e-mail template (tramites.outbox.construir_correo)
+    enlace: str = ""  # portal path (default: the bandeja)
 
 
 # ------------------------------------------------------------------------------ messages
@@ -273,14 +275,26 @@ def insertar_avisos(textos: Textos, ids: list[int]) -> list[int]:
         cursor.execute(
             f"INSERT INTO {Notificacion._meta.db_table} "
             "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
-            "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida) "
+            "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
             f"SELECT {_uuid_sql()}, per.correo, NULL, per.id, NULL, SUBSTR({asunto}, 1, 254), "
             f"{cuerpo}, CASE WHEN per.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
-            "CASE WHEN per.correo <> '' THEN NULL ELSE %s END, %s "
+            "CASE WHEN per.correo <> '' THEN NULL ELSE %s END, %s, %s, %s "
             f"FROM {Programa._meta.db_table} p "
             f"JOIN {Persona._meta.db_table} per ON per.id = p.persona_id WHERE {donde} "
             "RETURNING id, estado",
-            [*p_asunto, *p_cuerpo, pendiente, enviada, ahora, ahora, ahora, False, *params],
+            [
+                *p_asunto,
+                *p_cuerpo,
+                pendiente,
+                enviada,
+                ahora,
+                ahora,
+                ahora,
+                False,
+                textos.tipo,
+                textos.enlace,
+                *params,
+            ],
         )
         return [pk for pk, estado in cursor.fetchall() if estado == pendiente]
 
