@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from acuses.models import Documento
+from cupos import saldos
+from cupos.avisos import aviso_asignacion_vencida
 from cupos.models import Asignacion, CertificadoCupo
 from tramites.calendario import sumar_dias_habiles
 from tramites.services import notificar, registrar_auditoria
@@ -82,7 +84,8 @@ def vencer(hoy=None, ahora=None) -> tuple[int, int]:
 
 
 def vencer_asignaciones(hoy=None) -> int:
-    """Asignaciones past their vigencia (``vigencia_fin`` < today) → vencida, audited.
+    """Asignaciones past their vigencia (``vigencia_fin`` < today) → vencida, audited and
+    notified to the beneficiario (:func:`cupos.avisos.aviso_asignacion_vencida`).
     Idempotent: only vigentes are touched, each re-checked under a row lock. Returns how
     many were marked."""
     hoy = hoy or timezone.localdate()
@@ -94,7 +97,11 @@ def vencer_asignaciones(hoy=None) -> int:
     )
     for pk in pendientes:
         with transaction.atomic():
-            asignacion = Asignacion.objects.select_for_update().get(pk=pk)
+            asignacion = (
+                Asignacion.objects.select_for_update(of=("self",))
+                .select_related("beneficiario", "solicitud", "subcupo__cupo")
+                .get(pk=pk)
+            )
             if asignacion.estado != Asignacion.Estado.VIGENTE or asignacion.vigencia_fin >= hoy:
                 continue
             asignacion.estado = Asignacion.Estado.VENCIDA
@@ -105,6 +112,7 @@ def vencer_asignaciones(hoy=None) -> int:
                 nuevo=Asignacion.Estado.VENCIDA,
                 motivo=f"Terminó su vigencia el {asignacion.vigencia_fin:%d/%m/%Y}",
             )
+            notificar(**aviso_asignacion_vencida(asignacion, saldos.disponible(asignacion)))
             vencidas += 1
     if vencidas:
         logger.info("Asignaciones vencidas: %s", vencidas)
