@@ -114,6 +114,7 @@ class Cambio:
     fecha: dt.date
     periodo_suspension: int | None = None
     avisar: bool = True
+    anterior: str = ""  # the estatus every selected program has, when the selection fixes it
 
 
 def _inicio_del_dia(fecha: dt.date) -> dt.datetime:
@@ -214,6 +215,7 @@ def suspensiones(
                 plazos.suspension,
                 periodo_suspension=periodo,
                 avisar=not vencido,
+                anterior=V,
             )
         )
     return cambios
@@ -305,8 +307,8 @@ def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
     the rows it changes. Returns ``(pk, tipo, numero)`` of the programs changed."""
     ct = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
     autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
-    # The batch is a range of sorted pks: the re-check is bounded by it (cheap to compile),
-    # the exact list goes as one array parameter.
+    # The batch is a range of sorted candidate pks: the re-check (the same conditions as the
+    # selection) runs over that range only; a row in it that qualifies now is due anyway.
     vigentes, p_vigentes = (
         cambio.programas.filter(pk__gte=min(pks), pk__lte=max(pks))
         .order_by()
@@ -314,12 +316,19 @@ def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
         .query.sql_with_params()
     )
     tabla = Programa._meta.db_table
+    if cambio.anterior:  # every row comes from the same estatus: no need to read it
+        desde, anterior, p_anterior = "", "CAST(%s AS VARCHAR(16))", [cambio.anterior]
+    else:  # the estatus before the UPDATE, from the statement's snapshot
+        desde, anterior, p_anterior = f"FROM {tabla} AS v WHERE v.id = p.id AND", "v.estatus", []
     with connection.cursor() as cursor:
+        # An idempotent job: a batch lost by a crash right after its commit is redone by the
+        # next run, so it does not wait for the WAL flush (atomicity is unchanged).
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             "WITH cambiados AS ("
             f"UPDATE {tabla} AS p SET estatus = %s, estatus_desde = %s, periodo_suspension = %s "
-            f"FROM {tabla} AS v WHERE v.id = p.id AND p.id = ANY(%s) AND p.id IN ({vigentes}) "
-            "RETURNING p.id, p.tipo, p.numero, v.estatus AS anterior), "
+            f"{desde or 'WHERE'} p.id IN ({vigentes}) "
+            f"RETURNING p.id, p.tipo, p.numero, {anterior} AS anterior), "
             f"auditados AS (INSERT INTO {RegistroAuditoria._meta.db_table} "
             "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
             "SELECT %s, CAST(id AS VARCHAR(64)), %s, %s, anterior, %s, %s FROM cambiados) "
@@ -328,8 +337,8 @@ def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
                 cambio.nuevo,
                 momento,
                 cambio.periodo_suspension,
-                sorted(pks),
                 *p_vigentes,
+                *p_anterior,
                 ct.pk,
                 autor,
                 momento,
