@@ -1,7 +1,8 @@
-"""Reminders before the RAOCE deadlines (issue 10): each program that must still file the
-current cycle's report is reminded 15, 5 and 1 business days (:mod:`tramites.calendario`)
-before its límite and, once suspended, before its última fecha. Never a program covered by
-a signed report of the period, nor a cancelled one.
+"""Reminders before the RAOCE deadlines (issue 10): each company whose programs must still
+file the current cycle's report is reminded 15, 5 and 1 business days
+(:mod:`tramites.calendario`) before their límite and, once suspended, before their última
+fecha: one notice per company and deadline naming its programs. Never for a program covered
+by a signed report of the period, nor a cancelled one.
 
 Idempotent and set-based like :mod:`raoce.trabajos`: the latest reminder date that has
 arrived (a run that is days late sends that one, not every missed one) is recorded in
@@ -67,34 +68,32 @@ def fecha_recordatorio(cal: Calendario, plazo: dt.date, hoy: dt.date) -> dt.date
 
 
 def textos_recordatorio(periodo: int, plazos, plazo: str) -> Textos:
+    """Texts of one company's reminder; :data:`ETIQUETA` is the list of its programs."""
     reporte = f"Reporte Anual de Operaciones de Comercio Exterior (RAOCE) {periodo}"
+    enlace = reverse("tramites:catalogo")
     if plazo == P.LIMITE:
+        consecuencia = (
+            f"el programa quedará suspendido el {dmy(plazos.suspension)}"
+            if plazos.suspension
+            else f"el programa quedará cancelado el {dmy(plazos.cancelacion)}"
+        )
         return Textos(
             "",
-            f"Recordatorio: el RAOCE {periodo} del programa {ETIQUETA} vence el "
-            f"{dmy(plazos.limite)}",
-            f"Su programa {ETIQUETA} aún no presenta el {reporte}. La fecha límite es el "
-            f"{dmy(plazos.limite)}. "
-            + (
-                f"Si no lo presenta a tiempo, el programa quedará suspendido el "
-                f"{dmy(plazos.suspension)}."
-                if plazos.suspension
-                else f"Si no lo presenta a tiempo, el programa quedará cancelado el "
-                f"{dmy(plazos.cancelacion)}."
-            ),
+            f"Recordatorio: el RAOCE {periodo} vence el {dmy(plazos.limite)}",
+            f"Aún no se ha presentado el {reporte} de: {ETIQUETA}. La fecha límite es el "
+            f"{dmy(plazos.limite)}; si no se presenta a tiempo, {consecuencia}.",
             tipo="recordatorio_raoce",
-            enlace=reverse("tramites:catalogo"),
+            enlace=enlace,
         )
     return Textos(
         "",
-        f"Recordatorio: último día para presentar el RAOCE {periodo} del programa {ETIQUETA}: "
-        f"{dmy(plazos.ultima_fecha)}",
-        f"Su programa {ETIQUETA} está suspendido porque no presentó el {reporte} a más "
-        f"tardar el {dmy(plazos.limite)}. Puede presentarlo hasta el "
-        f"{dmy(plazos.ultima_fecha)}; al hacerlo, el programa se reactiva. Si no, quedará "
-        f"cancelado el {dmy(plazos.cancelacion)}.",
+        f"Recordatorio: último día para presentar el RAOCE {periodo}: {dmy(plazos.ultima_fecha)}",
+        f"Programa(s) suspendido(s) por no presentar el {reporte} a más tardar el "
+        f"{dmy(plazos.limite)}: {ETIQUETA}. Puede presentarlo hasta el "
+        f"{dmy(plazos.ultima_fecha)}; al hacerlo, se reactiva(n). Si no, quedará(n) "
+        f"cancelado(s) el {dmy(plazos.cancelacion)}.",
         tipo="recordatorio_raoce",
-        enlace=reverse("tramites:catalogo"),
+        enlace=enlace,
     )
 
 
@@ -117,7 +116,7 @@ def recordar_lote(pks: list[int], plazo: str, fecha: dt.date, textos: Textos) ->
     with transaction.atomic():
         nuevos = _registrar(pks, plazo, fecha)
         if nuevos:
-            por_enviar = insertar_avisos(textos, nuevos)
+            por_enviar = insertar_avisos(textos, nuevos, por_persona=True)
             if por_enviar:
                 transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
     return nuevos

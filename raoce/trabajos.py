@@ -236,11 +236,19 @@ def _en(columna: str, ids: list[int]) -> tuple[str, list]:
     return f"{columna} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def _texto_sql(texto: str) -> tuple[str, list[str]]:
-    """SQL of ``texto`` with :data:`ETIQUETA` replaced by the program's label."""
+def _texto_sql(texto: str, etiqueta: str = "(p.tipo || ' ' || p.numero)") -> tuple[str, list]:
+    """SQL of ``texto`` with :data:`ETIQUETA` replaced by ``etiqueta`` (an SQL expression:
+    by default the program's label)."""
     partes = texto.split(ETIQUETA)
-    sql = " || (p.tipo || ' ' || p.numero) || ".join(["%s"] * len(partes))
+    sql = f" || {etiqueta} || ".join(["%s"] * len(partes))
     return sql, partes
+
+
+def _etiquetas_agrupadas() -> str:
+    """SQL aggregate of the labels of a persona's programs: ``IMMEX 1, IMMEX 2``."""
+    if connection.vendor == "postgresql":
+        return "string_agg(p.tipo || ' ' || p.numero, ', ' ORDER BY p.id)"
+    return "group_concat(p.tipo || ' ' || p.numero, ', ')"
 
 
 def _uuid_sql() -> str:
@@ -265,13 +273,27 @@ def auditar(cambio: Cambio, ids: list[int], momento: dt.datetime, usuario=None) 
         )
 
 
-def insertar_avisos(textos: Textos, ids: list[int]) -> list[int]:
+def insertar_avisos(textos: Textos, ids: list[int], *, por_persona: bool = False) -> list[int]:
     """The batch's outbox notices to each program's persona (INSERT … SELECT, as
-    :func:`tramites.outbox.notificar` would write them); returns the pks to deliver."""
+    :func:`tramites.outbox.notificar` would write them); ``por_persona``: one notice per
+    persona naming all its programs of the batch. Returns the pks to deliver."""
     ahora = timezone.now()
-    asunto, p_asunto = _texto_sql(textos.asunto)
-    cuerpo, p_cuerpo = _texto_sql(textos.cuerpo)
     donde, params = _en("p.id", ids)
+    if por_persona:
+        etiqueta = "p.etiquetas"
+        origen = (
+            f"(SELECT p.persona_id, {_etiquetas_agrupadas()} AS etiquetas "
+            f"FROM {Programa._meta.db_table} p WHERE {donde} GROUP BY p.persona_id) p "
+            f"JOIN {Persona._meta.db_table} per ON per.id = p.persona_id"
+        )
+    else:
+        etiqueta = "(p.tipo || ' ' || p.numero)"
+        origen = (
+            f"{Programa._meta.db_table} p "
+            f"JOIN {Persona._meta.db_table} per ON per.id = p.persona_id WHERE {donde}"
+        )
+    asunto, p_asunto = _texto_sql(textos.asunto, etiqueta)
+    cuerpo, p_cuerpo = _texto_sql(textos.cuerpo, etiqueta)
     pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
     with connection.cursor() as cursor:
         cursor.execute(
@@ -281,9 +303,7 @@ def insertar_avisos(textos: Textos, ids: list[int]) -> list[int]:
             f"SELECT {_uuid_sql()}, per.correo, NULL, per.id, NULL, SUBSTR({asunto}, 1, 254), "
             f"{cuerpo}, CASE WHEN per.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
             "CASE WHEN per.correo <> '' THEN NULL ELSE %s END, %s, %s, %s "
-            f"FROM {Programa._meta.db_table} p "
-            f"JOIN {Persona._meta.db_table} per ON per.id = p.persona_id WHERE {donde} "
-            "RETURNING id, estado",
+            f"FROM {origen} RETURNING id, estado",
             [
                 *p_asunto,
                 *p_cuerpo,

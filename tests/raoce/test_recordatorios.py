@@ -55,13 +55,12 @@ def test_solo_a_quien_debe_reportar_y_una_vez_por_fecha(
     # PROSEC-only company's límite (30/04) has passed; the exporter filed.
     r = recordatorios.enviar_recordatorios(D(2024, 5, 10))
     assert r == {"limite": ["IMMEX 83-2019", "PROSEC 2019-8664"], "ultima_fecha": []}
-    assert asuntos(lacteos) == [
-        "Recordatorio: el RAOCE 2023 del programa IMMEX 83-2019 vence el 31/05/2024",
-        "Recordatorio: el RAOCE 2023 del programa PROSEC 2019-8664 vence el 31/05/2024",
-    ]
-    aviso = Notificacion.objects.filter(persona=lacteos).first()
-    assert aviso.destinatario == lacteos.correo
-    assert "quedará suspendido el 01/06/2024" in aviso.cuerpo
+    assert asuntos(lacteos) == ["Recordatorio: el RAOCE 2023 vence el 31/05/2024"] * 2
+    immex_aviso, prosec_aviso = Notificacion.objects.filter(persona=lacteos).order_by("pk")
+    assert immex_aviso.destinatario == lacteos.correo
+    assert "de: IMMEX 83-2019." in immex_aviso.cuerpo
+    assert "de: PROSEC 2019-8664." in prosec_aviso.cuerpo
+    assert "quedará suspendido el 01/06/2024" in immex_aviso.cuerpo
     assert asuntos(exportadora) == [] and asuntos(avenas) == []
     # Same day again, and the days until the next reminder date: nothing more.
     for hoy in (D(2024, 5, 10), D(2024, 5, 13), D(2024, 5, 23)):
@@ -82,6 +81,20 @@ def test_solo_a_quien_debe_reportar_y_una_vez_por_fecha(
     assert Recordatorio.objects.count() == 4
 
 
+def test_un_aviso_por_empresa_con_todos_sus_programas(lacteos, immex, avenas):
+    from raoce.models import TipoPrograma
+    from tests.raoce.conftest import crear_programa
+
+    otro = crear_programa(lacteos, TipoPrograma.IMMEX, "84-2019")
+    crear_programa(avenas, TipoPrograma.IMMEX, "85-2019")
+    r = recordatorios.enviar_recordatorios(D(2024, 5, 10))
+    assert r["limite"] == ["IMMEX 83-2019", "IMMEX 84-2019", "IMMEX 85-2019"]
+    (aviso,) = Notificacion.objects.filter(persona=lacteos)
+    assert f"de: IMMEX 83-2019, {otro.tipo} {otro.numero}." in aviso.cuerpo
+    assert Notificacion.objects.filter(persona=avenas).count() == 1
+    assert Recordatorio.objects.count() == 3
+
+
 def test_un_trabajo_atrasado_envia_solo_el_ultimo_recordatorio(immex, lacteos):
     r = recordatorios.enviar_recordatorios(D(2024, 5, 29))  # missed the 10/05 and 24/05 runs
     assert r["limite"] == ["IMMEX 83-2019"]
@@ -95,11 +108,9 @@ def test_recordatorio_de_la_ultima_fecha_a_los_suspendidos(prosec_solo, avenas, 
     r = recordatorios.enviar_recordatorios(D(2024, 6, 27))  # 1 business day before 28/06
     assert r == {"limite": [], "ultima_fecha": ["PROSEC 2018-1234"]}
     aviso = Notificacion.objects.get(persona=avenas)
-    assert aviso.asunto == (
-        "Recordatorio: último día para presentar el RAOCE 2023 del programa PROSEC 2018-1234: "
-        "28/06/2024"
-    )
-    assert "quedará cancelado el 01/07/2024" in aviso.cuerpo
+    assert aviso.asunto == "Recordatorio: último día para presentar el RAOCE 2023: 28/06/2024"
+    assert "a más tardar el 30/04/2024: PROSEC 2018-1234." in aviso.cuerpo
+    assert "cancelado(s) el 01/07/2024" in aviso.cuerpo
     assert recordatorios.enviar_recordatorios(D(2024, 6, 28)) == NADA  # the deadline itself
     assert recordatorios.enviar_recordatorios(D(2024, 7, 2)) == NADA  # cancelled
 
