@@ -22,8 +22,12 @@ def empresas(celery_en_vivo):
     from django.utils import timezone
 
     from raoce.models import Programa, ReporteAnual
+    from tramites.catalogo import cargar_catalogo
     from tramites.models import Solicitud, Tramite
     from vucem.models import Persona, User
+
+    # A transactional test before this one may have flushed the catalog the migration loaded.
+    cargar_catalogo()
 
     personas = [
         Persona.objects.create(
