@@ -341,9 +341,6 @@ def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
     else:  # the estatus before the UPDATE, from the statement's snapshot
         desde, anterior, p_anterior = f"FROM {tabla} AS v WHERE v.id = p.id AND", "v.estatus", []
     with connection.cursor() as cursor:
-        # An idempotent job: a batch lost by a crash right after its commit is redone by the
-        # next run, so it does not wait for the WAL flush (atomicity is unchanged).
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             "WITH cambiados AS ("
             f"UPDATE {tabla} AS p SET estatus = %s, estatus_desde = %s, periodo_suspension = %s "
@@ -394,8 +391,16 @@ def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[
     with their audit rows, then write their notices (INSERT … SELECT). Returns
     ``(pk, tipo, numero)`` of the programs changed."""
     momento = _inicio_del_dia(cambio.fecha)
-    cambiar = _cambiar_postgres if connection.vendor == "postgresql" else _cambiar_generico
+    postgres = connection.vendor == "postgresql"
+    cambiar = _cambiar_postgres if postgres else _cambiar_generico
+    propia = not connection.in_atomic_block  # the batch is its own transaction
     with transaction.atomic():
+        if postgres and propia:
+            # An idempotent job: a batch lost by a crash right after its commit is redone by
+            # the next run, so it does not wait for the WAL flush (atomicity is unchanged).
+            # Never inside a caller's transaction (its commit keeps waiting).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         filas = cambiar(cambio, pks, momento, usuario)
         if filas and cambio.avisar:
             por_enviar = insertar_avisos(cambio.textos, [f[0] for f in filas])
