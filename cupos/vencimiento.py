@@ -14,14 +14,16 @@ run with nothing to do costs one query per kind of change.
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from acuses.models import Documento
 from acuses.services import actualizar_estados_en_lote
-from cupos.models import Asignacion, CertificadoCupo
+from cupos.avisos import aviso_asignacion_vencida
+from cupos.models import Asignacion, CertificadoCupo, MovimientoSaldo
 from tramites.calendario import Calendario
 from tramites.outbox import notificar_en_lote
 from tramites.services import auditar_en_lote
@@ -141,11 +143,16 @@ def vencer(hoy=None, ahora=None, *, lote: int = LOTE) -> tuple[int, int]:
 
 
 def avisos_asignaciones_vencidas(asignaciones: list[Asignacion]) -> list[dict]:
-    """Bulk hook: the notices (``tramites.outbox.notificar`` keyword dicts) to write, in the
-    batch's transaction, for asignaciones that have just expired. There is no such notice
-    yet (issue 10 adds one): return one dict per asignación here and the job writes them
-    with one INSERT per batch. ``beneficiario`` and ``subcupo__cupo`` are already loaded."""
-    return []
+    """The notices to each beneficiario (:func:`cupos.avisos.aviso_asignacion_vencida`), with
+    the saldo not used read for the whole batch in one query; written by the job with one
+    INSERT per batch. ``beneficiario`` and ``subcupo__cupo`` are already loaded."""
+    saldos = dict(
+        MovimientoSaldo.objects.filter(asignacion__in=asignaciones)
+        .values("asignacion")
+        .annotate(disponible=Sum("monto"))
+        .values_list("asignacion", "disponible")
+    )
+    return [aviso_asignacion_vencida(a, saldos.get(a.pk) or Decimal("0")) for a in asignaciones]
 
 
 def vencer_lote_asignaciones(hoy, lote: int) -> list[Asignacion]:

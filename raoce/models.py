@@ -173,3 +173,27 @@ class BienProducido(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fraccion_arancelaria} · {self.volumen} {self.unidad_medida}"
+
+
+class Recordatorio(models.Model):
+    """A reminder sent to a program's persona before a RAOCE deadline (one per program,
+    deadline and reminder date: the unique key makes the job send it once)."""
+
+    class Plazo(models.TextChoices):
+        LIMITE = "limite", "fecha límite"
+        ULTIMA_FECHA = "ultima_fecha", "última fecha para evitar la cancelación"
+
+    programa = models.ForeignKey(Programa, on_delete=models.CASCADE, related_name="recordatorios")
+    plazo = models.CharField(max_length=12, choices=Plazo.choices)
+    fecha = models.DateField("fecha del recordatorio")
+    creado = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programa", "plazo", "fecha"], name="recordatorio_unico"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programa_id} · {self.plazo} · {self.fecha:%d/%m/%Y}"

@@ -8,10 +8,18 @@ programs that did not file the annual report on time.
 Both are set-based: one query selects only the programs whose estatus must change (the
 deadlines depend only on the program's tipo, the PROSEC's "has IMMEX/ALTEX/ECEX" and the
 signed reports, all expressed in SQL; the index ``programa_plazos_idx`` serves it), then each
-batch of :data:`LOTE` programs is locked, re-checked with the same conditions, updated with one
-UPDATE and gets its audit rows and outbox notices with one INSERT each, in one transaction.
-A worker killed between (or inside) batches leaves every program either fully transitioned
-(estatus + audit + notice) or untouched; running again changes only what is left.
+batch of :data:`LOTE` programs is locked and re-checked with the same conditions (one SELECT),
+gets its audit rows and outbox notices written by the database itself (one INSERT … SELECT
+each) and its estatus changed with one UPDATE, in one transaction. A worker killed between (or
+inside) batches leaves every program either fully transitioned (estatus + audit + notice) or
+untouched; running again changes only what is left.
+
+Every transition carries its LEGAL date (issue 10): ``estatus_desde`` and the audit row's
+``fecha`` are the start (Mexico City) of the suspensión or cancelación date the rules give,
+not the day the job ran. A run that catches up after the cancelación date first suspends an
+IMMEX/PROSEC on its suspensión date (audited, not notified: the cancellation notice follows
+in the same run) and then cancels it on its cancelación date, rather than jumping from
+vigente to cancelado.
 
 Suspensions run before cancellations, so a PROSEC's deadline (April, or May when its
 company holds an IMMEX/ALTEX/ECEX that is not cancelled) is judged with the programs as they
@@ -22,28 +30,44 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tramites import outbox
 from tramites.calendario import ZONA_MEXICO, Calendario, a_fecha
-from tramites.outbox import notificar_en_lote
-from tramites.services import auditar_en_lote
+from tramites.models import Notificacion, RegistroAuditoria
+from vucem.models import Persona
 
 from . import plazos as modulo_plazos
-from .estatus import C, S, V, dmy, etiqueta
+from .estatus import C, S, V, dmy
 from .models import Programa, ReporteAnual, TipoPrograma
 from .plazos import TIPOS_QUE_EXTIENDEN_PROSEC, Plazos, calcular_plazos
 
 logger = logging.getLogger(__name__)
 
 #: Programs changed per transaction.
-LOTE = 500
+LOTE = 5000
 
-Textos = Callable[[Programa], tuple[str, str, str]]  # programa → (motivo, asunto, cuerpo)
+#: Placeholder of a program's label (``"IMMEX 83-2019"``) in :class:`Textos`; the database
+#: fills it in (``tipo || ' ' || numero``).
+ETIQUETA = "\x00etiqueta\x00"
+
+
+@dataclass(frozen=True)
+class Textos:
+    """Audit motivo, notice asunto and cuerpo of one kind of change; ``asunto`` and
+    ``cuerpo`` may hold :data:`ETIQUETA`."""
+
+    motivo: str
+    asunto: str
+    cuerpo: str
+    tipo: str = "plazo_raoce"  # e-mail template (tramites.outbox.construir_correo)
+    enlace: str = ""  # portal path (default: the bandeja)
 
 
 # ------------------------------------------------------------------------------ messages
@@ -51,36 +75,29 @@ Textos = Callable[[Programa], tuple[str, str, str]]  # programa → (motivo, asu
 
 def textos_cancelacion(periodo: int, plazos: Plazos) -> Textos:
     """Motivo, asunto and cuerpo of an automatic cancellation for not filing ``periodo``."""
-
-    def textos(p: Programa) -> tuple[str, str, str]:
-        return (
-            modulo_plazos.motivo_auditoria_cancelacion(periodo, plazos.fecha_oportuna),
-            f"Cancelación automática del programa {etiqueta(p)}",
-            f"Su programa {etiqueta(p)} quedó cancelado automáticamente el "
-            f"{dmy(plazos.cancelacion)} porque no presentó el Reporte Anual de "
-            f"Operaciones de Comercio Exterior (RAOCE) {periodo} a más tardar el "
-            f"{dmy(plazos.fecha_oportuna)}.",
-        )
-
-    return textos
+    return Textos(
+        modulo_plazos.motivo_auditoria_cancelacion(periodo, plazos.fecha_oportuna),
+        f"Cancelación automática del programa {ETIQUETA}",
+        f"Su programa {ETIQUETA} quedó cancelado automáticamente el "
+        f"{dmy(plazos.cancelacion)} porque no presentó el Reporte Anual de "
+        f"Operaciones de Comercio Exterior (RAOCE) {periodo} a más tardar el "
+        f"{dmy(plazos.fecha_oportuna)}.",
+    )
 
 
 def textos_suspension(periodo: int, plazos: Plazos) -> Textos:
     """Motivo, asunto and cuerpo of an automatic suspension (IMMEX/PROSEC past its límite)."""
-
-    def textos(p: Programa) -> tuple[str, str, str]:
-        return (
-            f"No presentó el RAOCE {periodo} a más tardar el {dmy(plazos.limite)}",
-            f"Suspensión automática del programa {etiqueta(p)}",
-            f"Su programa {etiqueta(p)} quedó suspendido automáticamente porque no "
-            f"presentó el Reporte Anual de Operaciones de Comercio Exterior (RAOCE) "
-            f"{periodo} a más tardar el {dmy(plazos.limite)}. Puede presentarlo "
-            f"hasta el {dmy(plazos.ultima_fecha)} para evitar la cancelación, "
-            f"que ocurrirá el {dmy(plazos.cancelacion)}; al presentarlo, el "
-            "programa se reactiva.",
-        )
-
-    return textos
+    return Textos(
+        f"No presentó el RAOCE {periodo} a más tardar el {dmy(plazos.limite)}",
+        f"Suspensión automática del programa {ETIQUETA}",
+        f"Su programa {ETIQUETA} quedó suspendido automáticamente el "
+        f"{dmy(plazos.suspension)} porque no "
+        f"presentó el Reporte Anual de Operaciones de Comercio Exterior (RAOCE) "
+        f"{periodo} a más tardar el {dmy(plazos.limite)}. Puede presentarlo "
+        f"hasta el {dmy(plazos.ultima_fecha)} para evitar la cancelación, "
+        f"que ocurrirá el {dmy(plazos.cancelacion)}; al presentarlo, el "
+        "programa se reactiva.",
+    )
 
 
 # ------------------------------------------------------------------------------ selection
@@ -88,12 +105,16 @@ def textos_suspension(periodo: int, plazos: Plazos) -> Textos:
 
 @dataclass(frozen=True)
 class Cambio:
-    """One set of programs that move to ``nuevo`` with the same texts."""
+    """One set of programs that move to ``nuevo`` on the legal date ``fecha`` with the same
+    texts; ``avisar=False``: audited only (an intermediate step of a catch-up run)."""
 
     programas: QuerySet
     nuevo: str
     textos: Textos
+    fecha: dt.date
     periodo_suspension: int | None = None
+    avisar: bool = True
+    anterior: str = ""  # the estatus every selected program has, when the selection fixes it
 
 
 def _inicio_del_dia(fecha: dt.date) -> dt.datetime:
@@ -140,7 +161,7 @@ def _deben_reportar(periodo: int) -> QuerySet:
 def cancelaciones(periodo: int, hoy: dt.date, cal: Calendario, persona=None) -> list[Cambio]:
     """Programs on/after their cancelación date of ``periodo``'s cycle without a report
     signed by their fecha oportuna (:func:`raoce.plazos.vencido`). A PROSEC's cancelación
-    and última fecha do not depend on its límite."""
+    and última fecha do not depend on its límite. Ordered by cancelación date."""
     cambios = []
     for tipo in TipoPrograma.values:
         plazos = calcular_plazos(tipo, periodo + 1, calendario=cal)
@@ -150,13 +171,20 @@ def cancelaciones(periodo: int, hoy: dt.date, cal: Calendario, persona=None) -> 
         if persona is not None:
             programas = programas.filter(persona=persona)
         programas = programas.exclude(presentado(periodo, plazos.fecha_oportuna))
-        cambios.append(Cambio(programas, C, textos_cancelacion(periodo, plazos)))
-    return cambios
+        cambios.append(
+            Cambio(programas, C, textos_cancelacion(periodo, plazos), plazos.cancelacion)
+        )
+    return sorted(cambios, key=lambda c: c.fecha)
 
 
-def suspensiones(periodo: int, hoy: dt.date, cal: Calendario) -> list[Cambio]:
-    """IMMEX/PROSEC vigentes past their límite (from the suspensión date on, before the
-    cancelación) without any signed report of ``periodo``."""
+def suspensiones(
+    periodo: int, hoy: dt.date, cal: Calendario, persona=None, *, solo_vencidos: bool = False
+) -> list[Cambio]:
+    """IMMEX/PROSEC vigentes past their límite (from the suspensión date on) without a
+    signed report of ``periodo``: before the cancelación date any report counts (a late
+    one reactivates); from it on (a catch-up: the program is cancelled right after, in the
+    same run) only one filed by the última fecha does, and the suspension is not notified.
+    ``solo_vencidos``: only the catch-up ones (the filing path)."""
     anio = periodo + 1
     cambios = []
     for tipo, mayor in (
@@ -165,14 +193,31 @@ def suspensiones(periodo: int, hoy: dt.date, cal: Calendario) -> list[Cambio]:
         (TipoPrograma.PROSEC, True),
     ):
         plazos = calcular_plazos(tipo, anio, prosec_con_immex=bool(mayor), calendario=cal)
-        if not (plazos.limite < hoy < plazos.cancelacion and hoy >= plazos.suspension):
+        if hoy < plazos.suspension:
+            continue
+        vencido = hoy >= plazos.cancelacion
+        if solo_vencidos and not vencido:
             continue
         programas = (
-            _deben_reportar(periodo).filter(tipo=tipo, estatus=V).exclude(presentado(periodo))
+            _deben_reportar(periodo)
+            .filter(tipo=tipo, estatus=V)
+            .exclude(presentado(periodo, plazos.ultima_fecha if vencido else None))
         )
+        if persona is not None:
+            programas = programas.filter(persona=persona)
         if mayor is not None:
             programas = programas.filter(con_programa_mayor() if mayor else ~con_programa_mayor())
-        cambios.append(Cambio(programas, S, textos_suspension(periodo, plazos), periodo))
+        cambios.append(
+            Cambio(
+                programas,
+                S,
+                textos_suspension(periodo, plazos),
+                plazos.suspension,
+                periodo_suspension=periodo,
+                avisar=not vencido,
+                anterior=V,
+            )
+        )
     return cambios
 
 
@@ -184,38 +229,190 @@ def _lotes(pks: list[int], tamano: int) -> Iterator[list[int]]:
         yield pks[i : i + tamano]
 
 
-def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[Programa]:
-    """One transaction: lock the batch, keep those that still qualify, change their
-    estatus with one UPDATE and write their audit rows and notices in bulk."""
-    with transaction.atomic():
-        filas = list(
-            cambio.programas.filter(pk__in=pks)
-            .select_for_update(of=("self",))
-            .select_related("persona")
-            .order_by("pk")
+def _en(columna: str, ids: list[int]) -> tuple[str, list]:
+    """``columna`` in ``ids`` (one array parameter on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return f"{columna} = ANY(%s)", [ids]
+    return f"{columna} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _texto_sql(texto: str, etiqueta: str = "(p.tipo || ' ' || p.numero)") -> tuple[str, list]:
+    """SQL of ``texto`` with :data:`ETIQUETA` replaced by ``etiqueta`` (an SQL expression:
+    by default the program's label)."""
+    partes = texto.split(ETIQUETA)
+    sql = f" || {etiqueta} || ".join(["%s"] * len(partes))
+    return sql, partes
+
+
+def _etiquetas_agrupadas() -> str:
+    """SQL aggregate of the labels of a persona's programs: ``IMMEX 1, IMMEX 2``."""
+    if connection.vendor == "postgresql":
+        return "string_agg(p.tipo || ' ' || p.numero, ', ' ORDER BY p.id)"
+    return "group_concat(p.tipo || ' ' || p.numero, ', ')"
+
+
+def _uuid_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "gen_random_uuid()"
+    return "lower(hex(randomblob(16)))"  # Django keeps UUIDs as 32 hex chars on SQLite
+
+
+def auditar(cambio: Cambio, ids: list[int], momento: dt.datetime, usuario=None) -> None:
+    """The batch's audit rows (INSERT … SELECT, run before the UPDATE: the estado anterior
+    is each row's current estatus), dated ``momento`` (the legal date)."""
+    ct = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
+    autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
+    donde, params = _en("p.id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RegistroAuditoria._meta.db_table} "
+            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
+            "SELECT %s, CAST(p.id AS VARCHAR(64)), %s, %s, p.estatus, %s, %s "
+            f"FROM {Programa._meta.db_table} p WHERE {donde}",
+            [ct.pk, autor, momento, cambio.nuevo, cambio.textos.motivo, *params],
         )
-        if not filas:
-            return []
-        ahora = timezone.now()
-        Programa.objects.filter(pk__in=[p.pk for p in filas]).update(
-            estatus=cambio.nuevo, estatus_desde=ahora, periodo_suspension=cambio.periodo_suspension
+
+
+def insertar_avisos(textos: Textos, ids: list[int], *, por_persona: bool = False) -> list[int]:
+    """The batch's outbox notices to each program's persona (INSERT … SELECT, as
+    :func:`tramites.outbox.notificar` would write them); ``por_persona``: one notice per
+    persona naming all its programs of the batch. Returns the pks to deliver."""
+    ahora = timezone.now()
+    donde, params = _en("p.id", ids)
+    if por_persona:
+        etiqueta = "p.etiquetas"
+        origen = (
+            f"(SELECT p.persona_id, {_etiquetas_agrupadas()} AS etiquetas "
+            f"FROM {Programa._meta.db_table} p WHERE {donde} GROUP BY p.persona_id) p "
+            f"JOIN {Persona._meta.db_table} per ON per.id = p.persona_id"
         )
-        cambios, avisos = [], []
-        for p in filas:
-            motivo, asunto, cuerpo = cambio.textos(p)
-            cambios.append((p.pk, p.estatus, cambio.nuevo, motivo))
-            avisos.append({"persona": p.persona, "asunto": asunto, "cuerpo": cuerpo})
-            p.estatus, p.estatus_desde = cambio.nuevo, ahora
-            p.periodo_suspension = cambio.periodo_suspension
-        auditar_en_lote(Programa, cambios, usuario=usuario)
-        notificar_en_lote(avisos)
+    else:
+        etiqueta = "(p.tipo || ' ' || p.numero)"
+        origen = (
+            f"{Programa._meta.db_table} p "
+            f"JOIN {Persona._meta.db_table} per ON per.id = p.persona_id WHERE {donde}"
+        )
+    asunto, p_asunto = _texto_sql(textos.asunto, etiqueta)
+    cuerpo, p_cuerpo = _texto_sql(textos.cuerpo, etiqueta)
+    pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Notificacion._meta.db_table} "
+            "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
+            "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
+            f"SELECT {_uuid_sql()}, per.correo, NULL, per.id, NULL, SUBSTR({asunto}, 1, 254), "
+            f"{cuerpo}, CASE WHEN per.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
+            "CASE WHEN per.correo <> '' THEN NULL ELSE %s END, %s, %s, %s "
+            f"FROM {origen} RETURNING id, estado",
+            [
+                *p_asunto,
+                *p_cuerpo,
+                pendiente,
+                enviada,
+                ahora,
+                ahora,
+                ahora,
+                False,
+                textos.tipo,
+                textos.enlace,
+                *params,
+            ],
+        )
+        return [pk for pk, estado in cursor.fetchall() if estado == pendiente]
+
+
+def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usuario=None):
+    """PostgreSQL: one statement re-checks the batch, changes its estatus and writes its
+    audit rows (the estado anterior read from the statement's snapshot); the UPDATE locks
+    the rows it changes. Returns ``(pk, tipo, numero)`` of the programs changed."""
+    ct = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
+    autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
+    # The batch is a range of sorted candidate pks: the re-check (the same conditions as the
+    # selection) runs over that range only; a row in it that qualifies now is due anyway.
+    vigentes, p_vigentes = (
+        cambio.programas.filter(pk__gte=min(pks), pk__lte=max(pks))
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
+    )
+    tabla = Programa._meta.db_table
+    if cambio.anterior:  # every row comes from the same estatus: no need to read it
+        desde, anterior, p_anterior = "", "CAST(%s AS VARCHAR(16))", [cambio.anterior]
+    else:  # the estatus before the UPDATE, from the statement's snapshot
+        desde, anterior, p_anterior = f"FROM {tabla} AS v WHERE v.id = p.id AND", "v.estatus", []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH cambiados AS ("
+            f"UPDATE {tabla} AS p SET estatus = %s, estatus_desde = %s, periodo_suspension = %s "
+            f"{desde or 'WHERE'} p.id IN ({vigentes}) "
+            f"RETURNING p.id, p.tipo, p.numero, {anterior} AS anterior), "
+            f"auditados AS (INSERT INTO {RegistroAuditoria._meta.db_table} "
+            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
+            "SELECT %s, CAST(id AS VARCHAR(64)), %s, %s, anterior, %s, %s FROM cambiados) "
+            "SELECT id, tipo, numero FROM cambiados ORDER BY id",
+            [
+                cambio.nuevo,
+                momento,
+                cambio.periodo_suspension,
+                *p_vigentes,
+                *p_anterior,
+                ct.pk,
+                autor,
+                momento,
+                cambio.nuevo,
+                cambio.textos.motivo,
+            ],
+        )
+        return [tuple(f) for f in cursor.fetchall()]
+
+
+def _cambiar_generico(cambio: Cambio, pks: list[int], momento: dt.datetime, usuario=None):
+    """Other databases (SQLite, the embedded default): lock and re-check the batch, write
+    its audit rows (INSERT … SELECT) and change its estatus with one UPDATE."""
+    filas = list(
+        cambio.programas.filter(pk__in=pks)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", "tipo", "numero")
+    )
+    if filas:
+        ids = [f[0] for f in filas]
+        auditar(cambio, ids, momento, usuario)
+        Programa.objects.filter(pk__in=ids).update(
+            estatus=cambio.nuevo,
+            estatus_desde=momento,
+            periodo_suspension=cambio.periodo_suspension,
+        )
     return filas
 
 
-def aplicar(cambio: Cambio, *, usuario=None, lote: int = LOTE) -> list[Programa]:
+def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[int, str, str]]:
+    """One transaction: re-check the batch, change the estatus of those that still qualify
+    with their audit rows, then write their notices (INSERT … SELECT). Returns
+    ``(pk, tipo, numero)`` of the programs changed."""
+    momento = _inicio_del_dia(cambio.fecha)
+    postgres = connection.vendor == "postgresql"
+    cambiar = _cambiar_postgres if postgres else _cambiar_generico
+    propia = not connection.in_atomic_block  # the batch is its own transaction
+    with transaction.atomic():
+        if postgres and propia:
+            # An idempotent job: a batch lost by a crash right after its commit is redone by
+            # the next run, so it does not wait for the WAL flush (atomicity is unchanged).
+            # Never inside a caller's transaction (its commit keeps waiting).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        filas = cambiar(cambio, pks, momento, usuario)
+        if filas and cambio.avisar:
+            por_enviar = insertar_avisos(cambio.textos, [f[0] for f in filas])
+            if por_enviar:
+                transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
+    return filas
+
+
+def aplicar(cambio: Cambio, *, usuario=None, lote: int = LOTE) -> list[tuple[int, str, str]]:
     """Apply one change to every program it selects, batch by batch."""
     pks = list(cambio.programas.order_by("pk").values_list("pk", flat=True))
-    hechos: list[Programa] = []
+    hechos: list[tuple[int, str, str]] = []
     for pks_lote in _lotes(pks, lote):
         hechos += aplicar_lote(cambio, pks_lote, usuario=usuario)
     return hechos
@@ -228,13 +425,17 @@ def _calendario(anio: int) -> Calendario:
 def aplicar_vencimientos(persona, periodo: int, hoy=None, *, usuario=None) -> list[Programa]:
     """Filing path (the wizard, outside the signing transaction): cancel the persona's
     programs that are past the cancellation date of ``periodo`` without a timely report
-    (:func:`raoce.plazos.vencido`), as the beat job would, without waiting for it. Returns
-    the programs cancelled now, by pk."""
+    (:func:`raoce.plazos.vencido`), as the beat job would (with the intermediate
+    suspension on its legal date), without waiting for it. Returns the programs cancelled
+    now, by pk."""
     hoy = a_fecha(hoy or modulo_plazos.hoy())
-    cancelados: list[Programa] = []
-    for cambio in cancelaciones(periodo, hoy, _calendario(periodo + 1), persona=persona):
-        cancelados += aplicar(cambio, usuario=usuario)
-    return sorted(cancelados, key=lambda p: p.pk)
+    cal = _calendario(periodo + 1)
+    for cambio in suspensiones(periodo, hoy, cal, persona=persona, solo_vencidos=True):
+        aplicar(cambio, usuario=usuario)
+    cancelados: list[int] = []
+    for cambio in cancelaciones(periodo, hoy, cal, persona=persona):
+        cancelados += [pk for pk, _, _ in aplicar(cambio, usuario=usuario)]
+    return list(Programa.objects.filter(pk__in=cancelados).order_by("pk"))
 
 
 def aplicar_plazos(hoy=None, *, lote: int = LOTE) -> dict:
@@ -248,7 +449,10 @@ def aplicar_plazos(hoy=None, *, lote: int = LOTE) -> dict:
       (ALTEX/ECEX: by its límite) → ``cancelado``;
     * else, IMMEX/PROSEC vigente after its límite without any signed report of the period →
       ``suspendido`` (``periodo_suspension`` = period; filing by the última fecha
-      reactivates it).
+      reactivates it); a run after the cancelación date applies this suspension first (on
+      its legal date, audited, not notified) and then the cancellation.
+
+    ``estatus_desde`` and the audit rows carry each transition's legal date.
 
     Each change is audited (motivo citing the deadline) and notified to the persona in the
     same transaction as its batch; running it again changes nothing (idempotent).
@@ -265,15 +469,15 @@ def aplicar_plazos(hoy=None, *, lote: int = LOTE) -> dict:
         ("suspendidos", suspensiones(periodo, hoy, cal)),
         ("cancelados", cancelaciones(periodo, hoy, cal)),
     ):
-        hechos: list[Programa] = []
+        hechos: list[tuple[int, str, str]] = []
         for cambio in cambios:
             hechos += aplicar(cambio, lote=lote)
-        resultado[clave] = [etiqueta(p) for p in sorted(hechos, key=lambda p: p.pk)]
+        resultado[clave] = [f"{tipo} {numero}" for _, tipo, numero in sorted(hechos)]
     if resultado["suspendidos"] or resultado["cancelados"]:
         logger.info(
-            "RAOCE %s: suspendidos %s; cancelados %s",
+            "RAOCE %s: %s suspendidos, %s cancelados",
             periodo,
-            resultado["suspendidos"],
-            resultado["cancelados"],
+            len(resultado["suspendidos"]),
+            len(resultado["cancelados"]),
         )
     return resultado

@@ -269,6 +269,11 @@ class Notificacion(models.Model):
     )
     asunto = models.CharField(max_length=254)
     cuerpo = models.TextField()
+    # Kind of notice: picks the e-mail template ``correo/<tipo>.{txt,html}`` (default
+    # ``correo/aviso``). ``enlace``: portal path of the page concerned (absolute in the
+    # e-mail with SITE_URL). db_default: the set-based jobs insert rows with raw SQL.
+    tipo = models.CharField(max_length=40, blank=True, default="", db_default="")
+    enlace = models.CharField(max_length=300, blank=True, default="", db_default="")
     estado = models.CharField(
         max_length=10, choices=Estado.choices, default=Estado.PENDIENTE, db_index=True
     )

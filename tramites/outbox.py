@@ -8,18 +8,29 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from tramites.models import Notificacion
+from acuses.models import Documento
+from tramites.models import EstadoSolicitud, Notificacion
 
 logger = logging.getLogger(__name__)
 
 
 def _nueva(
-    *, asunto: str, cuerpo: str, persona=None, usuario=None, destinatario: str = "", solicitud=None
+    *,
+    asunto: str,
+    cuerpo: str,
+    persona=None,
+    usuario=None,
+    destinatario: str = "",
+    solicitud=None,
+    tipo: str = "",
+    enlace: str = "",
 ) -> Notificacion:
     correo = (
         destinatario
@@ -33,16 +44,27 @@ def _nueva(
         solicitud=solicitud,
         asunto=asunto[:254],
         cuerpo=cuerpo,
+        tipo=tipo,
+        enlace=enlace,
         estado=Notificacion.Estado.PENDIENTE if correo else Notificacion.Estado.ENVIADA,
         enviada_en=None if correo else timezone.now(),  # bandeja-only notice: nothing to send
     )
 
 
 def notificar(
-    *, asunto: str, cuerpo: str, persona=None, usuario=None, destinatario: str = "", solicitud=None
+    *,
+    asunto: str,
+    cuerpo: str,
+    persona=None,
+    usuario=None,
+    destinatario: str = "",
+    solicitud=None,
+    tipo: str = "",
+    enlace: str = "",
 ) -> Notificacion:
     """Write a notification to the outbox in the caller's transaction; it is sent by a
-    Celery task after commit (and re-sent by a beat job if that fails)."""
+    Celery task after commit (and re-sent by a beat job if that fails). ``tipo`` picks the
+    e-mail template (:func:`construir_correo`), ``enlace`` the portal page it links to."""
     n = _nueva(
         asunto=asunto,
         cuerpo=cuerpo,
@@ -50,6 +72,8 @@ def notificar(
         usuario=usuario,
         destinatario=destinatario,
         solicitud=solicitud,
+        tipo=tipo,
+        enlace=enlace,
     )
     n.save()
     if n.estado == Notificacion.Estado.PENDIENTE:
@@ -90,20 +114,82 @@ def backoff(intentos: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(intentos - 1, 0), 360))
 
 
+def enlace_absoluto(n: Notificacion) -> str:
+    """The portal page a notice is about, as an absolute URL (``SITE_URL``): its ``enlace``;
+    else its draft (to continue it) or its signed solicitud; else the bandeja."""
+    if n.enlace:
+        ruta = n.enlace
+    elif n.solicitud is not None and n.solicitud.estado == EstadoSolicitud.BORRADOR:
+        ruta = reverse("tramites:continuar", args=[n.solicitud.numero_temporal])
+    elif n.solicitud is not None and n.solicitud.folio:
+        ruta = reverse("tramites:registrada", args=[n.solicitud.numero_temporal])
+    else:
+        ruta = reverse("vucem:bandeja")
+    if ruta.startswith(("http://", "https://")):
+        return ruta
+    return settings.SITE_URL.rstrip("/") + "/" + ruta.lstrip("/")
+
+
+def saludo(n: Notificacion) -> str:
+    """ "Estimado(a) LACTEOS DEL BAJIO SA DE CV:" (the persona, else the user)."""
+    nombre = ""
+    if n.persona is not None:
+        nombre = n.persona.nombre
+    elif n.usuario is not None:
+        nombre = n.usuario.get_full_name() or n.usuario.get_username()
+    return f"Estimado(a) {nombre}:" if nombre else "Estimado(a) usuario(a):"
+
+
+def acuse_adjunto(n: Notificacion) -> Documento | None:
+    """The acuse of the notice's solicitud whose PDF has been generated, if any."""
+    if n.solicitud_id is None:
+        return None
+    acuse = (
+        Documento.objects.filter(solicitud_id=n.solicitud_id, tipo=Documento.Tipo.ACUSE)
+        .order_by("pk")
+        .first()
+    )
+    return acuse if acuse is not None and acuse.pdf_generado else None
+
+
+def construir_correo(n: Notificacion) -> EmailMultiAlternatives:
+    """The e-mail of one notice, in es-MX: plain text and HTML from ``correo/<tipo>`` (or
+    ``correo/aviso``) over the shared layout ``correo/base``, with greeting, the facts (the
+    notice's cuerpo), a link to the portal page and the acuse PDF attached where one
+    exists."""
+    contexto = {
+        "n": n,
+        "saludo": saludo(n),
+        "enlace": enlace_absoluto(n),
+        "acuse": acuse_adjunto(n),
+        "sitio": settings.SITE_URL.rstrip("/"),
+    }
+    nombres = [f"correo/{n.tipo}", "correo/aviso"] if n.tipo else ["correo/aviso"]
+    with translation.override("es-mx"):
+        texto = select_template([f"{x}.txt" for x in nombres]).render(contexto)
+        html = select_template([f"{x}.html" for x in nombres]).render(contexto)
+    correo = EmailMultiAlternatives(n.asunto, texto, settings.DEFAULT_FROM_EMAIL, [n.destinatario])
+    correo.attach_alternative(html, "text/html")
+    acuse = contexto["acuse"]
+    if acuse is not None:
+        with acuse.archivo.open("rb") as f:
+            correo.attach(f"acuse-{acuse.folio or acuse.pk}.pdf", f.read(), "application/pdf")
+    return correo
+
+
 def entregar_notificacion(pk: int) -> bool:
     """Send one outbox row by e-mail. Returns True when it is (or already was) sent."""
     with transaction.atomic():
-        n = Notificacion.objects.select_for_update().filter(pk=pk).first()
+        n = (
+            Notificacion.objects.select_for_update(of=("self",))
+            .select_related("persona", "usuario", "solicitud")
+            .filter(pk=pk)
+            .first()
+        )
         if n is None or n.estado != Notificacion.Estado.PENDIENTE:
             return n is not None and n.estado == Notificacion.Estado.ENVIADA
         try:
-            mail.send_mail(
-                n.asunto,
-                n.cuerpo,
-                settings.DEFAULT_FROM_EMAIL,
-                [n.destinatario],
-                fail_silently=False,
-            )
+            construir_correo(n).send(fail_silently=False)
         except Exception as exc:
             n.intentos += 1
             n.ultimo_error = f"{type(exc).__name__}: {exc}"[:2000]

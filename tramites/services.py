@@ -20,10 +20,11 @@ from acuses.models import Documento
 from acuses.services import emitir_documento
 from firma.cadena import construir_cadena, texto_campo
 from firma.services import CODIGOS, sellar_ventanilla, verificar_firma_cliente
-from tramites import calendario
+from tramites import calendario, outbox
 from tramites.models import (
     Contador,
     EstadoSolicitud,
+    Notificacion,
     RegistroAuditoria,
     Solicitud,
     Tramite,
@@ -31,6 +32,7 @@ from tramites.models import (
 from tramites.outbox import notificar, notificar_en_lote
 from tramites.registro import obtener_asistente
 from tramites.reglas import TramiteError
+from vucem.models import Persona
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +234,7 @@ def expirar_borradores(ahora=None, *, lote: int = LOTE) -> int:
                 estado=E.EXPIRADA, actualizada=timezone.now()
             )
             _auditar_expiracion(pks)
+            _avisar_expiracion(pks)
         total += len(pks)
 
 
@@ -251,6 +254,64 @@ def _auditar_expiracion(pks: list[int]) -> None:
             f"WHERE s.id IN ({marcas})",
             [ct.pk, timezone.now(), E.BORRADOR, E.EXPIRADA, *pks],
         )
+
+
+def _avisar_expiracion(pks: list[int]) -> None:
+    """The batch's notices to each draft's solicitante (INSERT … SELECT, as
+    :func:`notificar` writes them), delivered after commit."""
+    ahora = timezone.now()
+    marcas = ", ".join(["%s"] * len(pks))
+    pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Notificacion._meta.db_table} "
+            "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
+            "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
+            f"SELECT {_uuid_sql()}, p.correo, NULL, p.id, s.id, "
+            "'Su borrador ' || s.numero_temporal || ' venció', "
+            "'La solicitud con número temporal ' || s.numero_temporal || ' (' || t.nombre || "
+            "') no se firmó dentro de ' || CAST(t.dias_vigencia_borrador AS VARCHAR(10)) || "
+            "' días naturales y venció; ya no puede modificarse ni firmarse.', "
+            "CASE WHEN p.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
+            "CASE WHEN p.correo <> '' THEN NULL ELSE %s END, %s, 'borrador_expirado', '' "
+            "FROM tramites_solicitud s JOIN tramites_tramite t ON t.id = s.tramite_id "
+            f"JOIN {Persona._meta.db_table} p ON p.id = s.solicitante_id WHERE s.id IN ({marcas}) "
+            "RETURNING id, estado",
+            [pendiente, enviada, ahora, ahora, ahora, False, *pks],
+        )
+        por_enviar = [pk for pk, estado in cursor.fetchall() if estado == pendiente]
+    if por_enviar:
+        transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
+
+
+def _uuid_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "gen_random_uuid()"
+    return "lower(hex(randomblob(16)))"  # Django keeps UUIDs as 32 hex chars on SQLite
+
+
+def avisar_listo_para_firma(solicitud: Solicitud, *, capturista) -> bool:
+    """Tell the solicitante that a capturista left its draft ready to sign (e-mail +
+    bandeja), once per version of the draft (again only after it changes)."""
+    ya = Notificacion.objects.filter(
+        solicitud=solicitud, tipo="listo_para_firma", creada__gte=solicitud.actualizada
+    ).exists()
+    if ya:
+        return False
+    quien = capturista.get_full_name() or capturista.get_username()
+    vence = f" antes del {timezone.localtime(solicitud.vence):%d/%m/%Y}" if solicitud.vence else ""
+    notificar(
+        persona=solicitud.solicitante,
+        solicitud=solicitud,
+        tipo="listo_para_firma",
+        asunto=f"La solicitud {solicitud.numero_temporal} está lista para firmar",
+        cuerpo=(
+            f"{quien} terminó de capturar la solicitud con número temporal "
+            f"{solicitud.numero_temporal} ({solicitud.tramite.nombre}). Revísela y fírmela con "
+            f"la e.firma del solicitante{vence}."
+        ),
+    )
+    return True
 
 
 def expirar_si_vencido(solicitud: Solicitud, ahora=None) -> bool:
@@ -311,6 +372,7 @@ def _aviso_vencimiento(s: Solicitud) -> dict:
     return {
         "persona": s.solicitante,
         "solicitud": s,
+        "tipo": "borrador_por_vencer",
         "asunto": f"Su borrador {s.numero_temporal} vence el {vence:%d/%m/%Y}",
         "cuerpo": (
             f"La solicitud con número temporal {s.numero_temporal} ({s.tramite.nombre}) "

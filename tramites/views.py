@@ -14,7 +14,7 @@ from tramites.models import Dependencia, Solicitud, Tramite
 from tramites.selectors import solicitud_de_sesion_o_404, tramites_para
 from tramites.services import TramiteError
 from tramites.wizard import disponibilidad, obtener_asistente, tiene_asistente
-from vucem.acceso import persona_activa_o_404, puede_firmar_para
+from vucem.acceso import es_capturista, persona_activa_o_404, puede_firmar_para
 from vucem.middleware import SESSION_RFC_FIEL
 
 
@@ -155,6 +155,9 @@ def firmar(request, numero_temporal):
     # Read only to show the page: a POST that signs redirects without it (the service
     # checks the same rules itself).
     pendientes = asistente.validar_para_firma(solicitud)
+    if not puede_firmar and not pendientes and es_capturista(request):
+        # The capturista finished: the solicitante is told it can sign (once per version).
+        services.avisar_listo_para_firma(solicitud, capturista=request.user)
     reto = None
     if puede_firmar and not pendientes:
         emitida = services.emision_cadena()

@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tramites.tasks.avisar_plazos_dictamen",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Daily after the deadline job: reminders 15, 5 and 1 business days before RAOCE deadlines.
+    "recordatorios-raoce": {
+        "task": "raoce.tasks.enviar_recordatorios",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 # Trámite engine.

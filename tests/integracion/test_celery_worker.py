@@ -125,7 +125,9 @@ def test_outbox_entregada_por_el_worker(celery_en_vivo, solicitud):
     correos = esperar(celery_en_vivo.correos, segundos=10, worker=celery_en_vivo)
     correo = next(c for c in correos if c["Subject"] == "Aviso de prueba de integración")
     assert correo["To"] == "empresa@example.com"
-    assert "Su solicitud fue recibida." in correo.get_content()
+    # multipart/alternative since issue 10 item 8: the plain-text part carries the facts
+    assert "Su solicitud fue recibida." in correo.get_body(("plain",)).get_content()
+    assert "Su solicitud fue recibida." in correo.get_body(("html",)).get_content()
 
 
 def test_enviar_notificacion_delay(celery_en_vivo, solicitud):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from raoce import trabajos
 from raoce.models import EstatusPrograma, TipoPrograma
 from tests.raoce.conftest import crear_programa, crear_reporte, firmar
+from tramites.calendario import ZONA_MEXICO
 from tramites.models import Notificacion, RegistroAuditoria
 from tramites.services import historial
 
@@ -110,11 +111,39 @@ def test_idempotente(todos):
     assert Notificacion.objects.count() == avisos
 
 
-def test_cancelacion_directa_si_el_trabajo_no_corrio_antes(immex):
-    trabajos.aplicar_plazos(D(2024, 9, 10))
+def _dia(fecha):
+    return dt.datetime.combine(fecha, dt.time(0), tzinfo=ZONA_MEXICO)
+
+
+def test_un_trabajo_atrasado_aplica_cada_transicion_con_su_fecha_legal(immex, altex):
+    """Issue 10: the job that did not run all summer suspends (1 June) and then cancels
+    (1 September) rather than jumping from vigente to cancelado; audit and estatus_desde
+    carry those legal dates, not the day it ran; one notice (the cancellation)."""
+    r = trabajos.aplicar_plazos(D(2024, 9, 10))
+    assert r["suspendidos"] == ["IMMEX 83-2019"]
+    assert sorted(r["cancelados"]) == ["ALTEX ALTEX-2015-0456", "IMMEX 83-2019"]
     immex.refresh_from_db()
     assert immex.estatus == C
-    assert [(h.estado_anterior, h.estado_nuevo) for h in historial(immex)] == [(V, C)]
+    assert immex.estatus_desde == _dia(D(2024, 9, 1))
+    assert [(h.estado_anterior, h.estado_nuevo, h.fecha) for h in historial(immex)] == [
+        (V, S, _dia(D(2024, 6, 1))),
+        (S, C, _dia(D(2024, 9, 1))),
+    ]
+    altex.refresh_from_db()
+    assert altex.estatus_desde == _dia(D(2024, 6, 1))
+    assert [(h.estado_nuevo, h.fecha) for h in historial(altex)] == [(C, _dia(D(2024, 6, 1)))]
+    avisos = Notificacion.objects.filter(persona=immex.persona)
+    assert [n.asunto for n in avisos] == ["Cancelación automática del programa IMMEX 83-2019"]
+    assert "cancelado automáticamente el 01/09/2024" in avisos.get().cuerpo
+
+
+def test_la_fecha_del_estatus_es_la_legal_aunque_el_trabajo_corra_despues(immex):
+    trabajos.aplicar_plazos(D(2024, 6, 5))  # the suspension date was Saturday 1 June
+    immex.refresh_from_db()
+    assert (immex.estatus, immex.estatus_desde) == (S, _dia(D(2024, 6, 1)))
+    assert [h.fecha for h in historial(immex)] == [_dia(D(2024, 6, 1))]
+    aviso = Notificacion.objects.get(persona=immex.persona)
+    assert "suspendido automáticamente el 01/06/2024" in aviso.cuerpo
 
 
 def test_quien_reporto_a_tiempo_no_se_toca(

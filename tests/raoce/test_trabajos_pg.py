@@ -152,16 +152,17 @@ def test_una_corrida_interrumpida_entre_lotes_no_deja_programas_a_medias(
 
 
 def test_un_lote_que_falla_a_la_mitad_se_deshace_entero(registro, encolados, monkeypatch):
-    original = Notificacion.objects.bulk_create
+    # The notices are the batch's last INSERT before its UPDATE (INSERT … SELECT).
+    original = trabajos.insertar_avisos
     llamadas = []
 
-    def falla_en_el_segundo_lote(objs, *args, **kwargs):
+    def falla_en_el_segundo_lote(*args, **kwargs):
         llamadas.append(1)
         if len(llamadas) == 2:
             raise RuntimeError("se cayó la conexión")
-        return original(objs, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(Notificacion.objects, "bulk_create", falla_en_el_segundo_lote)
+    monkeypatch.setattr(trabajos, "insertar_avisos", falla_en_el_segundo_lote)
     with pytest.raises(RuntimeError):
         trabajos.aplicar_plazos(DIA, lote=LOTE)
     assert Programa.objects.filter(estatus=S).count() == LOTE  # the first batch only

@@ -241,7 +241,7 @@ def test_notificacion_fallida_reintenta_con_backoff_y_queda_visible(
     def falla(*a, **k):
         raise ConnectionRefusedError("SMTP caído")
 
-    monkeypatch.setattr("django.core.mail.send_mail", falla)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", falla)
     n = services.notificar(persona=persona_moral, asunto="Aviso", cuerpo="Hola")
     antes = timezone.now()
     assert outbox.entregar_notificacion(n.pk) is False

@@ -140,3 +140,24 @@ def test_vigencia_del_certificado_la_da_el_calendario(asignacion, monkeypatch):
     desde = dt.date(asignacion.anio, 3, 1)
     assert vigencia_certificado(asignacion, desde) == dt.date(asignacion.anio, 12, 31)
     assert llamadas == [asignacion.anio]
+
+
+def test_al_vencer_la_asignacion_se_avisa_al_beneficiario_una_vez(
+    moral, cupo, django_capture_on_commit_callbacks
+):
+    """Issue 10 item 6: the beneficiario is told its asignación expired (e-mail + bandeja)."""
+    from django.core import mail
+
+    from tramites.models import Notificacion
+
+    _cupo, sub = cupo
+    a = asignacion_con_saldo(moral, sub, numero="000301", vigencia_fin=dt.date(2027, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.vencer_asignaciones(hoy=dt.date(2027, 1, 2))
+        tasks.vencer_asignaciones(hoy=dt.date(2027, 1, 3))
+    (aviso,) = Notificacion.objects.filter(persona=moral)
+    assert aviso.tipo == "asignacion_vencida" and aviso.solicitud_id == a.solicitud_id
+    assert aviso.asunto == f"Venció la asignación de cupo del oficio {a.numero_oficio}"
+    assert "terminó su vigencia el 01/01/2027" in aviso.cuerpo
+    assert "El saldo no ejercido era de" in aviso.cuerpo
+    assert [m.to for m in mail.outbox] == [[moral.correo]]
