@@ -84,14 +84,14 @@ def test_recordatorios_con_worker_real(celery_en_vivo, empresas):
     hilo = threading.Thread(target=otra_corrida)
     resultado = enviar_recordatorios.delay("2024-05-10")
     hilo.start()
-    r = resultado.get(timeout=120)
+    r = resultado.get(timeout=120, disable_sync_subtasks=False)
     hilo.join(timeout=120)
     assert "IMMEX RWK-2" not in r["limite"]
     assert sorted(mios.values_list("persona__rfc", flat=True)) == [debe.rfc, debe_tambien.rfc]
     assert Recordatorio.objects.filter(programa__persona__in=empresas).count() == 2
     # Again the same day, and the next one: nothing more.
     for hoy in ("2024-05-10", "2024-05-13"):
-        r = enviar_recordatorios.delay(hoy).get(timeout=120)
+        r = enviar_recordatorios.delay(hoy).get(timeout=120, disable_sync_subtasks=False)
         assert not any(etiqueta.startswith("IMMEX RWK-") for etiqueta in r["limite"])
     assert mios.count() == 2
 
