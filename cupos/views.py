@@ -10,22 +10,9 @@ from django.shortcuts import render
 
 from cupos import saldos
 from cupos.models import CERO, Cupo, Regimen
-from vucem.models import Rol
+from tramites.exportar import puede_exportar
 
 CIEN = Decimal("100")
-
-
-def puede_exportar(user) -> bool:
-    """Exports are for the back-office (dictaminadores and nivel central)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (
-            user.is_superuser
-            or user.groups.filter(name__in=[Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL]).exists()
-        )
-    )
 
 
 class FiltroConsultaForm(forms.Form):

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from raoce.models import EstatusPrograma, Programa, TipoPrograma
-from tramites.exportar import exportar
-from vucem.models import Rol
+from tramites.exportar import exportar, puede_exportar
 
 ENCABEZADOS = [
     "Tipo",
@@ -25,18 +24,6 @@ ENCABEZADOS = [
     "Fecha de autorización",
     "Programas ligados",
 ]
-
-
-def puede_exportar(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (
-            user.is_superuser
-            or user.groups.filter(name__in=[Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL]).exists()
-        )
-    )
 
 
 def programas_filtrados(params):

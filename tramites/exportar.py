@@ -16,10 +16,25 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from vucem.models import Rol
+
 FORMATOS = ("csv", "xlsx")
 TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Text a spreadsheet would run as a formula (CSV/formula injection) gets a leading quote.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def puede_exportar(user) -> bool:
+    """Exports are for the back-office (dictaminadores and nivel central)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (
+            user.is_superuser
+            or user.groups.filter(name__in=[Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL]).exists()
+        )
+    )
 
 
 def _texto(valor) -> str:
