@@ -100,7 +100,13 @@ def adjuntar_anexo(solicitud: Solicitud, *, tipo: str, archivo, usuario) -> Anex
         raise AnexoInvalido("Seleccione el tipo de documento.")
     if solicitud.anexos.count() >= MAX_ANEXOS:
         raise AnexoInvalido(f"Se permiten como máximo {MAX_ANEXOS} documentos por solicitud.")
-    contenido = validar_pdf(archivo)
+    return guardar_pdf(
+        solicitud, tipo=tipo, archivo=archivo, contenido=validar_pdf(archivo), usuario=usuario
+    )
+
+
+def guardar_pdf(solicitud: Solicitud, *, tipo: str, archivo, contenido: bytes, usuario) -> Anexo:
+    """Store an already validated PDF (``validar_pdf``) as an anexo of the draft (sha256)."""
     nombre = PurePath(archivo.name).name[:254]
     anexo = Anexo(
         solicitud=solicitud,

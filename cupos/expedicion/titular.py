@@ -17,14 +17,10 @@ summary, the acuse and the certificates print it.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import PurePath
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 from stdnum.mx import rfc as stdnum_rfc
 
-from cupos.asignacion.anexos import AnexoInvalido, validar_pdf
+from cupos.asignacion.anexos import AnexoInvalido, guardar_pdf, validar_pdf
 from cupos.expedicion import reglas
 from tramites.models import Anexo
 from tramites.reglas import ReglaError
@@ -116,17 +112,9 @@ def guardar_titular(
     with transaction.atomic():
         if contenido is not None:
             _borrar_cartas(solicitud)
-            original = PurePath(archivo.name).name[:254]
-            anexo = Anexo(
-                solicitud=solicitud,
-                tipo=TIPO_CARTA,
-                nombre_original=original,
-                tamano=len(contenido),
-                sha256=hashlib.sha256(contenido).hexdigest(),
-                subido_por=usuario,
+            guardar_pdf(
+                solicitud, tipo=TIPO_CARTA, archivo=archivo, contenido=contenido, usuario=usuario
             )
-            anexo.archivo.save(original, ContentFile(contenido), save=False)
-            anexo.save()
         datos_paso.update(
             titular={"a_nombre_de": COMERCIALIZADORA, "rfc": rfc, "nombre": nombre}, listo=False
         )
