@@ -60,7 +60,11 @@ def _tiene_filtros(request) -> bool:
 @require_GET
 @never_cache
 def descargar(request, pk):
-    documento = get_object_or_404(documentos_visibles(request), pk=pk)
+    return respuesta_pdf(request, get_object_or_404(documentos_visibles(request), pk=pk))
+
+
+def respuesta_pdf(request, documento, *, adjunto: bool = True):
+    """The document's PDF (rendered if missing); a Spanish 503 page if it cannot be made."""
     try:
         contenido = obtener_pdf(documento)
     except Exception:
@@ -68,7 +72,7 @@ def descargar(request, pk):
         return render(request, "acuses/no_disponible.html", {"documento": documento}, status=503)
     respuesta = HttpResponse(contenido, content_type="application/pdf")
     respuesta["Content-Disposition"] = content_disposition_header(
-        True, f"{documento.tipo}-{documento.folio}.pdf"
+        adjunto, f"{documento.tipo}-{documento.folio}.pdf"
     )
     respuesta["X-Content-Type-Options"] = "nosniff"
     return respuesta

@@ -4,24 +4,19 @@ solicitud de asignación (dictaminador and nivel central), and revoke a vigente 
 
 from __future__ import annotations
 
-import logging
-
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from acuses.services import obtener_pdf
+from acuses.views import respuesta_pdf
 from cupos import montos
 from cupos.asignacion import revocacion
 from cupos.asignacion.views import _solicitud_o_404, dictaminador_requerido
 from cupos.models import Asignacion
 from tramites.reglas import TramiteError
-
-logger = logging.getLogger(__name__)
 
 
 class RevocarForm(forms.Form):
@@ -41,17 +36,7 @@ def documento(request, folio, pk):
     """The PDF of one document of the solicitud (inline; ``?descargar=1`` as a file)."""
     s, _sa = _solicitud_o_404(folio)
     doc = get_object_or_404(s.documentos, pk=pk)
-    try:
-        contenido = obtener_pdf(doc)
-    except Exception:
-        logger.exception("No se pudo generar el PDF del documento %s", doc.pk)
-        return render(request, "acuses/no_disponible.html", {"documento": doc}, status=503)
-    respuesta = HttpResponse(contenido, content_type="application/pdf")
-    respuesta["Content-Disposition"] = content_disposition_header(
-        bool(request.GET.get("descargar")), f"{doc.tipo}-{doc.folio}.pdf"
-    )
-    respuesta["X-Content-Type-Options"] = "nosniff"
-    return respuesta
+    return respuesta_pdf(request, doc, adjunto=bool(request.GET.get("descargar")))
 
 
 @dictaminador_requerido
