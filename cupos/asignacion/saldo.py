@@ -8,22 +8,41 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from cupos import mecanismos
-from cupos.models import Asignacion, SolicitudAsignacion, Subcupo
+from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion, Subcupo
 from tramites.models import EstadoSolicitud
 
 E = EstadoSolicitud
 CERO = Decimal("0")
-#: Asignaciones that count against a subcupo (a cancelled one gives its amount back).
+#: Asignaciones that count against a subcupo with their whole amount (a cancelled one gives it
+#: back; a revoked one keeps what its certificates use: :func:`retenido_por_revocadas`).
 ESTADOS_ASIGNACION_VIVOS = (Asignacion.Estado.VIGENTE, Asignacion.Estado.VENCIDA)
 #: Solicitudes waiting for a dictamen (the FCFS queue).
 ESTADOS_PENDIENTES = (E.FIRMADA, E.EN_DICTAMEN)
 
 
 def asignado_en(subcupo: Subcupo, **filtros) -> Decimal:
-    """Σ monto asignado of the subcupo's live asignaciones (optionally filtered)."""
+    """Σ monto asignado of the subcupo's live asignaciones (optionally filtered), plus what
+    revoked ones still hold: a revocation returns only the saldo it withdrew (its *ajuste*);
+    what certificates already use stays consumed."""
     total = (
         Asignacion.objects.filter(subcupo=subcupo, estado__in=ESTADOS_ASIGNACION_VIVOS, **filtros)
         .aggregate(t=Sum("monto_asignado"))
+        .get("t")
+    )
+    return (total or CERO) + retenido_por_revocadas(subcupo, **filtros)
+
+
+def retenido_por_revocadas(subcupo: Subcupo, **filtros) -> Decimal:
+    """What the subcupo's revoked asignaciones keep from the ledger (asignación + ajuste:
+    their certificates, net of amounts a favor)."""
+    total = (
+        MovimientoSaldo.objects.filter(
+            asignacion__subcupo=subcupo,
+            asignacion__estado=Asignacion.Estado.REVOCADA,
+            tipo__in=[MovimientoSaldo.Tipo.ASIGNACION, MovimientoSaldo.Tipo.AJUSTE],
+            **{f"asignacion__{k}": v for k, v in filtros.items()},
+        )
+        .aggregate(t=Sum("monto"))
         .get("t")
     )
     return total or CERO

@@ -203,3 +203,19 @@ def test_oficio_sin_solicitud_se_revoca_desde_el_admin(client, avena, central):
     assert a.estado == Asignacion.Estado.REVOCADA
     assert "Revocada" in client.get(url).content.decode()
     assert Notificacion.objects.filter(persona=a.beneficiario).count() == 1
+
+
+def test_revocar_devuelve_al_subcupo_solo_lo_no_expedido(aprobada, central):
+    """The subcupo gets back only the saldo the revocation withdrew; what a certificate already
+    uses stays consumed (issue 10 item 1, consistency with the ledger)."""
+    from cupos.asignacion.saldo import asignado_en, saldo_subcupo
+    from tests.cupos.factories import certificado_directo
+
+    a = aprobada.asignacion
+    sub = a.subcupo
+    antes = saldo_subcupo(sub)
+    certificado_directo(a, D("300"))
+    assert saldo_subcupo(sub) == antes  # expediting moves saldo inside the asignación only
+    revocacion.revocar_oficio(a, usuario=central, motivo="Documentación apócrifa")
+    assert asignado_en(sub) == D("300")
+    assert saldo_subcupo(sub) == antes + D("700")
