@@ -128,7 +128,12 @@ def firmar(request, numero_temporal):
     errores: list[str] = []
     if request.method == "POST":
         if not puede_firmar:
-            messages.error(request, "Solo el solicitante puede firmar la solicitud con su e.firma.")
+            if request.POST.get("accion") == "avisar" and es_capturista(request):
+                _avisar_al_solicitante(request, asistente, solicitud)
+            else:
+                messages.error(
+                    request, "Solo el solicitante puede firmar la solicitud con su e.firma."
+                )
             return redirect("tramites:firmar", numero_temporal=numero_temporal)
         form = FirmaFielForm(request.POST)
         if form.is_valid():
@@ -155,9 +160,6 @@ def firmar(request, numero_temporal):
     # Read only to show the page: a POST that signs redirects without it (the service
     # checks the same rules itself).
     pendientes = asistente.validar_para_firma(solicitud)
-    if not puede_firmar and not pendientes and es_capturista(request):
-        # The capturista finished: the solicitante is told it can sign (once per version).
-        services.avisar_listo_para_firma(solicitud, capturista=request.user)
     reto = None
     if puede_firmar and not pendientes:
         emitida = services.emision_cadena()
@@ -172,12 +174,26 @@ def firmar(request, numero_temporal):
         form=form,
         errores=errores,
         puede_firmar=puede_firmar,
+        es_capturista=es_capturista(request),
         pendientes=pendientes,
         resumen=asistente.resumen(solicitud),
         reto=reto,
         rfc_esperado=request.session.get(SESSION_RFC_FIEL) or solicitud.solicitante.rfc,
     )
     return render(request, "tramites/firmar.html", ctx)
+
+
+def _avisar_al_solicitante(request, asistente, solicitud) -> None:
+    """The capturista's "Avisar al solicitante": once per version of a complete draft."""
+    if asistente.validar_para_firma(solicitud):
+        messages.error(request, "Complete los datos pendientes antes de avisar al solicitante.")
+    elif services.avisar_listo_para_firma(solicitud, capturista=request.user):
+        messages.success(
+            request,
+            f"Se avisó a {solicitud.solicitante.nombre} que la solicitud está lista para firmar.",
+        )
+    else:
+        messages.info(request, "El solicitante ya fue avisado de esta versión de la solicitud.")
 
 
 @login_required

@@ -24,10 +24,16 @@ def test_capturista_deja_lista_para_firmar_y_se_avisa_una_vez(
     client.post(reverse("tramites:iniciar", args=[tramite_prueba.vucem_id]))
     s = Solicitud.objects.get()
     paso = reverse("tramites:paso", args=[s.numero_temporal, "datos"])
+    firmar = reverse("tramites:firmar", args=[s.numero_temporal])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(paso, {"descripcion": "x", "cantidad": "1"})
-        client.get(reverse("tramites:firmar", args=[s.numero_temporal]))
-        client.get(reverse("tramites:firmar", args=[s.numero_temporal]))  # once
+        pagina = client.get(firmar).content.decode()
+        assert "Avisar al solicitante que está lista para firmar" in pagina
+        assert not Notificacion.objects.filter(tipo="listo_para_firma").exists()  # GET: nothing
+        r = client.post(firmar, {"accion": "avisar"}, follow=True)
+        assert "Se avisó a" in r.content.decode()
+        r = client.post(firmar, {"accion": "avisar"}, follow=True)  # once per version
+        assert "ya fue avisado" in r.content.decode()
     (aviso,) = Notificacion.objects.filter(tipo="listo_para_firma")
     assert aviso.persona == persona_moral and aviso.solicitud == s
     assert aviso.asunto == f"La solicitud {s.numero_temporal} está lista para firmar"
@@ -37,7 +43,7 @@ def test_capturista_deja_lista_para_firmar_y_se_avisa_una_vez(
     # After the capturista changes it again, a new notice.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(paso, {"descripcion": "y", "cantidad": "2"})
-        client.get(reverse("tramites:firmar", args=[s.numero_temporal]))
+        client.post(firmar, {"accion": "avisar"})
     assert Notificacion.objects.filter(tipo="listo_para_firma").count() == 2
 
 
@@ -48,7 +54,9 @@ def test_el_solicitante_en_la_pagina_de_firma_no_genera_aviso(
         tramite=tramite_prueba, solicitante=persona_moral, usuario=solicitante
     )
     services.guardar_paso(s, "datos", {"descripcion": "x", "cantidad": "1"})
-    cliente.get(reverse("tramites:firmar", args=[s.numero_temporal]))
+    url = reverse("tramites:firmar", args=[s.numero_temporal])
+    cliente.get(url)
+    cliente.post(url, {"accion": "avisar"})  # only a capturista may send it
     assert not Notificacion.objects.filter(tipo="listo_para_firma").exists()
 
 
