@@ -21,8 +21,7 @@ from cupos.asignacion import anexos, cola, dictamen, registro, revocacion
 from cupos.asignacion.asistente import AsistenteAsignacion
 from cupos.asignacion.forms import AprobarForm, RechazarForm
 from cupos.models import Asignacion, SolicitudAsignacion
-from tramites import mesa_dictamen
-from tramites import services as tramites_services
+from tramites import historial, mesa_dictamen
 from tramites.services import TramiteError
 from vucem.acceso import persona_activa_o_404
 from vucem.models import Rol
@@ -152,7 +151,9 @@ def _detalle(request, folio, *, aprobar_form=None, rechazar_form=None, errores=(
             "asignacion": asignacion,
             "asignado": montos.formato_monto(asignacion.monto_asignado, u) if asignacion else "",
             "documentos": s.documentos.order_by("creado", "pk"),
-            "historial": tramites_services.historial(s),
+            "historial": historial.entradas(
+                s, historial.ETIQUETAS_SOLICITUD, quien_firmo=historial.firmante(s)
+            ),
             "puede_revocar": revocacion.puede_revocar(request.user),
         },
         status=status,

@@ -219,3 +219,13 @@ def test_revocar_devuelve_al_subcupo_solo_lo_no_expedido(aprobada, central):
     revocacion.revocar_oficio(a, usuario=central, motivo="Documentación apócrifa")
     assert asignado_en(sub) == D("300")
     assert saldo_subcupo(sub) == antes + D("700")
+
+
+def test_historial_del_detalle_con_etiquetas_legibles(client, aprobada, dictaminadora):
+    """The staff detail page's history reads like the solicitante's (labels, who)."""
+    s = aprobada.asignacion.solicitud
+    client.force_login(dictaminadora)
+    html = client.get(reverse("cupos:dictamen_detalle", args=[s.folio])).content.decode()
+    historial = html[html.index('id="hist"') :]
+    assert "En dictamen → Resuelta" in historial and "en_dictamen" not in historial
+    assert "Ana Torres Dictamen, Directora de Cupos" in historial
