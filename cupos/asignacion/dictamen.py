@@ -244,6 +244,7 @@ def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen
     def efecto(s: Solicitud) -> Resolucion:
         sa = SolicitudAsignacion.objects.select_related("subcupo__cupo").get(solicitud=s)
         cupo = sa.subcupo.cupo
+        firmante = firmante_de(usuario)
         campos = [
             ("tipo", "resolución"),
             ("resultado", "rechazada"),
@@ -253,6 +254,8 @@ def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen
             ("subcupo", sa.subcupo.clave),
             ("motivo", motivo),
             ("fecha", s.resuelta_en),  # DD/MM/YYYY HH:MM:SS (firma.cadena)
+            ("funcionario", firmante["nombre"]),
+            ("cargo", firmante["cargo"]),
         ]
         documento = emitir_sellado(
             solicitud=s,
@@ -267,6 +270,7 @@ def rechazar(solicitud: Solicitud, *, usuario, motivo: str) -> ResultadoDictamen
                     f"{sa.subcupo.clave}) con folio {s.folio} fue rechazada.\n\nMotivo: {motivo}"
                 ),
                 "fundamento": cupo.fundamento,
+                "firmante": firmante,
             },
         )
         return Resolucion(

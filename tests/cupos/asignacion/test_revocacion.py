@@ -229,3 +229,23 @@ def test_historial_del_detalle_con_etiquetas_legibles(client, aprobada, dictamin
     historial = html[html.index('id="hist"') :]
     assert "En dictamen → Resuelta" in historial and "en_dictamen" not in historial
     assert "Ana Torres Dictamen, Directora de Cupos" in historial
+
+
+def test_la_resolucion_de_rechazo_nombra_al_funcionario(avena, capturador, dictaminadora):
+    _, sub = avena
+    persona = crear_persona("AVE020202BB2", "AVENAS RECHAZADAS")
+    s = solicitud_asignacion_firmada(
+        persona,
+        sub,
+        recibida=aware(2024, 3, 1, 9),
+        usuario=capturador,
+        monto_solicitado=D("1000"),
+        consumo_auditado_12m=D("5000"),
+    )
+    dictamen.rechazar(s, usuario=dictaminadora, motivo="Sin consumo acreditado")
+    doc = s.documentos.get(tipo="resolucion")
+    assert "ANA TORRES DICTAMEN" in doc.cadena_original
+    assert "Directora de Cupos" in doc.cadena_original
+    texto = texto_pdf(doc)
+    assert "RESOLVIÓ" in texto.upper() and "ANA TORRES DICTAMEN" in texto
+    assert "Directora de Cupos" in texto
