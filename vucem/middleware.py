@@ -136,3 +136,31 @@ class EntradaValidaMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+#: Statuses whose Django debug page is replaced by the portal's Spanish one under DEBUG.
+_PAGINAS_PROPIAS = {400: "400.html", 403: "403.html", 404: "404.html"}
+
+
+class PaginasDeErrorMiddleware:
+    """Under DEBUG (``make run``) a 400/403/404 still shows the portal's Spanish page instead
+    of Django's English technical page (recognised by its "DEBUG = True" note), so the demo
+    reads like production. ``DEBUG_PAGINAS_TECNICAS=True`` keeps Django's pages; a 500 keeps
+    its traceback under DEBUG. Does nothing outside DEBUG (Django already uses these pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        plantilla = _PAGINAS_PROPIAS.get(response.status_code)
+        if (
+            plantilla
+            and settings.DEBUG
+            and not getattr(settings, "DEBUG_PAGINAS_TECNICAS", False)
+            and response.get("Content-Type", "").startswith("text/html")
+            and not getattr(response, "streaming", False)
+            and b"DEBUG = True" in response.content
+        ):
+            return render(request, plantilla, status=response.status_code)
+        return response

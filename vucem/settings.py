@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "vucem.middleware.PaginasDeErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +75,9 @@ MIDDLEWARE = [
     "vucem.middleware.EntradaValidaMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# make run (DEBUG): Django's technical 400/403/404 pages only when asked for.
+DEBUG_PAGINAS_TECNICAS = env.bool("DEBUG_PAGINAS_TECNICAS", default=False)
 
 ROOT_URLCONF = "vucem.urls"
 WSGI_APPLICATION = "vucem.wsgi.application"

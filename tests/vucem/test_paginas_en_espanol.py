@@ -83,3 +83,17 @@ def test_capturista_revocado_recibe_una_pagina_que_explica_la_revocacion(
     assert "persona_id" not in c2.session
     # Told once; later pages are the normal ones for a user with no active solicitante.
     assert "revocó" not in c2.get(reverse("tramites:catalogo"), follow=True).content.decode()
+
+
+def test_con_debug_tambien_en_espanol(client, settings):
+    """make run (DEBUG): the portal's 404 page, not Django's technical one; on request the
+    technical page is still there for developers."""
+    settings.DEBUG = True
+    r = client.get("/no-existe-esta-pagina/")
+    assert r.status_code == 404
+    html = r.content.decode()
+    assert "Página no encontrada" in html and "DEBUG = True" not in html
+    _en_portal(html)
+    settings.DEBUG_PAGINAS_TECNICAS = True
+    r = client.get("/no-existe-esta-pagina/")
+    assert r.status_code == 404 and "DEBUG = True" in r.content.decode()
