@@ -97,7 +97,22 @@ def previo_por_beneficiario(subcupo: Subcupo, **filtros) -> dict[str, Decimal]:
         .values("beneficiario__rfc")
         .annotate(t=Sum("monto_asignado"))
     )
-    return {f["beneficiario__rfc"]: f["t"] for f in filas}
+    previos = {f["beneficiario__rfc"]: f["t"] for f in filas}
+    # A revoked asignación still counts for what its certificates use (asignación + ajuste).
+    retenidos = (
+        MovimientoSaldo.objects.filter(
+            asignacion__subcupo=subcupo,
+            asignacion__estado=Asignacion.Estado.REVOCADA,
+            tipo__in=[MovimientoSaldo.Tipo.ASIGNACION, MovimientoSaldo.Tipo.AJUSTE],
+            **{f"asignacion__{k}": v for k, v in filtros.items()},
+        )
+        .values("asignacion__beneficiario__rfc")
+        .annotate(t=Sum("monto"))
+    )
+    for f in retenidos:
+        rfc = f["asignacion__beneficiario__rfc"]
+        previos[rfc] = previos.get(rfc, CERO) + (f["t"] or CERO)
+    return previos
 
 
 def ejercicio_minimo(subcupo: Subcupo) -> Decimal:

@@ -208,7 +208,7 @@ def test_oficio_sin_solicitud_se_revoca_desde_el_admin(client, avena, central):
 def test_revocar_devuelve_al_subcupo_solo_lo_no_expedido(aprobada, central):
     """The subcupo gets back only the saldo the revocation withdrew; what a certificate already
     uses stays consumed (issue 10 item 1, consistency with the ledger)."""
-    from cupos.asignacion.saldo import asignado_en, saldo_subcupo
+    from cupos.asignacion.saldo import asignado_en, previo_por_beneficiario, saldo_subcupo
     from tests.cupos.factories import certificado_directo
 
     a = aprobada.asignacion
@@ -219,6 +219,8 @@ def test_revocar_devuelve_al_subcupo_solo_lo_no_expedido(aprobada, central):
     revocacion.revocar_oficio(a, usuario=central, motivo="Documentación apócrifa")
     assert asignado_en(sub) == D("300")
     assert saldo_subcupo(sub) == antes + D("700")
+    # and the beneficiary's previous amount (per-beneficiary caps) keeps those 300
+    assert previo_por_beneficiario(sub)[a.beneficiario.rfc] == D("300")
 
 
 def test_historial_del_detalle_con_etiquetas_legibles(client, aprobada, dictaminadora):
