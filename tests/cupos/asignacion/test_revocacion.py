@@ -44,20 +44,23 @@ def central(db):
     return dictaminador_user("luis.central", grupo=Rol.NIVEL_CENTRAL)
 
 
-@pytest.fixture
-def aprobada(avena, capturador, dictaminadora):
+def firmada(avena, capturador, rfc: str, nombre: str):
+    """A signed avena solicitud for 1,000 kg (consumo auditado 5,000), waiting for dictamen."""
     _, sub = avena
-    persona = crear_persona("AVE010101AA1", "MOLINOS DE AVENA")
-    s = solicitud_asignacion_firmada(
-        persona,
+    return solicitud_asignacion_firmada(
+        crear_persona(rfc, nombre),
         sub,
         recibida=aware(2024, 3, 1, 9),
         usuario=capturador,
         monto_solicitado=D("1000"),
         consumo_auditado_12m=D("5000"),
     )
-    r = dictamen.aprobar(s, usuario=dictaminadora, monto=D("1000"))
-    return r
+
+
+@pytest.fixture
+def aprobada(avena, capturador, dictaminadora):
+    s = firmada(avena, capturador, "AVE010101AA1", "MOLINOS DE AVENA")
+    return dictamen.aprobar(s, usuario=dictaminadora, monto=D("1000"))
 
 
 def test_el_oficio_nombra_al_funcionario_y_su_cargo_en_pdf_y_cadena(aprobada):
@@ -234,16 +237,7 @@ def test_historial_del_detalle_con_etiquetas_legibles(client, aprobada, dictamin
 
 
 def test_la_resolucion_de_rechazo_nombra_al_funcionario(avena, capturador, dictaminadora):
-    _, sub = avena
-    persona = crear_persona("AVE020202BB2", "AVENAS RECHAZADAS")
-    s = solicitud_asignacion_firmada(
-        persona,
-        sub,
-        recibida=aware(2024, 3, 1, 9),
-        usuario=capturador,
-        monto_solicitado=D("1000"),
-        consumo_auditado_12m=D("5000"),
-    )
+    s = firmada(avena, capturador, "AVE020202BB2", "AVENAS RECHAZADAS")
     dictamen.rechazar(s, usuario=dictaminadora, motivo="Sin consumo acreditado")
     doc = s.documentos.get(tipo="resolucion")
     assert "ANA TORRES DICTAMEN" in doc.cadena_original
