@@ -26,7 +26,7 @@ from cupos.avisos import aviso_asignacion_vencida
 from cupos.models import Asignacion, CertificadoCupo, MovimientoSaldo
 from tramites.calendario import Calendario
 from tramites.outbox import notificar_en_lote
-from tramites.services import auditar_en_lote
+from tramites.services import auditar_en_lote, lote_por_cambiar
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +39,6 @@ DIAS_DEVOLUCION = 15
 
 CV, CX = CertificadoCupo.Estado.VIGENTE, CertificadoCupo.Estado.VENCIDO
 AV, AX = Asignacion.Estado.VIGENTE, Asignacion.Estado.VENCIDA
-
-
-def _bloquear_lote(qs: QuerySet, lote: int) -> list:
-    """The next ``lote`` rows of ``qs``, locked for this transaction; rows that another
-    transaction holds are skipped (the next run takes them)."""
-    return list(qs.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:lote])
 
 
 def _motivo(fin) -> str:
@@ -84,7 +78,7 @@ def vencer_lote_certificados(
     audited, with the reminder to return them. Returns the batch (empty: nothing left) and
     how many reminders it wrote."""
     with transaction.atomic():
-        filas = _bloquear_lote(_certificados(estado=CV, vigencia_fin__lt=hoy), lote)
+        filas = list(lote_por_cambiar(_certificados(estado=CV, vigencia_fin__lt=hoy), lote))
         if not filas:
             return [], 0
         pks = [c.pk for c in filas]
@@ -110,7 +104,9 @@ def recordar_lote_certificados(ahora, cal: Calendario, lote: int) -> int:
     """One transaction: certificates already vencido (by another path, or before the
     reminder existed) that were never reminded get the reminder once."""
     with transaction.atomic():
-        filas = _bloquear_lote(_certificados(estado=CX, recordatorio_devolucion__isnull=True), lote)
+        filas = list(
+            lote_por_cambiar(_certificados(estado=CX, recordatorio_devolucion__isnull=True), lote)
+        )
         if filas:
             CertificadoCupo.objects.filter(pk__in=[c.pk for c in filas]).update(
                 recordatorio_devolucion=ahora
@@ -158,11 +154,13 @@ def avisos_asignaciones_vencidas(asignaciones: list[Asignacion]) -> list[dict]:
 def vencer_lote_asignaciones(hoy, lote: int) -> list[Asignacion]:
     """One transaction: asignaciones past their vigencia → vencida, audited and notified."""
     with transaction.atomic():
-        filas = _bloquear_lote(
-            Asignacion.objects.filter(estado=AV, vigencia_fin__lt=hoy).select_related(
-                "beneficiario", "solicitud", "subcupo__cupo"
-            ),
-            lote,
+        filas = list(
+            lote_por_cambiar(
+                Asignacion.objects.filter(estado=AV, vigencia_fin__lt=hoy).select_related(
+                    "beneficiario", "solicitud", "subcupo__cupo"
+                ),
+                lote,
+            )
         )
         if not filas:
             return []

@@ -23,7 +23,7 @@ from tramites.models import EstadoSolicitud, Solicitud, Tramite
 from tramites.outbox import notificar, notificar_en_lote
 from tramites.registro import obtener_asistente, tiene_asistente
 from tramites.reglas import TramiteError
-from tramites.services import registrar_auditoria
+from tramites.services import lote_por_cambiar, registrar_auditoria
 from vucem.models import Rol, User
 
 E = EstadoSolicitud
@@ -284,12 +284,12 @@ def avisar_plazos(hoy: dt.date | None = None, *, lote: int = LOTE) -> dict[str, 
         while True:
             with transaction.atomic():
                 filas = list(
-                    Solicitud.objects.filter(
-                        condicion, estado=E.EN_DICTAMEN, **{f"{campo}__isnull": True}
+                    lote_por_cambiar(
+                        Solicitud.objects.filter(
+                            condicion, estado=E.EN_DICTAMEN, **{f"{campo}__isnull": True}
+                        ).select_related("tramite", "solicitante", "dictaminador"),
+                        lote,
                     )
-                    .select_for_update(skip_locked=True, of=("self",))
-                    .select_related("tramite", "solicitante", "dictaminador")
-                    .order_by("pk")[:lote]
                 )
                 if not filas:
                     break

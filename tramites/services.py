@@ -205,9 +205,10 @@ def descartar_borrador(
 LOTE = 1000
 
 
-def _lote_por_cambiar(qs, lote: int):
-    """The next ``lote`` rows of ``qs`` locked for this transaction (rows another
-    transaction holds, e.g. a draft being signed, are left for the next run)."""
+def lote_por_cambiar(qs, lote: int):
+    """The next ``lote`` rows of ``qs`` (by pk) locked for this transaction; rows another
+    transaction holds (e.g. a draft being signed) are left for the next run. The batch step of
+    every set-based job."""
     return qs.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:lote]
 
 
@@ -224,7 +225,7 @@ def expirar_borradores(ahora=None, *, lote: int = LOTE) -> int:
     while True:
         with transaction.atomic():
             pks = list(
-                _lote_por_cambiar(
+                lote_por_cambiar(
                     Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora), lote
                 ).values_list("pk", flat=True)
             )
@@ -348,7 +349,7 @@ def recordar_borradores(ahora=None, *, lote: int = LOTE) -> int:
     while True:
         with transaction.atomic():
             pendientes = list(
-                _lote_por_cambiar(
+                lote_por_cambiar(
                     Solicitud.objects.filter(
                         estado=E.BORRADOR,
                         vence__gte=ahora,
