@@ -35,15 +35,6 @@ def _sin_espacios(texto: str) -> str:
     return re.sub(r"\s+", "", texto)
 
 
-@pytest.fixture
-def asignacion_demo(moral):
-    """The demo data of cupos: lácteos subcupo B assigned to the demo persona moral."""
-    from cupos import demo
-
-    cred = moral[0]
-    return next(a for a in demo.cargar() if a.beneficiario.rfc == cred.rfc)
-
-
 def expedir_certificado(asignacion, cred, monto, utilizado):
     """One certificate issued with the expedición services and the persona's real FIEL
     (run after the FIEL login, which creates the persona's user); part of it is marked as

@@ -120,15 +120,6 @@ def revisar_pdfs_expedicion(page, carpeta, folio, rfc, montos, numero_oficio, fo
     assert sorted(folios) == sorted(folios_cert), folios
 
 
-@pytest.fixture
-def asignacion_demo(moral):
-    """The demo data of cupos: lácteos subcupo B assigned to the demo persona moral."""
-    from cupos import demo
-
-    cred = moral[0]
-    return next(a for a in demo.cargar() if a.beneficiario.rfc == cred.rfc)
-
-
 def test_expedicion_con_dos_certificados(
     servidor, page, captura, moral, asignacion_demo, carpeta_browser
 ):
@@ -182,30 +173,6 @@ def avenas(credencial_factory, archivos_fiel):
     cred = credencial_factory(**AVENAS)
     cer, key = archivos_fiel(cred)
     return cred, cer, key
-
-
-@pytest.fixture
-def cupos_demo(_catalogo):
-    """Only the demo cupos of this year (avena's window is open all year); no asignaciones."""
-    from django.utils import timezone
-
-    from cupos import demo
-
-    return demo.cargar_cupos(timezone.localdate().year)
-
-
-@pytest.fixture
-def reporte_pdf(tmp_path):
-    """A small, real one-page PDF to attach."""
-    from pypdf import PdfWriter
-
-    ruta = tmp_path / "reporte-auditor-externo.pdf"
-    w = PdfWriter()
-    w.add_blank_page(width=612, height=792)
-    w.add_metadata({"/Title": "Reporte de auditor externo (prueba)"})
-    with ruta.open("wb") as f:
-        w.write(f)
-    return ruta
 
 
 @pytest.fixture
