@@ -435,6 +435,17 @@ def test_concluidas_y_verificacion_de_certificado_cancelado_en_parte(
         "Certificados expedidos"
     )
     captura(page, "bandeja concluidas cancelacion")
+    # at 375 px the state and the actions are on screen (the table stacks, item 14)
+    page.set_viewport_size({"width": 375, "height": 812})
+    for folio, estado in (
+        (folio_cancelacion, "Cancelación aplicada"),
+        (folio_expedicion, "Certificados expedidos"),
+    ):
+        fila = page.get_by_role("row").filter(has_text=folio)
+        for parte in (fila.get_by_text(estado), fila.get_by_role("link", name=re.compile("^Ver"))):
+            caja = parte.bounding_box()
+            assert caja and caja["x"] >= 0 and caja["x"] + caja["width"] <= 375, (estado, caja)
+    page.set_viewport_size({"width": 1280, "height": 900})
     _bandeja(page, "Por atender y en trámite")
     expect(page.get_by_role("region", name="Solicitudes en trámite")).not_to_contain_text(
         folio_cancelacion
