@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     en_bandeja,
     firmar,
     ingresar_con_fiel,
+    menu_tramites,
     pdf_a_png,
     texto_pdf,
 )
@@ -64,12 +65,7 @@ def expedir_certificado(asignacion, cred, monto, utilizado):
 
 def abrir_cancelacion(page, captura):
     """Menu Trámites → Solicitudes nuevas → SE → Cancelaciones… → the trámite."""
-    menu = page.get_by_role("navigation", name="Menú principal")
-    menu.get_by_role("button", name="Trámites").or_(
-        menu.get_by_role("link", name="Trámites")
-    ).click()
-    menu.get_by_role("link", name="Solicitudes nuevas").click()
-    page.wait_for_load_state()
+    menu_tramites(page, "Solicitudes nuevas")
     # With one dependencia (SE) the catalog goes straight to it; otherwise pick its card.
     tarjeta_se = page.locator("main").get_by_role("link", name=re.compile("Secretaría de Economía"))
     if "/dependencia/" not in page.url and tarjeta_se.count():

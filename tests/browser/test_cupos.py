@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     en_bandeja,
     firmar,
     ingresar_con_fiel,
+    menu_tramites,
     pdf_a_png,
     texto_pdf,
 )
@@ -187,9 +188,9 @@ def dictaminador(transactional_db):
     return user, password
 
 
-def solicitar_asignacion(page, base, captura, carpeta, pdf, cer, key, password, cantidad, consumo):
+def capturar_asignacion(page, base, captura, pdf, cantidad, consumo):
     """Wizard SE-03-011-1 (persona moral): Solicitante → Cupo (filter Avena, choose UNICO) →
-    Datos → Documentos (attach the PDF) → Firmar. Returns the folio."""
+    Datos → Documentos (attach the PDF) → the Firmar page (not signed)."""
     page.goto(f"{base}/tramites/dependencia/SE/")
     page.get_by_role("button", name="Cupos de Importación y Exportación").click()
     page.get_by_role("link", name="Solicitud de asignación directa de cupo persona moral").click()
@@ -235,6 +236,11 @@ def solicitar_asignacion(page, base, captura, carpeta, pdf, cer, key, password, 
     expect(pasos.locator("[aria-current=step]")).to_have_text("Paso 2 Firmar solicitud")
     expect(page.locator("main")).to_contain_text("Cantidad solicitada")
     captura(page, "asignacion firmar")
+
+
+def solicitar_asignacion(page, base, captura, carpeta, pdf, cer, key, password, cantidad, consumo):
+    """:func:`capturar_asignacion`, then sign it. Returns the folio."""
+    capturar_asignacion(page, base, captura, pdf, cantidad, consumo)
     firmar(page, cer, key, password)
 
     folio = page.locator("#folio")
@@ -327,12 +333,7 @@ def test_asignacion_dictamen_y_expedicion(
     en_bandeja(page, cred.rfc)
     captura(page, "bandeja tras dictamen")
     # Trámites → Solicitudes subsecuentes (Acuses y resoluciones): the oficio de asignación.
-    menu = page.get_by_role("navigation", name="Menú principal")
-    menu.get_by_role("button", name="Trámites").or_(
-        menu.get_by_role("link", name="Trámites")
-    ).click()
-    menu.get_by_role("link", name=re.compile("Solicitudes subsecuentes")).click()
-    page.wait_for_load_state()
+    menu_tramites(page, re.compile("Solicitudes subsecuentes"))
     expect(page.get_by_role("heading", name="Acuses y resoluciones")).to_be_visible()
     captura(page, "acuses y resoluciones")
     oficio = page.get_by_role("row", name=re.compile("Oficio de asignación"))

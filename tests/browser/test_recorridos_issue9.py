@@ -18,11 +18,14 @@ from tests.browser.conftest import (
     cerrar_sesion,
     descargar,
     en_bandeja,
-    firmar,
+    firmar_y_folio,
     ingresar_con_fiel,
+    menu_tramites,
+    texto_del_acuse,
     texto_pdf,
 )
 from tests.browser.test_cancelacion import abrir_cancelacion, expedir_certificado
+from tests.browser.test_cupos import capturar_asignacion
 from tests.raoce.test_demo import _nada_en_el_futuro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,6 +99,14 @@ def _mis_programas(page, captura, descripcion):
     return lambda numero: page.get_by_role("row").filter(has_text=numero)
 
 
+def _historial(page, captura, fila, numero, motivo, descripcion):
+    """ "Historial" of the program ``numero`` from Mis programas; shows ``motivo``."""
+    fila(numero).get_by_role("link", name=re.compile("^Historial")).click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text(motivo)
+    captura(page, descripcion)
+
+
 def _abrir_raoce_en_catalogo(page):
     """Bandeja → "Solicitudes nuevas" → SE → the RAOCE instrument; returns the trámite's item."""
     page.get_by_role("navigation", name="Menú principal").get_by_role("link", name="Inicio").click()
@@ -152,10 +163,9 @@ def test_demo_raoce_acorde_con_la_fecha(
     expect(fila("83-2019")).to_contain_text(f"01/09/{anio}")
     expect(fila("2019-8664")).to_contain_text("Cancelado")
     expect(fila("2019-8664")).to_contain_text(f"01/07/{anio}")
-    fila("83-2019").get_by_role("link", name=re.compile("^Historial")).click()
-    page.wait_for_load_state()
-    expect(page.locator("main")).to_contain_text(f"No presentó el RAOCE {anio - 1}")
-    captura(page, "historial immex cancelado")
+    _historial(
+        page, captura, fila, "83-2019", f"No presentó el RAOCE {anio - 1}", "historial cancelado"
+    )
 
     item = _abrir_raoce_en_catalogo(page)
     expect(item).to_contain_text("No disponible por ahora")
@@ -176,10 +186,8 @@ def test_demo_raoce_acorde_con_la_fecha(
     for numero in ("83-2019", "2019-8664"):
         expect(fila(numero)).to_contain_text("Vigente")
         expect(fila(numero)).not_to_contain_text("Cancelado")
-    fila("83-2019").get_by_role("link", name=re.compile("^Historial")).click()
-    page.wait_for_load_state()
-    expect(page.locator("main")).to_contain_text(f"estatus acorde con la fecha 15/05/{anio}")
-    captura(page, "historial immex vuelve a vigente")
+    motivo = f"estatus acorde con la fecha 15/05/{anio}"
+    _historial(page, captura, fila, "83-2019", motivo, "historial vuelve a vigente")
 
     item = _abrir_raoce_en_catalogo(page)
     expect(item).not_to_contain_text("No disponible")
@@ -209,20 +217,10 @@ def test_demo_raoce_acorde_con_la_fecha(
     resumen = page.get_by_role("region", name="Datos que se firmarán")
     expect(resumen).to_contain_text("IMMEX-PROSEC")
     captura(page, "raoce firmar")
-    firmar(page, cer, key, PASSWORD_DEMO)
-    folio = page.locator("#folio")
-    expect(folio).to_have_text(re.compile(r"^\d{25}$"))
-    numero = folio.inner_text()
+    numero = firmar_y_folio(page, cer, key, PASSWORD_DEMO)
     captura(page, "raoce registrada")
 
-    acuse = descargar(
-        page,
-        page.locator("ul.list-group li.list-group-item")
-        .filter(has_text="Acuse")
-        .get_by_role("link", name="Descargar PDF"),
-        carpeta_browser / "raoce-demo-acuse.pdf",
-    )
-    texto = texto_pdf(acuse)
+    texto = texto_del_acuse(page, carpeta_browser / "raoce-demo-acuse.pdf")
     assert numero in re.sub(r"\s+", "", texto) and demo.LACTEOS in texto, texto
     assert "83-2019" in texto and "2019-8664" in texto, texto
 
@@ -255,47 +253,14 @@ def test_regresar_a_modificar_desde_firmar(
     cred, cer, key = moral
     ingresar_con_fiel(page, servidor, cer, key, cred.password)
     en_bandeja(page, cred.rfc)
-    page.goto(f"{servidor}/tramites/dependencia/SE/")
-    page.get_by_role("button", name="Cupos de Importación y Exportación").click()
-    page.get_by_role("link", name=TRAMITE_ASIGNACION_PM).click()
-    page.wait_for_load_state()
-    captura(page, "solicitante")
-    page.get_by_role("button", name="Continuar").click()
-    page.wait_for_load_state()
-
-    page.get_by_label("Producto", exact=True).select_option(label="Avena")
-    page.get_by_role("button", name="Buscar").click()
-    page.wait_for_load_state()
-    page.locator("fieldset .card").get_by_role("radio").check()
-    captura(page, "cupo avena")
-    page.get_by_role("button", name="Continuar").click()
-    page.wait_for_load_state()
-
-    cantidad = page.get_by_label(re.compile(r"Cantidad solicitada"))
-    consumo = page.get_by_label(re.compile(r"Consumo auditado de los últimos 12 meses"))
-    cantidad.fill("15,000")  # the typo: one zero short
-    consumo.fill("180,000")
-    captura(page, "datos con error de captura")
-    page.get_by_role("button", name="Continuar").click()
-    page.wait_for_load_state()
-
-    page.get_by_label("Tipo de documento").select_option(
-        label="Reporte de auditor externo (consumo auditado)"
-    )
-    page.get_by_label("Archivo PDF").set_input_files(str(reporte_pdf))
-    page.get_by_role("button", name="Adjuntar").click()
-    page.wait_for_load_state()
-    expect(page.get_by_role("table")).to_contain_text(reporte_pdf.name)
-    captura(page, "documentos")
-    page.get_by_role("button", name="Continuar").click()
-    page.wait_for_load_state()
+    capturar_asignacion(page, servidor, captura, reporte_pdf, "15,000", "180,000")  # typo
 
     # Firmar: the user sees the typo in the summary.
     pasos = page.get_by_role("list", name="Etapas de la solicitud")
-    expect(pasos.locator("[aria-current=step]")).to_have_text("Paso 2 Firmar solicitud")
     resumen = page.get_by_role("region", name="Datos que se firmarán")
     expect(resumen).to_contain_text("15,000 kilogramos")
-    captura(page, "firmar con el error")
+    cantidad = page.get_by_label(re.compile(r"Cantidad solicitada"))
+    consumo = page.get_by_label(re.compile(r"Consumo auditado de los últimos 12 meses"))
 
     # Regresar / Modificar → the last captured step, nothing lost.
     page.get_by_role("link", name="Regresar / Modificar").click()
@@ -327,20 +292,9 @@ def test_regresar_a_modificar_desde_firmar(
     expect(resumen).not_to_contain_text("15,000 kilogramos")
     expect(page.locator("#cadena-original")).to_contain_text("|kg|150000.000|180000.000|")
     captura(page, "firmar corregida")
-    firmar(page, cer, key, cred.password)
-
-    folio = page.locator("#folio")
-    expect(folio).to_have_text(re.compile(r"^\d{25}$"))
-    numero = folio.inner_text()
+    numero = firmar_y_folio(page, cer, key, cred.password)
     captura(page, "registrada")
-    acuse = descargar(
-        page,
-        page.locator("ul.list-group li", has_text="Acuse").get_by_role(
-            "link", name="Descargar PDF"
-        ),
-        carpeta_browser / "asignacion-acuse.pdf",
-    )
-    texto = texto_pdf(acuse)
+    texto = texto_del_acuse(page, carpeta_browser / "asignacion-acuse.pdf")
     plano = re.sub(r"\s+", "", texto)
     assert numero in plano and cred.rfc in texto, texto
     # the acuse's cadena original carries the fixed cantidad (and the same consumo)
@@ -421,9 +375,7 @@ def test_concluidas_y_verificacion_de_certificado_cancelado_en_parte(
     page.wait_for_load_state()
     expect(page.locator("main")).to_contain_text(f"{a_favor:,} kg")
     captura(page, "cancelacion firmar")
-    firmar(page, cer, key, cred.password)
-    expect(page.locator("#folio")).to_have_text(re.compile(r"^\d{25}$"))
-    folio_cancelacion = page.locator("#folio").inner_text()
+    folio_cancelacion = firmar_y_folio(page, cer, key, cred.password)
     captura(page, "cancelacion registrada")
 
     pestanas = _bandeja(page, "Concluidas")
@@ -452,12 +404,7 @@ def test_concluidas_y_verificacion_de_certificado_cancelado_en_parte(
     )
 
     # Item 11: the certificate's PDF gives its folio and código de verificación.
-    menu = page.get_by_role("navigation", name="Menú principal")
-    menu.get_by_role("button", name="Trámites").or_(
-        menu.get_by_role("link", name="Trámites")
-    ).click()
-    menu.get_by_role("link", name=re.compile("Solicitudes subsecuentes")).click()
-    page.wait_for_load_state()
+    menu_tramites(page, re.compile("Solicitudes subsecuentes"))
     captura(page, "acuses y resoluciones")
     pdf = descargar(
         page,
