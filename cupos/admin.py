@@ -36,14 +36,7 @@ from cupos.montos import formato_monto
 from cupos.ventanas import VentanaRecepcion
 from tramites.admin import AuditoriaInline
 from tramites.reglas import ReglaError
-from vucem.models import Rol
-
-
-def es_nivel_central(user) -> bool:
-    return bool(
-        user.is_active
-        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
-    )
+from vucem.admin import NivelCentralMixin, SoloLecturaMixin
 
 
 def _error(exc: ReglaError, campos) -> ValidationError:
@@ -51,30 +44,6 @@ def _error(exc: ReglaError, campos) -> ValidationError:
     if exc.campo and exc.campo in campos:
         return ValidationError({exc.campo: mensaje}, code=exc.codigo)
     return ValidationError(mensaje, code=exc.codigo)
-
-
-class CatalogoAdmin(admin.ModelAdmin):
-    """Edit rights only for nivel central and superusers (on top of model permissions)."""
-
-    def has_add_permission(self, request, *args):
-        return es_nivel_central(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return es_nivel_central(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return es_nivel_central(request.user) and super().has_delete_permission(request, obj)
-
-
-class SoloLecturaMixin:
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ------------------------------------------------------------------------------ forms
@@ -233,7 +202,7 @@ class SubcupoFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(f"{exc.codigo}: {exc.mensaje}", code=exc.codigo) from None
 
 
-class SubcupoInline(admin.StackedInline):
+class SubcupoInline(NivelCentralMixin, admin.StackedInline):
     model = Subcupo
     form = SubcupoForm
     formset = SubcupoFormSet
@@ -250,30 +219,18 @@ class SubcupoInline(admin.StackedInline):
         ("elegibilidad", "rfcs_designados"),
     )
 
-    def _puede(self, request):
-        return es_nivel_central(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return self._puede(request) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._puede(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._puede(request) and super().has_delete_permission(request, obj)
-
 
 # ------------------------------------------------------------------------------ catalog
 
 
 @admin.register(RepresentacionFederal)
-class RepresentacionFederalAdmin(CatalogoAdmin):
+class RepresentacionFederalAdmin(NivelCentralMixin, admin.ModelAdmin):
     list_display = ("clave", "nombre")
     search_fields = ("clave", "nombre")
 
 
 @admin.register(Cupo)
-class CupoAdmin(CatalogoAdmin):
+class CupoAdmin(NivelCentralMixin, admin.ModelAdmin):
     form = CupoForm
     inlines = [SubcupoInline]
     list_display = (
@@ -314,7 +271,7 @@ class CupoAdmin(CatalogoAdmin):
 
 
 @admin.register(Subcupo)
-class SubcupoAdmin(CatalogoAdmin):
+class SubcupoAdmin(NivelCentralMixin, admin.ModelAdmin):
     """Listing of subcupos across cupos (edited inside their cupo)."""
 
     form = SubcupoForm

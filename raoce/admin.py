@@ -20,25 +20,11 @@ from raoce.estatus import cambiar_estatus
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual, TipoCambio
 from tramites.admin import AuditoriaInline
 from tramites.services import registrar_auditoria
-from vucem.models import Rol
+from vucem.admin import NivelCentralMixin, SoloLecturaMixin
+from vucem.roles import es_nivel_central
 
 
-def es_nivel_central(user) -> bool:
-    return bool(
-        user.is_active
-        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
-    )
-
-
-class NivelCentralAdmin(admin.ModelAdmin):
-    """Edit rights only for nivel central and superusers (on top of model permissions)."""
-
-    def has_add_permission(self, request, *args):
-        return es_nivel_central(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return es_nivel_central(request.user) and super().has_change_permission(request, obj)
-
+class NivelCentralAdmin(NivelCentralMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # programs and rates are history: never deleted
 
@@ -191,7 +177,7 @@ class BienProducidoInline(admin.TabularInline):
 
 
 @admin.register(ReporteAnual)
-class ReporteAnualAdmin(admin.ModelAdmin):
+class ReporteAnualAdmin(SoloLecturaMixin, admin.ModelAdmin):  # signed reports: seed 003
     list_display = (
         "periodo",
         "folio",
@@ -249,15 +235,6 @@ class ReporteAnualAdmin(admin.ModelAdmin):
     @admin.display(description="% exportación b/a·100")
     def porcentaje_exportacion(self, obj):
         return obj.porcentaje_exportacion
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a signed report cannot be modified (seed 003)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TipoCambio)

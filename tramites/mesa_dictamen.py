@@ -25,6 +25,7 @@ from tramites.registro import obtener_asistente, tiene_asistente
 from tramites.reglas import TramiteError
 from tramites.services import lote_por_cambiar, registrar_auditoria
 from vucem.models import Rol, User
+from vucem.roles import es_nivel_central
 
 E = EstadoSolicitud
 #: Plazo de resolución when the trámite does not set one (seed 004: seven business days).
@@ -160,13 +161,6 @@ def dictaminadores():
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
-    )
-
-
-def es_nivel_central(user) -> bool:
-    return bool(
-        user.is_active
-        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
     )
 
 

@@ -50,6 +50,15 @@ PERMISOS: dict[str, dict] = {
     },
 }
 
+
+def es_nivel_central(user) -> bool:
+    """An active superuser or member of the nivel central group."""
+    return bool(
+        user.is_active
+        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
+    )
+
+
 # Apps whose every model the staff roles see (and nivel central manages) once they exist.
 APPS_CATALOGO_STAFF = ("cupos", "raoce", "acuses")
 
