@@ -287,13 +287,17 @@ def _persona(datos: dict):
     return persona
 
 
-def _asignacion(subcupo: Subcupo, persona, monto: Decimal, anio: int) -> tuple[Asignacion, bool]:
-    """The demo asignación of ``persona`` in ``subcupo`` (created once, with its ledger)."""
+def _asignacion(
+    subcupo: Subcupo, persona, monto: Decimal, estado=Asignacion.Estado.VIGENTE
+) -> Asignacion:
+    """The demo asignación of ``persona`` in ``subcupo``'s year (created once, with its
+    ledger); ``VENCIDA`` for the previous year's."""
+    anio = subcupo.cupo.anio
     existente = Asignacion.objects.filter(
         subcupo=subcupo, beneficiario=persona, anio=anio, solicitud__isnull=True
     ).first()
     if existente:
-        return existente, False
+        return existente
     with transaction.atomic():
         asignacion = Asignacion.objects.create(
             subcupo=subcupo,
@@ -303,15 +307,17 @@ def _asignacion(subcupo: Subcupo, persona, monto: Decimal, anio: int) -> tuple[A
             monto_asignado=monto,
             vigencia_inicio=dt.date(anio, 1, 1),
             vigencia_fin=calendario.fin_de_anio(anio),
+            estado=estado,
         )
-        registrar_auditoria(
-            asignacion,
-            anterior="",
-            nuevo=Asignacion.Estado.VIGENTE,
-            motivo=f"Asignación de demostración: oficio {asignacion.numero_oficio}/{anio}",
-        )
+        motivo = f"Asignación de demostración: oficio {asignacion.numero_oficio}/{anio}"
+        if estado == Asignacion.Estado.VENCIDA:
+            motivo = (
+                f"Asignación de demostración del año anterior: oficio "
+                f"{asignacion.numero_oficio}/{anio} (vencida el 31/12/{anio})"
+            )
+        registrar_auditoria(asignacion, anterior="", nuevo=estado, motivo=motivo)
         saldos.registrar_asignacion(asignacion)
-    return asignacion, True
+    return asignacion
 
 
 def _copia_anio_anterior(cupo: Cupo) -> Cupo:
@@ -347,51 +353,17 @@ def _copia_anio_anterior(cupo: Cupo) -> Cupo:
     return anterior
 
 
-def _asignacion_anterior(subcupo: Subcupo, persona, monto: Decimal) -> Asignacion:
-    """A demo asignación of the previous year (vencida, with its ledger), created once."""
-    anio = subcupo.cupo.anio
-    existente = Asignacion.objects.filter(
-        subcupo=subcupo, beneficiario=persona, anio=anio, solicitud__isnull=True
-    ).first()
-    if existente:
-        return existente
-    with transaction.atomic():
-        asignacion = Asignacion.objects.create(
-            subcupo=subcupo,
-            beneficiario=persona,
-            anio=anio,
-            numero_oficio=saldos.nuevo_numero_oficio(anio),
-            monto_asignado=monto,
-            vigencia_inicio=dt.date(anio, 1, 1),
-            vigencia_fin=calendario.fin_de_anio(anio),
-            estado=Asignacion.Estado.VENCIDA,
-        )
-        registrar_auditoria(
-            asignacion,
-            anterior="",
-            nuevo=Asignacion.Estado.VENCIDA,
-            motivo=(
-                f"Asignación de demostración del año anterior: oficio "
-                f"{asignacion.numero_oficio}/{anio} (vencida el 31/12/{anio})"
-            ),
-        )
-        saldos.registrar_asignacion(asignacion)
-    return asignacion
-
-
 def cargar_anio_anterior(lacteos: Cupo, stdout=None) -> list[Asignacion]:
     """Last year's lácteos cupo with its A (LICONSA) and B asignaciones (seed 004's table)."""
     morales = [p for p in PERSONAS_DEMO if p["tipo"] == "moral"]
     with transaction.atomic():
         anterior = _copia_anio_anterior(lacteos)
         b = anterior.subcupos.get(clave="B")
-        hechas = [
-            _asignacion_anterior(
-                anterior.subcupos.get(clave="A"), _persona(LICONSA), A_ANIO_ANTERIOR
-            )
-        ]
+        vencida = Asignacion.Estado.VENCIDA
+        a = anterior.subcupos.get(clave="A")
+        hechas = [_asignacion(a, _persona(LICONSA), A_ANIO_ANTERIOR, vencida)]
         for datos, monto in B_ANIO_ANTERIOR:
-            hechas.append(_asignacion_anterior(b, _persona(datos or morales[0]), monto))
+            hechas.append(_asignacion(b, _persona(datos or morales[0]), monto, vencida))
     _escribir(
         stdout,
         f"Cupo de lácteos {anterior.anio} (año anterior: antecedentes de B y base de θ): "
@@ -427,7 +399,7 @@ def cargar(stdout=None) -> list[Asignacion]:
     asignaciones = []
     for subcupo, datos, kg in planes:
         persona = _persona(datos)
-        asignacion, _nueva = _asignacion(subcupo, persona, Decimal(kg), anio)
+        asignacion = _asignacion(subcupo, persona, Decimal(kg))
         asignaciones.append(asignacion)
         disponible = saldos.disponible(asignacion)
         _escribir(
