@@ -30,10 +30,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from tramites.calendario import Calendario, a_fecha, dia_siguiente, primer_dia_del_mes
+from tramites.calendario import fecha_simulada as fecha_simulada_de
 from tramites.services import historial
 
 from .models import EstatusPrograma, Programa, ReporteAnual, TipoPrograma
@@ -94,12 +94,7 @@ class Plazos:
 
 def fecha_simulada() -> dt.date | None:
     """The date set with the :data:`FECHA_SIMULADA` setting, or None."""
-    valor = getattr(settings, FECHA_SIMULADA, None)
-    if not valor:
-        return None
-    if isinstance(valor, dt.date):
-        return a_fecha(valor)
-    return dt.date.fromisoformat(str(valor).strip())
+    return fecha_simulada_de(FECHA_SIMULADA)
 
 
 def hoy() -> dt.date:
