@@ -25,7 +25,7 @@ from tramites.registro import obtener_asistente, tiene_asistente
 from tramites.reglas import TramiteError
 from tramites.services import lote_por_cambiar, registrar_auditoria
 from vucem.models import Rol, User
-from vucem.roles import es_nivel_central
+from vucem.roles import GRUPOS_DICTAMEN, es_nivel_central
 
 E = EstadoSolicitud
 #: Plazo de resolución when the trámite does not set one (seed 004: seven business days).
@@ -145,8 +145,6 @@ def filtro_estado_plazo(
 
 
 # -- turn to a dictaminador ------------------------------------------------------------------
-
-GRUPOS_DICTAMEN = (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL)
 
 
 def nombre_de(user) -> str:
