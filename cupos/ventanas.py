@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 from django.utils import timezone
 
 from tramites import calendario
-from tramites.calendario import DEPENDENCIA_DEFAULT, MESES, Calendario, a_fecha
+from tramites.calendario import DEPENDENCIA_DEFAULT, MESES, Calendario
 
 __all__ = [
     "TIPOS",
@@ -38,10 +38,8 @@ __all__ = [
     "VentanaCerradaError",
     "VentanaError",
     "VentanaRecepcion",
-    "esta_abierta",
     "mensaje_cerrada",
     "periodo_recepcion",
-    "validar_recepcion",
     "validar_ventana",
     "ventana_subcupo",
 ]
@@ -238,38 +236,12 @@ def periodo_recepcion(
     return _ventana(ventana).periodo(year, dependencia=dependencia, calendario=calendario)
 
 
-def esta_abierta(
-    ventana, momento, *, dependencia=DEPENDENCIA_DEFAULT, calendario: Calendario | None = None
-) -> bool:
-    """Whether ``momento`` (a date, or an aware datetime read in Mexico City time) falls inside
-    the window of its own year."""
-    fecha = a_fecha(momento)
-    inicio, fin = periodo_recepcion(
-        ventana, fecha.year, dependencia=dependencia, calendario=calendario
-    )
-    return inicio <= fecha <= fin
-
-
 def mensaje_cerrada(inicio: dt.date, fin: dt.date) -> str:
     """The Spanish message shown when a window is closed."""
     return (
         "La recepción de solicitudes para este cupo está cerrada. "
         f"Periodo: del {_fecha_texto(inicio)} al {_fecha_texto(fin)}."
     )
-
-
-def validar_recepcion(
-    ventana, momento, *, dependencia=DEPENDENCIA_DEFAULT, calendario: Calendario | None = None
-) -> tuple[dt.date, dt.date]:
-    """Return the period when ``momento`` is inside it; raise :class:`VentanaCerradaError` with
-    the Spanish message otherwise."""
-    fecha = a_fecha(momento)
-    inicio, fin = periodo_recepcion(
-        ventana, fecha.year, dependencia=dependencia, calendario=calendario
-    )
-    if not inicio <= fecha <= fin:
-        raise VentanaCerradaError(mensaje_cerrada(inicio, fin), inicio, fin)
-    return inicio, fin
 
 
 # -- the window of a subcupo, as the asignación shows and checks it -------------------------
