@@ -51,7 +51,7 @@ from raoce import plazos, trabajos
 from raoce.estatus import cambiar_estatus
 from raoce.models import EstatusPrograma, Programa, TipoCambio, TipoPrograma
 from raoce.reporte.disponibilidad import reporte_anual
-from tramites.services import historial, registrar_auditoria
+from tramites.services import registrar_auditoria
 from vucem.models import Persona
 
 LACTEOS, AVENAS, EXPORTADORA = "LBA100315MX4", "ACN080610GT1", "EPA120905R46"
@@ -218,14 +218,7 @@ def cambio_automatico(programa: Programa) -> tuple[int, dt.date] | None:
     its current estatus (the rules' date, not the day the job ran), or None."""
     if programa.estatus == EstatusPrograma.VIGENTE:
         return None
-    ultimo = (
-        historial(programa)
-        .filter(estado_nuevo=programa.estatus)
-        .order_by("-fecha", "-pk")
-        .values_list("motivo", flat=True)
-        .first()
-    )
-    m = _AUTOMATICO.match(ultimo or "")
+    m = _AUTOMATICO.match(plazos.motivo_del_estatus(programa) or "")
     if m is None:
         return None
     periodo = int(m.group(1))

@@ -267,18 +267,23 @@ def motivo_auditoria_cancelacion(periodo: int, fecha_oportuna: dt.date) -> str:
     return f"No presentó el RAOCE {periodo} a más tardar el {fecha_oportuna:%d/%m/%Y}"
 
 
+def motivo_del_estatus(programa: Programa) -> str | None:
+    """The audit motivo of the program's latest change to its current estatus, or None."""
+    return (
+        historial(programa)
+        .filter(estado_nuevo=programa.estatus)
+        .order_by("-fecha", "-pk")
+        .values_list("motivo", flat=True)
+        .first()
+    )
+
+
 def cancelado_por_no_reportar(programa: Programa, periodo: int) -> bool:
     """Whether the program's latest audited change to cancelado was the automatic
     cancellation for not filing ``periodo`` (see :func:`motivo_auditoria_cancelacion`)."""
     if programa.estatus != EstatusPrograma.CANCELADO or not programa.pk:
         return False
-    ultimo = (
-        historial(programa)
-        .filter(estado_nuevo=EstatusPrograma.CANCELADO)
-        .order_by("-fecha", "-pk")
-        .values_list("motivo", flat=True)
-        .first()
-    )
+    ultimo = motivo_del_estatus(programa)
     return bool(ultimo) and ultimo.startswith(f"No presentó el RAOCE {periodo} a más tardar")
 
 
