@@ -1,4 +1,4 @@
-"""Business rules of the cupo catalog (and of the asignación row), as small named classes.
+"""Business rules of the cupo catalog, as small named classes.
 
 In the style of uktrade/tamato: each rule has a stable ``codigo`` and its docstring IS the
 Spanish message shown to the user. ``validar(obj, **contexto)`` raises :class:`ReglaError`
@@ -188,16 +188,3 @@ def validar_subcupo(subcupo, *, residual_de: Iterable | None = None, unidad: str
     CUP006().validar(subcupo, unidad=unidad, campos=["monto", "maximo_por_beneficiario"])
     for regla in REGLAS_SUBCUPO:
         regla.validar(subcupo, residual_de=residual_de)
-
-
-# ------------------------------------------------------------------------------ asignación
-
-
-class ASG001(Regla):
-    """La fecha de fin de la vigencia de la asignación no puede ser anterior a la de inicio."""
-
-    codigo = "ASG001"
-    campo = "vigencia_fin"
-
-    def validar(self, asignacion, **contexto) -> None:
-        CUP002.validar(self, asignacion)
