@@ -16,11 +16,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from cupos.models import Criterio
-from cupos.montos import DECIMALES_UNIDAD, decimales_de, formato_monto
+from cupos.montos import CERO, DECIMALES_UNIDAD, decimales_de, formato_monto
 from cupos.ventanas import VentanaError, VentanaRecepcion
 from tramites.reglas import Regla, ReglaError
 
-CERO = Decimal("0")
 RE_FRACCION = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
 
 

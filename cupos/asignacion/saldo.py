@@ -8,11 +8,10 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from cupos import mecanismos
-from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion, Subcupo
+from cupos.models import CERO, Asignacion, MovimientoSaldo, SolicitudAsignacion, Subcupo
 from tramites.models import EstadoSolicitud
 
 E = EstadoSolicitud
-CERO = Decimal("0")
 #: Asignaciones that count against a subcupo with their whole amount (a cancelled one gives it
 #: back; a revoked one keeps what its certificates use: :func:`retenido_por_revocadas`).
 ESTADOS_ASIGNACION_VIVOS = (Asignacion.Estado.VIGENTE, Asignacion.Estado.VENCIDA)
