@@ -90,14 +90,8 @@ class CupoForm(forms.ModelForm):
     def clean(self):
         datos = super().clean()
         cupo = Cupo(**{k: v for k, v in datos.items() if k in {f.name for f in Cupo._meta.fields}})
-        for regla in reglas.REGLAS_CUPO:
-            try:
-                regla.validar(cupo)
-            except ReglaError as exc:
-                raise _error(exc, self.fields) from None
         try:
-            reglas.CUP005().validar(cupo, campos=["monto_total"])
-            reglas.CUP006().validar(cupo, unidad=cupo.unidad, campos=["monto_total"])
+            reglas.validar_datos_cupo(cupo)
         except ReglaError as exc:
             raise _error(exc, self.fields) from None
         return datos
@@ -172,12 +166,9 @@ class SubcupoForm(forms.ModelForm):
         ):
             if campo in datos:
                 setattr(sub, campo, datos[campo])
-        cupo = reglas.cupo_de(sub)
-        unidad = getattr(cupo, "unidad", None) or "kg"
         try:
-            reglas.validar_subcupo(
-                sub, residual_de=list(datos.get("residual_de") or []), unidad=unidad
-            )
+            # The unit is the cupo's (kg for an inline row without its cupo yet).
+            reglas.validar_subcupo(sub, residual_de=list(datos.get("residual_de") or []))
         except ReglaError as exc:
             raise _error(exc, self.fields) from None
         return datos

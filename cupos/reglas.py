@@ -170,12 +170,17 @@ REGLAS_CUPO = (CUP002(), CUP003())
 REGLAS_SUBCUPO = (CUP004(), CUP007(), CUP008())
 
 
-def validar_cupo(cupo, *, subcupos: Iterable | None = None) -> None:
-    """Every rule of a cupo (and of its subcupos, from the DB unless given)."""
+def validar_datos_cupo(cupo) -> None:
+    """The rules of the cupo's own fields (the back-office form runs CUP001 on its rows)."""
     for regla in REGLAS_CUPO:
         regla.validar(cupo)
     CUP005().validar(cupo, campos=["monto_total"])
     CUP006().validar(cupo, unidad=cupo.unidad, campos=["monto_total"])
+
+
+def validar_cupo(cupo, *, subcupos: Iterable | None = None) -> None:
+    """Every rule of a cupo (and of its subcupos, from the DB unless given)."""
+    validar_datos_cupo(cupo)
     if subcupos is None and cupo.pk:
         subcupos = list(cupo.subcupos.all())
     CUP001().validar(cupo, subcupos=subcupos or [])
