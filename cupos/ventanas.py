@@ -27,10 +27,8 @@ import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from django.utils import timezone
-
 from tramites import calendario
-from tramites.calendario import DEPENDENCIA_DEFAULT, MESES, Calendario
+from tramites.calendario import DEPENDENCIA_DEFAULT, MESES, Calendario, a_fecha
 
 __all__ = [
     "TIPOS",
@@ -280,10 +278,8 @@ def ahora() -> dt.datetime:
 
 
 def hoy(momento=None) -> dt.date:
-    momento = momento or ahora()
-    if isinstance(momento, dt.datetime):
-        return timezone.localtime(momento).date() if timezone.is_aware(momento) else momento.date()
-    return momento
+    """The Mexico City date of ``momento`` (default :func:`ahora`)."""
+    return a_fecha(momento or ahora())
 
 
 def ventana_subcupo(subcupo, momento=None) -> Ventana:
