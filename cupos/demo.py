@@ -53,32 +53,21 @@ REPRESENTACIONES = [
     ("SIN", "Sinaloa"),
 ]
 
+
+def _moral(rfc: str, nombre: str) -> dict:
+    """The data of a persona moral without a demo login."""
+    return {"rfc": rfc, "nombre": nombre, "tipo": "moral"}
+
+
 #: LICONSA, the public company of the social milk programme: the only beneficiary of lácteos A.
-LICONSA = {"rfc": "LIC950821M84", "nombre": "LICONSA SA DE CV", "tipo": "moral"}
+LICONSA = _moral("LIC950821M84", "LICONSA SA DE CV")
 #: Seed 004's table: amounts assigned in subcupo B the previous year. The first row goes to the
 #: first demo persona moral (it can log in); the others are companies without a demo login.
 B_ANIO_ANTERIOR = [
     (None, Decimal("18500000")),
-    (
-        {
-            "rfc": "ILC050315T27",
-            "nombre": "INDUSTRIAS LACTEAS DEL CENTRO SA DE CV",
-            "tipo": "moral",
-        },
-        Decimal("1000000"),
-    ),
-    (
-        {
-            "rfc": "QDJ071022KAA",
-            "nombre": "QUESOS Y DERIVADOS DE JALISCO SA DE CV",
-            "tipo": "moral",
-        },
-        Decimal("7000000"),
-    ),
-    (
-        {"rfc": "PES981109LM2", "nombre": "PANIFICADORA LA ESPIGA SA DE CV", "tipo": "moral"},
-        Decimal("50000"),
-    ),
+    (_moral("ILC050315T27", "INDUSTRIAS LACTEAS DEL CENTRO SA DE CV"), Decimal("1000000")),
+    (_moral("QDJ071022KAA", "QUESOS Y DERIVADOS DE JALISCO SA DE CV"), Decimal("7000000")),
+    (_moral("PES981109LM2", "PANIFICADORA LA ESPIGA SA DE CV"), Decimal("50000")),
 ]
 A_ANIO_ANTERIOR = Decimal("14000000")
 
