@@ -23,6 +23,8 @@ from tramites.services import registrar_auditoria
 from vucem.admin import NivelCentralMixin, SoloLecturaMixin
 from vucem.roles import es_nivel_central
 
+E = EstatusPrograma
+
 
 class NivelCentralAdmin(NivelCentralMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
@@ -94,7 +96,10 @@ class ProgramaAdmin(NivelCentralAdmin):
 
     # -- audited status actions ---------------------------------------------------------
 
-    def _cambiar_estatus(self, request, queryset, *, nuevo, desde, accion, titulo, boton):
+    def _cambiar_estatus(self, request, queryset, accion: str, *, nuevo, desde):
+        """The ``accion`` ("suspender"/"reactivar") of the programs in ``desde`` estatus."""
+        boton = accion.capitalize()
+        titulo = f"{boton} programas"
         if not es_nivel_central(request.user):
             self.message_user(request, "Solo nivel central cambia el estatus.", messages.ERROR)
             return None
@@ -143,25 +148,13 @@ class ProgramaAdmin(NivelCentralAdmin):
     @admin.action(description="Suspender los programas seleccionados (con motivo)")
     def suspender(self, request, queryset):
         return self._cambiar_estatus(
-            request,
-            queryset,
-            nuevo=EstatusPrograma.SUSPENDIDO,
-            desde=EstatusPrograma.VIGENTE,
-            accion="suspender",
-            titulo="Suspender programas",
-            boton="Suspender",
+            request, queryset, "suspender", nuevo=E.SUSPENDIDO, desde=E.VIGENTE
         )
 
     @admin.action(description="Reactivar los programas seleccionados (con motivo)")
     def reactivar(self, request, queryset):
         return self._cambiar_estatus(
-            request,
-            queryset,
-            nuevo=EstatusPrograma.VIGENTE,
-            desde=EstatusPrograma.SUSPENDIDO,
-            accion="reactivar",
-            titulo="Reactivar programas",
-            boton="Reactivar",
+            request, queryset, "reactivar", nuevo=E.VIGENTE, desde=E.SUSPENDIDO
         )
 
 
