@@ -100,6 +100,7 @@ def _cupo(clave: str, anio: int, **datos) -> Cupo:
 
 
 def _subcupo(cupo: Cupo, clave: str, **datos) -> Subcupo:
+    datos.setdefault("mecanismo", cupo.mecanismo)
     residual_de = datos.pop("residual_de", [])
     ventana = datos.pop("ventana", None)
     datos["ventana"] = ventana.to_dict() if ventana else {}
@@ -141,7 +142,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
             "cualquier sector, que utilicen la avena como insumo en sus procesos productivos."
         ),
         monto=140_000 * T,
-        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
         criterio=Criterio.CONSUMO_AUDITADO,
         ventana=VentanaRecepcion(
             "entre_fechas", dia_inicio=1, mes_inicio=1, dia_fin=31, mes_fin=12
@@ -174,7 +174,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
             "(LICONSA)."
         ),
         monto=15_000 * T,
-        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
         criterio=Criterio.MONTO_FIJO,
         ventana=VentanaRecepcion(
             "desde_primer_habil_hasta_fecha", mes_inicio=1, dia_fin=30, mes_fin=11
@@ -191,7 +190,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
             "antecedentes de asignación directa de este cupo en el año anterior."
         ),
         monto=21_200 * T,
-        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
         criterio=Criterio.PROPORCIONAL,
         ventana=VentanaRecepcion("dias_habiles_desde_primer_habil", mes=1, dias=15),
         parametros={"precision": 3},
@@ -251,7 +249,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
         "UNICO",
         beneficiario="Ingenios y comercializadoras establecidos en los Estados Unidos Mexicanos.",
         monto=200_000 * T,
-        mecanismo=Mecanismo.PRIMERO_EN_TIEMPO,
         criterio=Criterio.PRIMERO_EN_TIEMPO,
         ventana=VentanaRecepcion("desde_primer_habil_hasta_ultimo_habil", mes_inicio=1, mes_fin=11),
         maximo_por_beneficiario=20_000 * T,

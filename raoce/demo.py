@@ -56,9 +56,9 @@ from vucem.models import Persona
 
 LACTEOS, AVENAS, EXPORTADORA = "LBA100315MX4", "ACN080610GT1", "EPA120905R46"
 
-#: (rfc, tipo, numero, modalidad, sector, fecha de autorización, exportación directa)
+#: (rfc, tipo, numero, modalidad, sector, fecha de autorización); all by exportación directa.
 PROGRAMAS = [
-    (LACTEOS, TipoPrograma.IMMEX, "83-2019", "INDUSTRIAL", "", dt.date(2019, 4, 8), True),
+    (LACTEOS, TipoPrograma.IMMEX, "83-2019", "INDUSTRIAL", "", dt.date(2019, 4, 8)),
     (
         LACTEOS,
         TipoPrograma.PROSEC,
@@ -66,9 +66,8 @@ PROGRAMAS = [
         "PRODUCTOR DIRECTO",
         "XXII De la industria del café",
         dt.date(2019, 6, 17),
-        True,
     ),
-    (EXPORTADORA, TipoPrograma.ALTEX, "ALTEX-2015-0456", "", "", dt.date(2015, 8, 20), True),
+    (EXPORTADORA, TipoPrograma.ALTEX, "ALTEX-2015-0456", "", "", dt.date(2015, 8, 20)),
     (
         EXPORTADORA,
         TipoPrograma.ECEX,
@@ -76,7 +75,6 @@ PROGRAMAS = [
         "CONSOLIDADORA DE EXPORTACIÓN",
         "",
         dt.date(2016, 2, 10),
-        True,
     ),
     (
         AVENAS,
@@ -85,7 +83,6 @@ PROGRAMAS = [
         "PRODUCTOR DIRECTO",
         "VII De la industria alimentaria",
         dt.date(2018, 6, 1),
-        True,
     ),
 ]
 
@@ -116,7 +113,7 @@ def cargar(stdout=None) -> dict:
     """Create the demo programs and exchange rates (idempotent). Returns what it touched."""
     personas = {p.rfc: p for p in Persona.objects.filter(rfc__in=[LACTEOS, AVENAS, EXPORTADORA])}
     programas: dict[str, Programa] = {}
-    for rfc, tipo, numero, modalidad, sector, autorizado, directa in PROGRAMAS:
+    for rfc, tipo, numero, modalidad, sector, autorizado in PROGRAMAS:
         persona = personas.get(rfc)
         if persona is None:
             _escribir(stdout, f"  RAOCE: no existe la persona {rfc}; se omite {tipo} {numero}.")
@@ -129,7 +126,7 @@ def cargar(stdout=None) -> dict:
                 "modalidad": modalidad,
                 "sector": sector,
                 "fecha_autorizacion": autorizado,
-                "exportacion_directa": directa,
+                "exportacion_directa": True,
             },
         )
         if creado:
