@@ -70,6 +70,11 @@ MES_LIMITE = 5  # last business day of May (IMMEX, ALTEX, ECEX; PROSEC with them
 MES_ULTIMA_PROSEC, MES_CANCELACION_PROSEC = 6, 7  # last business day of June; 1 July
 MES_ULTIMA_IMMEX, MES_CANCELACION_IMMEX = 8, 9  # last business day of August; 1 September
 MES_CANCELACION_ALTEX_ECEX = 6  # 1 June
+#: Programs suspended the day after their límite: months of their última fecha and cancelación.
+MESES_TRAS_SUSPENSION = {
+    TipoPrograma.IMMEX: (MES_ULTIMA_IMMEX, MES_CANCELACION_IMMEX),
+    TipoPrograma.PROSEC: (MES_ULTIMA_PROSEC, MES_CANCELACION_PROSEC),
+}
 
 
 @dataclass(frozen=True)
@@ -130,23 +135,16 @@ def calcular_plazos(
     """
     cal = _calendario(calendario, anio)
     inicio = inicio_ciclo(anio)
-    if tipo == TipoPrograma.IMMEX:
-        limite = cal.ultimo_dia_habil(anio, MES_LIMITE)
+    if tipo in MESES_TRAS_SUSPENSION:
+        mes_ultima, mes_cancelacion = MESES_TRAS_SUSPENSION[tipo]
+        prosec_solo = tipo == TipoPrograma.PROSEC and not prosec_con_immex
+        limite = cal.ultimo_dia_habil(anio, MES_LIMITE_PROSEC if prosec_solo else MES_LIMITE)
         return Plazos(
             inicio=inicio,
             limite=limite,
             suspension=dia_siguiente(limite),
-            ultima_fecha=cal.ultimo_dia_habil(anio, MES_ULTIMA_IMMEX),
-            cancelacion=primer_dia_del_mes(anio, MES_CANCELACION_IMMEX),
-        )
-    if tipo == TipoPrograma.PROSEC:
-        limite = cal.ultimo_dia_habil(anio, MES_LIMITE if prosec_con_immex else MES_LIMITE_PROSEC)
-        return Plazos(
-            inicio=inicio,
-            limite=limite,
-            suspension=dia_siguiente(limite),
-            ultima_fecha=cal.ultimo_dia_habil(anio, MES_ULTIMA_PROSEC),
-            cancelacion=primer_dia_del_mes(anio, MES_CANCELACION_PROSEC),
+            ultima_fecha=cal.ultimo_dia_habil(anio, mes_ultima),
+            cancelacion=primer_dia_del_mes(anio, mes_cancelacion),
         )
     if tipo in (TipoPrograma.ALTEX, TipoPrograma.ECEX):
         return Plazos(
