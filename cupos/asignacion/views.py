@@ -47,10 +47,6 @@ def dictaminador_requerido(view):
     return login_required(envuelta)
 
 
-def _u(sa) -> str:
-    return sa.subcupo.cupo.get_unidad_display()
-
-
 #: Solicitudes per page of the dictamen desk (pending and resolved).
 POR_PAGINA = 25
 
@@ -104,7 +100,7 @@ def _solicitud_o_404(folio):
 
 def _detalle(request, folio, *, aprobar_form=None, rechazar_form=None, errores=(), status=200):
     s, sa = _solicitud_o_404(folio)
-    u = _u(sa)
+    u = sa.subcupo.cupo.get_unidad_display()
     pendiente = s.estado == "en_dictamen"
     propuesta = registro.propuesta_de(sa) if pendiente else None
     maximo = dictamen.monto_maximo(sa, propuesta) if propuesta else None
