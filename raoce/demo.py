@@ -103,9 +103,7 @@ def _escribir(stdout, texto: str) -> None:
 
 
 def tipo_cambio_demo(anio: int) -> Decimal:
-    if anio in TIPOS_CAMBIO_DEMO:
-        return TIPOS_CAMBIO_DEMO[anio]
-    return TIPOS_CAMBIO_DEMO[max(TIPOS_CAMBIO_DEMO)]
+    return TIPOS_CAMBIO_DEMO.get(anio, TIPOS_CAMBIO_DEMO[max(TIPOS_CAMBIO_DEMO)])
 
 
 @transaction.atomic
@@ -190,10 +188,8 @@ def cargar(stdout=None) -> dict:
             continue
         d = reporte_anual(persona, hoy)
         pueden.append(d.disponible)
-        if d.disponible:
-            _escribir(stdout, f"  RAOCE {hoy.year - 1}: {rfc} puede presentarlo hoy.")
-        else:
-            _escribir(stdout, f"  RAOCE {hoy.year - 1}: {rfc} no puede presentarlo hoy.")
+        puede = "puede" if d.disponible else "no puede"
+        _escribir(stdout, f"  RAOCE {hoy.year - 1}: {rfc} {puede} presentarlo hoy.")
     if not all(pueden):
         _escribir(
             stdout,
