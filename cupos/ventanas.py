@@ -223,15 +223,12 @@ class VentanaRecepcion:
 # -- functions -------------------------------------------------------------------------------
 
 
-def _ventana(ventana) -> VentanaRecepcion:
-    return VentanaRecepcion.from_dict(ventana)
-
-
 def periodo_recepcion(
     ventana, year: int, *, dependencia=DEPENDENCIA_DEFAULT, calendario: Calendario | None = None
 ) -> tuple[dt.date, dt.date]:
     """``(inicio, fin)`` of ``ventana`` (a :class:`VentanaRecepcion` or its dict) in ``year``."""
-    return _ventana(ventana).periodo(year, dependencia=dependencia, calendario=calendario)
+    regla = VentanaRecepcion.from_dict(ventana)
+    return regla.periodo(year, dependencia=dependencia, calendario=calendario)
 
 
 def mensaje_cerrada(inicio: dt.date, fin: dt.date) -> str:
