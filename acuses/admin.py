@@ -18,10 +18,11 @@ from django.utils.http import content_disposition_header
 from acuses.models import Documento
 from acuses.services import obtener_pdf
 from acuses.tasks import generar_pdf
+from vucem.admin import SoloLecturaMixin
 
 
 @admin.register(Documento)
-class DocumentoAdmin(admin.ModelAdmin):
+class DocumentoAdmin(SoloLecturaMixin, admin.ModelAdmin):  # issued by the services only
     list_display = ("tipo", "folio", "solicitud", "estado", "creado", "generado", "pdf")
     list_filter = ("tipo", "estado", ("generado", admin.EmptyFieldListFilter), "creado")
     search_fields = (
@@ -81,15 +82,6 @@ class DocumentoAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Every field: what was sealed and printed does not change afterwards.
         return [f.name for f in Documento._meta.fields] + ["pdf"]
-
-    def has_add_permission(self, request):
-        return False  # documents are issued by the procedures' services only
-
-    def has_change_permission(self, request, obj=None):
-        return False  # read-only for everyone: the change form only shows the document
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         acciones = super().get_actions(request)

@@ -24,29 +24,11 @@ class DocumentoInmutable(Exception):
     outside the services that own it."""
 
 
-#: What a document carries once issued: never changes.
-CAMPOS_CONTENIDO = frozenset(
-    {
-        "solicitud",
-        "solicitud_id",
-        "tipo",
-        "titulo",
-        "folio",
-        "codigo_verificacion",
-        "cadena_original",
-        "sello_solicitante",
-        "sello_ventanilla",
-        "cadena_ventanilla",
-        "plantilla",
-        "contexto",
-        "creado",
-    }
-)
+# What a document carries once issued never changes (Documento.save). The estado changes
+# only through acuses.services.actualizar_estado, called by the service of the procedure that
+# owns the document (cancelación, vencimiento, revocación).
 #: The stored PDF: recorded once by acuses.services (or forgotten when the file is lost).
 CAMPOS_PDF = frozenset({"archivo", "sha256", "generado"})
-#: The estado: changed only by acuses.services.actualizar_estado, called by the service of
-#: the procedure that owns the document (cancelación, vencimiento, revocación).
-CAMPOS_ESTADO = frozenset({"estado", "estado_desde", "estado_motivo"})
 
 
 class DocumentoQuerySet(models.QuerySet):

@@ -36,14 +36,7 @@ from cupos.montos import formato_monto
 from cupos.ventanas import VentanaRecepcion
 from tramites.admin import AuditoriaInline
 from tramites.reglas import ReglaError
-from vucem.models import Rol
-
-
-def es_nivel_central(user) -> bool:
-    return bool(
-        user.is_active
-        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
-    )
+from vucem.admin import NivelCentralMixin, SoloLecturaMixin
 
 
 def _error(exc: ReglaError, campos) -> ValidationError:
@@ -51,30 +44,6 @@ def _error(exc: ReglaError, campos) -> ValidationError:
     if exc.campo and exc.campo in campos:
         return ValidationError({exc.campo: mensaje}, code=exc.codigo)
     return ValidationError(mensaje, code=exc.codigo)
-
-
-class CatalogoAdmin(admin.ModelAdmin):
-    """Edit rights only for nivel central and superusers (on top of model permissions)."""
-
-    def has_add_permission(self, request, *args):
-        return es_nivel_central(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return es_nivel_central(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return es_nivel_central(request.user) and super().has_delete_permission(request, obj)
-
-
-class SoloLecturaMixin:
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ------------------------------------------------------------------------------ forms
@@ -121,14 +90,8 @@ class CupoForm(forms.ModelForm):
     def clean(self):
         datos = super().clean()
         cupo = Cupo(**{k: v for k, v in datos.items() if k in {f.name for f in Cupo._meta.fields}})
-        for regla in reglas.REGLAS_CUPO:
-            try:
-                regla.validar(cupo)
-            except ReglaError as exc:
-                raise _error(exc, self.fields) from None
         try:
-            reglas.CUP005().validar(cupo, campos=["monto_total"])
-            reglas.CUP006().validar(cupo, unidad=cupo.unidad, campos=["monto_total"])
+            reglas.validar_datos_cupo(cupo)
         except ReglaError as exc:
             raise _error(exc, self.fields) from None
         return datos
@@ -203,12 +166,9 @@ class SubcupoForm(forms.ModelForm):
         ):
             if campo in datos:
                 setattr(sub, campo, datos[campo])
-        cupo = reglas.cupo_de(sub)
-        unidad = getattr(cupo, "unidad", None) or "kg"
         try:
-            reglas.validar_subcupo(
-                sub, residual_de=list(datos.get("residual_de") or []), unidad=unidad
-            )
+            # The unit is the cupo's (kg for an inline row without its cupo yet).
+            reglas.validar_subcupo(sub, residual_de=list(datos.get("residual_de") or []))
         except ReglaError as exc:
             raise _error(exc, self.fields) from None
         return datos
@@ -233,7 +193,7 @@ class SubcupoFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(f"{exc.codigo}: {exc.mensaje}", code=exc.codigo) from None
 
 
-class SubcupoInline(admin.StackedInline):
+class SubcupoInline(NivelCentralMixin, admin.StackedInline):
     model = Subcupo
     form = SubcupoForm
     formset = SubcupoFormSet
@@ -250,30 +210,18 @@ class SubcupoInline(admin.StackedInline):
         ("elegibilidad", "rfcs_designados"),
     )
 
-    def _puede(self, request):
-        return es_nivel_central(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return self._puede(request) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._puede(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._puede(request) and super().has_delete_permission(request, obj)
-
 
 # ------------------------------------------------------------------------------ catalog
 
 
 @admin.register(RepresentacionFederal)
-class RepresentacionFederalAdmin(CatalogoAdmin):
+class RepresentacionFederalAdmin(NivelCentralMixin, admin.ModelAdmin):
     list_display = ("clave", "nombre")
     search_fields = ("clave", "nombre")
 
 
 @admin.register(Cupo)
-class CupoAdmin(CatalogoAdmin):
+class CupoAdmin(NivelCentralMixin, admin.ModelAdmin):
     form = CupoForm
     inlines = [SubcupoInline]
     list_display = (
@@ -314,7 +262,7 @@ class CupoAdmin(CatalogoAdmin):
 
 
 @admin.register(Subcupo)
-class SubcupoAdmin(CatalogoAdmin):
+class SubcupoAdmin(NivelCentralMixin, admin.ModelAdmin):
     """Listing of subcupos across cupos (edited inside their cupo)."""
 
     form = SubcupoForm

@@ -27,14 +27,8 @@ from cupos.montos import formato_monto
 from tramites.admin import AuditoriaInline
 from tramites.reglas import ReglaError
 from tramites.services import registrar_auditoria
-from vucem.models import Rol
-
-
-def _nivel_central(user) -> bool:
-    return bool(
-        user.is_active
-        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
-    )
+from vucem.admin import SoloLecturaMixin
+from vucem.roles import es_nivel_central
 
 
 class SaldoAperturaForm(forms.ModelForm):
@@ -99,7 +93,7 @@ class SaldoAperturaAdmin(admin.ModelAdmin):
         return self.inlines if obj is not None else []
 
     def _editable(self, request, obj=None) -> bool:
-        if not _nivel_central(request.user):
+        if not es_nivel_central(request.user):
             return False
         return obj is None or not BaseProporcional.objects.filter(subcupo=obj.subcupo).exists()
 
@@ -145,22 +139,16 @@ class SaldoAperturaAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-class ParticipacionInline(admin.TabularInline):
+class ParticipacionInline(SoloLecturaMixin, admin.TabularInline):
     model = ParticipacionAnterior
     extra = 0
     can_delete = False
     fields = ("orden", "rfc", "nombre", "monto_anterior", "theta", "theta_ajustada")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BaseProporcional)
-class BaseProporcionalAdmin(admin.ModelAdmin):
+class BaseProporcionalAdmin(SoloLecturaMixin, admin.ModelAdmin):
     """The fixed participations θ of a subcupo: read-only (made by the service)."""
 
     list_display = ("subcupo", "anio_anterior", "origen", "total_anterior", "congelada_en")
@@ -174,12 +162,3 @@ class BaseProporcionalAdmin(admin.ModelAdmin):
         "congelada_en",
     )
     inlines = [ParticipacionInline, AuditoriaInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

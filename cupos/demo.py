@@ -53,32 +53,21 @@ REPRESENTACIONES = [
     ("SIN", "Sinaloa"),
 ]
 
+
+def _moral(rfc: str, nombre: str) -> dict:
+    """The data of a persona moral without a demo login."""
+    return {"rfc": rfc, "nombre": nombre, "tipo": "moral"}
+
+
 #: LICONSA, the public company of the social milk programme: the only beneficiary of lácteos A.
-LICONSA = {"rfc": "LIC950821M84", "nombre": "LICONSA SA DE CV", "tipo": "moral"}
+LICONSA = _moral("LIC950821M84", "LICONSA SA DE CV")
 #: Seed 004's table: amounts assigned in subcupo B the previous year. The first row goes to the
 #: first demo persona moral (it can log in); the others are companies without a demo login.
 B_ANIO_ANTERIOR = [
     (None, Decimal("18500000")),
-    (
-        {
-            "rfc": "ILC050315T27",
-            "nombre": "INDUSTRIAS LACTEAS DEL CENTRO SA DE CV",
-            "tipo": "moral",
-        },
-        Decimal("1000000"),
-    ),
-    (
-        {
-            "rfc": "QDJ071022KAA",
-            "nombre": "QUESOS Y DERIVADOS DE JALISCO SA DE CV",
-            "tipo": "moral",
-        },
-        Decimal("7000000"),
-    ),
-    (
-        {"rfc": "PES981109LM2", "nombre": "PANIFICADORA LA ESPIGA SA DE CV", "tipo": "moral"},
-        Decimal("50000"),
-    ),
+    (_moral("ILC050315T27", "INDUSTRIAS LACTEAS DEL CENTRO SA DE CV"), Decimal("1000000")),
+    (_moral("QDJ071022KAA", "QUESOS Y DERIVADOS DE JALISCO SA DE CV"), Decimal("7000000")),
+    (_moral("PES981109LM2", "PANIFICADORA LA ESPIGA SA DE CV"), Decimal("50000")),
 ]
 A_ANIO_ANTERIOR = Decimal("14000000")
 
@@ -111,6 +100,7 @@ def _cupo(clave: str, anio: int, **datos) -> Cupo:
 
 
 def _subcupo(cupo: Cupo, clave: str, **datos) -> Subcupo:
+    datos.setdefault("mecanismo", cupo.mecanismo)
     residual_de = datos.pop("residual_de", [])
     ventana = datos.pop("ventana", None)
     datos["ventana"] = ventana.to_dict() if ventana else {}
@@ -152,7 +142,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
             "cualquier sector, que utilicen la avena como insumo en sus procesos productivos."
         ),
         monto=140_000 * T,
-        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
         criterio=Criterio.CONSUMO_AUDITADO,
         ventana=VentanaRecepcion(
             "entre_fechas", dia_inicio=1, mes_inicio=1, dia_fin=31, mes_fin=12
@@ -185,7 +174,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
             "(LICONSA)."
         ),
         monto=15_000 * T,
-        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
         criterio=Criterio.MONTO_FIJO,
         ventana=VentanaRecepcion(
             "desde_primer_habil_hasta_fecha", mes_inicio=1, dia_fin=30, mes_fin=11
@@ -202,7 +190,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
             "antecedentes de asignación directa de este cupo en el año anterior."
         ),
         monto=21_200 * T,
-        mecanismo=Mecanismo.ASIGNACION_DIRECTA,
         criterio=Criterio.PROPORCIONAL,
         ventana=VentanaRecepcion("dias_habiles_desde_primer_habil", mes=1, dias=15),
         parametros={"precision": 3},
@@ -262,7 +249,6 @@ def cargar_cupos(anio: int) -> dict[str, Cupo]:
         "UNICO",
         beneficiario="Ingenios y comercializadoras establecidos en los Estados Unidos Mexicanos.",
         monto=200_000 * T,
-        mecanismo=Mecanismo.PRIMERO_EN_TIEMPO,
         criterio=Criterio.PRIMERO_EN_TIEMPO,
         ventana=VentanaRecepcion("desde_primer_habil_hasta_ultimo_habil", mes_inicio=1, mes_fin=11),
         maximo_por_beneficiario=20_000 * T,
@@ -287,13 +273,17 @@ def _persona(datos: dict):
     return persona
 
 
-def _asignacion(subcupo: Subcupo, persona, monto: Decimal, anio: int) -> tuple[Asignacion, bool]:
-    """The demo asignación of ``persona`` in ``subcupo`` (created once, with its ledger)."""
+def _asignacion(
+    subcupo: Subcupo, persona, monto: Decimal, estado=Asignacion.Estado.VIGENTE
+) -> Asignacion:
+    """The demo asignación of ``persona`` in ``subcupo``'s year (created once, with its
+    ledger); ``VENCIDA`` for the previous year's."""
+    anio = subcupo.cupo.anio
     existente = Asignacion.objects.filter(
         subcupo=subcupo, beneficiario=persona, anio=anio, solicitud__isnull=True
     ).first()
     if existente:
-        return existente, False
+        return existente
     with transaction.atomic():
         asignacion = Asignacion.objects.create(
             subcupo=subcupo,
@@ -303,15 +293,17 @@ def _asignacion(subcupo: Subcupo, persona, monto: Decimal, anio: int) -> tuple[A
             monto_asignado=monto,
             vigencia_inicio=dt.date(anio, 1, 1),
             vigencia_fin=calendario.fin_de_anio(anio),
+            estado=estado,
         )
-        registrar_auditoria(
-            asignacion,
-            anterior="",
-            nuevo=Asignacion.Estado.VIGENTE,
-            motivo=f"Asignación de demostración: oficio {asignacion.numero_oficio}/{anio}",
-        )
+        motivo = f"Asignación de demostración: oficio {asignacion.numero_oficio}/{anio}"
+        if estado == Asignacion.Estado.VENCIDA:
+            motivo = (
+                f"Asignación de demostración del año anterior: oficio "
+                f"{asignacion.numero_oficio}/{anio} (vencida el 31/12/{anio})"
+            )
+        registrar_auditoria(asignacion, anterior="", nuevo=estado, motivo=motivo)
         saldos.registrar_asignacion(asignacion)
-    return asignacion, True
+    return asignacion
 
 
 def _copia_anio_anterior(cupo: Cupo) -> Cupo:
@@ -347,51 +339,17 @@ def _copia_anio_anterior(cupo: Cupo) -> Cupo:
     return anterior
 
 
-def _asignacion_anterior(subcupo: Subcupo, persona, monto: Decimal) -> Asignacion:
-    """A demo asignación of the previous year (vencida, with its ledger), created once."""
-    anio = subcupo.cupo.anio
-    existente = Asignacion.objects.filter(
-        subcupo=subcupo, beneficiario=persona, anio=anio, solicitud__isnull=True
-    ).first()
-    if existente:
-        return existente
-    with transaction.atomic():
-        asignacion = Asignacion.objects.create(
-            subcupo=subcupo,
-            beneficiario=persona,
-            anio=anio,
-            numero_oficio=saldos.nuevo_numero_oficio(anio),
-            monto_asignado=monto,
-            vigencia_inicio=dt.date(anio, 1, 1),
-            vigencia_fin=calendario.fin_de_anio(anio),
-            estado=Asignacion.Estado.VENCIDA,
-        )
-        registrar_auditoria(
-            asignacion,
-            anterior="",
-            nuevo=Asignacion.Estado.VENCIDA,
-            motivo=(
-                f"Asignación de demostración del año anterior: oficio "
-                f"{asignacion.numero_oficio}/{anio} (vencida el 31/12/{anio})"
-            ),
-        )
-        saldos.registrar_asignacion(asignacion)
-    return asignacion
-
-
 def cargar_anio_anterior(lacteos: Cupo, stdout=None) -> list[Asignacion]:
     """Last year's lácteos cupo with its A (LICONSA) and B asignaciones (seed 004's table)."""
     morales = [p for p in PERSONAS_DEMO if p["tipo"] == "moral"]
     with transaction.atomic():
         anterior = _copia_anio_anterior(lacteos)
         b = anterior.subcupos.get(clave="B")
-        hechas = [
-            _asignacion_anterior(
-                anterior.subcupos.get(clave="A"), _persona(LICONSA), A_ANIO_ANTERIOR
-            )
-        ]
+        vencida = Asignacion.Estado.VENCIDA
+        a = anterior.subcupos.get(clave="A")
+        hechas = [_asignacion(a, _persona(LICONSA), A_ANIO_ANTERIOR, vencida)]
         for datos, monto in B_ANIO_ANTERIOR:
-            hechas.append(_asignacion_anterior(b, _persona(datos or morales[0]), monto))
+            hechas.append(_asignacion(b, _persona(datos or morales[0]), monto, vencida))
     _escribir(
         stdout,
         f"Cupo de lácteos {anterior.anio} (año anterior: antecedentes de B y base de θ): "
@@ -427,7 +385,7 @@ def cargar(stdout=None) -> list[Asignacion]:
     asignaciones = []
     for subcupo, datos, kg in planes:
         persona = _persona(datos)
-        asignacion, _nueva = _asignacion(subcupo, persona, Decimal(kg), anio)
+        asignacion = _asignacion(subcupo, persona, Decimal(kg))
         asignaciones.append(asignacion)
         disponible = saldos.disponible(asignacion)
         _escribir(

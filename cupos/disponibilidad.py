@@ -19,10 +19,6 @@ from tramites.registro import DISPONIBLE, Disponibilidad
 from tramites.reglas import ReglaError
 
 
-def _hoy(hoy: dt.date | None) -> dt.date:
-    return hoy or ventanas.hoy()
-
-
 def _subcupos_en_recepcion():
     """Subcupos that receive solicitudes de asignación (licitación has its own process)."""
     return (
@@ -35,7 +31,7 @@ def _subcupos_en_recepcion():
 
 def recepcion_asignacion(hoy: dt.date | None = None) -> Disponibilidad:
     """Available while any subcupo's reception window is open on ``hoy``."""
-    hoy = _hoy(hoy)
+    hoy = hoy or ventanas.hoy()
     proximas: list[tuple[dt.date, bool]] = []  # (inicio, estimated from next year's rules)
     for sub in _subcupos_en_recepcion():
         v = ventanas.ventana_subcupo(sub, hoy)
@@ -63,7 +59,7 @@ def recepcion_asignacion(hoy: dt.date | None = None) -> Disponibilidad:
 
 def expedicion_posible(persona, hoy: dt.date | None = None) -> Disponibilidad:
     """Available when the persona has a vigente asignación with saldo to expedite."""
-    hoy = _hoy(hoy)
+    hoy = hoy or ventanas.hoy()
     vigentes = Asignacion.objects.filter(
         beneficiario=persona, estado=Asignacion.Estado.VIGENTE, vigencia_fin__gte=hoy
     )

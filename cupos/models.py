@@ -16,9 +16,7 @@ from cupos.antecedentes_modelos import (  # noqa: F401  (models of this app, kep
     ParticipacionAnterior,
     SaldoApertura,
 )
-from cupos.montos import DECIMALES_UNIDAD
-
-CERO = Decimal("0")
+from cupos.montos import CERO, DECIMALES_UNIDAD
 
 
 class RepresentacionFederal(models.Model):

@@ -1,4 +1,4 @@
-"""Business rules of the cupo catalog (and of the asignación row), as small named classes.
+"""Business rules of the cupo catalog, as small named classes.
 
 In the style of uktrade/tamato: each rule has a stable ``codigo`` and its docstring IS the
 Spanish message shown to the user. ``validar(obj, **contexto)`` raises :class:`ReglaError`
@@ -16,11 +16,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from cupos.models import Criterio
-from cupos.montos import DECIMALES_UNIDAD, decimales_de, formato_monto
+from cupos.montos import CERO, DECIMALES_UNIDAD, decimales_de, formato_monto
 from cupos.ventanas import VentanaError, VentanaRecepcion
 from tramites.reglas import Regla, ReglaError
 
-CERO = Decimal("0")
 RE_FRACCION = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
 
 
@@ -171,12 +170,17 @@ REGLAS_CUPO = (CUP002(), CUP003())
 REGLAS_SUBCUPO = (CUP004(), CUP007(), CUP008())
 
 
-def validar_cupo(cupo, *, subcupos: Iterable | None = None) -> None:
-    """Every rule of a cupo (and of its subcupos, from the DB unless given)."""
+def validar_datos_cupo(cupo) -> None:
+    """The rules of the cupo's own fields (the back-office form runs CUP001 on its rows)."""
     for regla in REGLAS_CUPO:
         regla.validar(cupo)
     CUP005().validar(cupo, campos=["monto_total"])
     CUP006().validar(cupo, unidad=cupo.unidad, campos=["monto_total"])
+
+
+def validar_cupo(cupo, *, subcupos: Iterable | None = None) -> None:
+    """Every rule of a cupo (and of its subcupos, from the DB unless given)."""
+    validar_datos_cupo(cupo)
     if subcupos is None and cupo.pk:
         subcupos = list(cupo.subcupos.all())
     CUP001().validar(cupo, subcupos=subcupos or [])
@@ -188,16 +192,3 @@ def validar_subcupo(subcupo, *, residual_de: Iterable | None = None, unidad: str
     CUP006().validar(subcupo, unidad=unidad, campos=["monto", "maximo_por_beneficiario"])
     for regla in REGLAS_SUBCUPO:
         regla.validar(subcupo, residual_de=residual_de)
-
-
-# ------------------------------------------------------------------------------ asignación
-
-
-class ASG001(Regla):
-    """La fecha de fin de la vigencia de la asignación no puede ser anterior a la de inicio."""
-
-    codigo = "ASG001"
-    campo = "vigencia_fin"
-
-    def validar(self, asignacion, **contexto) -> None:
-        CUP002.validar(self, asignacion)

@@ -27,8 +27,6 @@ import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from django.utils import timezone
-
 from tramites import calendario
 from tramites.calendario import DEPENDENCIA_DEFAULT, MESES, Calendario, a_fecha
 
@@ -38,10 +36,8 @@ __all__ = [
     "VentanaCerradaError",
     "VentanaError",
     "VentanaRecepcion",
-    "esta_abierta",
     "mensaje_cerrada",
     "periodo_recepcion",
-    "validar_recepcion",
     "validar_ventana",
     "ventana_subcupo",
 ]
@@ -227,27 +223,12 @@ class VentanaRecepcion:
 # -- functions -------------------------------------------------------------------------------
 
 
-def _ventana(ventana) -> VentanaRecepcion:
-    return VentanaRecepcion.from_dict(ventana)
-
-
 def periodo_recepcion(
     ventana, year: int, *, dependencia=DEPENDENCIA_DEFAULT, calendario: Calendario | None = None
 ) -> tuple[dt.date, dt.date]:
     """``(inicio, fin)`` of ``ventana`` (a :class:`VentanaRecepcion` or its dict) in ``year``."""
-    return _ventana(ventana).periodo(year, dependencia=dependencia, calendario=calendario)
-
-
-def esta_abierta(
-    ventana, momento, *, dependencia=DEPENDENCIA_DEFAULT, calendario: Calendario | None = None
-) -> bool:
-    """Whether ``momento`` (a date, or an aware datetime read in Mexico City time) falls inside
-    the window of its own year."""
-    fecha = a_fecha(momento)
-    inicio, fin = periodo_recepcion(
-        ventana, fecha.year, dependencia=dependencia, calendario=calendario
-    )
-    return inicio <= fecha <= fin
+    regla = VentanaRecepcion.from_dict(ventana)
+    return regla.periodo(year, dependencia=dependencia, calendario=calendario)
 
 
 def mensaje_cerrada(inicio: dt.date, fin: dt.date) -> str:
@@ -256,20 +237,6 @@ def mensaje_cerrada(inicio: dt.date, fin: dt.date) -> str:
         "La recepción de solicitudes para este cupo está cerrada. "
         f"Periodo: del {_fecha_texto(inicio)} al {_fecha_texto(fin)}."
     )
-
-
-def validar_recepcion(
-    ventana, momento, *, dependencia=DEPENDENCIA_DEFAULT, calendario: Calendario | None = None
-) -> tuple[dt.date, dt.date]:
-    """Return the period when ``momento`` is inside it; raise :class:`VentanaCerradaError` with
-    the Spanish message otherwise."""
-    fecha = a_fecha(momento)
-    inicio, fin = periodo_recepcion(
-        ventana, fecha.year, dependencia=dependencia, calendario=calendario
-    )
-    if not inicio <= fecha <= fin:
-        raise VentanaCerradaError(mensaje_cerrada(inicio, fin), inicio, fin)
-    return inicio, fin
 
 
 # -- the window of a subcupo, as the asignación shows and checks it -------------------------
@@ -308,10 +275,8 @@ def ahora() -> dt.datetime:
 
 
 def hoy(momento=None) -> dt.date:
-    momento = momento or ahora()
-    if isinstance(momento, dt.datetime):
-        return timezone.localtime(momento).date() if timezone.is_aware(momento) else momento.date()
-    return momento
+    """The Mexico City date of ``momento`` (default :func:`ahora`)."""
+    return a_fecha(momento or ahora())
 
 
 def ventana_subcupo(subcupo, momento=None) -> Ventana:

@@ -12,9 +12,3 @@ from asn1crypto import x509 as asn1_x509
 
 def aplicar() -> None:
     asn1_x509.NameTypeAndValue._oid_specs["unique_identifier"] = asn1_x509.DirectoryString
-
-
-def aplicado() -> bool:
-    return (
-        asn1_x509.NameTypeAndValue._oid_specs.get("unique_identifier") is asn1_x509.DirectoryString
-    )

@@ -97,10 +97,5 @@ def certificado_y_llave_ventanilla():
     return _cargar()
 
 
-def certificado_ventanilla():
-    """The seal's :class:`~firma.certificados.CertificadoInfo`."""
-    return _cargar()[0]
-
-
 def certificado_ventanilla_pem() -> str:
     return _cargar()[0].pem

@@ -20,25 +20,13 @@ from raoce.estatus import cambiar_estatus
 from raoce.models import BienProducido, EstatusPrograma, Programa, ReporteAnual, TipoCambio
 from tramites.admin import AuditoriaInline
 from tramites.services import registrar_auditoria
-from vucem.models import Rol
+from vucem.admin import NivelCentralMixin, SoloLecturaMixin
+from vucem.roles import es_nivel_central
+
+E = EstatusPrograma
 
 
-def es_nivel_central(user) -> bool:
-    return bool(
-        user.is_active
-        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
-    )
-
-
-class NivelCentralAdmin(admin.ModelAdmin):
-    """Edit rights only for nivel central and superusers (on top of model permissions)."""
-
-    def has_add_permission(self, request, *args):
-        return es_nivel_central(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return es_nivel_central(request.user) and super().has_change_permission(request, obj)
-
+class NivelCentralAdmin(NivelCentralMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # programs and rates are history: never deleted
 
@@ -108,7 +96,10 @@ class ProgramaAdmin(NivelCentralAdmin):
 
     # -- audited status actions ---------------------------------------------------------
 
-    def _cambiar_estatus(self, request, queryset, *, nuevo, desde, accion, titulo, boton):
+    def _cambiar_estatus(self, request, queryset, accion: str, *, nuevo, desde):
+        """The ``accion`` ("suspender"/"reactivar") of the programs in ``desde`` estatus."""
+        boton = accion.capitalize()
+        titulo = f"{boton} programas"
         if not es_nivel_central(request.user):
             self.message_user(request, "Solo nivel central cambia el estatus.", messages.ERROR)
             return None
@@ -157,25 +148,13 @@ class ProgramaAdmin(NivelCentralAdmin):
     @admin.action(description="Suspender los programas seleccionados (con motivo)")
     def suspender(self, request, queryset):
         return self._cambiar_estatus(
-            request,
-            queryset,
-            nuevo=EstatusPrograma.SUSPENDIDO,
-            desde=EstatusPrograma.VIGENTE,
-            accion="suspender",
-            titulo="Suspender programas",
-            boton="Suspender",
+            request, queryset, "suspender", nuevo=E.SUSPENDIDO, desde=E.VIGENTE
         )
 
     @admin.action(description="Reactivar los programas seleccionados (con motivo)")
     def reactivar(self, request, queryset):
         return self._cambiar_estatus(
-            request,
-            queryset,
-            nuevo=EstatusPrograma.VIGENTE,
-            desde=EstatusPrograma.SUSPENDIDO,
-            accion="reactivar",
-            titulo="Reactivar programas",
-            boton="Reactivar",
+            request, queryset, "reactivar", nuevo=E.VIGENTE, desde=E.SUSPENDIDO
         )
 
 
@@ -191,7 +170,7 @@ class BienProducidoInline(admin.TabularInline):
 
 
 @admin.register(ReporteAnual)
-class ReporteAnualAdmin(admin.ModelAdmin):
+class ReporteAnualAdmin(SoloLecturaMixin, admin.ModelAdmin):  # signed reports: seed 003
     list_display = (
         "periodo",
         "folio",
@@ -249,15 +228,6 @@ class ReporteAnualAdmin(admin.ModelAdmin):
     @admin.display(description="% exportación b/a·100")
     def porcentaje_exportacion(self, obj):
         return obj.porcentaje_exportacion
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a signed report cannot be modified (seed 003)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TipoCambio)

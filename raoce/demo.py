@@ -51,14 +51,14 @@ from raoce import plazos, trabajos
 from raoce.estatus import cambiar_estatus
 from raoce.models import EstatusPrograma, Programa, TipoCambio, TipoPrograma
 from raoce.reporte.disponibilidad import reporte_anual
-from tramites.services import historial, registrar_auditoria
+from tramites.services import registrar_auditoria
 from vucem.models import Persona
 
 LACTEOS, AVENAS, EXPORTADORA = "LBA100315MX4", "ACN080610GT1", "EPA120905R46"
 
-#: (rfc, tipo, numero, modalidad, sector, fecha de autorización, exportación directa)
+#: (rfc, tipo, numero, modalidad, sector, fecha de autorización); all by exportación directa.
 PROGRAMAS = [
-    (LACTEOS, TipoPrograma.IMMEX, "83-2019", "INDUSTRIAL", "", dt.date(2019, 4, 8), True),
+    (LACTEOS, TipoPrograma.IMMEX, "83-2019", "INDUSTRIAL", "", dt.date(2019, 4, 8)),
     (
         LACTEOS,
         TipoPrograma.PROSEC,
@@ -66,9 +66,8 @@ PROGRAMAS = [
         "PRODUCTOR DIRECTO",
         "XXII De la industria del café",
         dt.date(2019, 6, 17),
-        True,
     ),
-    (EXPORTADORA, TipoPrograma.ALTEX, "ALTEX-2015-0456", "", "", dt.date(2015, 8, 20), True),
+    (EXPORTADORA, TipoPrograma.ALTEX, "ALTEX-2015-0456", "", "", dt.date(2015, 8, 20)),
     (
         EXPORTADORA,
         TipoPrograma.ECEX,
@@ -76,7 +75,6 @@ PROGRAMAS = [
         "CONSOLIDADORA DE EXPORTACIÓN",
         "",
         dt.date(2016, 2, 10),
-        True,
     ),
     (
         AVENAS,
@@ -85,7 +83,6 @@ PROGRAMAS = [
         "PRODUCTOR DIRECTO",
         "VII De la industria alimentaria",
         dt.date(2018, 6, 1),
-        True,
     ),
 ]
 
@@ -106,9 +103,7 @@ def _escribir(stdout, texto: str) -> None:
 
 
 def tipo_cambio_demo(anio: int) -> Decimal:
-    if anio in TIPOS_CAMBIO_DEMO:
-        return TIPOS_CAMBIO_DEMO[anio]
-    return TIPOS_CAMBIO_DEMO[max(TIPOS_CAMBIO_DEMO)]
+    return TIPOS_CAMBIO_DEMO.get(anio, TIPOS_CAMBIO_DEMO[max(TIPOS_CAMBIO_DEMO)])
 
 
 @transaction.atomic
@@ -116,7 +111,7 @@ def cargar(stdout=None) -> dict:
     """Create the demo programs and exchange rates (idempotent). Returns what it touched."""
     personas = {p.rfc: p for p in Persona.objects.filter(rfc__in=[LACTEOS, AVENAS, EXPORTADORA])}
     programas: dict[str, Programa] = {}
-    for rfc, tipo, numero, modalidad, sector, autorizado, directa in PROGRAMAS:
+    for rfc, tipo, numero, modalidad, sector, autorizado in PROGRAMAS:
         persona = personas.get(rfc)
         if persona is None:
             _escribir(stdout, f"  RAOCE: no existe la persona {rfc}; se omite {tipo} {numero}.")
@@ -129,7 +124,7 @@ def cargar(stdout=None) -> dict:
                 "modalidad": modalidad,
                 "sector": sector,
                 "fecha_autorizacion": autorizado,
-                "exportacion_directa": directa,
+                "exportacion_directa": True,
             },
         )
         if creado:
@@ -193,10 +188,8 @@ def cargar(stdout=None) -> dict:
             continue
         d = reporte_anual(persona, hoy)
         pueden.append(d.disponible)
-        if d.disponible:
-            _escribir(stdout, f"  RAOCE {hoy.year - 1}: {rfc} puede presentarlo hoy.")
-        else:
-            _escribir(stdout, f"  RAOCE {hoy.year - 1}: {rfc} no puede presentarlo hoy.")
+        puede = "puede" if d.disponible else "no puede"
+        _escribir(stdout, f"  RAOCE {hoy.year - 1}: {rfc} {puede} presentarlo hoy.")
     if not all(pueden):
         _escribir(
             stdout,
@@ -218,14 +211,7 @@ def cambio_automatico(programa: Programa) -> tuple[int, dt.date] | None:
     its current estatus (the rules' date, not the day the job ran), or None."""
     if programa.estatus == EstatusPrograma.VIGENTE:
         return None
-    ultimo = (
-        historial(programa)
-        .filter(estado_nuevo=programa.estatus)
-        .order_by("-fecha", "-pk")
-        .values_list("motivo", flat=True)
-        .first()
-    )
-    m = _AUTOMATICO.match(ultimo or "")
+    m = _AUTOMATICO.match(plazos.motivo_del_estatus(programa) or "")
     if m is None:
         return None
     periodo = int(m.group(1))

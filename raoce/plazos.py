@@ -30,10 +30,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from tramites.calendario import Calendario, a_fecha, dia_siguiente, primer_dia_del_mes
+from tramites.calendario import fecha_simulada as fecha_simulada_de
 from tramites.services import historial
 
 from .models import EstatusPrograma, Programa, ReporteAnual, TipoPrograma
@@ -70,6 +70,11 @@ MES_LIMITE = 5  # last business day of May (IMMEX, ALTEX, ECEX; PROSEC with them
 MES_ULTIMA_PROSEC, MES_CANCELACION_PROSEC = 6, 7  # last business day of June; 1 July
 MES_ULTIMA_IMMEX, MES_CANCELACION_IMMEX = 8, 9  # last business day of August; 1 September
 MES_CANCELACION_ALTEX_ECEX = 6  # 1 June
+#: Programs suspended the day after their límite: months of their última fecha and cancelación.
+MESES_TRAS_SUSPENSION = {
+    TipoPrograma.IMMEX: (MES_ULTIMA_IMMEX, MES_CANCELACION_IMMEX),
+    TipoPrograma.PROSEC: (MES_ULTIMA_PROSEC, MES_CANCELACION_PROSEC),
+}
 
 
 @dataclass(frozen=True)
@@ -94,12 +99,7 @@ class Plazos:
 
 def fecha_simulada() -> dt.date | None:
     """The date set with the :data:`FECHA_SIMULADA` setting, or None."""
-    valor = getattr(settings, FECHA_SIMULADA, None)
-    if not valor:
-        return None
-    if isinstance(valor, dt.date):
-        return a_fecha(valor)
-    return dt.date.fromisoformat(str(valor).strip())
+    return fecha_simulada_de(FECHA_SIMULADA)
 
 
 def hoy() -> dt.date:
@@ -135,23 +135,16 @@ def calcular_plazos(
     """
     cal = _calendario(calendario, anio)
     inicio = inicio_ciclo(anio)
-    if tipo == TipoPrograma.IMMEX:
-        limite = cal.ultimo_dia_habil(anio, MES_LIMITE)
+    if tipo in MESES_TRAS_SUSPENSION:
+        mes_ultima, mes_cancelacion = MESES_TRAS_SUSPENSION[tipo]
+        prosec_solo = tipo == TipoPrograma.PROSEC and not prosec_con_immex
+        limite = cal.ultimo_dia_habil(anio, MES_LIMITE_PROSEC if prosec_solo else MES_LIMITE)
         return Plazos(
             inicio=inicio,
             limite=limite,
             suspension=dia_siguiente(limite),
-            ultima_fecha=cal.ultimo_dia_habil(anio, MES_ULTIMA_IMMEX),
-            cancelacion=primer_dia_del_mes(anio, MES_CANCELACION_IMMEX),
-        )
-    if tipo == TipoPrograma.PROSEC:
-        limite = cal.ultimo_dia_habil(anio, MES_LIMITE if prosec_con_immex else MES_LIMITE_PROSEC)
-        return Plazos(
-            inicio=inicio,
-            limite=limite,
-            suspension=dia_siguiente(limite),
-            ultima_fecha=cal.ultimo_dia_habil(anio, MES_ULTIMA_PROSEC),
-            cancelacion=primer_dia_del_mes(anio, MES_CANCELACION_PROSEC),
+            ultima_fecha=cal.ultimo_dia_habil(anio, mes_ultima),
+            cancelacion=primer_dia_del_mes(anio, mes_cancelacion),
         )
     if tipo in (TipoPrograma.ALTEX, TipoPrograma.ECEX):
         return Plazos(
@@ -272,18 +265,23 @@ def motivo_auditoria_cancelacion(periodo: int, fecha_oportuna: dt.date) -> str:
     return f"No presentó el RAOCE {periodo} a más tardar el {fecha_oportuna:%d/%m/%Y}"
 
 
+def motivo_del_estatus(programa: Programa) -> str | None:
+    """The audit motivo of the program's latest change to its current estatus, or None."""
+    return (
+        historial(programa)
+        .filter(estado_nuevo=programa.estatus)
+        .order_by("-fecha", "-pk")
+        .values_list("motivo", flat=True)
+        .first()
+    )
+
+
 def cancelado_por_no_reportar(programa: Programa, periodo: int) -> bool:
     """Whether the program's latest audited change to cancelado was the automatic
     cancellation for not filing ``periodo`` (see :func:`motivo_auditoria_cancelacion`)."""
     if programa.estatus != EstatusPrograma.CANCELADO or not programa.pk:
         return False
-    ultimo = (
-        historial(programa)
-        .filter(estado_nuevo=EstatusPrograma.CANCELADO)
-        .order_by("-fecha", "-pk")
-        .values_list("motivo", flat=True)
-        .first()
-    )
+    ultimo = motivo_del_estatus(programa)
     return bool(ultimo) and ultimo.startswith(f"No presentó el RAOCE {periodo} a más tardar")
 
 

@@ -13,6 +13,7 @@ from tramites.models import (
     Solicitud,
     Tramite,
 )
+from vucem.admin import SoloLecturaMixin
 
 
 class AuditoriaInline(GenericTabularInline):
@@ -47,7 +48,7 @@ class AnexoInline(admin.TabularInline):
 
 
 @admin.register(Solicitud)
-class SolicitudAdmin(admin.ModelAdmin):
+class SolicitudAdmin(SoloLecturaMixin, admin.ModelAdmin):  # changed only by the services
     list_display = (
         "referencia",
         "tramite",
@@ -90,18 +91,9 @@ class SolicitudAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # solicitudes change only through the services (audited)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RegistroAuditoria)
-class RegistroAuditoriaAdmin(admin.ModelAdmin):
+class RegistroAuditoriaAdmin(SoloLecturaMixin, admin.ModelAdmin):
     list_display = (
         "fecha",
         "content_type",
@@ -114,15 +106,6 @@ class RegistroAuditoriaAdmin(admin.ModelAdmin):
     list_filter = ("content_type", "estado_nuevo")
     search_fields = ("object_id", "motivo", "usuario__username")
     date_hierarchy = "fecha"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notificacion)

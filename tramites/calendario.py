@@ -12,8 +12,8 @@ A day is *hábil* for a dependencia unless it is
 There is one calendar per dependencia; the default is ``"SE"``. ``dependencia`` may be given as a
 clave (``"SE"``) or as a ``tramites.models.Dependencia`` instance.
 
-Vocabulary of the module-level helpers (all accept ``date`` or ``datetime``; aware datetimes are
-converted to the America/Mexico_City date first):
+Vocabulary of :class:`Calendario`'s counting methods (all accept ``date`` or ``datetime``; aware
+datetimes are converted to the America/Mexico_City date first):
 
 * ``sumar_dias_habiles(fecha, n)``: the n-th business day strictly after ``fecha``
   (n=0: ``fecha`` itself when hábil, else the next business day).
@@ -23,11 +23,10 @@ converted to the America/Mexico_City date first):
   la recepción": day 1 is the business day after ``recepcion``.
 * ``dias_habiles_entre(inicio, fin)``: business days in ``(inicio, fin]``.
 
-Each module-level call builds a short-lived :class:`Calendario`, which costs one query per
-calendar year it touches. Pages that compute many values should build one ``Calendario`` (pass
-``desde``/``hasta`` to preload the range with a single query) and call its methods. Días inhábiles
-are never cached across calls, so a day added in the back-office applies immediately; the
-statutory holidays (which never change) are cached per year.
+A ``Calendario`` costs one query per calendar year it touches; a page or job that computes many
+values builds one (pass ``desde``/``hasta`` to preload the range with a single query) and calls
+its methods. Días inhábiles are never cached across instances, so a day added in the back-office
+applies to the next one; the statutory holidays (which never change) are cached per year.
 """
 
 from __future__ import annotations
@@ -68,19 +67,10 @@ __all__ = [
     "Calendario",
     "a_fecha",
     "dia_siguiente",
-    "dias_habiles_entre",
-    "es_dia_habil",
     "festivos",
     "fin_de_anio",
-    "motivo_inhabil",
-    "n_dias_habiles_desde",
     "primer_dia_del_mes",
-    "primer_dia_habil",
-    "siguiente_dia_habil",
-    "sumar_dias_habiles",
     "sumar_dias_naturales",
-    "ultimo_dia_habil",
-    "vencimiento_plazo",
 ]
 
 _SABADO = 5
@@ -295,45 +285,6 @@ class Calendario:
             if d.year == year and d.weekday() < _SABADO:
                 dias.setdefault(d, n)
         return sorted(dias.items())
-
-
-# -- module-level helpers (others call these) ------------------------------------------------
-
-
-def es_dia_habil(fecha, dependencia=DEPENDENCIA_DEFAULT) -> bool:
-    return Calendario(dependencia).es_dia_habil(fecha)
-
-
-def motivo_inhabil(fecha, dependencia=DEPENDENCIA_DEFAULT) -> str | None:
-    return Calendario(dependencia).motivo_inhabil(fecha)
-
-
-def siguiente_dia_habil(fecha, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
-    return Calendario(dependencia).siguiente_dia_habil(fecha)
-
-
-def primer_dia_habil(year: int, month: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
-    return Calendario(dependencia).primer_dia_habil(year, month)
-
-
-def ultimo_dia_habil(year: int, month: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
-    return Calendario(dependencia).ultimo_dia_habil(year, month)
-
-
-def sumar_dias_habiles(fecha, n: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
-    return Calendario(dependencia).sumar_dias_habiles(fecha, n)
-
-
-def dias_habiles_entre(inicio, fin, dependencia=DEPENDENCIA_DEFAULT) -> int:
-    return Calendario(dependencia).dias_habiles_entre(inicio, fin)
-
-
-def n_dias_habiles_desde(inicio, n: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
-    return Calendario(dependencia).n_dias_habiles_desde(inicio, n)
-
-
-def vencimiento_plazo(recepcion, n: int, dependencia=DEPENDENCIA_DEFAULT) -> dt.date:
-    return Calendario(dependencia).vencimiento_plazo(recepcion, n)
 
 
 # --- natural-day deadlines (no calendar of inhábiles applies) ------------------------------

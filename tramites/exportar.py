@@ -16,9 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from vucem.models import Rol
+from vucem.roles import es_personal_de_dictamen
 
-FORMATOS = ("csv", "xlsx")
 TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Text a spreadsheet would run as a formula (CSV/formula injection) gets a leading quote.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -26,15 +25,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 def puede_exportar(user) -> bool:
     """Exports are for the back-office (dictaminadores and nivel central)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (
-            user.is_superuser
-            or user.groups.filter(name__in=[Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL]).exists()
-        )
-    )
+    return es_personal_de_dictamen(user)
 
 
 def _texto(valor) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from acuses.models import Documento
 from firma.certificados import leer_certificado
 from tramites.models import EstadoSolicitud
 from tramites.services import historial
@@ -20,12 +21,7 @@ from tramites.services import historial
 #: Who did it when no user did: the daily jobs.
 AUTOMATICO = "Ventanilla (proceso automático)"
 ETIQUETAS_SOLICITUD = dict(EstadoSolicitud.choices)
-ETIQUETAS_DOCUMENTO = {
-    "vigente": "Vigente",
-    "cancelado": "Cancelado",
-    "vencido": "Vencido",
-    "revocado": "Revocado",
-}
+ETIQUETAS_DOCUMENTO = dict(Documento.Estado.choices)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from tramites.reglas import TramiteError
 from tramites.services import registrar_auditoria
 from tramites.trabajos import lote_por_cambiar
 from vucem.models import Rol, User
+from vucem.roles import GRUPOS_DICTAMEN, es_nivel_central
 
 E = EstadoSolicitud
 #: Plazo de resolución when the trámite does not set one (seed 004: seven business days).
@@ -146,8 +147,6 @@ def filtro_estado_plazo(
 
 # -- turn to a dictaminador ------------------------------------------------------------------
 
-GRUPOS_DICTAMEN = (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL)
-
 
 def nombre_de(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
@@ -161,13 +160,6 @@ def dictaminadores():
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
-    )
-
-
-def es_nivel_central(user) -> bool:
-    return bool(
-        user.is_active
-        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
     )
 
 

@@ -51,30 +51,12 @@ def _nueva(
     )
 
 
-def notificar(
-    *,
-    asunto: str,
-    cuerpo: str,
-    persona=None,
-    usuario=None,
-    destinatario: str = "",
-    solicitud=None,
-    tipo: str = "",
-    enlace: str = "",
-) -> Notificacion:
-    """Write a notification to the outbox in the caller's transaction; it is sent by a
-    Celery task after commit (and re-sent by a beat job if that fails). ``tipo`` picks the
-    e-mail template (:func:`construir_correo`), ``enlace`` the portal page it links to."""
-    n = _nueva(
-        asunto=asunto,
-        cuerpo=cuerpo,
-        persona=persona,
-        usuario=usuario,
-        destinatario=destinatario,
-        solicitud=solicitud,
-        tipo=tipo,
-        enlace=enlace,
-    )
+def notificar(**campos) -> Notificacion:
+    """Write a notification (the keyword arguments of :func:`_nueva`) to the outbox in the
+    caller's transaction; it is sent by a Celery task after commit (and re-sent by a beat job
+    if that fails). ``tipo`` picks the e-mail template (:func:`construir_correo`), ``enlace``
+    the portal page it links to."""
+    n = _nueva(**campos)
     n.save()
     if n.estado == Notificacion.Estado.PENDIENTE:
         transaction.on_commit(lambda: encolar_notificacion(n.pk))

@@ -3,6 +3,33 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from vucem.models import Capturista, Domicilio, Persona, User
+from vucem.roles import es_nivel_central
+
+
+class SoloLecturaMixin:
+    """No add, change or delete for anyone: what the admin shows changes only through services."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NivelCentralMixin:
+    """Edit rights only for nivel central and superusers (on top of model permissions)."""
+
+    def has_add_permission(self, request, *args):
+        return es_nivel_central(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return es_nivel_central(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return es_nivel_central(request.user) and super().has_delete_permission(request, obj)
 
 
 class DomicilioInline(admin.TabularInline):

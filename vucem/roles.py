@@ -50,6 +50,29 @@ PERMISOS: dict[str, dict] = {
     },
 }
 
+
+#: The back-office roles that dictaminate (and export).
+GRUPOS_DICTAMEN = (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL)
+
+
+def es_personal_de_dictamen(user) -> bool:
+    """Active staff in a :data:`GRUPOS_DICTAMEN` group, or a superuser."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.groups.filter(name__in=GRUPOS_DICTAMEN).exists())
+    )
+
+
+def es_nivel_central(user) -> bool:
+    """An active superuser or member of the nivel central group."""
+    return bool(
+        user.is_active
+        and (user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists())
+    )
+
+
 # Apps whose every model the staff roles see (and nivel central manages) once they exist.
 APPS_CATALOGO_STAFF = ("cupos", "raoce", "acuses")
 

@@ -75,16 +75,6 @@ def _entrar(request, user, *, con_fiel: bool, rfc_fiel: str = ""):
     return redirect("vucem:seleccionar_rol")
 
 
-def _bloqueado(request, username=""):
-    """The Spanish lockout page (same one django-axes shows)."""
-    return respuesta_bloqueo(request, username=username)
-
-
-def _axes_preparar(request):
-    AxesProxyHandler.update_request(request)
-    return AxesProxyHandler
-
-
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -108,7 +98,6 @@ def ingresar(request):
     pestana = request.POST.get("metodo") or request.GET.get("metodo") or "fiel"
     form_fiel, form_sin = FirmaFielForm(), IngresoSinFielForm()
     errores_fiel: list[str] = []
-    status = 200
     if request.method == "POST" and pestana == "sin_fiel":
         form_sin = IngresoSinFielForm(request.POST)
         if form_sin.is_valid():
@@ -118,7 +107,7 @@ def ingresar(request):
                 password=form_sin.cleaned_data["password"],
             )
             if getattr(request, "axes_locked_out", False):
-                return _bloqueado(request, form_sin.cleaned_data["username"])
+                return respuesta_bloqueo(request, username=form_sin.cleaned_data["username"])
             if user is not None and user.persona_id and not user.has_usable_password():
                 user = None
             if user is not None:
@@ -137,7 +126,7 @@ def ingresar(request):
         pestana = "fiel"
         form_fiel = FirmaFielForm(request.POST)
         if form_fiel.is_valid():
-            axes = _axes_preparar(request)
+            AxesProxyHandler.update_request(request)
             d = form_fiel.cleaned_data
             errores_fiel, certificado = services.verificar_ingreso_fiel(
                 request.session, d["certificado"], d["firma"]
@@ -146,8 +135,8 @@ def ingresar(request):
                 services.limpio(getattr(certificado, "rfc", ""), 13) or RFC_FIEL_DESCONOCIDO
             ).upper()
             credenciales = {"username": rfc}
-            if not axes.is_allowed(request, credenciales):
-                return _bloqueado(request, rfc)
+            if not AxesProxyHandler.is_allowed(request, credenciales):
+                return respuesta_bloqueo(request, username=rfc)
             if not errores_fiel:
                 try:
                     _, user = services.persona_y_usuario_desde_certificado(certificado)
@@ -162,7 +151,7 @@ def ingresar(request):
                 # FIEL failures count toward the axes lockout for (RFC, IP), like passwords do.
                 user_login_failed.send(sender=__name__, credentials=credenciales, request=request)
                 if getattr(request, "axes_locked_out", False):
-                    return _bloqueado(request, rfc)
+                    return respuesta_bloqueo(request, username=rfc)
                 log.info(
                     "Ingreso con e.firma rechazado para %s: %d error(es)", rfc, len(errores_fiel)
                 )
@@ -178,7 +167,7 @@ def ingresar(request):
         "max_kib": services.limite_archivo_fiel() // 1024,
         "max_bytes": services.limite_archivo_fiel(),
     }
-    return render(request, "registration/ingresar.html", contexto, status=status)
+    return render(request, "registration/ingresar.html", contexto)
 
 
 @never_cache

@@ -35,12 +35,11 @@ from cupos.models import (
     SaldoApertura,
     Subcupo,
 )
-from cupos.montos import formato_monto
+from cupos.montos import CERO, formato_monto
 from tramites.reglas import ReglaError
 from tramites.services import registrar_auditoria
 from vucem.models import Persona, validar_rfc
 
-CERO = Decimal("0")
 Origen = BaseProporcional.Origen
 
 

@@ -57,15 +57,11 @@ class FiltroColaForm(forms.Form):
             campo.widget.attrs["class"] = f"{clase} form-control-sm form-select-sm"
 
 
-def _datos(form: FiltroColaForm | None) -> dict:
-    return form.cleaned_data if form is not None and form.is_valid() else {}
-
-
 def filtrar(qs, form: FiltroColaForm | None, *, usuario=None, hoy=None, calendario=None):
     """``qs`` of SolicitudAsignacion narrowed by the form's filters (an invalid form: none)."""
     if form is not None and form.is_bound and not form.is_valid():
         return qs.none()
-    d = _datos(form)
+    d = form.cleaned_data if form is not None and form.is_valid() else {}
     if d.get("cupo"):
         qs = qs.filter(subcupo__cupo=d["cupo"])
     if d.get("subcupo"):

@@ -13,9 +13,7 @@ from cupos.asignacion.mecanismo import Mecanismo, Propuesta, con_error, con_sald
 from cupos.asignacion.saldo import previo_por_beneficiario, saldo_subcupo
 from cupos.forms import campo_cantidad
 from cupos.models import Criterio, SolicitudAsignacion, Subcupo
-from cupos.montos import formato_monto
-
-CERO = Decimal("0")
+from cupos.montos import CERO, formato_monto
 
 #: Capacity fields of an avena (consumo auditado) applicant asking for a capacity increase.
 CAMPOS_INCREMENTO = ("capacidad_anterior", "capacidad_actual", "consumo_asignacion_anterior")

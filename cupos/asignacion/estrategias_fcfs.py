@@ -21,9 +21,8 @@ from cupos.asignacion.saldo import (
 )
 from cupos.forms import campo_cantidad
 from cupos.models import Criterio, SolicitudAsignacion, Subcupo
-from cupos.montos import formato_monto
+from cupos.montos import CERO, formato_monto
 
-CERO = Decimal("0")
 #: Prior-assignment fields of an industrial applicant to the residual pool (lácteos D).
 CAMPOS_INDUSTRIAL = ("asignado_anio_anterior", "monto_ejercido_anterior")
 

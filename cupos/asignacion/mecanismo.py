@@ -18,9 +18,7 @@ from django.utils import timezone
 
 from cupos import mecanismos
 from cupos.models import SolicitudAsignacion, Subcupo
-from cupos.montos import formato_monto
-
-CERO = Decimal("0")
+from cupos.montos import CERO, formato_monto
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,16 @@ from cupos.montos import formato_monto
 from tramites.outbox import notificar
 from tramites.reglas import TramiteError
 from tramites.services import registrar_auditoria
-from vucem.models import Rol
+from vucem.roles import es_nivel_central
 
 A = Asignacion.Estado
 
 
 def puede_revocar(user) -> bool:
     """Nivel central (or a superuser) only."""
-    if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
+    if not (user is not None and user.is_authenticated and user.is_staff):
         return False
-    return user.is_superuser or user.groups.filter(name=Rol.NIVEL_CENTRAL).exists()
+    return es_nivel_central(user)
 
 
 def oficios_de(asignacion: Asignacion):

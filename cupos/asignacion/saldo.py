@@ -8,11 +8,10 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from cupos import mecanismos
-from cupos.models import Asignacion, MovimientoSaldo, SolicitudAsignacion, Subcupo
+from cupos.models import CERO, Asignacion, MovimientoSaldo, SolicitudAsignacion, Subcupo
 from tramites.models import EstadoSolicitud
 
 E = EstadoSolicitud
-CERO = Decimal("0")
 #: Asignaciones that count against a subcupo with their whole amount (a cancelled one gives it
 #: back; a revoked one keeps what its certificates use: :func:`retenido_por_revocadas`).
 ESTADOS_ASIGNACION_VIVOS = (Asignacion.Estado.VIGENTE, Asignacion.Estado.VENCIDA)
@@ -32,20 +31,20 @@ def asignado_en(subcupo: Subcupo, **filtros) -> Decimal:
     return (total or CERO) + retenido_por_revocadas(subcupo, **filtros)
 
 
-def retenido_por_revocadas(subcupo: Subcupo, **filtros) -> Decimal:
-    """What the subcupo's revoked asignaciones keep from the ledger (asignación + ajuste:
-    their certificates, net of amounts a favor)."""
-    total = (
-        MovimientoSaldo.objects.filter(
-            asignacion__subcupo=subcupo,
-            asignacion__estado=Asignacion.Estado.REVOCADA,
-            tipo__in=[MovimientoSaldo.Tipo.ASIGNACION, MovimientoSaldo.Tipo.AJUSTE],
-            **{f"asignacion__{k}": v for k, v in filtros.items()},
-        )
-        .aggregate(t=Sum("monto"))
-        .get("t")
+def _retenidos(subcupo: Subcupo, filtros: dict):
+    """Ledger rows the subcupo's revoked asignaciones keep (asignación + ajuste: their
+    certificates, net of amounts a favor)."""
+    return MovimientoSaldo.objects.filter(
+        asignacion__subcupo=subcupo,
+        asignacion__estado=Asignacion.Estado.REVOCADA,
+        tipo__in=[MovimientoSaldo.Tipo.ASIGNACION, MovimientoSaldo.Tipo.AJUSTE],
+        **{f"asignacion__{k}": v for k, v in filtros.items()},
     )
-    return total or CERO
+
+
+def retenido_por_revocadas(subcupo: Subcupo, **filtros) -> Decimal:
+    """What the subcupo's revoked asignaciones keep from the ledger."""
+    return _retenidos(subcupo, filtros).aggregate(t=Sum("monto")).get("t") or CERO
 
 
 def bolsa_de(subcupo: Subcupo) -> mecanismos.ResultadoBolsaResidual:
@@ -100,12 +99,7 @@ def previo_por_beneficiario(subcupo: Subcupo, **filtros) -> dict[str, Decimal]:
     previos = {f["beneficiario__rfc"]: f["t"] for f in filas}
     # A revoked asignación still counts for what its certificates use (asignación + ajuste).
     retenidos = (
-        MovimientoSaldo.objects.filter(
-            asignacion__subcupo=subcupo,
-            asignacion__estado=Asignacion.Estado.REVOCADA,
-            tipo__in=[MovimientoSaldo.Tipo.ASIGNACION, MovimientoSaldo.Tipo.AJUSTE],
-            **{f"asignacion__{k}": v for k, v in filtros.items()},
-        )
+        _retenidos(subcupo, filtros)
         .values("asignacion__beneficiario__rfc")
         .annotate(t=Sum("monto"))
     )

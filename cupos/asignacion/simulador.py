@@ -16,10 +16,9 @@ from cupos.asignacion import antecedentes, registro
 from cupos.asignacion.antecedentes import Base
 from cupos.asignacion.saldo import ESTADOS_PENDIENTES, saldo_subcupo, solicitudes_del_subcupo
 from cupos.models import Asignacion, Subcupo
-from cupos.montos import compacto
+from cupos.montos import CERO, compacto
 from tramites.models import EstadoSolicitud
 
-CERO = Decimal("0")
 E = EstadoSolicitud
 
 LIMITADO_POR = {

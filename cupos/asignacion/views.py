@@ -24,7 +24,7 @@ from cupos.models import Asignacion, SolicitudAsignacion
 from tramites import historial, mesa_dictamen
 from tramites.services import TramiteError
 from vucem.acceso import persona_activa_o_404
-from vucem.models import Rol
+from vucem.roles import es_personal_de_dictamen
 
 TRAMITE_FISICA = 120401
 TRAMITE_MORAL = 120402
@@ -37,27 +37,14 @@ def nueva(request):
     return redirect("tramites:iniciar", vucem_id=vucem_id)
 
 
-GRUPOS_DICTAMEN = (Rol.DICTAMINADOR, Rol.NIVEL_CENTRAL)
-
-
-def puede_dictaminar(user) -> bool:
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    return user.is_superuser or user.groups.filter(name__in=GRUPOS_DICTAMEN).exists()
-
-
 def dictaminador_requerido(view):
     @wraps(view)
     def envuelta(request, *args, **kwargs):
-        if not puede_dictaminar(request.user):
+        if not es_personal_de_dictamen(request.user):
             raise Http404("Página no encontrada")
         return view(request, *args, **kwargs)
 
     return login_required(envuelta)
-
-
-def _u(sa) -> str:
-    return sa.subcupo.cupo.get_unidad_display()
 
 
 #: Solicitudes per page of the dictamen desk (pending and resolved).
@@ -113,7 +100,7 @@ def _solicitud_o_404(folio):
 
 def _detalle(request, folio, *, aprobar_form=None, rechazar_form=None, errores=(), status=200):
     s, sa = _solicitud_o_404(folio)
-    u = _u(sa)
+    u = sa.subcupo.cupo.get_unidad_display()
     pendiente = s.estado == "en_dictamen"
     propuesta = registro.propuesta_de(sa) if pendiente else None
     maximo = dictamen.monto_maximo(sa, propuesta) if propuesta else None

@@ -117,38 +117,27 @@ def aplicar_cancelacion(solicitud, *, usuario) -> list[CertificadoCupo]:
         except ValueError as exc:  # re-checked above; defensive
             raise ReglaError(str(exc), "CAN004") from None
         cert.refresh_from_db()
-        unidad = cupo.unidad
-        if cert.disponible_para_cancelar <= CERO:
-            anterior = cert.estado
+        anterior = cert.estado
+        completa = cert.disponible_para_cancelar <= CERO
+        if completa:
             cert.estado = CertificadoCupo.Estado.CANCELADO
             cert.save(update_fields=["estado"])
-            registrar_auditoria(
-                cert,
-                anterior=anterior,
-                nuevo=cert.estado,
+        registrar_auditoria(
+            cert,
+            anterior=anterior,
+            nuevo=cert.estado,
+            usuario=usuario,
+            motivo=(
+                f"{'Cancelado' if completa else 'Cancelación parcial'} {MOTIVO.lower()} con la "
+                f"solicitud {solicitud.folio}; monto a favor {formato_monto(linea.monto, cupo.unidad)}"
+            ),
+        )
+        if completa and cert.documento_id:
+            actualizar_estado(
+                cert.documento,
+                Documento.Estado.CANCELADO,
+                motivo=f"{MOTIVO} (solicitud {solicitud.folio})",
                 usuario=usuario,
-                motivo=(
-                    f"Cancelado {MOTIVO.lower()} con la solicitud {solicitud.folio}; "
-                    f"monto a favor {formato_monto(linea.monto, unidad)}"
-                ),
-            )
-            if cert.documento_id:
-                actualizar_estado(
-                    cert.documento,
-                    Documento.Estado.CANCELADO,
-                    motivo=f"{MOTIVO} (solicitud {solicitud.folio})",
-                    usuario=usuario,
-                )
-        else:
-            registrar_auditoria(
-                cert,
-                anterior=cert.estado,
-                nuevo=cert.estado,
-                usuario=usuario,
-                motivo=(
-                    f"Cancelación parcial {MOTIVO.lower()} con la solicitud {solicitud.folio}; "
-                    f"monto a favor {formato_monto(linea.monto, unidad)}"
-                ),
             )
         filas.append((cert, linea.monto))
 

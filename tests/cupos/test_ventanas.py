@@ -8,12 +8,10 @@ from cupos.ventanas import (
     VentanaCerradaError,
     VentanaError,
     VentanaRecepcion,
-    esta_abierta,
     mensaje_cerrada,
     periodo_recepcion,
-    validar_recepcion,
 )
-from tramites.calendario import Calendario
+from tramites.calendario import Calendario, a_fecha
 from tramites.models import Dependencia, DiaInhabil
 
 D = dt.date
@@ -22,6 +20,21 @@ A = VentanaRecepcion(tipo="desde_primer_habil_hasta_fecha", mes_inicio=1, dia_fi
 B = VentanaRecepcion(tipo="dias_habiles_desde_primer_habil", mes=1, dias=15)
 C = VentanaRecepcion(tipo="desde_primer_habil_hasta_ultimo_habil", mes_inicio=1, mes_fin=7)
 V_D = VentanaRecepcion(tipo="dias_habiles_desde_primer_habil", mes=9, dias=15)
+
+
+# The window of ``momento``'s own year, checked as the services compose it.
+def esta_abierta(ventana, momento) -> bool:
+    fecha = a_fecha(momento)
+    inicio, fin = periodo_recepcion(ventana, fecha.year)
+    return inicio <= fecha <= fin
+
+
+def validar_recepcion(ventana, momento) -> tuple[dt.date, dt.date]:
+    fecha = a_fecha(momento)
+    inicio, fin = periodo_recepcion(ventana, fecha.year)
+    if not inicio <= fecha <= fin:
+        raise VentanaCerradaError(mensaje_cerrada(inicio, fin), inicio, fin)
+    return inicio, fin
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from firma import asn1_sat
+from asn1crypto import x509 as asn1_x509
+
 from firma.confianza import cadena_confiable, carpeta_produccion, revisar_manifiesto
 from firma.services import leer_certificado
 
@@ -43,7 +44,9 @@ def test_manifiesto_coincide_con_la_procedencia_publicada(fiel_sat):
 
 
 def test_shim_de_x500_unique_identifier():
-    assert asn1_sat.aplicado()
+    # firma.confianza applies firma.asn1_sat's shim when it is imported (above).
+    especie = asn1_x509.NameTypeAndValue._oid_specs.get("unique_identifier")
+    assert especie is asn1_x509.DirectoryString
 
 
 def test_cadenas_del_sat_con_pyhanko(fiel_sat, settings):

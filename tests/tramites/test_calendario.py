@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tramites import calendario
-from tramites.calendario import Calendario
+from tests.soporte import calendario
+from tramites.calendario import Calendario, a_fecha
 from tramites.models import Dependencia, DiaInhabil
 
 D = dt.date
@@ -141,7 +141,7 @@ def test_dias_habiles_entre_datetimes_en_hora_de_mexico(se):
     inicio = dt.datetime(2024, 1, 3, 5, 0, tzinfo=utc)
     fin = dt.datetime(2024, 1, 4, 12, 0, tzinfo=ZoneInfo("America/Mexico_City"))
     assert calendario.dias_habiles_entre(inicio, fin) == 2
-    assert calendario.a_fecha(inicio) == D(2024, 1, 2)
+    assert a_fecha(inicio) == D(2024, 1, 2)
 
 
 def test_vencimiento_plazo_siete_dias(se):

@@ -36,11 +36,6 @@ def describe(campo, ayuda: str = "") -> str:
     return " ".join(dict.fromkeys(ids))
 
 
-@register.filter
-def describe_ids(campo, ayuda: str = "") -> str:
-    return describe(campo, ayuda)
-
-
 @register.simple_tag
 def widget(campo, clase: str = "form-control", ayuda: str = "", **attrs):
     """The field's input with the pattern's attributes (see the module docstring)."""

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django import template
-from django.urls import reverse
 
 register = template.Library()
 
@@ -37,14 +36,6 @@ def actual(context, *nombres) -> str:
 @register.simple_tag(takes_context=True)
 def aria_actual(context, *nombres) -> str:
     return "page" if actual(context, *nombres) else "false"
-
-
-@register.simple_tag
-def url_o_vacio(nombre, *args) -> str:
-    try:
-        return reverse(nombre, args=args)
-    except Exception:
-        return ""
 
 
 @register.simple_tag(takes_context=True)

@@ -162,59 +162,54 @@ class Command(BaseCommand):
 
     def _usuarios(self, personas):
         primera_moral = next(p for p in personas if p.es_moral)
-        capturista = self._usuario(
-            "capturista.demo", Rol.CAPTURISTA_PRIVADO, nombre=("MARÍA", "LÓPEZ CAPTURA")
-        )
-        registro, _ = Capturista.objects.get_or_create(
-            solicitante=primera_moral, usuario=capturista
-        )
-        if not registro.activo:
-            registro.activo, registro.baja = True, None
-            registro.save(update_fields=["activo", "baja"])
-        return [
+        rf_cdmx = "Representación Federal en la Ciudad de México"
+        # (username, description, role, name, extra fields); the first one is the capturista
+        # privado of the first persona moral.
+        cuentas = [
             (
                 "capturista.demo",
                 f"Capturista privado de {primera_moral.nombre} ({primera_moral.rfc})",
-                capturista,
+                Rol.CAPTURISTA_PRIVADO,
+                ("MARÍA", "LÓPEZ CAPTURA"),
+                {},
             ),
             (
                 "gubernamental.demo",
-                "Capturista gubernamental (Representación Federal en la Ciudad de México)",
-                self._usuario(
-                    "gubernamental.demo",
-                    Rol.CAPTURISTA_GUBERNAMENTAL,
-                    nombre=("JOSÉ", "RAMÍREZ GOBIERNO"),
-                    representacion_federal="Representación Federal en la Ciudad de México",
-                ),
+                f"Capturista gubernamental ({rf_cdmx})",
+                Rol.CAPTURISTA_GUBERNAMENTAL,
+                ("JOSÉ", "RAMÍREZ GOBIERNO"),
+                {"representacion_federal": rf_cdmx},
             ),
             (
                 "dictaminador.demo",
                 "Dictaminador",
-                self._usuario(
-                    "dictaminador.demo",
-                    Rol.DICTAMINADOR,
-                    nombre=("ANA", "TORRES DICTAMEN"),
-                    staff=True,
-                    cargo="Directora de Cupos y Precios de Exportación",
-                ),
+                Rol.DICTAMINADOR,
+                ("ANA", "TORRES DICTAMEN"),
+                {"staff": True, "cargo": "Directora de Cupos y Precios de Exportación"},
             ),
             (
                 "central.demo",
                 "Nivel central",
-                self._usuario(
-                    "central.demo",
-                    Rol.NIVEL_CENTRAL,
-                    nombre=("LUIS", "MÉNDEZ CENTRAL"),
-                    staff=True,
-                    cargo="Director General de Facilitación Comercial y de Comercio Exterior",
-                ),
+                Rol.NIVEL_CENTRAL,
+                ("LUIS", "MÉNDEZ CENTRAL"),
+                {
+                    "staff": True,
+                    "cargo": "Director General de Facilitación Comercial y de Comercio Exterior",
+                },
             ),
-            (
-                "admin",
-                "Superusuario (/admin/)",
-                self._usuario("admin", None, nombre=("Administración", ""), superuser=True),
-            ),
+            ("admin", "Superusuario (/admin/)", None, ("Administración", ""), {"superuser": True}),
         ]
+        usuarios = [
+            (username, descripcion, self._usuario(username, rol, nombre=nombre, **extra))
+            for username, descripcion, rol, nombre, extra in cuentas
+        ]
+        registro, _ = Capturista.objects.get_or_create(
+            solicitante=primera_moral, usuario=usuarios[0][2]
+        )
+        if not registro.activo:
+            registro.activo, registro.baja = True, None
+            registro.save(update_fields=["activo", "baja"])
+        return usuarios
 
     def _gancho(self, app_label):
         nombre = f"{app_label}.demo"
