@@ -9,6 +9,7 @@ validates it offline and shows when a byte was changed. The QR and the verificat
 from __future__ import annotations
 
 import io
+import re
 
 from asn1crypto import keys
 from cryptography.hazmat.primitives import serialization
@@ -34,6 +35,10 @@ class _FirmanteVentanilla(signers.SimpleSigner):
     def __init__(self, llave, **kwargs):
         super().__init__(**kwargs)
         self._llave = llave
+        #: Bytes to reserve for the CMS in the PDF, learnt from this signer's first signature.
+        #: Without it pyHanko sizes every signature by building a whole dummy one first (half
+        #: the sealing time); the container's size does not change from one PDF to the next.
+        self.reserva: int | None = None
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mecanismo = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
@@ -86,5 +91,16 @@ def firmar_pdf(pdf: bytes, *, razon: str = "", ubicacion: str = "Ciudad de Méxi
         location=ubicacion,
         name="Ventanilla Única de Comercio Exterior",
     )
-    salida = signers.sign_pdf(escritor, metadatos, signer=_firmante())
-    return salida.getvalue()
+    firmante = _firmante()
+    salida = signers.sign_pdf(
+        escritor, metadatos, signer=firmante, bytes_reserved=firmante.reserva
+    ).getvalue()
+    if firmante.reserva is None:
+        firmante.reserva = _reservado(salida[len(pdf) :])
+    return salida
+
+
+def _reservado(actualizacion: bytes) -> int | None:
+    """Size (hex digits) pyHanko reserved for the signature in this incremental update."""
+    contenido = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", actualizacion)
+    return len(contenido.group(1)) if contenido else None
