@@ -97,6 +97,54 @@ class Medidor:
         return salida
 
 
+PDF_MINIMO = "PDF mínimo WeasyPrint"
+PDF_ACUSE = "acuse PDF (sin sello)"
+PDF_SELLADO = "acuse PDF + PAdES"
+
+
+def medir_pdf(m: Medidor, veces: int) -> None:
+    """The last acuse issued, without and with the PAdES seal, next to a one-line page with
+    the default styles: same WeasyPrint, same process, after warm-up (the first render loads
+    fonts), in turns so a busy machine weighs on the three alike."""
+    import weasyprint
+
+    from acuses import pdf
+    from acuses.models import Documento
+
+    doc = Documento.objects.filter(tipo="acuse").order_by("-pk").first()
+    if doc is None:
+        raise SystemExit("No hay acuses: corra antes sin --solo-pdf")
+    minima = "<html><body><p>Acuse</p></body></html>"
+    pasos = {
+        PDF_MINIMO: lambda: weasyprint.HTML(string=minima).write_pdf(),
+        PDF_ACUSE: lambda: pdf.componer_pdf(doc),
+        PDF_SELLADO: lambda: pdf.renderizar_pdf(doc),
+    }
+    for fn in pasos.values():
+        fn()
+        fn()
+    for _ in range(veces):
+        for etiqueta, fn in pasos.items():
+            m.medir(etiqueta, fn)
+
+
+def razones_pdf(resultado: dict) -> dict:
+    """The acuse's PDF over the minimal page (medians, wall and CPU), printed and returned."""
+    base = resultado[PDF_MINIMO]
+    razones = {}
+    for etiqueta in (PDF_ACUSE, PDF_SELLADO):
+        fila = resultado[etiqueta]
+        razones[etiqueta] = {
+            "ms": round(fila["ms"] / base["ms"], 1),
+            "cpu_ms": round(fila["cpu_ms"] / base["cpu_ms"], 1),
+        }
+        print(
+            f"{etiqueta} / {PDF_MINIMO}: {razones[etiqueta]['ms']}x "
+            f"(CPU {razones[etiqueta]['cpu_ms']}x)"
+        )
+    return razones
+
+
 def firmar_html(llave, cer: bytes, html: str) -> dict:
     import base64
 
@@ -120,6 +168,8 @@ def main() -> int:
     ap.add_argument("--empresas", type=int, default=40)
     ap.add_argument("--sembrar", action="store_true")
     ap.add_argument("--veces", type=int, default=15, help="signed reports (one company each)")
+    ap.add_argument("--veces-pdf", type=int, default=11, help="PDF renders of each kind")
+    ap.add_argument("--solo-pdf", action="store_true", help="only the PDF part (needs an acuse)")
     ap.add_argument("--perfil", action="append", default=[], help="step to cProfile")
     ap.add_argument("--consultas", action="append", default=[], help="step whose SQL to print")
     ap.add_argument("--volcar", type=Path, help="folder for the .prof files of --perfil")
@@ -137,6 +187,13 @@ def main() -> int:
     from cryptography.hazmat.primitives import serialization
     from django.test import Client
 
+    m = Medidor()
+    m.perfilar = set(o.perfil)
+    m.ver_consultas = set(o.consultas)
+    if o.solo_pdf:
+        medir_pdf(m, o.veces_pdf)
+        return informar(m, o)
+
     llave = serialization.load_pem_private_key((dir_carga / "llave.pem").read_bytes(), None)
     empresas = json.loads((dir_carga / "empresas.json").read_text())
     from raoce.models import EstatusPrograma, Programa
@@ -152,9 +209,6 @@ def main() -> int:
         print(f"Quedan {len(empresas)} empresas sin reporte: use --sembrar", file=sys.stderr)
         return 1
 
-    m = Medidor()
-    m.perfilar = set(o.perfil)
-    m.ver_consultas = set(o.consultas)
     host = {"HTTP_HOST": "127.0.0.1"}
 
     def cliente(rfc):
@@ -212,24 +266,14 @@ def main() -> int:
         r = m.medir("firmar POST", c.post, f"{base}/firmar/", firmar_html(llave, cer, html))
         assert r.status_code == 302 and r["Location"].endswith("/registrada/"), r.content[:2000]
 
-    from acuses import pdf
-    from acuses.models import Documento
+    medir_pdf(m, o.veces_pdf)
 
-    doc = Documento.objects.filter(tipo="acuse").order_by("-pk").first()
-    import weasyprint
+    return informar(m, o)
 
-    minima = "<html><body><p>Acuse</p></body></html>"
-    for _ in range(5):
-        m.medir("PDF mínimo WeasyPrint", lambda: weasyprint.HTML(string=minima).write_pdf())
-        m.medir(
-            "acuse HTML→PDF",
-            lambda: weasyprint.HTML(
-                string=pdf.renderizar_html(doc), base_url=str(RAIZ)
-            ).write_pdf(),
-        )
-        m.medir("acuse PDF + PAdES", pdf.renderizar_pdf, doc)
 
+def informar(m: Medidor, o) -> int:
     resultado = m.tabla()
+    resultado["razones PDF"] = razones_pdf(resultado)
     for etiqueta, perfil in m.perfiles.items():
         s = io.StringIO()
         pstats.Stats(perfil, stream=s).sort_stats("cumulative").print_stats(45)

@@ -9,13 +9,14 @@ validates it offline and shows when a byte was changed. The QR and the verificat
 from __future__ import annotations
 
 import io
+import re
 
-from asn1crypto import keys
+from asn1crypto import keys, tsp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign import attributes, fields, signers
+from pyhanko.sign.general import as_signing_certificate_v2, get_pyca_cryptography_hash
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from . import asn1_sat
@@ -34,12 +35,57 @@ class _FirmanteVentanilla(signers.SimpleSigner):
     def __init__(self, llave, **kwargs):
         super().__init__(**kwargs)
         self._llave = llave
+        #: Bytes to reserve for the CMS in the PDF, learnt from this signer's first signature.
+        #: Without it pyHanko sizes every signature by building a whole dummy one first (half
+        #: the sealing time); the container's size does not change from one PDF to the next.
+        self.reserva: int | None = None
+        # The signing-certificate-v2 attribute (hash, issuer and serial of the seal's
+        # certificate) is the same in every signature; pyHanko rebuilds and re-encodes it,
+        # issuer name included, several times per signature (most of the sealing time).
+        self._certificado_v2 = _CertificadoFirmante(
+            tsp.SigningCertificateV2.load(as_signing_certificate_v2(self.signing_cert).dump())
+        )
+
+    def _signed_attr_provider_spec(self, *args, **kwargs):
+        return _ConCertificadoFijo(
+            super()._signed_attr_provider_spec(*args, **kwargs), self._certificado_v2
+        )
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mecanismo = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
         if mecanismo != "rsassa_pkcs1v15":  # the seal is an RSA key; anything else: pyHanko's
             return super().sign_raw(data, digest_algorithm)
         return self._llave.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
+class _CertificadoFirmante(attributes.CMSAttributeProvider):
+    """signing-certificate-v2 from a value encoded once (asn1crypto keeps its bytes)."""
+
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, valor: tsp.SigningCertificateV2):
+        self._valor = valor
+
+    async def build_attr_value(self, dry_run=False):
+        return self._valor
+
+
+class _ConCertificadoFijo:
+    """pyHanko's signed-attribute providers, with :class:`_CertificadoFirmante` in place of
+    its SigningCertificateV2Provider (same attribute, same bytes)."""
+
+    def __init__(self, especificacion, certificado: _CertificadoFirmante):
+        self._especificacion = especificacion
+        self._certificado = certificado
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str):
+        for proveedor in self._especificacion.signed_attr_providers(
+            data_digest=data_digest, digest_algorithm=digest_algorithm
+        ):
+            if isinstance(proveedor, attributes.SigningCertificateV2Provider):
+                yield self._certificado
+            else:
+                yield proveedor
 
 
 #: The signer built for the seal currently loaded, with that seal's certificate and key
@@ -86,5 +132,16 @@ def firmar_pdf(pdf: bytes, *, razon: str = "", ubicacion: str = "Ciudad de Méxi
         location=ubicacion,
         name="Ventanilla Única de Comercio Exterior",
     )
-    salida = signers.sign_pdf(escritor, metadatos, signer=_firmante())
-    return salida.getvalue()
+    firmante = _firmante()
+    salida = signers.sign_pdf(
+        escritor, metadatos, signer=firmante, bytes_reserved=firmante.reserva
+    ).getvalue()
+    if firmante.reserva is None:
+        firmante.reserva = _reservado(salida[len(pdf) :])
+    return salida
+
+
+def _reservado(actualizacion: bytes) -> int | None:
+    """Size (hex digits) pyHanko reserved for the signature in this incremental update."""
+    contenido = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", actualizacion)
+    return len(contenido.group(1)) if contenido else None

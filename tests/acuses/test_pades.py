@@ -78,3 +78,40 @@ def test_el_firmante_se_construye_una_vez_por_sello(monkeypatch, tmp_path):
         ruta.write_bytes(pades.firmar_pdf(crudo, razon=f"prueba {i}"))
         assert "Signature is Valid" in pdfsig(ruta)
     assert len(construidos) == 1
+
+
+def test_la_reserva_de_la_firma_se_aprende_una_vez(tmp_path):
+    """Issue 8: the signer keeps the size pyHanko reserved for its first signature and the next
+    PDFs reuse it (no dummy signature to size each one); they still verify."""
+    from firma import pades
+
+    pades._firmante_actual[:] = [None, None, None]
+    import weasyprint
+
+    crudo = weasyprint.HTML(string="<p>Acuse</p>").write_pdf()
+    primero = pades.firmar_pdf(crudo, razon="primero")
+    reserva = pades._firmante().reserva
+    assert reserva and reserva == pades._reservado(primero[len(crudo) :])
+    for i in range(2):
+        ruta = tmp_path / f"reservado-{i}.pdf"
+        ruta.write_bytes(pades.firmar_pdf(crudo, razon=f"otro {i}"))
+        assert "Signature is Valid" in pdfsig(ruta)
+        assert pades._reservado(ruta.read_bytes()[len(crudo) :]) == reserva
+
+
+def test_los_atributos_firmados_son_los_de_pyhanko(acuse_pdf):
+    """Issue 8: the signing-certificate-v2 attribute, encoded once per signer, is the one
+    pyHanko derives from the seal's certificate; the signed attributes are the same three."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.general import as_signing_certificate_v2
+
+    from firma import pades
+
+    firma = PdfFileReader(io.BytesIO(acuse_pdf.read_bytes())).embedded_signatures[0]
+    atributos = {a["type"].native: a["values"][0] for a in firma.signer_info["signed_attrs"]}
+    assert set(atributos) == {"content_type", "message_digest", "signing_certificate_v2"}
+    esperado = as_signing_certificate_v2(pades._firmante().signing_cert).dump()
+    assert atributos["signing_certificate_v2"].dump() == esperado
+    assert firma.signer_cert.dump() == pades._firmante().signing_cert.dump()

@@ -140,3 +140,57 @@ def test_la_url_de_verificacion_sale_de_site_url(documento_factory, settings):
         "https://ventanilla.example.gob.mx/acuses/verificar/?folio="
     )
     assert "ventanilla.example.gob.mx" in compacto(texto_pdf(pdf.renderizar_pdf(doc)))
+
+
+def test_la_hoja_de_estilo_se_lee_una_vez_y_otra_vez_si_cambia(monkeypatch, tmp_path):
+    """Issue 8: documento.css is parsed once per process, and again when the file changes."""
+    import weasyprint
+
+    hoja = tmp_path / "documento.css"
+    hoja.write_text("p { color: red }")
+    monkeypatch.setattr(pdf, "HOJA_DE_ESTILO", hoja)
+    monkeypatch.setattr(pdf, "_hoja_parseada", {})
+    lecturas = []
+    real = weasyprint.CSS
+
+    def espia(*a, **kw):
+        lecturas.append(kw.get("filename"))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(weasyprint, "CSS", espia)
+    primera = pdf.hoja_de_estilo()
+    assert pdf.hoja_de_estilo() is primera
+    assert lecturas == [str(hoja)]
+    hoja.write_text("p { color: blue; margin: 0 }")
+    segunda = pdf.hoja_de_estilo()
+    assert segunda is not primera and len(lecturas) == 2
+    assert pdf.hoja_de_estilo() is segunda
+
+
+def test_el_pdf_usa_la_hoja_de_estilo(acuse):
+    """The stylesheet outside the template reaches WeasyPrint: A4 pages, the sellos in DejaVu
+    Sans Mono, and the footer (folio from the template, page counter from the file)."""
+    contenido = pdf.componer_pdf(acuse)
+    lector = PdfReader(io.BytesIO(contenido))
+    assert [round(float(x)) for x in lector.pages[0].mediabox[2:]] == [595, 842]
+    fuentes = {
+        str(f.get_object()["/BaseFont"])
+        for pagina in lector.pages
+        for f in pagina["/Resources"]["/Font"].values()
+    }
+    assert any(f.endswith("DejaVu-Sans-Mono") for f in fuentes), fuentes
+    texto = texto_pdf(contenido)
+    assert f"Folio {acuse.folio}" in texto
+    assert "Página 1 de" in texto
+
+
+def test_una_configuracion_de_fuentes_por_hilo():
+    import threading
+
+    propia = pdf.configuracion_fuentes()
+    assert pdf.configuracion_fuentes() is propia
+    otra = []
+    hilo = threading.Thread(target=lambda: otra.append(pdf.configuracion_fuentes()))
+    hilo.start()
+    hilo.join()
+    assert otra and otra[0] is not propia
