@@ -25,9 +25,11 @@ from .borrador import (
     PASO_DATOS,
     PASO_PROGRAMAS,
     agregar_bien,
+    bienes_de,
     errores_importes,
     errores_programas,
     guardar_importes,
+    importaciones_requeridas,
     programas_de,
     quitar_bien,
     reporte_de,
@@ -42,7 +44,6 @@ from .programas import (
     motivos_cancelacion_automatica,
     motivos_sin_programas,
     requiere_bienes,
-    requiere_importaciones,
     sectores_de,
 )
 
@@ -142,7 +143,7 @@ class PasoDatos(Paso):
         importes = DatosReporteForm(
             data=data,
             initial={c: inicial(getattr(reporte, c)) for c in IMPORTES} if reporte else {},
-            requiere_importaciones=requiere_importaciones(programas),
+            requiere_importaciones=importaciones_requeridas(reporte),
         )
         bien = None
         if requiere_bienes(programas):
@@ -152,11 +153,11 @@ class PasoDatos(Paso):
     def completo(self, solicitud) -> bool:
         datos = (solicitud.datos or {}).get(self.slug) or {}
         reporte = reporte_de(solicitud)
-        return bool(datos.get("listo")) and not errores_importes(reporte, programas_de(reporte))
+        return bool(datos.get("listo")) and not errores_importes(reporte)
 
     def errores_para_firma(self, solicitud) -> list[str]:
         reporte = reporte_de(solicitud)
-        return errores_importes(reporte, programas_de(reporte))
+        return errores_importes(reporte)
 
     def requisito(self, request, solicitud):
         reporte = reporte_de(solicitud)
@@ -236,9 +237,9 @@ class PasoDatos(Paso):
             "reporte": reporte,
             "programas": programas,
             "grupo": GrupoProgramas(programas) if programas else None,
-            "requiere_importaciones": requiere_importaciones(programas),
+            "requiere_importaciones": importaciones_requeridas(reporte),
             "requiere_bienes": requiere_bienes(programas),
-            "bienes": list(reporte.bienes.all()) if reporte else [],
+            "bienes": bienes_de(reporte),
             "saldo": formato_numero(reporte.saldo) if reporte else "—",
             "porcentaje": formato_numero(reporte.porcentaje_exportacion, 2) if reporte else "—",
         }
