@@ -8,7 +8,10 @@ class VucemConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from vucem import checks  # noqa: F401  (registers the deploy checks)
+        from vucem import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            context_processors,  # noqa: F401  (its cache-forgetting receiver)
+        )
         from vucem.roles import al_migrar
 
         # Runs after every app's permissions were created (and after test flushes).

@@ -46,3 +46,21 @@ def test_capturista_lee_y_comprueba_la_persona_por_la_que_actua(client):
     capturista.capturas_para.update(activo=False)
     r = client.get(reverse("vucem:bandeja"))
     assert persona.nombre not in r.content.decode()
+
+
+def test_el_menu_no_consulta_los_registros_de_capturista_en_cada_pagina(client):
+    """Issue 8: whether a solicitante may switch roles (it also captures for someone) is read
+    once and remembered; registering it as a capturista shows «Cambiar de rol» at once."""
+    from vucem.models import Capturista
+
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    otra, _ = crear_solicitante("moral", rfc="ACN080610GT1", nombre="AVENAS SA DE CV")
+    entrar_como_solicitante(client, user)
+    r, sqls = _consultas(client, reverse("vucem:bandeja"))
+    assert r.status_code == 200 and "Cambiar de rol" not in r.content.decode()
+    assert not [s for s in sqls if "vucem_capturista" in s], sqls
+    registro = Capturista.objects.create(solicitante=otra, usuario=user)
+    assert "Cambiar de rol" in client.get(reverse("vucem:bandeja")).content.decode()
+    registro.activo = False
+    registro.save()
+    assert "Cambiar de rol" not in client.get(reverse("vucem:bandeja")).content.decode()
