@@ -111,18 +111,24 @@ def seleccionar_programas(solicitud, grupo: GrupoProgramas, periodo: int) -> Rep
     _exigir_borrador(solicitud)
     olvidar(solicitud)
     with transaction.atomic():
-        reporte, _ = ReporteAnual.objects.get_or_create(
+        reporte, creado = ReporteAnual.objects.get_or_create(
             solicitud=solicitud, defaults={"periodo": periodo}
         )
-        reporte.periodo = periodo
-        reporte.programas.set(grupo.programas)
-        campos = ["periodo"]
-        if not requiere_importaciones(grupo.programas) and reporte.total_importaciones is not None:
-            reporte.total_importaciones = None
-            campos.append("total_importaciones")
-        reporte.save(update_fields=campos)
+        if creado:  # nothing to replace, clear or save again
+            reporte.programas.add(*grupo.programas)
+        else:
+            reporte.periodo = periodo
+            reporte.programas.set(grupo.programas)
+            campos = ["periodo"]
+            if (
+                not requiere_importaciones(grupo.programas)
+                and reporte.total_importaciones is not None
+            ):
+                reporte.total_importaciones = None
+                campos.append("total_importaciones")
+            reporte.save(update_fields=campos)
         olvidar(solicitud, reporte)
-        if not requiere_bienes(grupo.programas):
+        if not creado and not requiere_bienes(grupo.programas):
             reporte.bienes.all().delete()
         tramites_services.guardar_paso(
             solicitud,

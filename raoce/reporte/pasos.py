@@ -80,13 +80,21 @@ class PasoProgramas(Paso):
     titulo = "Programas presentados por reporte anual"
     template_name = "raoce/paso_programas.html"
 
+    @staticmethod
+    def _grupos(request, persona, periodo: int):
+        """:func:`grupos_disponibles`, once per request (the form and the page list them)."""
+        memo = request.__dict__.setdefault("_raoce_grupos", {})
+        if (persona.pk, periodo) not in memo:
+            memo[persona.pk, periodo] = grupos_disponibles(persona, periodo)
+        return memo[persona.pk, periodo]
+
     def get_form(self, request, solicitud, data=None, files=None):
         persona = solicitud.solicitante if solicitud else request.persona
-        grupos = grupos_disponibles(persona, ventana.periodo_a_reportar())
+        grupos = self._grupos(request, persona, ventana.periodo_a_reportar())
         elegido = {}
         reporte = reporte_de(solicitud)
         if reporte is not None:
-            elegidos = {p.pk for p in reporte.programas.all()}
+            elegidos = {p.pk for p in programas_de(reporte)}
             for g in grupos:
                 if set(g.ids) == elegidos:
                     elegido["grupo"] = g.clave
@@ -117,7 +125,7 @@ class PasoProgramas(Paso):
     def contexto(self, request, solicitud) -> dict:
         persona = solicitud.solicitante if solicitud else request.persona
         periodo = ventana.periodo_a_reportar()
-        grupos = grupos_disponibles(persona, periodo)
+        grupos = self._grupos(request, persona, periodo)
         return {
             "periodo": periodo,
             "grupos": grupos,
