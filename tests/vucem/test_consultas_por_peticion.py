@@ -108,3 +108,12 @@ def test_cuenta_fiel_en_cache_desactivada_o_cambiada_se_nota(client, monkeypatch
     r, sqls = _consultas(client, ping, calentar=False)
     assert [s for s in sqls if '"vucem_user"' in s], sqls  # read every request
     assert autenticacion._de_cache(staff.pk) is None
+
+
+def test_las_plantillas_se_compilan_una_vez():
+    """Issue 8: the template engine keeps compiled templates (Django's cached loader, on
+    whenever the settings name no loaders), so a page does not re-parse its includes."""
+    from django.template import engines
+
+    loaders = engines["django"].engine.loaders
+    assert len(loaders) == 1 and loaders[0][0] == "django.template.loaders.cached.Loader", loaders
