@@ -7,7 +7,7 @@ expired drafts in the benchmark database, then times:
   suspended, with its audit row and notice) against one ``UPDATE … WHERE id IN (…)`` of the
   same rows;
 * the same job run again the same day (nothing changes);
-* ``tramites.services.expirar_borradores`` against one UPDATE of the same drafts.
+* ``tramites.trabajos.expirar_borradores`` against one UPDATE of the same drafts.
 
 Prints one JSON line (read by ``bench.carga``). Run with DJANGO_SETTINGS_MODULE set.
 """
@@ -42,7 +42,7 @@ def main() -> None:
     from raoce.models import EstatusPrograma, Programa, TipoPrograma
     from raoce.trabajos import aplicar_plazos
     from tramites.models import Solicitud, Tramite
-    from tramites.services import expirar_borradores
+    from tramites.trabajos import expirar_borradores
     from vucem.models import Persona, User
 
     por_empresa = 10

@@ -26,7 +26,8 @@ from cupos.avisos import aviso_asignacion_vencida
 from cupos.models import Asignacion, CertificadoCupo, MovimientoSaldo
 from tramites.calendario import Calendario
 from tramites.outbox import notificar_en_lote
-from tramites.services import auditar_en_lote, lote_por_cambiar
+from tramites.services import auditar_en_lote
+from tramites.trabajos import lote_por_cambiar
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from tramites import outbox
 from tramites.calendario import Calendario, a_fecha
+from tramites.trabajos import en_ids
 
 from . import plazos as modulo_plazos
 from .estatus import dmy
@@ -34,7 +34,6 @@ from .trabajos import (
     Textos,
     _calendario,
     _deben_reportar,
-    _en,
     _lotes,
     con_programa_mayor,
     insertar_avisos,
@@ -100,7 +99,7 @@ def textos_recordatorio(periodo: int, plazos, plazo: str) -> Textos:
 def _registrar(ids: list[int], plazo: str, fecha: dt.date) -> list[int]:
     """Record the reminders; returns the programs whose row is new (the others already had
     this reminder)."""
-    donde, params = _en("p.id", ids)
+    donde, params = en_ids("p.id", ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Recordatorio._meta.db_table} (programa_id, plazo, fecha, creado) "
@@ -116,9 +115,7 @@ def recordar_lote(pks: list[int], plazo: str, fecha: dt.date, textos: Textos) ->
     with transaction.atomic():
         nuevos = _registrar(pks, plazo, fecha)
         if nuevos:
-            por_enviar = insertar_avisos(textos, nuevos, por_persona=True)
-            if por_enviar:
-                transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
+            insertar_avisos(textos, nuevos, por_persona=True)
     return nuevos
 
 

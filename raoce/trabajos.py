@@ -36,11 +36,11 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
-from tramites import outbox
+from tramites import trabajos
 from tramites.calendario import ZONA_MEXICO, Calendario, a_fecha
-from tramites.models import Notificacion, RegistroAuditoria
+from tramites.models import RegistroAuditoria
+from tramites.trabajos import en_ids
 from vucem.models import Persona
 
 from . import plazos as modulo_plazos
@@ -229,13 +229,6 @@ def _lotes(pks: list[int], tamano: int) -> Iterator[list[int]]:
         yield pks[i : i + tamano]
 
 
-def _en(columna: str, ids: list[int]) -> tuple[str, list]:
-    """``columna`` in ``ids`` (one array parameter on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return f"{columna} = ANY(%s)", [ids]
-    return f"{columna} IN ({', '.join(['%s'] * len(ids))})", list(ids)
-
-
 def _texto_sql(texto: str, etiqueta: str = "(p.tipo || ' ' || p.numero)") -> tuple[str, list]:
     """SQL of ``texto`` with :data:`ETIQUETA` replaced by ``etiqueta`` (an SQL expression:
     by default the program's label)."""
@@ -251,34 +244,28 @@ def _etiquetas_agrupadas() -> str:
     return "group_concat(p.tipo || ' ' || p.numero, ', ')"
 
 
-def _uuid_sql() -> str:
-    if connection.vendor == "postgresql":
-        return "gen_random_uuid()"
-    return "lower(hex(randomblob(16)))"  # Django keeps UUIDs as 32 hex chars on SQLite
-
-
 def auditar(cambio: Cambio, ids: list[int], momento: dt.datetime, usuario=None) -> None:
-    """The batch's audit rows (INSERT … SELECT, run before the UPDATE: the estado anterior
-    is each row's current estatus), dated ``momento`` (the legal date)."""
-    ct = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
-    autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
-    donde, params = _en("p.id", ids)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {RegistroAuditoria._meta.db_table} "
-            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
-            "SELECT %s, CAST(p.id AS VARCHAR(64)), %s, %s, p.estatus, %s, %s "
-            f"FROM {Programa._meta.db_table} p WHERE {donde}",
-            [ct.pk, autor, momento, cambio.nuevo, cambio.textos.motivo, *params],
-        )
+    """The batch's audit rows (run before the UPDATE: the estado anterior is each row's
+    current estatus), dated ``momento`` (the legal date)."""
+    donde, params = en_ids("p.id", ids)
+    trabajos.insertar_auditoria(
+        Programa,
+        f"{Programa._meta.db_table} p WHERE {donde}",
+        params,
+        id_sql="p.id",
+        anterior=("p.estatus", []),
+        nuevo=cambio.nuevo,
+        motivo=("%s", [cambio.textos.motivo]),
+        fecha=momento,
+        usuario=usuario,
+    )
 
 
 def insertar_avisos(textos: Textos, ids: list[int], *, por_persona: bool = False) -> list[int]:
-    """The batch's outbox notices to each program's persona (INSERT … SELECT, as
-    :func:`tramites.outbox.notificar` would write them); ``por_persona``: one notice per
-    persona naming all its programs of the batch. Returns the pks to deliver."""
-    ahora = timezone.now()
-    donde, params = _en("p.id", ids)
+    """The batch's outbox notices to each program's persona
+    (:func:`tramites.trabajos.insertar_avisos`); ``por_persona``: one notice per persona
+    naming all its programs of the batch. Returns the pks queued for delivery."""
+    donde, params = en_ids("p.id", ids)
     if por_persona:
         etiqueta = "p.etiquetas"
         origen = (
@@ -292,33 +279,15 @@ def insertar_avisos(textos: Textos, ids: list[int], *, por_persona: bool = False
             f"{Programa._meta.db_table} p "
             f"JOIN {Persona._meta.db_table} per ON per.id = p.persona_id WHERE {donde}"
         )
-    asunto, p_asunto = _texto_sql(textos.asunto, etiqueta)
-    cuerpo, p_cuerpo = _texto_sql(textos.cuerpo, etiqueta)
-    pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Notificacion._meta.db_table} "
-            "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
-            "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
-            f"SELECT {_uuid_sql()}, per.correo, NULL, per.id, NULL, SUBSTR({asunto}, 1, 254), "
-            f"{cuerpo}, CASE WHEN per.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
-            "CASE WHEN per.correo <> '' THEN NULL ELSE %s END, %s, %s, %s "
-            f"FROM {origen} RETURNING id, estado",
-            [
-                *p_asunto,
-                *p_cuerpo,
-                pendiente,
-                enviada,
-                ahora,
-                ahora,
-                ahora,
-                False,
-                textos.tipo,
-                textos.enlace,
-                *params,
-            ],
-        )
-        return [pk for pk, estado in cursor.fetchall() if estado == pendiente]
+    return trabajos.insertar_avisos(
+        origen,
+        params,
+        persona="per",
+        asunto=_texto_sql(textos.asunto, etiqueta),
+        cuerpo=_texto_sql(textos.cuerpo, etiqueta),
+        tipo=textos.tipo,
+        enlace=textos.enlace,
+    )
 
 
 def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usuario=None):
@@ -403,9 +372,7 @@ def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         filas = cambiar(cambio, pks, momento, usuario)
         if filas and cambio.avisar:
-            por_enviar = insertar_avisos(cambio.textos, [f[0] for f in filas])
-            if por_enviar:
-                transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
+            insertar_avisos(cambio.textos, [f[0] for f in filas])
     return filas
 
 

@@ -23,7 +23,8 @@ from tramites.models import EstadoSolicitud, Solicitud, Tramite
 from tramites.outbox import notificar, notificar_en_lote
 from tramites.registro import obtener_asistente, tiene_asistente
 from tramites.reglas import TramiteError
-from tramites.services import lote_por_cambiar, registrar_auditoria
+from tramites.services import registrar_auditoria
+from tramites.trabajos import lote_por_cambiar
 from vucem.models import Rol, User
 
 E = EstadoSolicitud

@@ -190,11 +190,18 @@ class RegistroAuditoria(models.Model):
     """One state change of any audited object (solicitud, certificado, programa...):
     who, when, from, to, why."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # The jobs write audit rows by the hundred thousand (issue 8), so each index must serve a
+    # query: content_type is covered by (content_type, object_id), and the usuario index
+    # skips the jobs' rows (no user). No database constraint on content_type: it would run
+    # one trigger per audit row at commit (≈1.6 s per 100,000 rows) to guard content types,
+    # which migrations create and nothing deletes; PROTECT still guards ORM deletes.
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     object_id = models.CharField(max_length=64)
     objeto = GenericForeignKey("content_type", "object_id")
     usuario = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
     fecha = models.DateTimeField(default=timezone.now, db_index=True)
     estado_anterior = models.CharField(max_length=40, blank=True)
@@ -203,7 +210,14 @@ class RegistroAuditoria(models.Model):
 
     class Meta:
         ordering = ["fecha", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(
+                fields=["usuario"],
+                name="auditoria_usuario_idx",
+                condition=models.Q(usuario__isnull=False),
+            ),
+        ]
         verbose_name = "registro de auditoría"
         verbose_name_plural = "registros de auditoría"
 
@@ -252,10 +266,13 @@ class Notificacion(models.Model):
         ENVIADA = "enviada", "Enviada"
         FALLIDA = "fallida", "Fallida"
 
+    # Indexes (issue 8): the jobs write notices by the hundred thousand, addressed to a
+    # persona with no usuario or solicitud: those two indexes skip NULLs, and the outbox's
+    # only estado query (pending, due) has its own partial index.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     destinatario = models.EmailField(blank=True)
     usuario = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, db_index=False
     )
     persona = models.ForeignKey(
         "vucem.Persona",
@@ -265,7 +282,12 @@ class Notificacion(models.Model):
         related_name="notificaciones",
     )
     solicitud = models.ForeignKey(
-        Solicitud, null=True, blank=True, on_delete=models.CASCADE, related_name="notificaciones"
+        Solicitud,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notificaciones",
+        db_index=False,
     )
     asunto = models.CharField(max_length=254)
     cuerpo = models.TextField()
@@ -274,9 +296,7 @@ class Notificacion(models.Model):
     # e-mail with SITE_URL). db_default: the set-based jobs insert rows with raw SQL.
     tipo = models.CharField(max_length=40, blank=True, default="", db_default="")
     enlace = models.CharField(max_length=300, blank=True, default="", db_default="")
-    estado = models.CharField(
-        max_length=10, choices=Estado.choices, default=Estado.PENDIENTE, db_index=True
-    )
+    estado = models.CharField(max_length=10, choices=Estado.choices, default=Estado.PENDIENTE)
     intentos = models.PositiveSmallIntegerField(default=0)
     ultimo_error = models.TextField(blank=True)
     creada = models.DateTimeField(default=timezone.now)
@@ -286,6 +306,23 @@ class Notificacion(models.Model):
 
     class Meta:
         ordering = ["-creada"]
+        indexes = [
+            models.Index(
+                fields=["usuario"],
+                name="notificacion_usuario_idx",
+                condition=models.Q(usuario__isnull=False),
+            ),
+            models.Index(
+                fields=["solicitud"],
+                name="notificacion_solicitud_idx",
+                condition=models.Q(solicitud__isnull=False),
+            ),
+            models.Index(
+                fields=["siguiente_intento"],
+                name="notificacion_pendiente_idx",
+                condition=models.Q(estado="pendiente"),
+            ),
+        ]
         verbose_name = "notificación"
         verbose_name_plural = "notificaciones (outbox)"
 

@@ -20,7 +20,7 @@ from acuses.models import Documento
 from acuses.services import emitir_documento
 from firma.cadena import construir_cadena, texto_campo
 from firma.services import CODIGOS, sellar_ventanilla, verificar_firma_cliente
-from tramites import calendario, outbox
+from tramites import calendario
 from tramites.models import (
     Contador,
     EstadoSolicitud,
@@ -29,10 +29,9 @@ from tramites.models import (
     Solicitud,
     Tramite,
 )
-from tramites.outbox import notificar, notificar_en_lote
+from tramites.outbox import notificar
 from tramites.registro import obtener_asistente
 from tramites.reglas import TramiteError
-from vucem.models import Persona
 
 logger = logging.getLogger(__name__)
 
@@ -211,96 +210,6 @@ def descartar_borrador(
         return cambiar_estado(s, E.CANCELADA, usuario=usuario, motivo=motivo)
 
 
-#: Rows a deadline job changes per transaction.
-LOTE = 1000
-
-
-def lote_por_cambiar(qs, lote: int):
-    """The next ``lote`` rows of ``qs`` (by pk) locked for this transaction; rows another
-    transaction holds (e.g. a draft being signed) are left for the next run. The batch step of
-    every set-based job."""
-    return qs.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:lote]
-
-
-def expirar_borradores(ahora=None, *, lote: int = LOTE) -> int:
-    """Drafts not signed within their vigencia (15 natural days by default) expire.
-
-    Set-based: only the rows that must change are read (a partial index on ``vence`` of
-    drafts serves the query), each batch is one transaction with its audit rows, so a run
-    killed between batches leaves every draft fully expired or untouched and the next run
-    finishes the rest; a second run changes nothing.
-    """
-    ahora = ahora or timezone.now()
-    total = 0
-    while True:
-        with transaction.atomic():
-            pks = list(
-                lote_por_cambiar(
-                    Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora), lote
-                ).values_list("pk", flat=True)
-            )
-            if not pks:
-                return total
-            Solicitud.objects.filter(pk__in=pks).update(
-                estado=E.EXPIRADA, actualizada=timezone.now()
-            )
-            _auditar_expiracion(pks)
-            _avisar_expiracion(pks)
-        total += len(pks)
-
-
-def _auditar_expiracion(pks: list[int]) -> None:
-    """The batch's audit rows, written by the database itself (INSERT … SELECT): the motivo
-    names each draft's vigencia, as :func:`registrar_auditoria` would."""
-    ct = ContentType.objects.get_for_model(Solicitud, for_concrete_model=False)
-    marcas = ", ".join(["%s"] * len(pks))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO tramites_registroauditoria "
-            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
-            "SELECT %s, CAST(s.id AS VARCHAR(64)), NULL, %s, %s, %s, "
-            "'No se firmó dentro de ' || CAST(t.dias_vigencia_borrador AS VARCHAR(10)) "
-            "|| ' días naturales' "
-            "FROM tramites_solicitud s JOIN tramites_tramite t ON t.id = s.tramite_id "
-            f"WHERE s.id IN ({marcas})",
-            [ct.pk, timezone.now(), E.BORRADOR, E.EXPIRADA, *pks],
-        )
-
-
-def _avisar_expiracion(pks: list[int]) -> None:
-    """The batch's notices to each draft's solicitante (INSERT … SELECT, as
-    :func:`notificar` writes them), delivered after commit."""
-    ahora = timezone.now()
-    marcas = ", ".join(["%s"] * len(pks))
-    pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Notificacion._meta.db_table} "
-            "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
-            "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
-            f"SELECT {_uuid_sql()}, p.correo, NULL, p.id, s.id, "
-            "'Su borrador ' || s.numero_temporal || ' venció', "
-            "'La solicitud con número temporal ' || s.numero_temporal || ' (' || t.nombre || "
-            "') no se firmó dentro de ' || CAST(t.dias_vigencia_borrador AS VARCHAR(10)) || "
-            "' días naturales y venció; ya no puede modificarse ni firmarse.', "
-            "CASE WHEN p.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
-            "CASE WHEN p.correo <> '' THEN NULL ELSE %s END, %s, 'borrador_expirado', '' "
-            "FROM tramites_solicitud s JOIN tramites_tramite t ON t.id = s.tramite_id "
-            f"JOIN {Persona._meta.db_table} p ON p.id = s.solicitante_id WHERE s.id IN ({marcas}) "
-            "RETURNING id, estado",
-            [pendiente, enviada, ahora, ahora, ahora, False, *pks],
-        )
-        por_enviar = [pk for pk, estado in cursor.fetchall() if estado == pendiente]
-    if por_enviar:
-        transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
-
-
-def _uuid_sql() -> str:
-    if connection.vendor == "postgresql":
-        return "gen_random_uuid()"
-    return "lower(hex(randomblob(16)))"  # Django keeps UUIDs as 32 hex chars on SQLite
-
-
 def avisar_listo_para_firma(solicitud: Solicitud, *, capturista) -> bool:
     """Tell the solicitante that a capturista left its draft ready to sign (e-mail +
     bandeja), once per version of the draft (again only after it changes)."""
@@ -348,49 +257,6 @@ def mensaje_vencido(solicitud: Solicitud) -> str:
         f"El borrador {solicitud.numero_temporal} venció el {vence:%d/%m/%Y a las %H:%M} y ya no "
         "puede modificarse ni firmarse. Inicie una nueva solicitud."
     )
-
-
-def recordar_borradores(ahora=None, *, lote: int = LOTE) -> int:
-    """Warn the solicitante (e-mail + bandeja) some days before a draft expires.
-    Set-based and idempotent like :func:`expirar_borradores`."""
-    ahora = ahora or timezone.now()
-    limite = calendario.sumar_dias_naturales(ahora, settings.BORRADOR_DIAS_AVISO)
-    total = 0
-    while True:
-        with transaction.atomic():
-            pendientes = list(
-                lote_por_cambiar(
-                    Solicitud.objects.filter(
-                        estado=E.BORRADOR,
-                        vence__gte=ahora,
-                        vence__lte=limite,
-                        recordatorio_enviado__isnull=True,
-                    ),
-                    lote,
-                ).select_related("tramite", "solicitante")
-            )
-            if not pendientes:
-                return total
-            Solicitud.objects.filter(pk__in=[s.pk for s in pendientes]).update(
-                recordatorio_enviado=ahora
-            )
-            notificar_en_lote([_aviso_vencimiento(s) for s in pendientes])
-        total += len(pendientes)
-
-
-def _aviso_vencimiento(s: Solicitud) -> dict:
-    vence = timezone.localtime(s.vence)
-    return {
-        "persona": s.solicitante,
-        "solicitud": s,
-        "tipo": "borrador_por_vencer",
-        "asunto": f"Su borrador {s.numero_temporal} vence el {vence:%d/%m/%Y}",
-        "cuerpo": (
-            f"La solicitud con número temporal {s.numero_temporal} ({s.tramite.nombre}) "
-            f"no ha sido firmada. Si no se firma antes del {vence:%d/%m/%Y %H:%M} (hora del "
-            "centro de México) dejará de estar disponible en su bandeja."
-        ),
-    }
 
 
 # --------------------------------------------------------------------------- signing

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.dispatch import receiver
 
-from tramites import mesa_dictamen, outbox, services
+from tramites import mesa_dictamen, outbox, trabajos
 from tramites.models import Notificacion
 
 logger = logging.getLogger(__name__)
@@ -45,12 +45,12 @@ def reenviar_notificaciones() -> int:
 
 @shared_task
 def expirar_borradores() -> int:
-    return services.expirar_borradores()
+    return trabajos.expirar_borradores()
 
 
 @shared_task
 def recordar_borradores() -> int:
-    return services.recordar_borradores()
+    return trabajos.recordar_borradores()
 
 
 @shared_task

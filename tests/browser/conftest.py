@@ -348,6 +348,39 @@ def moral(credencial_factory, archivos_fiel):
     return cred, cer, key
 
 
+@pytest.fixture
+def asignacion_demo(moral):
+    """The demo data of cupos: lácteos subcupo B assigned to the demo persona moral."""
+    from cupos import demo
+
+    cred = moral[0]
+    return next(a for a in demo.cargar() if a.beneficiario.rfc == cred.rfc)
+
+
+@pytest.fixture
+def cupos_demo(_catalogo):
+    """Only the demo cupos of this year (avena's window is open all year); no asignaciones."""
+    from django.utils import timezone
+
+    from cupos import demo
+
+    return demo.cargar_cupos(timezone.localdate().year)
+
+
+@pytest.fixture
+def reporte_pdf(tmp_path):
+    """A small, real one-page PDF to attach."""
+    from pypdf import PdfWriter
+
+    ruta = tmp_path / "reporte-auditor-externo.pdf"
+    w = PdfWriter()
+    w.add_blank_page(width=612, height=792)
+    w.add_metadata({"/Title": "Reporte de auditor externo (prueba)"})
+    with ruta.open("wb") as f:
+        w.write(f)
+    return ruta
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -419,6 +452,16 @@ def en_bandeja(page, rfc: str = "") -> None:
         expect(page.locator("header")).to_contain_text(rfc)
 
 
+def menu_tramites(page, opcion) -> None:
+    """Main menu "Trámites" → ``opcion`` (the name, text or regex, of a link it opens)."""
+    menu = page.get_by_role("navigation", name="Menú principal")
+    menu.get_by_role("button", name="Trámites").or_(
+        menu.get_by_role("link", name="Trámites")
+    ).click()
+    menu.get_by_role("link", name=opcion).click()
+    page.wait_for_load_state()
+
+
 def cerrar_sesion(page) -> None:
     """Menu "Cerrar la sesión" → confirmation "Sí"."""
     page.locator("nav").get_by_role("link", name="Cerrar la sesión").click()
@@ -433,6 +476,22 @@ def firmar(page, cer: Path, key: Path, password: str) -> None:
     form.locator("[data-vu-key]").set_input_files(str(key))
     form.locator("[data-vu-password]").fill(password)
     enviar_firma(page, form, "Firmar")
+
+
+def firmar_y_folio(page, cer: Path, key: Path, password: str) -> str:
+    """:func:`firmar`, then the registrada page's 25-digit folio."""
+    firmar(page, cer, key, password)
+    folio = page.locator("#folio")
+    expect(folio).to_have_text(re.compile(r"^\d{25}$"))
+    return folio.inner_text()
+
+
+def texto_del_acuse(page, destino: Path) -> str:
+    """On the registrada page: download the acuse to ``destino``; returns its text."""
+    enlace = page.locator("ul.list-group li", has_text="Acuse").get_by_role(
+        "link", name="Descargar PDF"
+    )
+    return texto_pdf(descargar(page, enlace, destino))
 
 
 def descargar(page, locator, destino: Path) -> Path:

@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     en_bandeja,
     firmar,
     ingresar_con_fiel,
+    menu_tramites,
     pdf_a_png,
     texto_pdf,
 )
@@ -33,15 +34,6 @@ A_FAVOR = Decimal("2750.5")
 
 def _sin_espacios(texto: str) -> str:
     return re.sub(r"\s+", "", texto)
-
-
-@pytest.fixture
-def asignacion_demo(moral):
-    """The demo data of cupos: lácteos subcupo B assigned to the demo persona moral."""
-    from cupos import demo
-
-    cred = moral[0]
-    return next(a for a in demo.cargar() if a.beneficiario.rfc == cred.rfc)
 
 
 def expedir_certificado(asignacion, cred, monto, utilizado):
@@ -73,12 +65,7 @@ def expedir_certificado(asignacion, cred, monto, utilizado):
 
 def abrir_cancelacion(page, captura):
     """Menu Trámites → Solicitudes nuevas → SE → Cancelaciones… → the trámite."""
-    menu = page.get_by_role("navigation", name="Menú principal")
-    menu.get_by_role("button", name="Trámites").or_(
-        menu.get_by_role("link", name="Trámites")
-    ).click()
-    menu.get_by_role("link", name="Solicitudes nuevas").click()
-    page.wait_for_load_state()
+    menu_tramites(page, "Solicitudes nuevas")
     # With one dependencia (SE) the catalog goes straight to it; otherwise pick its card.
     tarjeta_se = page.locator("main").get_by_role("link", name=re.compile("Secretaría de Economía"))
     if "/dependencia/" not in page.url and tarjeta_se.count():

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     en_bandeja,
     firmar,
     ingresar_con_fiel,
+    menu_tramites,
     pdf_a_png,
     texto_pdf,
 )
@@ -120,15 +121,6 @@ def revisar_pdfs_expedicion(page, carpeta, folio, rfc, montos, numero_oficio, fo
     assert sorted(folios) == sorted(folios_cert), folios
 
 
-@pytest.fixture
-def asignacion_demo(moral):
-    """The demo data of cupos: lácteos subcupo B assigned to the demo persona moral."""
-    from cupos import demo
-
-    cred = moral[0]
-    return next(a for a in demo.cargar() if a.beneficiario.rfc == cred.rfc)
-
-
 def test_expedicion_con_dos_certificados(
     servidor, page, captura, moral, asignacion_demo, carpeta_browser
 ):
@@ -185,30 +177,6 @@ def avenas(credencial_factory, archivos_fiel):
 
 
 @pytest.fixture
-def cupos_demo(_catalogo):
-    """Only the demo cupos of this year (avena's window is open all year); no asignaciones."""
-    from django.utils import timezone
-
-    from cupos import demo
-
-    return demo.cargar_cupos(timezone.localdate().year)
-
-
-@pytest.fixture
-def reporte_pdf(tmp_path):
-    """A small, real one-page PDF to attach."""
-    from pypdf import PdfWriter
-
-    ruta = tmp_path / "reporte-auditor-externo.pdf"
-    w = PdfWriter()
-    w.add_blank_page(width=612, height=792)
-    w.add_metadata({"/Title": "Reporte de auditor externo (prueba)"})
-    with ruta.open("wb") as f:
-        w.write(f)
-    return ruta
-
-
-@pytest.fixture
 def dictaminador(transactional_db):
     from tests.soporte.personas import crear_usuario
     from vucem.models import Rol
@@ -220,9 +188,9 @@ def dictaminador(transactional_db):
     return user, password
 
 
-def solicitar_asignacion(page, base, captura, carpeta, pdf, cer, key, password, cantidad, consumo):
+def capturar_asignacion(page, base, captura, pdf, cantidad, consumo):
     """Wizard SE-03-011-1 (persona moral): Solicitante → Cupo (filter Avena, choose UNICO) →
-    Datos → Documentos (attach the PDF) → Firmar. Returns the folio."""
+    Datos → Documentos (attach the PDF) → the Firmar page (not signed)."""
     page.goto(f"{base}/tramites/dependencia/SE/")
     page.get_by_role("button", name="Cupos de Importación y Exportación").click()
     page.get_by_role("link", name="Solicitud de asignación directa de cupo persona moral").click()
@@ -268,6 +236,11 @@ def solicitar_asignacion(page, base, captura, carpeta, pdf, cer, key, password, 
     expect(pasos.locator("[aria-current=step]")).to_have_text("Paso 2 Firmar solicitud")
     expect(page.locator("main")).to_contain_text("Cantidad solicitada")
     captura(page, "asignacion firmar")
+
+
+def solicitar_asignacion(page, base, captura, carpeta, pdf, cer, key, password, cantidad, consumo):
+    """:func:`capturar_asignacion`, then sign it. Returns the folio."""
+    capturar_asignacion(page, base, captura, pdf, cantidad, consumo)
     firmar(page, cer, key, password)
 
     folio = page.locator("#folio")
@@ -360,12 +333,7 @@ def test_asignacion_dictamen_y_expedicion(
     en_bandeja(page, cred.rfc)
     captura(page, "bandeja tras dictamen")
     # Trámites → Solicitudes subsecuentes (Acuses y resoluciones): the oficio de asignación.
-    menu = page.get_by_role("navigation", name="Menú principal")
-    menu.get_by_role("button", name="Trámites").or_(
-        menu.get_by_role("link", name="Trámites")
-    ).click()
-    menu.get_by_role("link", name=re.compile("Solicitudes subsecuentes")).click()
-    page.wait_for_load_state()
+    menu_tramites(page, re.compile("Solicitudes subsecuentes"))
     expect(page.get_by_role("heading", name="Acuses y resoluciones")).to_be_visible()
     captura(page, "acuses y resoluciones")
     oficio = page.get_by_role("row", name=re.compile("Oficio de asignación"))

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     en_bandeja,
     firmar,
     ingresar_con_fiel,
+    menu_tramites,
     pdf_a_png,
     texto_pdf,
 )
@@ -34,12 +35,7 @@ def test_ingreso_fiel_bandeja_catalogo_y_salida(servidor, page, captura, moral):
     captura(page, "bandeja de tareas pendientes")
 
     # Trámites → Solicitudes nuevas → SE → Cupos de Importación y Exportación
-    menu = page.get_by_role("navigation", name="Menú principal")
-    menu.get_by_role("button", name="Trámites").or_(
-        menu.get_by_role("link", name="Trámites")
-    ).click()
-    menu.get_by_role("link", name="Solicitudes nuevas").click()
-    page.wait_for_load_state()
+    menu_tramites(page, "Solicitudes nuevas")
     if page.get_by_role("heading", name="Trámites disponibles", exact=True).is_visible():
         page.get_by_role("link", name=re.compile("SE")).first.click()
     expect(page.get_by_role("heading", name=re.compile("Secretaría de Economía"))).to_be_visible()

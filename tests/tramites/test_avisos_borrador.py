@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tramites import services
+from tramites import services, trabajos
 from tramites.models import Notificacion, Solicitud
 from vucem.models import Rol
 
@@ -71,8 +71,8 @@ def test_al_expirar_el_borrador_se_avisa_al_solicitante(
     )
     Solicitud.objects.filter(pk=viejo.pk).update(vence=timezone.now() - timedelta(minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.expirar_borradores() == 1
-        assert services.expirar_borradores() == 0
+        assert trabajos.expirar_borradores() == 1
+        assert trabajos.expirar_borradores() == 0
     (aviso,) = Notificacion.objects.filter(tipo="borrador_expirado")
     assert aviso.solicitud_id == viejo.pk and aviso.persona == persona_moral
     assert aviso.asunto == f"Su borrador {viejo.numero_temporal} venció"

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tramites import outbox, services
+from tramites import outbox, services, trabajos
 from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
 from tramites.services import TramiteError, construir_cadena
 
@@ -119,10 +119,10 @@ def test_borradores_expiran_y_se_recuerdan(
     Solicitud.objects.filter(pk=viejo.pk).update(vence=ahora - timedelta(minutes=1))
     Solicitud.objects.filter(pk=por_vencer.pk).update(vence=ahora + timedelta(days=2))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.recordar_borradores(ahora) == 1
-        assert services.recordar_borradores(ahora) == 0  # only once
+        assert trabajos.recordar_borradores(ahora) == 1
+        assert trabajos.recordar_borradores(ahora) == 0  # only once
     assert len(mail.outbox) == 1 and por_vencer.numero_temporal in mail.outbox[0].subject
-    assert services.expirar_borradores(ahora) == 1
+    assert trabajos.expirar_borradores(ahora) == 1
     viejo.refresh_from_db(), nuevo.refresh_from_db()
     assert viejo.estado == "expirada" and nuevo.estado == "borrador"
     assert RegistroAuditoria.objects.filter(

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.concurrencia import solo_postgres
-from tramites import services
+from tramites import trabajos
 from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
 
 from .conftest import crear_persona, usuario_solicitante
@@ -56,7 +56,7 @@ def auditorias(estado_nuevo: str) -> int:
 def test_expirar_borradores_por_lotes_idempotente():
     crear_borradores(N, timezone.now() - timedelta(hours=1))
     with CaptureQueriesContext(connection) as consultas:
-        assert services.expirar_borradores(lote=1000) == N
+        assert trabajos.expirar_borradores(lote=1000) == N
     # a handful of statements per batch of 1,000, never one per draft
     assert len(consultas) <= 3 * 8
     assert Solicitud.objects.filter(estado="expirada").count() == N
@@ -65,14 +65,14 @@ def test_expirar_borradores_por_lotes_idempotente():
     assert registro.estado_anterior == "borrador"
     assert registro.motivo == "No se firmó dentro de 15 días naturales"
     with CaptureQueriesContext(connection) as consultas:
-        assert services.expirar_borradores(lote=1000) == 0
+        assert trabajos.expirar_borradores(lote=1000) == 0
     assert len(consultas) <= 3
     assert auditorias("expirada") == N
 
 
 def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
     crear_borradores(N, timezone.now() - timedelta(hours=1))
-    original = services._auditar_expiracion
+    original = trabajos._auditar_expiracion
     llamadas = []
 
     def se_cae_en_el_segundo_lote(*a, **k):
@@ -81,9 +81,9 @@ def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
             raise SystemExit("worker killed")
         return original(*a, **k)
 
-    monkeypatch.setattr(services, "_auditar_expiracion", se_cae_en_el_segundo_lote)
+    monkeypatch.setattr(trabajos, "_auditar_expiracion", se_cae_en_el_segundo_lote)
     with pytest.raises(SystemExit):
-        services.expirar_borradores(lote=1000)
+        trabajos.expirar_borradores(lote=1000)
     expiradas = set(Solicitud.objects.filter(estado="expirada").values_list("pk", flat=True))
     auditadas = set(
         RegistroAuditoria.objects.filter(estado_nuevo="expirada").values_list(
@@ -91,18 +91,18 @@ def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
         )
     )
     assert len(expiradas) == 1000 and {str(pk) for pk in expiradas} == auditadas
-    monkeypatch.setattr(services, "_auditar_expiracion", original)
-    assert services.expirar_borradores(lote=1000) == N - 1000
+    monkeypatch.setattr(trabajos, "_auditar_expiracion", original)
+    assert trabajos.expirar_borradores(lote=1000) == N - 1000
     assert auditorias("expirada") == N
 
 
 def test_recordar_borradores_una_vez_y_por_lotes():
     crear_borradores(N, timezone.now() + timedelta(days=1))
     with CaptureQueriesContext(connection) as consultas:
-        assert services.recordar_borradores(lote=1000) == N
+        assert trabajos.recordar_borradores(lote=1000) == N
     assert len(consultas) <= 3 * 10
     assert Notificacion.objects.count() == N
     assert not Solicitud.objects.filter(recordatorio_enviado__isnull=True).exists()
     with CaptureQueriesContext(connection) as consultas:
-        assert services.recordar_borradores(lote=1000) == 0
+        assert trabajos.recordar_borradores(lote=1000) == 0
     assert len(consultas) <= 3 and Notificacion.objects.count() == N

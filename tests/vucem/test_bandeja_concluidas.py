@@ -104,7 +104,7 @@ def test_filtros_se_conservan_entre_pestanas(client, escenario):
     assert f'href="?folio={folio}"' in html  # the other tab keeps the filter
     html = tabla(client, folio=folio)
     assert f'href="?vista=concluidas&amp;folio={folio}"' in html
-    assert f'<td class="font-monospace">{folio}' not in html  # not pending
+    assert not re.search(rf'<td class="font-monospace"[^>]*>{folio}', html)  # not pending
 
 
 def test_concluidas_paginadas_conservando_vista_y_filtros(client):
@@ -139,3 +139,26 @@ def test_el_gancho_lo_da_cada_tramite():
     otro = solicitud(persona, user, EXPEDICION, "borrador")
     assert estado_para_usuario(otro) == "Borrador"
     assert estado_para_usuario(solicitud(persona, user, ASIGNACION, "firmada")) == "En dictamen"
+
+
+def test_las_tablas_se_apilan_a_375_px(client, escenario):
+    """At 375 px the state and the actions must be on screen, not behind a sideways scroll
+    of the table: every table of the bandeja stacks (``vu-apilable``) and each cell names
+    its column, as "Acuses y resoluciones" does (item 14)."""
+    _, _, s = escenario
+    for params in ({}, {"vista": "concluidas"}):
+        html = tabla(client, **params)
+        tablas = re.findall(r"<table[^>]*>.*?</table>", html, re.S)
+        assert tablas, params
+        for t in tablas:
+            assert "vu-apilable" in re.match(r"<table[^>]*>", t).group(0), params
+            columnas = [
+                re.sub(r"<[^>]+>", "", c).strip()
+                for c in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', t, re.S)
+            ]
+            for fila_html in re.findall(r"<tr>\s*<td.*?</tr>", t, re.S):
+                celdas = re.findall(r"<td([^>]*)>", fila_html)
+                etiquetas = [re.search(r'data-etiqueta="([^"]*)"', c) for c in celdas[:-1]]
+                assert [e and e.group(1) for e in etiquetas] == columnas[:-1], fila_html
+                assert "vu-acciones" in celdas[-1], fila_html
+    assert 'data-etiqueta="Estado">Certificados expedidos' in tabla(client, vista="concluidas")

@@ -1,0 +1,229 @@
+"""Set-based deadline jobs of the engine (DESIGN §3 "Jobs are set-based", issue 8), and the
+SQL pieces every app's jobs share to write audit rows and outbox notices with
+``INSERT … SELECT``.
+
+Each job selects only the rows whose state must change (a partial index serves the query),
+locks a batch with :func:`lote_por_cambiar`, changes it with one UPDATE and writes its audit
+rows and notices in the same transaction; a run killed between batches leaves every row fully
+transitioned or untouched, and a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tramites import calendario, outbox
+from tramites.models import EstadoSolicitud, Notificacion, RegistroAuditoria, Solicitud
+from vucem.models import Persona
+
+E = EstadoSolicitud
+
+#: Rows a deadline job changes per transaction.
+LOTE = 1000
+
+
+# --------------------------------------------------------------------------- shared SQL
+
+
+def lote_por_cambiar(qs, lote: int):
+    """The next ``lote`` rows of ``qs`` (by pk) locked for this transaction; rows another
+    transaction holds (e.g. a draft being signed) are left for the next run. The batch step of
+    every set-based job."""
+    return qs.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:lote]
+
+
+def en_ids(columna: str, ids: list[int]) -> tuple[str, list]:
+    """``columna`` in ``ids`` (one array parameter on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return f"{columna} = ANY(%s)", [ids]
+    return f"{columna} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _uuid_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "gen_random_uuid()"
+    return "lower(hex(randomblob(16)))"  # Django keeps UUIDs as 32 hex chars on SQLite
+
+
+def insertar_auditoria(
+    modelo,
+    origen: str,
+    p_origen: list,
+    *,
+    id_sql: str,
+    anterior: tuple[str, list],
+    nuevo: str,
+    motivo: tuple[str, list],
+    fecha,
+    usuario=None,
+) -> None:
+    """Audit rows of ``modelo`` written by the database itself (INSERT … SELECT), as
+    :func:`tramites.services.registrar_auditoria` writes them. ``origen`` is the FROM …
+    WHERE clause (``p_origen`` its parameters), ``id_sql`` the audited row's id in it;
+    ``anterior`` and ``motivo`` are ``(sql, params)``."""
+    ct = ContentType.objects.get_for_model(modelo, for_concrete_model=False)
+    autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
+    (anterior_sql, p_anterior), (motivo_sql, p_motivo) = anterior, motivo
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RegistroAuditoria._meta.db_table} "
+            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
+            f"SELECT %s, CAST({id_sql} AS VARCHAR(64)), %s, %s, {anterior_sql}, %s, {motivo_sql} "
+            f"FROM {origen}",
+            [ct.pk, autor, fecha, *p_anterior, nuevo, *p_motivo, *p_origen],
+        )
+
+
+def insertar_avisos(
+    origen: str,
+    p_origen: list,
+    *,
+    persona: str,
+    asunto: tuple[str, list],
+    cuerpo: tuple[str, list],
+    tipo: str,
+    enlace: str = "",
+    solicitud: str = "NULL",
+) -> list[int]:
+    """Outbox notices written by the database itself (INSERT … SELECT), as
+    :func:`tramites.outbox.notificar` writes them: pending when the persona has an e-mail,
+    else only in the bandeja; delivered after commit. ``origen`` is the FROM … WHERE clause
+    (``p_origen`` its parameters); ``persona`` is the alias of ``vucem_persona`` in it,
+    ``solicitud`` an SQL expression of the solicitud's id, and ``asunto`` and ``cuerpo`` are
+    ``(sql, params)``. Returns the pks queued for delivery."""
+    (asunto_sql, p_asunto), (cuerpo_sql, p_cuerpo) = asunto, cuerpo
+    ahora = timezone.now()
+    pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Notificacion._meta.db_table} "
+            "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
+            "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
+            f"SELECT {_uuid_sql()}, {persona}.correo, NULL, {persona}.id, {solicitud}, "
+            f"SUBSTR({asunto_sql}, 1, 254), {cuerpo_sql}, "
+            f"CASE WHEN {persona}.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
+            f"CASE WHEN {persona}.correo <> '' THEN NULL ELSE %s END, %s, %s, %s "
+            f"FROM {origen} RETURNING id, estado",
+            [*p_asunto, *p_cuerpo, pendiente, enviada, ahora, ahora, ahora, False, tipo, enlace]
+            + list(p_origen),
+        )
+        por_enviar = [pk for pk, estado in cursor.fetchall() if estado == pendiente]
+    if por_enviar:
+        transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
+    return por_enviar
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def expirar_borradores(ahora=None, *, lote: int = LOTE) -> int:
+    """Drafts not signed within their vigencia (15 natural days by default) expire.
+
+    Set-based: only the rows that must change are read (a partial index on ``vence`` of
+    drafts serves the query), each batch is one transaction with its audit rows, so a run
+    killed between batches leaves every draft fully expired or untouched and the next run
+    finishes the rest; a second run changes nothing.
+    """
+    ahora = ahora or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            pks = list(
+                lote_por_cambiar(
+                    Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora), lote
+                ).values_list("pk", flat=True)
+            )
+            if not pks:
+                return total
+            Solicitud.objects.filter(pk__in=pks).update(
+                estado=E.EXPIRADA, actualizada=timezone.now()
+            )
+            _auditar_expiracion(pks)
+            _avisar_expiracion(pks)
+        total += len(pks)
+
+
+def _auditar_expiracion(pks: list[int]) -> None:
+    """The batch's audit rows: the motivo names each draft's vigencia, as
+    :func:`tramites.services.registrar_auditoria` would."""
+    donde, params = en_ids("s.id", pks)
+    insertar_auditoria(
+        Solicitud,
+        f"tramites_solicitud s JOIN tramites_tramite t ON t.id = s.tramite_id WHERE {donde}",
+        params,
+        id_sql="s.id",
+        anterior=("%s", [E.BORRADOR]),
+        nuevo=E.EXPIRADA,
+        motivo=(
+            "'No se firmó dentro de ' || CAST(t.dias_vigencia_borrador AS VARCHAR(10)) "
+            "|| ' días naturales'",
+            [],
+        ),
+        fecha=timezone.now(),
+    )
+
+
+def _avisar_expiracion(pks: list[int]) -> None:
+    """The batch's notices to each draft's solicitante."""
+    donde, params = en_ids("s.id", pks)
+    insertar_avisos(
+        "tramites_solicitud s JOIN tramites_tramite t ON t.id = s.tramite_id "
+        f"JOIN {Persona._meta.db_table} p ON p.id = s.solicitante_id WHERE {donde}",
+        params,
+        persona="p",
+        solicitud="s.id",
+        asunto=("'Su borrador ' || s.numero_temporal || ' venció'", []),
+        cuerpo=(
+            "'La solicitud con número temporal ' || s.numero_temporal || ' (' || t.nombre || "
+            "') no se firmó dentro de ' || CAST(t.dias_vigencia_borrador AS VARCHAR(10)) || "
+            "' días naturales y venció; ya no puede modificarse ni firmarse.'",
+            [],
+        ),
+        tipo="borrador_expirado",
+    )
+
+
+def recordar_borradores(ahora=None, *, lote: int = LOTE) -> int:
+    """Warn the solicitante (e-mail + bandeja) some days before a draft expires.
+    Set-based and idempotent like :func:`expirar_borradores`."""
+    ahora = ahora or timezone.now()
+    limite = calendario.sumar_dias_naturales(ahora, settings.BORRADOR_DIAS_AVISO)
+    total = 0
+    while True:
+        with transaction.atomic():
+            pendientes = list(
+                lote_por_cambiar(
+                    Solicitud.objects.filter(
+                        estado=E.BORRADOR,
+                        vence__gte=ahora,
+                        vence__lte=limite,
+                        recordatorio_enviado__isnull=True,
+                    ),
+                    lote,
+                ).select_related("tramite", "solicitante")
+            )
+            if not pendientes:
+                return total
+            Solicitud.objects.filter(pk__in=[s.pk for s in pendientes]).update(
+                recordatorio_enviado=ahora
+            )
+            outbox.notificar_en_lote([_aviso_vencimiento(s) for s in pendientes])
+        total += len(pendientes)
+
+
+def _aviso_vencimiento(s: Solicitud) -> dict:
+    vence = timezone.localtime(s.vence)
+    return {
+        "persona": s.solicitante,
+        "solicitud": s,
+        "tipo": "borrador_por_vencer",
+        "asunto": f"Su borrador {s.numero_temporal} vence el {vence:%d/%m/%Y}",
+        "cuerpo": (
+            f"La solicitud con número temporal {s.numero_temporal} ({s.tramite.nombre}) "
+            f"no ha sido firmada. Si no se firma antes del {vence:%d/%m/%Y %H:%M} (hora del "
+            "centro de México) dejará de estar disponible en su bandeja."
+        ),
+    }
