@@ -166,7 +166,7 @@ def main() -> int:
         return c, cer
 
     def get(c, ruta):
-        r = c.get(ruta, follow=True)  # as the load client (the catálogo no longer redirects)
+        r = c.get(ruta, follow=True)  # as the load client: the catálogo redirects once
         assert r.status_code == 200, (ruta, r.status_code)
         return r
 

@@ -20,20 +20,16 @@ from vucem.middleware import SESSION_RFC_FIEL
 
 @login_required
 def catalogo(request):
-    """Trámites → Solicitudes nuevas: choose the dependencia. With only one, its trámites
-    are shown right here (one request instead of a redirect to its page)."""
+    """Trámites → Solicitudes nuevas: choose the dependencia."""
     dependencias = Dependencia.objects.all()
     if len(dependencias) == 1:
-        return _pagina_dependencia(request, dependencias[0])
+        return redirect("tramites:dependencia", clave=dependencias[0].clave)
     return render(request, "tramites/catalogo.html", {"dependencias": dependencias})
 
 
 @login_required
 def dependencia(request, clave):
-    return _pagina_dependencia(request, get_object_or_404(Dependencia, clave=clave))
-
-
-def _pagina_dependencia(request, dep):
+    dep = get_object_or_404(Dependencia, clave=clave)
     persona = request.persona
     instrumentos = []
     for instrumento in dep.instrumentos.all():

@@ -213,21 +213,6 @@ def test_catalogo_navega_dependencia_instrumento_tramite(cliente):
     assert "asignación directa de cupo persona física" not in html
 
 
-def test_catalogo_de_una_dependencia_en_una_sola_peticion(cliente):
-    """Issue 8: with one dependencia, «Solicitudes nuevas» shows its trámites at once (no
-    redirect to its page); its own page shows the same list."""
-    from tramites.models import Dependencia
-
-    assert Dependencia.objects.count() == 1
-    r = cliente.get(reverse("tramites:catalogo"))
-    assert r.status_code == 200
-    html = r.content.decode()
-    assert "Reporte Anual de Operaciones de Comercio Exterior" in html
-    clave = Dependencia.objects.get().clave
-    propia = cliente.get(reverse("tramites:dependencia", args=[clave])).content.decode()
-    assert "Reporte Anual de Operaciones de Comercio Exterior" in propia
-
-
 def test_tramite_de_otro_tipo_de_persona_se_rechaza(cliente):
     r = cliente.get(reverse("tramites:iniciar", args=[120401]), follow=True)
     assert "no corresponde a su tipo de persona" in r.content.decode()
