@@ -6,10 +6,12 @@ CA, and runs bounded loads against 127.0.0.1 only:
 
 1. the floor: a trivial view (``/ping/``) anonymous and logged in;
 2. each portal page (bandeja, catálogo, a wizard step GET and POST, acuses, verification);
-3. the deadline-day journey: log in with the FIEL, open the bandeja, fill the RAOCE wizard,
+3. signing alone: ``--firmas`` drafts filled beforehand, then ``--usuarios`` users POST only
+   their signature (signed/s and p95 of that POST);
+4. the deadline-day journey: log in with the FIEL, open the bandeja, fill the RAOCE wizard,
    sign it as the browser does (certificate + SHA256withRSA signature computed here, the key
    never sent), download the acuse;
-4. the deadline jobs at scale (``bench.trabajos``) as ratios to one set-based UPDATE.
+5. the deadline jobs at scale (``bench.trabajos``) as ratios to one set-based UPDATE.
 
 Prints a table and writes everything (p50/p95, requests/s, errors, ratios to the floor, job
 ratios, the machine) to ``bench/resultados/carga-<fecha>.json``. Every phase has a duration
@@ -318,21 +320,20 @@ def entrar_con_fiel(nav: Navegador, firmante: Firmante, rfc: str, m: Medicion) -
     return status == 200 and not ruta.startswith("/ingresar/")
 
 
-def reporte_anual(nav, firmante, rfc, m: Medicion, vucem_id: int) -> bool:
-    """The RAOCE wizard as a company fills it on deadline day, signed, acuse downloaded."""
-    m.medir("bandeja", nav.pedir, "GET", "/")
+def llenar_reporte(nav, m: Medicion, vucem_id: int) -> str | None:
+    """The RAOCE wizard up to its signing page; the draft's base path, or None."""
     m.medir("iniciar RAOCE", nav.pedir, "GET", f"/tramites/iniciar/{vucem_id}/")
     m.medir("paso solicitante POST", nav.enviar, f"/tramites/iniciar/{vucem_id}/", {})
     mt = re.search(r"/tramites/solicitud/(\d{9})/", nav.ultimo_html)
     if not mt:
-        return False
+        return None
     temporal = mt.group(1)
     base = f"/tramites/solicitud/{temporal}"
     programas = f"{base}/paso/programas/"
     m.medir("paso programas GET", nav.pedir, "GET", programas)
     grupo = re.search(r'name="grupo" value="([^"]+)"', nav.ultimo_html)
     if not grupo:
-        return False
+        return None
     m.medir("paso programas POST", nav.enviar, programas, {"grupo": grupo.group(1)})
     m.medir(
         "paso datos POST",
@@ -346,6 +347,15 @@ def reporte_anual(nav, firmante, rfc, m: Medicion, vucem_id: int) -> bool:
         },
     )
     m.medir("firmar GET", nav.pedir, "GET", f"{base}/firmar/")
+    return base
+
+
+def reporte_anual(nav, firmante, rfc, m: Medicion, vucem_id: int) -> bool:
+    """The RAOCE wizard as a company fills it on deadline day, signed, acuse downloaded."""
+    m.medir("bandeja", nav.pedir, "GET", "/")
+    base = llenar_reporte(nav, m, vucem_id)
+    if base is None:
+        return False
     datos = firmante.datos(rfc, nav.ultimo_html)
     status, _, ruta = m.medir("firmar POST", nav.enviar, f"{base}/firmar/", datos)
     if not ruta.endswith("/registrada/"):
@@ -375,6 +385,9 @@ def main() -> int:
     ap.add_argument("--programas", type=int, default=100_000, help="rows for the job timings")
     ap.add_argument("--borradores", type=int, default=20_000)
     ap.add_argument("--sin-trabajos", action="store_true")
+    ap.add_argument(
+        "--firmas", type=int, default=300, help="drafts signed in the signing-alone phase (0: skip)"
+    )
     ap.add_argument("--salida", type=Path)
     o = ap.parse_args()
 
@@ -465,6 +478,54 @@ def main() -> int:
         d = en_paralelo(o.concurrencia, o.duracion, paso_get_post, asistente)
         for e in ("asistente GET", "asistente POST"):
             resultados["fases"][e] = m.resumen(e, d)
+
+        # -- 2b. signing alone: drafts filled beforehand (up to their signing page), then
+        # ``--usuarios`` users POST only their signature; signed/s = signatures / elapsed.
+        if o.firmas:
+            listos: list = []
+
+            def preparar_firma(_):
+                rfc = tomar()
+                if rfc is None:
+                    return False
+                nav = Navegador(o.puerto)
+                if entrar_con_fiel(nav, firmante, rfc, Medicion()):
+                    base = llenar_reporte(nav, Medicion(), vucem_id)
+                    if base is not None:
+                        with lock:
+                            listos.append((nav, base, firmante.datos(rfc, nav.ultimo_html)))
+                            return len(listos) < o.firmas
+                return None
+
+            en_paralelo(o.concurrencia, 1800, preparar_firma)
+            mf = Medicion()
+
+            def solo_firmar(_):
+                with lock:
+                    item = listos.pop() if listos else None
+                if item is None:
+                    return False
+                nav, base, datos = item
+                mf.medir(
+                    "firma sola POST",
+                    nav.enviar,
+                    f"{base}/firmar/",
+                    datos,
+                    seguir=False,
+                    esperado=(302,),  # signed: redirect to the acuse page (errors: 200)
+                )
+
+            d = en_paralelo(o.usuarios, 1800, solo_firmar)
+            fase = mf.resumen("firma sola POST", d)
+            resultados["fases"]["firma sola POST"] = fase
+            firmadas = fase.get("peticiones", 0) - fase.get("errores", 0)
+            resultados["firma sola"] = {
+                "usuarios": o.usuarios,
+                "firmas": firmadas,
+                "firmados por segundo": round(firmadas / d, 1),
+                "p50_ms": fase.get("p50_ms"),
+                "p95_ms": fase.get("p95_ms"),
+            }
 
         # -- 3. deadline-day journey ------------------------------------------------------
         mj = Medicion()
@@ -557,6 +618,11 @@ def imprimir(r: dict) -> None:
         print(f"{k:48} {v}")
     for k, v in r.get("trabajos", {}).items():
         print(f"{k:48} {v}")
+    if f := r.get("firma sola"):
+        print(
+            f"{'firma sola (' + str(f['usuarios']) + ' usuarios)':48} {f['firmas']} firmas, "
+            f"{f['firmados por segundo']}/s, p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms"
+        )
     j = r.get("jornada", {})
     print(
         f"{'reportes firmados':48} {j.get('reportes firmados')} ({j.get('firmados por segundo')}/s)"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from acuses.models import Documento
@@ -120,6 +120,16 @@ def siguiente_valor(clave: str) -> int:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("siguiente_valor() must run inside transaction.atomic()")
+    # One statement when the counter exists: the UPDATE takes the row lock until commit.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Contador._meta.db_table} SET valor = valor + 1 WHERE clave = %s "
+            "RETURNING valor",
+            [clave],
+        )
+        fila = cursor.fetchone()
+    if fila is not None:
+        return fila[0]
     Contador.objects.get_or_create(clave=clave)
     contador = Contador.objects.select_for_update().get(clave=clave)
     contador.valor += 1
@@ -313,13 +323,16 @@ def firmar_solicitud(
 ) -> ResultadoFirma:
     """Register a draft signed in the browser with the solicitante's FIEL.
 
+    Everything below runs in one transaction under the draft's row lock, after the wizard
+    locked what its rules read (``Asistente.bloquear_para_firma``), so the rules run once:
+
     1. The wizard's rules must pass (``Asistente.validar_para_firma``).
     2. ``cadena`` (the challenge the Ventanilla issued for this draft, taken out of the session
        by the view) must still equal the draft's cadena at ``emitida``; ``firma`` must be a
        SHA256withRSA signature of exactly it by ``certificado``'s key; the certificate must
        verify (trusted, valid now, not revoked, FIEL not CSD) and belong to the solicitante
        (same RFC) and to the session's FIEL (seed 000: "la misma con que se inició el registro").
-    3. Under a row lock: folio, cadena original, sello del solicitante (the browser's
+    3. Folio (its counter locked last), cadena original, sello del solicitante (the browser's
        signature), sello de la Ventanilla, state → firmada (or en dictamen), the wizard's
        effects, the acuse de recepción. PDFs render after commit.
 
@@ -335,23 +348,11 @@ def firmar_solicitud(
             return ResultadoFirma(solicitud=solicitud, ya_firmada=True)
         return ResultadoFirma(errores=["Esta solicitud ya no puede firmarse."])
 
-    errores = list(asistente.validar_para_firma(solicitud))
-    if errores:
-        return ResultadoFirma(errores=errores)
-
-    rfc = solicitud.solicitante.rfc
-    verificacion = verificar_firma_cliente(certificado, cadena, firma, rfc_esperado=rfc)
-    if not verificacion.ok:
-        return ResultadoFirma(
-            errores=[e.mensaje for e in verificacion.errores] or ["La e.firma no es válida."]
-        )
-    if cadena != cadena_para_firma(solicitud, emitida):
-        return ResultadoFirma(errores=[CODIGOS["datos_cambiaron"]])
-    if rfc_sesion and verificacion.certificado.rfc != rfc_sesion:
-        return ResultadoFirma(
-            errores=["Debe firmar con la misma e.firma (FIEL) con la que inició la sesión."]
-        )
-
+    # CPU (and, with a responder, OCSP) outside the locks; its errors are reported after the
+    # wizard's rules, as always.
+    verificacion = verificar_firma_cliente(
+        certificado, cadena, firma, rfc_esperado=solicitud.solicitante.rfc
+    )
     try:
         with transaction.atomic():
             s = (
@@ -361,8 +362,24 @@ def firmar_solicitud(
             )
             if s.estado != E.BORRADOR:  # another request signed it meanwhile
                 return ResultadoFirma(solicitud=s, ya_firmada=bool(s.folio))
+            # The rules run once, on the rows the wizard locked for this transaction; a
+            # refusal commits what they applied (e.g. an automatic cancellation).
+            asistente.bloquear_para_firma(s)
+            errores = list(asistente.validar_para_firma(s))
+            if errores:
+                return ResultadoFirma(errores=errores)
+            if not verificacion.ok:
+                return ResultadoFirma(
+                    errores=[e.mensaje for e in verificacion.errores]
+                    or ["La e.firma no es válida."]
+                )
+            if cadena != cadena_para_firma(s, emitida):
+                return ResultadoFirma(errores=[CODIGOS["datos_cambiaron"]])
+            if rfc_sesion and verificacion.certificado.rfc != rfc_sesion:
+                return ResultadoFirma(
+                    errores=["Debe firmar con la misma e.firma (FIEL) con la que inició la sesión."]
+                )
             ahora = timezone.now()
-            s.folio = nuevo_folio(s.tramite, ahora)
             s.firmada_en = ahora
             s.firmada_por = usuario
             s.cadena_original = cadena
@@ -370,6 +387,9 @@ def firmar_solicitud(
             s.sello_ventanilla = sellar_ventanilla(cadena)
             s.certificado_firmante = verificacion.certificado.pem
             s.numero_certificado = verificacion.certificado.numero_certificado
+            # The folio's counter row is the one lock every signing of the trámite shares:
+            # taken last, after the CPU work, so it is held only for the writes.
+            s.folio = nuevo_folio(s.tramite, ahora)
             nuevo = E.FIRMADA
             cambiar_estado(
                 s,

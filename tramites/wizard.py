@@ -399,6 +399,11 @@ class Asistente:
         page); None means the back-office admin page."""
         return None
 
+    def bloquear_para_firma(self, solicitud: Solicitud) -> None:
+        """Inside the signing transaction, with the draft locked and before the engine runs
+        :meth:`validar_para_firma`: lock the rows the rules and :meth:`al_firmar` read, so
+        the rules run once, on rows no other signing can change meanwhile. Default: none."""
+
     def al_firmar(self, solicitud: Solicitud, *, usuario):
         """Domain effects inside the signing transaction (issue certificates, …). What it
         returns is handed to :meth:`lineas_acuse`."""

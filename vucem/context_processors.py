@@ -1,6 +1,48 @@
-from django.conf import settings
+import logging
 
-from vucem.models import ROLES_SOLICITANTE, Rol
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from vucem.models import ROLES_SOLICITANTE, Capturista, Rol
+
+logger = logging.getLogger(__name__)
+
+#: Seconds a user's "captures for someone" flag is remembered (saving or deleting one of its
+#: registrations forgets it at once; a bulk update shows within this time).
+VIGENCIA_CAPTURA = 60
+
+
+def _clave_captura(user) -> str:
+    # date_joined too: a key is never inherited by another account with a reused pk
+    return f"vucem:captura_para:{user.pk}:{user.date_joined.timestamp()}"
+
+
+def captura_para_alguien(user) -> bool:
+    """Whether ``user`` is an active capturista of some solicitante (it may then switch
+    roles): one query per minute and user instead of one per page (issue 8)."""
+    clave = _clave_captura(user)
+    try:
+        valor = cache.get(clave)
+    except Exception:  # Redis down: ask the database (never fail a page)
+        logger.warning("Caché no disponible para %s", clave)
+        return user.capturas_para.filter(activo=True).exists()
+    if valor is None:
+        valor = user.capturas_para.filter(activo=True).exists()
+        try:
+            cache.set(clave, valor, VIGENCIA_CAPTURA)
+        except Exception:
+            logger.warning("Caché no disponible para %s", clave)
+    return valor
+
+
+@receiver([post_save, post_delete], sender=Capturista, dispatch_uid="vucem_captura_para")
+def _olvidar_captura(sender, instance, **kwargs):
+    try:
+        cache.delete(_clave_captura(instance.usuario))
+    except Exception:  # cache down, or the account is being deleted: the TTL bounds it
+        logger.warning("No se pudo olvidar la captura del usuario %s", instance.usuario_id)
 
 
 def portal(request):
@@ -14,7 +56,7 @@ def portal(request):
     if user is not None and user.is_authenticated and rol:
         # Capturistas and people with several roles may switch; cheap checks only.
         puede_cambiar = rol in (Rol.CAPTURISTA_PRIVADO, Rol.CAPTURISTA_GUBERNAMENTAL) or (
-            rol in ROLES_SOLICITANTE and user.capturas_para.filter(activo=True).exists()
+            rol in ROLES_SOLICITANTE and captura_para_alguien(user)
         )
     return {
         "SESSION_IDLE_SECONDS": settings.SESSION_IDLE_SECONDS,

@@ -186,7 +186,8 @@ DEFAULT_FROM_EMAIL = env(
 # Cache (rate limits, locks). Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # cached_db, updating an existing session with one statement (vucem.sesiones)
+    SESSION_ENGINE = "vucem.sesiones"
 # Seconds to wait for Redis or the Celery broker to accept a connection, and to answer. Kept
 # short: a request never waits for an outage (rate limits degrade, the outbox re-sends).
 SERVICIOS_TIMEOUT_CONEXION = env.float("SERVICIOS_TIMEOUT_CONEXION", default=1.0)

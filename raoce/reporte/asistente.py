@@ -13,16 +13,25 @@ from tramites.models import EstadoSolicitud
 from tramites.reglas import ReglaError
 from tramites.wizard import Asistente, registrar
 
-from ..models import Programa, ReporteAnual
+from ..models import ReporteAnual
 from . import disponibilidad, reglas
-from .borrador import programas_de, recordar_reporte, reporte_de
+from .borrador import (
+    bienes_de,
+    importaciones_requeridas,
+    programas_de,
+    recordar_programas,
+    recordar_reporte,
+    reporte_de,
+)
 from .compromisos import filas_compromisos
 from .importes import formato_miles, formato_periodo, formato_porcentaje, texto_miles
 from .pasos import PasoDatos, PasoProgramas, PasoSolicitanteReporte
-from .presentacion import Presentacion, al_presentar_reporte
-from .programas import GrupoProgramas, requiere_importaciones
+from .presentacion import Presentacion, al_presentar_reporte, bloquear_del_reporte
+from .programas import GrupoProgramas
 
 CLAVE = "reporte-anual"
+#: Set on the solicitud (the locked report, or None) once the signing transaction locked it.
+_BLOQUEADO = "_raoce_bloqueado"
 
 
 def cifras(reporte: ReporteAnual) -> list[tuple[str, str]]:
@@ -34,13 +43,13 @@ def cifras(reporte: ReporteAnual) -> list[tuple[str, str]]:
         (
             "Total importaciones (c)",
             formato_miles(reporte.total_importaciones)
-            if requiere_importaciones(programas_de(reporte))
+            if importaciones_requeridas(reporte)
             else "No se captura (IMMEX con programas ligados)",
         ),
         ("Saldo b-c", formato_miles(reporte.saldo)),
         ("Porcentaje exportación b/a*100", formato_porcentaje(reporte.porcentaje_exportacion)),
     ]
-    for i, b in enumerate(reporte.bienes.all(), start=1):
+    for i, b in enumerate(bienes_de(reporte), start=1):
         filas.append(
             (
                 f"Bien producido {i}",
@@ -97,7 +106,7 @@ class AsistenteReporteAnual(Asistente):
                 else f"{reporte.porcentaje_exportacion:.2f}",
             ),
         ]
-        for i, b in enumerate(reporte.bienes.all(), start=1):
+        for i, b in enumerate(bienes_de(reporte), start=1):
             campos += [
                 (f"bien_{i}_clave_sector", b.clave_sector),
                 (f"bien_{i}_fraccion", b.fraccion_arancelaria),
@@ -124,19 +133,32 @@ class AsistenteReporteAnual(Asistente):
             ]
         return [*filas, *cifras(reporte), *filas_compromisos(reporte, programas)]
 
-    def al_firmar(self, solicitud, *, usuario) -> Presentacion:
-        """Inside the signing transaction: lock the programs, re-check every rule (another
-        solicitud may have reported them meanwhile) and present the report."""
+    def bloquear_para_firma(self, solicitud) -> None:
+        """The report and its programs (with their persona), locked in the signing
+        transaction before the engine checks the rules: the checks, the cadena and
+        :meth:`al_firmar` read these rows (another solicitud may report the same programs)."""
         reporte = ReporteAnual.objects.select_for_update().filter(solicitud=solicitud).first()
+        recordar_reporte(solicitud, reporte)  # the checks below read it after the locks
+        if reporte is not None:
+            reporte.solicitud = solicitud
+            recordar_programas(reporte, bloquear_del_reporte(reporte))
+        solicitud.__dict__[_BLOQUEADO] = reporte
+
+    def al_firmar(self, solicitud, *, usuario) -> Presentacion:
+        """Inside the signing transaction: present the report. The engine locked the report
+        and its programs (:meth:`bloquear_para_firma`) and checked every rule on them in this
+        transaction; called any other way, it locks and checks here."""
+        if _BLOQUEADO not in solicitud.__dict__:
+            self.bloquear_para_firma(solicitud)
+            errores = self.validar_para_firma(solicitud)
+            if errores:
+                raise ReglaError(" ".join(errores), "reporte_invalido")
+        reporte = solicitud.__dict__[_BLOQUEADO]
         if reporte is None:
             raise reglas.SinReporte.falla()
-        ids = list(reporte.programas.values_list("pk", flat=True))
-        list(Programa.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        recordar_reporte(solicitud, reporte)  # the checks below read it after the locks
-        errores = self.validar_para_firma(solicitud)
-        if errores:
-            raise ReglaError(" ".join(errores), "reporte_invalido")
-        return al_presentar_reporte(reporte, usuario=usuario)
+        return al_presentar_reporte(
+            reporte, usuario=usuario, programas=programas_de(reporte), verificados=True
+        )
 
     def lineas_acuse(self, solicitud, presentacion: Presentacion) -> list[dict]:
         """Period and programs, the figures reported, then what the filing did."""

@@ -34,6 +34,8 @@ _RE_ID = re.compile(r"^[0-9]{1,18}$", re.ASCII)
 # on instances it read after taking its locks (``AsistenteReporteAnual.al_firmar``).
 _REPORTE = "_raoce_reporte"
 _PROGRAMAS = "_raoce_programas"
+_BIENES = "_raoce_bienes"
+_IMPORTACIONES = "_raoce_importaciones"
 
 
 def reporte_de(solicitud) -> ReporteAnual | None:
@@ -49,14 +51,20 @@ def recordar_reporte(solicitud, reporte: ReporteAnual | None) -> None:
     solicitud.__dict__[_REPORTE] = reporte
 
 
+def _olvidar_del_reporte(reporte: ReporteAnual) -> None:
+    for clave in (_PROGRAMAS, _IMPORTACIONES, _BIENES):
+        reporte.__dict__.pop(clave, None)
+
+
 def olvidar(solicitud, reporte: ReporteAnual | None = None) -> None:
-    """Forget what :func:`reporte_de` / :func:`programas_de` read (after a change)."""
+    """Forget what :func:`reporte_de` / :func:`programas_de` / :func:`bienes_de` /
+    :func:`importaciones_requeridas` read (after a change)."""
     if solicitud is not None:
         anterior = solicitud.__dict__.pop(_REPORTE, None)
         if anterior is not None:
-            anterior.__dict__.pop(_PROGRAMAS, None)
+            _olvidar_del_reporte(anterior)
     if reporte is not None:
-        reporte.__dict__.pop(_PROGRAMAS, None)
+        _olvidar_del_reporte(reporte)
 
 
 def programas_de(reporte: ReporteAnual | None) -> list[Programa]:
@@ -65,6 +73,31 @@ def programas_de(reporte: ReporteAnual | None) -> list[Programa]:
     if _PROGRAMAS not in reporte.__dict__:
         reporte.__dict__[_PROGRAMAS] = sorted(reporte.programas.all(), key=orden)
     return list(reporte.__dict__[_PROGRAMAS])
+
+
+def recordar_programas(reporte: ReporteAnual, programas) -> None:
+    """Use ``programas`` (e.g. the rows just locked) as the report's programs."""
+    _olvidar_del_reporte(reporte)
+    reporte.__dict__[_PROGRAMAS] = sorted(programas, key=orden)
+
+
+def bienes_de(reporte: ReporteAnual | None) -> list[BienProducido]:
+    """The report's bienes producidos in their order, read once per report instance."""
+    if reporte is None:
+        return []
+    if _BIENES not in reporte.__dict__:
+        reporte.__dict__[_BIENES] = list(reporte.bienes.all())
+    return list(reporte.__dict__[_BIENES])
+
+
+def importaciones_requeridas(reporte: ReporteAnual | None) -> bool:
+    """:func:`~raoce.reporte.programas.requiere_importaciones` of the report's programs,
+    read once per report instance."""
+    if reporte is None:
+        return False
+    if _IMPORTACIONES not in reporte.__dict__:
+        reporte.__dict__[_IMPORTACIONES] = requiere_importaciones(programas_de(reporte))
+    return reporte.__dict__[_IMPORTACIONES]
 
 
 def _exigir_borrador(solicitud) -> None:
@@ -78,18 +111,24 @@ def seleccionar_programas(solicitud, grupo: GrupoProgramas, periodo: int) -> Rep
     _exigir_borrador(solicitud)
     olvidar(solicitud)
     with transaction.atomic():
-        reporte, _ = ReporteAnual.objects.get_or_create(
+        reporte, creado = ReporteAnual.objects.get_or_create(
             solicitud=solicitud, defaults={"periodo": periodo}
         )
-        reporte.periodo = periodo
-        reporte.programas.set(grupo.programas)
-        campos = ["periodo"]
-        if not requiere_importaciones(grupo.programas) and reporte.total_importaciones is not None:
-            reporte.total_importaciones = None
-            campos.append("total_importaciones")
-        reporte.save(update_fields=campos)
+        if creado:  # nothing to replace, clear or save again
+            reporte.programas.add(*grupo.programas)
+        else:
+            reporte.periodo = periodo
+            reporte.programas.set(grupo.programas)
+            campos = ["periodo"]
+            if (
+                not requiere_importaciones(grupo.programas)
+                and reporte.total_importaciones is not None
+            ):
+                reporte.total_importaciones = None
+                campos.append("total_importaciones")
+            reporte.save(update_fields=campos)
         olvidar(solicitud, reporte)
-        if not requiere_bienes(grupo.programas):
+        if not creado and not requiere_bienes(grupo.programas):
             reporte.bienes.all().delete()
         tramites_services.guardar_paso(
             solicitud,
@@ -126,6 +165,7 @@ def agregar_bien(solicitud, reporte: ReporteAnual, datos: dict) -> BienProducido
     if not requiere_bienes(programas_de(reporte)):
         raise reglas.BienesSoloPROSEC.falla()
     ultimo = reporte.bienes.order_by("-orden").values_list("orden", flat=True).first() or 0
+    reporte.__dict__.pop(_BIENES, None)
     return BienProducido.objects.create(
         reporte=reporte,
         clave_sector=datos["clave_sector"],
@@ -139,6 +179,7 @@ def agregar_bien(solicitud, reporte: ReporteAnual, datos: dict) -> BienProducido
 def quitar_bien(solicitud, reporte: ReporteAnual, bien_id: str) -> None:
     _exigir_borrador(solicitud)
     bien_id = str(bien_id or "").strip()
+    reporte.__dict__.pop(_BIENES, None)
     if not _RE_ID.match(bien_id) or not reporte.bienes.filter(pk=int(bien_id)).delete()[0]:
         raise reglas.BienInexistente.falla()
 
@@ -146,7 +187,7 @@ def quitar_bien(solicitud, reporte: ReporteAnual, bien_id: str) -> None:
 # ------------------------------------------------------------------------------ checks
 
 
-def errores_importes(reporte: ReporteAnual | None, programas) -> list[str]:
+def errores_importes(reporte: ReporteAnual | None) -> list[str]:
     if reporte is None:
         return ["Capture los datos del reporte anual."]
     errores: list[str] = []
@@ -155,7 +196,7 @@ def errores_importes(reporte: ReporteAnual | None, programas) -> list[str]:
         errores.append("Capture las ventas totales (a).")
     if b is None:
         errores.append("Capture el total de exportaciones (b).")
-    if requiere_importaciones(programas) and c is None:
+    if importaciones_requeridas(reporte) and c is None:
         errores.append("Capture el total de importaciones (c).")
     for valor in (a, b, c):
         if valor is not None and valor < 0:
@@ -166,7 +207,7 @@ def errores_importes(reporte: ReporteAnual | None, programas) -> list[str]:
             reglas.ExportacionesDentroDeVentas().validar(a, exportaciones=b)
         except ReglaError as exc:
             errores.append(exc.mensaje)
-    if requiere_bienes(programas) and not reporte.bienes.exists():
+    if requiere_bienes(programas_de(reporte)) and not bienes_de(reporte):
         errores.append("Agregue al menos un bien producido en la «Relación de bienes producidos».")
     return errores
 

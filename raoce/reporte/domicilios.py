@@ -10,11 +10,11 @@ from vucem.models import Domicilio
 def domicilios_invalidos(persona) -> list[Domicilio]:
     """Plant addresses the SAT would not validate: type not allowed for the RAOCE or not
     *localizado*."""
-    return [
-        d
-        for d in persona.domicilios.order_by("pk")
-        if d.tipo not in Domicilio.TIPOS_PERMITIDOS_RAOCE or not d.localizado
-    ]
+    return [d for d in persona.domicilios.order_by("pk") if _invalido(d)]
+
+
+def _invalido(d: Domicilio) -> bool:
+    return d.tipo not in Domicilio.TIPOS_PERMITIDOS_RAOCE or not d.localizado
 
 
 def _tipos_permitidos_texto() -> str:
@@ -61,7 +61,8 @@ def mensaje_domicilios(domicilios: list[Domicilio]) -> str:
 def validar_domicilios(persona) -> str | None:
     """The refusal message when the persona cannot report because of its plant addresses
     (some invalid, or none registered), else ``None``."""
-    invalidos = domicilios_invalidos(persona)
-    if invalidos or not persona.domicilios.exists():
+    todos = list(persona.domicilios.order_by("pk"))
+    invalidos = [d for d in todos if _invalido(d)]
+    if invalidos or not todos:
         return mensaje_domicilios(invalidos)
     return None

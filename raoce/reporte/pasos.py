@@ -25,9 +25,11 @@ from .borrador import (
     PASO_DATOS,
     PASO_PROGRAMAS,
     agregar_bien,
+    bienes_de,
     errores_importes,
     errores_programas,
     guardar_importes,
+    importaciones_requeridas,
     programas_de,
     quitar_bien,
     reporte_de,
@@ -42,7 +44,6 @@ from .programas import (
     motivos_cancelacion_automatica,
     motivos_sin_programas,
     requiere_bienes,
-    requiere_importaciones,
     sectores_de,
 )
 
@@ -79,13 +80,21 @@ class PasoProgramas(Paso):
     titulo = "Programas presentados por reporte anual"
     template_name = "raoce/paso_programas.html"
 
+    @staticmethod
+    def _grupos(request, persona, periodo: int):
+        """:func:`grupos_disponibles`, once per request (the form and the page list them)."""
+        memo = request.__dict__.setdefault("_raoce_grupos", {})
+        if (persona.pk, periodo) not in memo:
+            memo[persona.pk, periodo] = grupos_disponibles(persona, periodo)
+        return memo[persona.pk, periodo]
+
     def get_form(self, request, solicitud, data=None, files=None):
         persona = solicitud.solicitante if solicitud else request.persona
-        grupos = grupos_disponibles(persona, ventana.periodo_a_reportar())
+        grupos = self._grupos(request, persona, ventana.periodo_a_reportar())
         elegido = {}
         reporte = reporte_de(solicitud)
         if reporte is not None:
-            elegidos = {p.pk for p in reporte.programas.all()}
+            elegidos = {p.pk for p in programas_de(reporte)}
             for g in grupos:
                 if set(g.ids) == elegidos:
                     elegido["grupo"] = g.clave
@@ -116,7 +125,7 @@ class PasoProgramas(Paso):
     def contexto(self, request, solicitud) -> dict:
         persona = solicitud.solicitante if solicitud else request.persona
         periodo = ventana.periodo_a_reportar()
-        grupos = grupos_disponibles(persona, periodo)
+        grupos = self._grupos(request, persona, periodo)
         return {
             "periodo": periodo,
             "grupos": grupos,
@@ -142,7 +151,7 @@ class PasoDatos(Paso):
         importes = DatosReporteForm(
             data=data,
             initial={c: inicial(getattr(reporte, c)) for c in IMPORTES} if reporte else {},
-            requiere_importaciones=requiere_importaciones(programas),
+            requiere_importaciones=importaciones_requeridas(reporte),
         )
         bien = None
         if requiere_bienes(programas):
@@ -152,11 +161,11 @@ class PasoDatos(Paso):
     def completo(self, solicitud) -> bool:
         datos = (solicitud.datos or {}).get(self.slug) or {}
         reporte = reporte_de(solicitud)
-        return bool(datos.get("listo")) and not errores_importes(reporte, programas_de(reporte))
+        return bool(datos.get("listo")) and not errores_importes(reporte)
 
     def errores_para_firma(self, solicitud) -> list[str]:
         reporte = reporte_de(solicitud)
-        return errores_importes(reporte, programas_de(reporte))
+        return errores_importes(reporte)
 
     def requisito(self, request, solicitud):
         reporte = reporte_de(solicitud)
@@ -236,9 +245,9 @@ class PasoDatos(Paso):
             "reporte": reporte,
             "programas": programas,
             "grupo": GrupoProgramas(programas) if programas else None,
-            "requiere_importaciones": requiere_importaciones(programas),
+            "requiere_importaciones": importaciones_requeridas(reporte),
             "requiere_bienes": requiere_bienes(programas),
-            "bienes": list(reporte.bienes.all()) if reporte else [],
+            "bienes": bienes_de(reporte),
             "saldo": formato_numero(reporte.saldo) if reporte else "—",
             "porcentaje": formato_numero(reporte.porcentaje_exportacion, 2) if reporte else "—",
         }

@@ -47,9 +47,18 @@ class _Contexto:
     fecha: dt.date
     usuario: object
     replicados: list[Programa]
-    calendario: Calendario
     efectos: list[dict] = field(default_factory=list)
     documentos: list = field(default_factory=list)
+    _calendario: Calendario | None = None
+
+    @property
+    def calendario(self) -> Calendario:
+        """The filing year's calendar, read when a deadline is first needed (a vigente
+        IMMEX needs none)."""
+        if self._calendario is None:
+            anio = self.periodo + 1
+            self._calendario = Calendario(desde=dt.date(anio, 1, 1), hasta=dt.date(anio, 12, 31))
+        return self._calendario
 
     @property
     def solicitud(self):
@@ -70,6 +79,16 @@ def bloquear(pks) -> list[Programa]:
     return list(
         Programa.objects.select_for_update()
         .filter(pk__in=list(pks))
+        .select_related("persona")
+        .order_by("pk")
+    )
+
+
+def bloquear_del_reporte(reporte: ReporteAnual) -> list[Programa]:
+    """:func:`bloquear` the report's programs, in one statement."""
+    return list(
+        Programa.objects.select_for_update(of=("self", "persona"))
+        .filter(reportes=reporte)
         .select_related("persona")
         .order_by("pk")
     )
@@ -233,7 +252,9 @@ def aplicar_compromiso(ctx: _Contexto, ev: Evaluacion, tc: Decimal | None) -> No
         ctx.efecto(rotulo, f"{ev.texto}. No se emite oficio de ratificación.")
 
 
-def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> Presentacion:
+def al_presentar_reporte(
+    reporte: ReporteAnual, *, usuario, programas=None, verificados: bool = False
+) -> Presentacion:
     """Effects of a signed annual report; call it from the wizard's ``al_firmar``, inside the
     signing transaction (the solicitud already has its folio, cadena and seals).
 
@@ -247,21 +268,27 @@ def al_presentar_reporte(reporte: ReporteAnual, *, usuario) -> Presentacion:
        error) and the commitment decides the oficio (:func:`aplicar_compromiso`).
     5. Describes it for the acuse de recepción.
 
+    ``programas``: the report's programs already locked in this transaction (else they are
+    locked here); ``verificados``: the wizard's rules already checked them after those locks,
+    in this transaction (the signing engine does), so step 1 does not check them again.
+
     Returns a :class:`Presentacion` (the oficios issued, in program order, and the rows).
     """
     s = reporte.solicitud
     if not s.folio:
         raise ValueError("al_presentar_reporte() requires a signed solicitud (with folio)")
     fecha = modulo_plazos.fecha_presentacion(s)
-    anio = reporte.periodo + 1
-    programas = bloquear(reporte.programas.values_list("pk", flat=True))
-    verificar_programas(reporte, programas, fecha)
+    if programas is None:
+        programas = bloquear(reporte.programas.values_list("pk", flat=True))
+    else:
+        programas = sorted(programas, key=lambda p: p.pk)
+    if not verificados:
+        verificar_programas(reporte, programas, fecha)
     ctx = _Contexto(
         reporte=reporte,
         fecha=fecha,
         usuario=usuario,
         replicados=replicar(reporte, programas),
-        calendario=Calendario(desde=dt.date(anio, 1, 1), hasta=dt.date(anio, 12, 31)),
     )
     todos = sorted([*programas, *ctx.replicados], key=orden)
     for p in todos:

@@ -10,15 +10,18 @@ from django.urls import reverse
 from tests.soporte.personas import (
     crear_capturista,
     crear_solicitante,
+    crear_usuario,
     entrar_como_capturista,
     entrar_como_solicitante,
+    entrar_como_staff,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def _consultas(client, url):
-    client.get(url)  # warm: first request may refresh the idle clock
+def _consultas(client, url, *, calentar=True):
+    if calentar:
+        client.get(url)  # warm: first request may refresh the idle clock
     with CaptureQueriesContext(connection) as q:
         r = client.get(url)
     # the session row itself is read from the cache when Redis is configured (cached_db)
@@ -26,12 +29,19 @@ def _consultas(client, url):
 
 
 def test_solicitante_una_consulta_por_peticion_trivial(client):
+    from vucem.autenticacion import olvidar_usuario
+
     persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
     entrar_como_solicitante(client, user)
-    r, sqls = _consultas(client, reverse("vucem:ping"))
+    client.get(reverse("vucem:ping"))  # warm: first request may refresh the idle clock
+    olvidar_usuario(user.pk)  # not in the cache: read from the database
+    r, sqls = _consultas(client, reverse("vucem:ping"), calentar=False)
     assert r.status_code == 200
     assert len(sqls) == 1, sqls  # the user, joined with its persona
     assert "vucem_persona" in sqls[0]
+    # then the FIEL account is served from the cache (VIGENCIA_USUARIO seconds)
+    r, sqls = _consultas(client, reverse("vucem:ping"), calentar=False)
+    assert r.status_code == 200 and sqls == [], sqls
     r = client.get(reverse("vucem:bandeja"))
     assert r.status_code == 200 and persona.nombre in r.content.decode()
 
@@ -46,3 +56,64 @@ def test_capturista_lee_y_comprueba_la_persona_por_la_que_actua(client):
     capturista.capturas_para.update(activo=False)
     r = client.get(reverse("vucem:bandeja"))
     assert persona.nombre not in r.content.decode()
+
+
+def test_el_menu_no_consulta_los_registros_de_capturista_en_cada_pagina(client):
+    """Issue 8: whether a solicitante may switch roles (it also captures for someone) is read
+    once and remembered; registering it as a capturista shows «Cambiar de rol» at once."""
+    from vucem.models import Capturista
+
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    otra, _ = crear_solicitante("moral", rfc="ACN080610GT1", nombre="AVENAS SA DE CV")
+    entrar_como_solicitante(client, user)
+    r, sqls = _consultas(client, reverse("vucem:bandeja"))
+    assert r.status_code == 200 and "Cambiar de rol" not in r.content.decode()
+    assert not [s for s in sqls if "vucem_capturista" in s], sqls
+    registro = Capturista.objects.create(solicitante=otra, usuario=user)
+    assert "Cambiar de rol" in client.get(reverse("vucem:bandeja")).content.decode()
+    registro.activo = False
+    registro.save()
+    assert "Cambiar de rol" not in client.get(reverse("vucem:bandeja")).content.decode()
+
+
+def test_cuenta_fiel_en_cache_desactivada_o_cambiada_se_nota(client, monkeypatch):
+    """Issue 8: a FIEL account served from the cache is forgotten when it is saved
+    (deactivated: the next request is anonymous); a change that skips ``save()`` is noticed
+    within VIGENCIA_USUARIO seconds. A password account is never cached."""
+    import time
+
+    from vucem import autenticacion
+    from vucem.models import Rol
+
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    entrar_como_solicitante(client, user)
+    ping, bandeja = reverse("vucem:ping"), reverse("vucem:bandeja")
+    assert client.get(bandeja).status_code == 200
+    user.is_active = False
+    user.save()
+    assert client.get(bandeja).status_code == 302  # to the login: logged out
+
+    persona, user = crear_solicitante("moral", rfc="ACN080610GT1", nombre="AVENAS SA DE CV")
+    monkeypatch.setattr(autenticacion, "VIGENCIA_USUARIO", 1)
+    entrar_como_solicitante(client, user)
+    assert client.get(bandeja).status_code == 200
+    type(user).objects.filter(pk=user.pk).update(is_active=False)  # no save(): cached
+    assert client.get(bandeja).status_code == 200
+    time.sleep(1.1)
+    assert client.get(bandeja).status_code == 302
+
+    staff = crear_usuario(Rol.DICTAMINADOR)
+    entrar_como_staff(client, staff)
+    client.get(ping)
+    r, sqls = _consultas(client, ping, calentar=False)
+    assert [s for s in sqls if '"vucem_user"' in s], sqls  # read every request
+    assert autenticacion._de_cache(staff.pk) is None
+
+
+def test_las_plantillas_se_compilan_una_vez():
+    """Issue 8: the template engine keeps compiled templates (Django's cached loader, on
+    whenever the settings name no loaders), so a page does not re-parse its includes."""
+    from django.template import engines
+
+    loaders = engines["django"].engine.loaders
+    assert len(loaders) == 1 and loaders[0][0] == "django.template.loaders.cached.Loader", loaders

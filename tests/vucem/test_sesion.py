@@ -163,3 +163,38 @@ def test_ping_anonimo_sin_sesion_y_con_sesion_sin_escrituras(client):
     assert r.status_code == 200 and r.content == b"ok"
     assert client.head(reverse("vucem:ping")).status_code == 200
     assert Session.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_con_redis_la_sesion_se_actualiza_con_una_sentencia(client, settings):
+    """Issue 8: the session engine used with Redis (vucem.sesiones, cached_db) updates an
+    existing session with one UPDATE, without BEGIN/COMMIT around it; the row and the cache
+    hold the new data. A session deleted meanwhile still fails as with Django's engine."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vucem.middleware import REFRESCO_ACTIVIDAD
+    from vucem.sesiones import SessionStore
+
+    settings.SESSION_ENGINE = "vucem.sesiones"
+    entrar_como_staff(client, crear_usuario(Rol.DICTAMINADOR))
+    client.get("/")
+    s = client.session
+    s[SESSION_ACTIVIDAD] = time.time() - REFRESCO_ACTIVIDAD - 1
+    s.save()
+    with CaptureQueriesContext(connection) as consultas:
+        assert client.get("/").status_code == 200
+    escrituras = _escrituras_de_sesion(consultas.captured_queries)
+    assert len(escrituras) == 1 and escrituras[0].startswith("UPDATE"), escrituras
+    assert not [q for q in consultas.captured_queries if q["sql"].startswith(("BEGIN", "COMMIT"))]
+    clave = client.cookies[settings.SESSION_COOKIE_NAME].value
+    guardada = Session.objects.get(session_key=clave).get_decoded()
+    assert guardada[SESSION_ACTIVIDAD] > time.time() - 5
+    assert SessionStore(clave).load()[SESSION_ACTIVIDAD] == guardada[SESSION_ACTIVIDAD]
+
+    s = client.session
+    s[SESSION_ACTIVIDAD] = time.time() - REFRESCO_ACTIVIDAD - 1
+    s.save()
+    Session.objects.filter(session_key=clave).delete()  # the cache still holds it
+    assert client.get("/").status_code == 400  # SessionInterrupted, as cached_db
