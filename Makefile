@@ -61,7 +61,7 @@ run: $(STAMP)
 
 worker: $(STAMP)
 	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "Define REDIS_URL (p. ej. redis://127.0.0.1:6379/0)"; exit 1; }
-	$(VENV)/bin/celery -A vucem worker -l info
+	nice -n 10 $(VENV)/bin/celery -A vucem worker -l info
 
 beat: $(STAMP)
 	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "Define REDIS_URL (p. ej. redis://127.0.0.1:6379/0)"; exit 1; }

@@ -181,9 +181,10 @@ def generar_y_guardar(documento_id: int) -> Documento:
     return doc
 
 
-def obtener_pdf(documento: Documento) -> bytes:
+def obtener_pdf(documento: Documento, *, refrescar: bool = True) -> bytes:
     """The document's PDF bytes: the stored file, or rendered and stored now."""
-    documento.refresh_from_db()
+    if refrescar:
+        documento.refresh_from_db()
     if documento.pdf_generado:
         try:
             with documento.archivo.open("rb") as f:

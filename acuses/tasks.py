@@ -4,6 +4,7 @@ import logging
 import threading
 
 from celery import current_app, shared_task
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
@@ -66,3 +67,33 @@ def encolar(sender, documento_id: int, **kwargs) -> None:
         pendientes.append(documento_id)
     else:
         generar_pdf.delay(documento_id)
+
+
+def _eager() -> bool:
+    return bool(current_app.conf.task_always_eager)
+
+
+#: Seconds during which a download that found no PDF does not queue it again.
+PEDIDO_RECIENTE = 30
+
+
+def pedir_al_worker(documento_id: int) -> bool:
+    """A download found no PDF: queue its rendering once more (the first task may have been
+    lost). True when a worker will make it, so the page asks the user to wait instead of
+    rendering inside the request (issue 8); False when this process must render it (eager
+    Celery, or the broker is down)."""
+    if _eager():
+        return False
+    clave = f"acuses:pdf-pedido:{documento_id}"
+    try:
+        if not cache.add(clave, 1, PEDIDO_RECIENTE):
+            return True  # queued a moment ago: the worker has it
+        generar_pdf.delay(documento_id)
+    except Exception:  # broker or cache down: the download renders it itself
+        logger.warning("No se pudo encolar el PDF del documento %s", documento_id, exc_info=True)
+        try:
+            cache.delete(clave)
+        except Exception:
+            pass
+        return False
+    return True

@@ -18,6 +18,7 @@ from acuses.services import (
     obtener_pdf,
     verificar_documento,
 )
+from acuses.tasks import pedir_al_worker
 from vucem.limites import excede_limite
 
 logger = logging.getLogger(__name__)
@@ -63,10 +64,27 @@ def descargar(request, pk):
     return respuesta_pdf(request, get_object_or_404(documentos_visibles(request), pk=pk))
 
 
+#: Seconds before the "generando" page reloads itself.
+RECARGA_GENERANDO = 2
+
+
 def respuesta_pdf(request, documento, *, adjunto: bool = True):
-    """The document's PDF (rendered if missing); a Spanish 503 page if it cannot be made."""
+    """The document's PDF. Not made yet: with a worker, a page that waits for it (202, reloads
+    itself); without one (eager Celery, broker down), rendered here. A Spanish 503 page if it
+    cannot be made."""
+    documento.refresh_from_db()
+    if not documento.pdf_generado and pedir_al_worker(documento.pk):
+        respuesta = render(
+            request,
+            "acuses/generando.html",
+            {"documento": documento, "segundos": RECARGA_GENERANDO},
+            status=202,
+        )
+        respuesta["Retry-After"] = str(RECARGA_GENERANDO)
+        respuesta["Cache-Control"] = "no-store"
+        return respuesta
     try:
-        contenido = obtener_pdf(documento)
+        contenido = obtener_pdf(documento, refrescar=False)
     except Exception:
         logger.exception("No se pudo generar el PDF del documento %s", documento.pk)
         return render(request, "acuses/no_disponible.html", {"documento": documento}, status=503)

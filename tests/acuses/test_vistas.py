@@ -150,6 +150,72 @@ def test_descarga_falla_de_render_es_503(
     assert "No fue posible generar el PDF" in r.content.decode()
 
 
+@pytest.fixture
+def con_worker(monkeypatch):
+    """Celery with a worker (not eager): ``generar_pdf.delay`` is recorded, not run."""
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    cache.clear()
+    pedidos: list[int] = []
+    monkeypatch.setattr("acuses.tasks._eager", lambda: False)
+    monkeypatch.setattr("acuses.tasks.generar_pdf", SimpleNamespace(delay=pedidos.append))
+    return pedidos
+
+
+def test_con_worker_la_descarga_no_renderiza_en_la_peticion(
+    cliente_de, persona, documento_factory, solicitud_factory, con_worker, monkeypatch
+):
+    """Issue 8: with a worker the PDF is never rendered inside a user's request; the page
+    waits for it (202, reloads itself) and asks the worker once more, not on every reload."""
+    doc = documento_factory(solicitud=solicitud_factory(solicitante=persona))
+
+    def no_aqui(documento):
+        raise AssertionError("renderizado dentro de la petición")
+
+    monkeypatch.setattr("acuses.pdf.renderizar_pdf", no_aqui)
+    cliente = cliente_de(persona)
+    url = reverse("acuses:descargar", args=[doc.pk])
+    r = cliente.get(url)
+    assert r.status_code == 202
+    assert r["Retry-After"] == "2"
+    html = r.content.decode()
+    assert "Estamos generando su documento" in html
+    assert doc.folio in html
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert 'role="status"' in html
+    assert con_worker == [doc.pk]
+    assert cliente.get(url).status_code == 202
+    assert con_worker == [doc.pk]  # asked a moment ago: not queued again
+    doc.refresh_from_db()
+    assert not doc.pdf_generado
+
+    # the worker made it: the next reload downloads the stored file
+    monkeypatch.undo()
+    from acuses.services import generar_y_guardar
+
+    monkeypatch.setattr("acuses.tasks._eager", lambda: False)
+
+    generar_y_guardar(doc.pk)
+    r = cliente.get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+
+
+def test_con_worker_y_broker_caido_la_descarga_lo_renderiza(
+    cliente_de, persona, documento_factory, solicitud_factory, con_worker, monkeypatch
+):
+    from types import SimpleNamespace
+
+    def caido(documento_id):
+        raise OSError("broker caído")
+
+    monkeypatch.setattr("acuses.tasks.generar_pdf", SimpleNamespace(delay=caido))
+    doc = documento_factory(solicitud=solicitud_factory(solicitante=persona))
+    r = cliente_de(persona).get(reverse("acuses:descargar", args=[doc.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+
+
 # --------------------------------------------------------------------------- verificar
 
 
