@@ -22,14 +22,17 @@ from vucem.middleware import SESSION_RFC_FIEL
 def catalogo(request):
     """Trámites → Solicitudes nuevas: choose the dependencia."""
     dependencias = Dependencia.objects.all()
-    if len(dependencias) == 1:
-        return redirect("tramites:dependencia", clave=dependencias[0].clave)
+    if len(dependencias) == 1:  # its trámites right here: one request, not a redirect
+        return _pagina_dependencia(request, dependencias[0])
     return render(request, "tramites/catalogo.html", {"dependencias": dependencias})
 
 
 @login_required
 def dependencia(request, clave):
-    dep = get_object_or_404(Dependencia, clave=clave)
+    return _pagina_dependencia(request, get_object_or_404(Dependencia, clave=clave))
+
+
+def _pagina_dependencia(request, dep):
     persona = request.persona
     instrumentos = []
     for instrumento in dep.instrumentos.all():
