@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -34,8 +35,12 @@ def dependencia(request, clave):
 
 def _pagina_dependencia(request, dep):
     persona = request.persona
+    # Every instrumento's active trámites for this persona in one query, not one per instrumento.
+    activos = Prefetch(
+        "tramites", queryset=tramites_para(Tramite.objects.filter(activo=True), persona)
+    )
     instrumentos = []
-    for instrumento in dep.instrumentos.all():
+    for instrumento in dep.instrumentos.prefetch_related(activos):
         tramites = [
             {
                 "tramite": t,
@@ -44,7 +49,7 @@ def _pagina_dependencia(request, dep):
                     disponibilidad(t, persona) if persona and tiene_asistente(t) else None
                 ),
             }
-            for t in tramites_para(instrumento.tramites.filter(activo=True), persona)
+            for t in instrumento.tramites.all()
         ]
         instrumentos.append({"instrumento": instrumento, "tramites": tramites})
     return render(

@@ -83,8 +83,13 @@ def bandeja(request):
     if es_staff:
         bandeja_svc.con_plazo(contexto["tareas"])
     else:
-        contexto["total_pendientes"] = consultas["borradores"].count() + consultas["tareas"].count()
-        contexto["total_concluidas"] = consultas["concluidas"].count()
+        # The tabs' badges: the visible lists' paginators already counted theirs.
+        def total(nombre):
+            pagina = contexto.get(f"pagina_{nombre}")
+            return pagina.paginator.count if pagina is not None else consultas[nombre].count()
+
+        contexto["total_pendientes"] = total("borradores") + total("tareas")
+        contexto["total_concluidas"] = total("concluidas")
     return render(request, "vucem/bandeja.html", contexto)
 
 

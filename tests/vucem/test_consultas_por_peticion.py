@@ -117,3 +117,27 @@ def test_las_plantillas_se_compilan_una_vez():
 
     loaders = engines["django"].engine.loaders
     assert len(loaders) == 1 and loaders[0][0] == "django.template.loaders.cached.Loader", loaders
+
+
+def test_la_bandeja_cuenta_cada_lista_una_vez(client):
+    """Issue 8: the tabs' badges reuse the counts of the visible lists' paginators; no query
+    of the bandeja is issued twice."""
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    entrar_como_solicitante(client, user)
+    for url in (reverse("vucem:bandeja"), reverse("vucem:bandeja") + "?vista=concluidas"):
+        r, sqls = _consultas(client, url)
+        assert r.status_code == 200
+        assert len(sqls) == len(set(sqls)), sqls
+        assert sum("COUNT(" in s for s in sqls) == 3, sqls  # borradores, tareas, concluidas
+
+
+def test_el_catalogo_lee_sus_tramites_en_una_consulta(client):
+    """Issue 8: every instrumento's trámites come in one query (a prefetch), not one each."""
+    from tramites.models import Instrumento
+
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    entrar_como_solicitante(client, user)
+    assert Instrumento.objects.filter(tramites__activo=True).distinct().count() > 1
+    r, sqls = _consultas(client, reverse("tramites:catalogo"))
+    assert r.status_code == 200
+    assert sum('FROM "tramites_tramite"' in s for s in sqls) == 1, sqls
