@@ -165,6 +165,7 @@ def test_reporte_anual_immex_prosec(
     assert numero in _sin_espacios(texto) and cred.rfc in texto
     assert "12,500.500 miles de pesos" in texto and "80.00 %" in texto, texto
     assert "83-2019" in texto and "2019-8664" in texto, texto
+    assert "Página 1 de 1" in texto, texto  # the QR and verification block on the same page
     pdf_a_png(acuse, carpeta_browser)
 
     # a signed report cannot be modified: the wizard answers with the acuse
