@@ -97,15 +97,17 @@
     var candidatas = [forge.util.encodeUtf8(password)];
     var enCp1252 = cp1252(password);
     if (enCp1252 !== null && enCp1252 !== candidatas[0]) { candidatas.push(enCp1252); }
-    var estructuraValida = false;
     for (var i = 0; i < candidatas.length; i++) {
       var info = null;
       try {
         info = forge.pki.decryptPrivateKeyInfo(asn1, candidatas[i]);
-        estructuraValida = true;
       } catch (e) {
-        /* thrown before decrypting: not an EncryptedPrivateKeyInfo we can read */
-        if (!estructuraValida && i === 0) { throw new Fallo(MENSAJES.keyMala); }
+        /* node-forge says "Cannot read encrypted …" before decrypting: not an
+         * EncryptedPrivateKeyInfo it can read. Anything else came after decrypting: a wrong
+         * password whose padding happened to check out (about 1 in 256), so keep trying. */
+        if (/^Cannot read encrypted/.test(String(e && e.message))) {
+          throw new Fallo(MENSAJES.keyMala);
+        }
       }
       if (info) {
         try {

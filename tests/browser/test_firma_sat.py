@@ -95,30 +95,77 @@ def test_password_con_enie_en_windows_1252(
     servidor, page, captura, fiel_sat, tmp_path, secretos_fiel
 ):
     """The SAT's tools encode passwords in Windows-1252: the page retries that way."""
-    if not shutil.which("openssl"):
-        pytest.skip("falta openssl")
     password = "contraseñaÑ1"
-    (tmp_path / "entrada").write_bytes(PASSWORD.encode())
-    (tmp_path / "salida").write_bytes(password.encode("cp1252"))
-    key = tmp_path / "enie.key"
-    subprocess.run(
-        [
-            "openssl", "pkcs8", "-topk8", "-inform", "DER", "-outform", "DER",
-            "-in", str(fiel_sat / "vigente/EKU9003173C9_FIEL.key"),
-            "-passin", f"file:{tmp_path / 'entrada'}",
-            "-v2", "des3", "-v2prf", "hmacWithSHA1",
-            "-passout", f"file:{tmp_path / 'salida'}",
-            "-out", str(key),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    # sanity: the key opens only with the Windows-1252 bytes, like the SAT's
-    Credencial(cer=b"", key=key.read_bytes(), password=password, rfc="").abrir()
+    key = _llave_cp1252(fiel_sat, tmp_path, password)
     secretos_fiel.append((key.read_bytes(), password))
     ingresar_con_fiel(page, servidor, fiel_sat / "vigente/EKU9003173C9_FIEL.cer", key, password)
     en_bandeja(page, "EKU9003173C9")
     captura(page, "ingreso con enie")
+
+
+def test_password_con_enie_cuyo_intento_utf8_parece_descifrar(
+    servidor, page, fiel_sat, tmp_path, secretos_fiel
+):
+    """About one key in 256: the first try (the password as UTF-8) is wrong, yet the 3DES
+    padding happens to check out and node-forge returns garbage instead of failing. The page
+    must still try Windows-1252, not call the .key damaged (a flaky CI run found this)."""
+    password = "contraseñaÑ1"
+    key = _llave_cp1252(fiel_sat, tmp_path, password, relleno_utf8_valido=True)
+    secretos_fiel.append((key.read_bytes(), password))
+    ingresar_con_fiel(page, servidor, fiel_sat / "vigente/EKU9003173C9_FIEL.cer", key, password)
+    en_bandeja(page, "EKU9003173C9")
+
+
+def _relleno_valido_con(der: bytes, password: bytes) -> bool:
+    """Whether decrypting the PBES2/3DES ``der`` with ``password`` ends in valid PKCS#7 padding."""
+    import hashlib
+
+    from asn1crypto import keys
+    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+    from cryptography.hazmat.primitives.ciphers import Cipher, modes
+
+    info = keys.EncryptedPrivateKeyInfo.load(der)
+    kdf = info["encryption_algorithm"]["parameters"]["key_derivation_func"]["parameters"]
+    llave = hashlib.pbkdf2_hmac(
+        "sha1", password, kdf["salt"].native, kdf["iteration_count"].native, 24
+    )
+    datos = info["encrypted_data"].native
+    ultimo = Cipher(TripleDES(llave), modes.CBC(datos[-16:-8])).decryptor().update(datos[-8:])
+    n = ultimo[-1]
+    return 1 <= n <= 8 and ultimo[-n:] == bytes([n]) * n
+
+
+def _llave_cp1252(fiel_sat, tmp_path, password: str, *, relleno_utf8_valido: bool = False):
+    """The SAT test .key re-encrypted (PBES2, 3DES) under ``password`` in Windows-1252, as the
+    SAT's tools do; with ``relleno_utf8_valido``, drawn again (random salt and IV) until the
+    same password in UTF-8 decrypts to valid padding."""
+    if not shutil.which("openssl"):
+        pytest.skip("falta openssl")
+    (tmp_path / "entrada").write_bytes(PASSWORD.encode())
+    (tmp_path / "salida").write_bytes(password.encode("cp1252"))
+    key = tmp_path / "enie.key"
+    for _ in range(5000):  # about 256 draws expected; 5000 all failing: p ≈ 3e-9
+        subprocess.run(
+            [
+                "openssl", "pkcs8", "-topk8", "-inform", "DER", "-outform", "DER",
+                "-in", str(fiel_sat / "vigente/EKU9003173C9_FIEL.key"),
+                "-passin", f"file:{tmp_path / 'entrada'}",
+                "-v2", "des3", "-v2prf", "hmacWithSHA1",
+                "-passout", f"file:{tmp_path / 'salida'}",
+                "-out", str(key),
+            ],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        if not relleno_utf8_valido or _relleno_valido_con(
+            key.read_bytes(), password.encode("utf-8")
+        ):
+            break
+    else:
+        pytest.fail("no salió una llave con relleno válido en UTF-8")
+    # sanity: the key opens only with the Windows-1252 bytes, like the SAT's
+    Credencial(cer=b"", key=key.read_bytes(), password=password, rfc="").abrir()
+    return key
 
 
 def test_csd_del_sat_rechazado(servidor, page, captura, fiel_sat, secretos_fiel):
