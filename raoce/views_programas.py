@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from raoce.models import EstatusPrograma, Programa
@@ -43,7 +44,7 @@ def historial(request, pk):
             "titulo": f"Historial del programa {programa.get_tipo_display()} {programa.numero}",
             "subtitulo": (
                 f"Estatus: {programa.get_estatus_display()} desde el "
-                f"{programa.estatus_desde:%d/%m/%Y}"
+                f"{timezone.localtime(programa.estatus_desde):%d/%m/%Y}"
             ),
             "secciones": [Seccion("Cambios de estatus", entradas(programa, ETIQUETAS_PROGRAMA))],
             "volver": reverse("raoce:programas"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from cupos import mecanismos
 from cupos.asignacion import antecedentes
@@ -176,7 +177,7 @@ class Proporcional(Mecanismo):
             f"Base: {len(base.filas)} empresas asignadas en {base.anio_anterior} "
             f"({base.origen_texto.lower()}), total {formato_monto(base.total, u)}; "
             + (
-                f"fija desde el {base.congelada_en:%d/%m/%Y}."
+                f"fija desde el {timezone.localtime(base.congelada_en):%d/%m/%Y}."
                 if base.congelada
                 else "preliminar (se fija al abrir la recepción)."
             )

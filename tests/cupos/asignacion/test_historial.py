@@ -172,3 +172,13 @@ def test_programa_ajeno_es_404(client, programa, persona):
     )
     entrar_como_capturista(client, crear_capturista(persona), persona)
     assert client.get(url).status_code == 404
+
+
+def test_historial_del_programa_fecha_de_la_ciudad_de_mexico(client, programa, persona, titular):
+    """02:00 UTC on 6 December is still 5 December in Mexico City: the subtitle says so."""
+    Programa.objects.filter(pk=programa.pk).update(
+        estatus_desde=dt.datetime(2026, 12, 6, 2, 0, tzinfo=dt.UTC)
+    )
+    entrar(client, titular, persona, Rol.SOLICITANTE_MORAL)
+    html = client.get(reverse("raoce:programa_historial", args=[programa.pk])).content.decode()
+    assert "Estatus: Suspendido desde el 05/12/2026" in html
