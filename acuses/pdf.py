@@ -1,4 +1,5 @@
-"""PDF rendering of documents: one lazy WeasyPrint helper, one HTML template per tipo.
+"""PDF rendering of documents: the acuse de recepción with ReportLab (``acuses.pdf_acuse``,
+the PDF every signing issues), every other tipo from its HTML template with WeasyPrint.
 
 Everything printed comes from the :class:`~acuses.models.Documento` row (folio, código,
 cadena, sellos) and its ``contexto`` JSON. ``emitir_documento`` snapshots the solicitud's
@@ -78,8 +79,8 @@ from firma.pades import firmar_pdf
 
 ZONA_MX = ZoneInfo("America/Mexico_City")
 
-#: Generic templates, used when the issuing procedure named none.
-PLANTILLA_ACUSE = "acuses/pdf/acuse.html"
+#: Generic template of the WeasyPrint documents, used when the issuing procedure named none
+#: (an acuse without a template of its own is drawn by ``acuses.pdf_acuse``).
 PLANTILLA_GENERICA = "acuses/pdf/resolucion.html"
 ENCABEZADO_ACUSE = "ACUSE DE RECEPCIÓN DE TRÁMITE"
 
@@ -207,7 +208,6 @@ def contexto_plantilla(documento) -> dict:
         "parrafos": [p.strip() for p in str(ctx.get("texto") or "").split("\n\n") if p.strip()],
         "lineas": [linea for linea in (ctx.get("lineas") or []) if isinstance(linea, dict)],
         "url_verificacion": url,
-        "qr": qr_data_uri(url),
         "partido": {
             "cadena_original": partir(documento.cadena_original),
             "sello_solicitante": partir(documento.sello_solicitante),
@@ -219,10 +219,15 @@ def contexto_plantilla(documento) -> dict:
 
 
 def renderizar_html(documento) -> str:
-    plantilla = documento.plantilla or (
-        PLANTILLA_ACUSE if documento.tipo == "acuse" else PLANTILLA_GENERICA
-    )
-    return render_to_string(plantilla, contexto_plantilla(documento))
+    """The HTML WeasyPrint lays out: the procedure's template, or the generic one."""
+    ctx = contexto_plantilla(documento)
+    ctx["qr"] = qr_data_uri(ctx["url_verificacion"])
+    return render_to_string(documento.plantilla or PLANTILLA_GENERICA, ctx)
+
+
+def dibujado_con_reportlab(documento) -> bool:
+    """The generic acuse (no template of the procedure's own) is drawn by ReportLab."""
+    return documento.tipo == "acuse" and not documento.plantilla
 
 
 #: The stylesheet of every PDF template; ``base.html`` keeps only the footer (it names the folio).
@@ -267,7 +272,13 @@ def configuracion_fuentes():
 
 
 def componer_pdf(documento) -> bytes:
-    """``documento`` as PDF bytes, before the seal: WeasyPrint (imported lazily: it is heavy)."""
+    """``documento`` as PDF bytes, before the seal: the generic acuse with ReportLab, the rest
+    with WeasyPrint (both imported lazily: only the processes that render load them)."""
+    if dibujado_con_reportlab(documento):
+        from acuses.pdf_acuse import componer_acuse  # ReportLab: loaded where PDFs are drawn
+
+        return componer_acuse(documento, contexto_plantilla(documento), MASCARA_QR)
+
     import weasyprint  # heavy (Pango, fonts): loaded by the processes that render, on first use
 
     html = weasyprint.HTML(string=renderizar_html(documento), base_url=str(settings.BASE_DIR))

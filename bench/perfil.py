@@ -103,9 +103,9 @@ PDF_SELLADO = "acuse PDF + PAdES"
 
 
 def medir_pdf(m: Medidor, veces: int) -> None:
-    """The last acuse issued, without and with the PAdES seal, next to a one-line page with
-    the default styles: same WeasyPrint, same process, after warm-up (the first render loads
-    fonts), in turns so a busy machine weighs on the three alike."""
+    """The last acuse issued (drawn by ReportLab), without and with the PAdES seal, next to
+    a one-line WeasyPrint page with the default styles: same process, after warm-up (the
+    first render loads fonts), in turns so a busy machine weighs on the three alike."""
     import weasyprint
 
     from acuses import pdf

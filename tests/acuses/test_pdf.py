@@ -2,6 +2,8 @@
 
 import io
 import re
+import shutil
+import subprocess
 
 import pytest
 from pypdf import PdfReader
@@ -167,21 +169,97 @@ def test_la_hoja_de_estilo_se_lee_una_vez_y_otra_vez_si_cambia(monkeypatch, tmp_
     assert pdf.hoja_de_estilo() is segunda
 
 
-def test_el_pdf_usa_la_hoja_de_estilo(acuse):
-    """The stylesheet outside the template reaches WeasyPrint: A4 pages, the sellos in DejaVu
-    Sans Mono, and the footer (folio from the template, page counter from the file)."""
-    contenido = pdf.componer_pdf(acuse)
+def fuentes_pdf(contenido: bytes) -> set[str]:
     lector = PdfReader(io.BytesIO(contenido))
-    assert [round(float(x)) for x in lector.pages[0].mediabox[2:]] == [595, 842]
-    fuentes = {
+    return {
         str(f.get_object()["/BaseFont"])
         for pagina in lector.pages
         for f in pagina["/Resources"]["/Font"].values()
     }
+
+
+def test_el_pdf_usa_la_hoja_de_estilo(documento_factory, contexto_certificado):
+    """The stylesheet outside the template reaches WeasyPrint: A4 pages, the sellos in DejaVu
+    Sans Mono, and the footer (folio from the template, page counter from the file)."""
+    doc = documento_factory(
+        tipo=Documento.Tipo.CERTIFICADO,
+        titulo="Certificado de cupo",
+        plantilla="cupos/pdf/cupo.html",
+        contexto={**contexto_certificado, "encabezado": "CERTIFICADO DE CUPO"},
+    )
+    contenido = pdf.componer_pdf(doc)
+    lector = PdfReader(io.BytesIO(contenido))
+    assert [round(float(x)) for x in lector.pages[0].mediabox[2:]] == [595, 842]
+    fuentes = fuentes_pdf(contenido)
     assert any(f.endswith("DejaVu-Sans-Mono") for f in fuentes), fuentes
     texto = texto_pdf(contenido)
-    assert f"Folio {acuse.folio}" in texto
+    assert f"Folio {doc.folio}" in texto
     assert "Página 1 de" in texto
+
+
+def test_el_acuse_lo_dibuja_reportlab_sin_weasyprint(acuse, monkeypatch):
+    """Issue 8: the acuse (the PDF of every signing) skips WeasyPrint; same page as the
+    other documents: A4, DejaVu Sans and Sans Mono, footer with folio, código and pages."""
+    import weasyprint
+
+    def prohibido(*a, **kw):
+        raise AssertionError("el acuse no pasa por WeasyPrint")
+
+    monkeypatch.setattr(weasyprint, "HTML", prohibido)
+    contenido = pdf.componer_pdf(acuse)
+    lector = PdfReader(io.BytesIO(contenido))
+    assert [round(float(x)) for x in lector.pages[0].mediabox[2:]] == [595, 842]
+    assert lector.metadata.title == f"{acuse.titulo} {acuse.folio}"
+    fuentes = fuentes_pdf(contenido)
+    assert any(f.endswith("+DejaVuSansMono") for f in fuentes), fuentes
+    assert any(f.endswith("+DejaVuSans-Bold") for f in fuentes), fuentes
+    texto = texto_pdf(contenido)
+    assert f"Folio {acuse.folio} · Código de verificación {acuse.codigo_verificacion}" in texto
+    assert "Página 1 de 1" in texto
+    assert "RESUMEN DE LA SOLICITUD" in texto and "Monto a expedir" in texto
+
+
+def test_un_acuse_largo_numera_todas_sus_paginas(documento_factory):
+    lineas = [{"etiqueta": f"Concepto {i}", "valor": f"Valor {i}"} for i in range(90)]
+    contenido = pdf.componer_pdf(documento_factory(contexto={"lineas": lineas}))
+    paginas = PdfReader(io.BytesIO(contenido)).pages
+    assert len(paginas) >= 2
+    for numero, pagina in enumerate(paginas, start=1):
+        assert f"Página {numero} de {len(paginas)}" in pagina.extract_text()
+    assert "Concepto 89" in texto_pdf(contenido)
+
+
+def test_el_acuse_imprime_los_datos_tal_cual(documento_factory):
+    """Names with markup characters print literally (ReportLab's paragraphs parse markup)."""
+    doc = documento_factory(
+        contexto={
+            "nombre": "PEREZ & HIJOS <b>SA</b> DE CV",
+            "lineas": [{"etiqueta": "Nota <i>", "valor": "a < b & c > d"}],
+        }
+    )
+    texto = texto_pdf(pdf.componer_pdf(doc))
+    assert "PEREZ & HIJOS <b>SA</b> DE CV" in texto
+    assert "Nota <i>" in texto and "a < b & c > d" in texto
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="falta pdftoppm (poppler-utils)")
+def test_el_qr_del_acuse_lleva_a_su_verificacion(acuse, tmp_path, settings):
+    """The QR drawn in the acuse decodes (zxing-cpp, from the rendered page) to the public
+    verification URL of that very document."""
+    import zxingcpp
+    from PIL import Image
+
+    settings.SITE_URL = "https://ventanilla.example.gob.mx"
+    (tmp_path / "acuse.pdf").write_bytes(pdf.renderizar_pdf(acuse))
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", "acuse.pdf", "pagina"],
+        cwd=tmp_path,
+        check=True,
+        timeout=60,
+    )
+    leidos = [c.text for c in zxingcpp.read_barcodes(Image.open(tmp_path / "pagina.png"))]
+    assert leidos == [pdf.url_verificacion(acuse)]
+    assert leidos[0].startswith("https://ventanilla.example.gob.mx/acuses/verificar/?folio=")
 
 
 def test_una_configuracion_de_fuentes_por_hilo():

@@ -180,8 +180,8 @@ def medianas_alternadas(funciones: dict, repeticiones: int = 11) -> dict:
 
 def test_pdf_del_acuse(benchmark):
     """Issue 8: the acuse's PDF next to a minimal WeasyPrint page (a one-line HTML page with
-    the default styles), same WeasyPrint, same process: rendering alone (template, QR,
-    WeasyPrint; target ≤ 3×) and with the PAdES seal."""
+    the default styles), same process: rendering alone (the acuse is drawn by ReportLab, QR
+    included; target ≤ 3×) and with the PAdES seal."""
     import base64
 
     import weasyprint
@@ -220,7 +220,7 @@ def test_pdf_del_acuse(benchmark):
         }
     )
     print(
-        f"\n[bench] PDF del acuse: {m['render'] * 1000:.1f} ms (plantilla, QR y WeasyPrint), "
+        f"\n[bench] PDF del acuse: {m['render'] * 1000:.1f} ms (ReportLab, con su QR), "
         f"{m['sellado'] * 1000:.1f} ms con el sello PAdES; página mínima de WeasyPrint: "
         f"{m['minima'] * 1000:.1f} ms; razón {m['render'] / m['minima']:.1f}x sin sello, "
         f"{m['sellado'] / m['minima']:.1f}x con sello"
