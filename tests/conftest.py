@@ -26,6 +26,14 @@ def _media_y_hashers(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _calendario_sin_memoria():
+    """Each test starts with no días inhábiles remembered (as a fresh process would)."""
+    from tramites.calendario import olvidar_memoria
+
+    olvidar_memoria()
+
+
 @pytest.fixture
 def artifacts_dir():
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,13 @@
-"""What the engine records of events sent by lower layers (connected in apps.ready)."""
+"""What the engine records of events sent by lower layers, and the caches its own model
+changes invalidate (connected in apps.ready)."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from acuses.models import Documento
 from acuses.services import estado_documento_cambiado, estados_documentos_cambiados
+from tramites.calendario import invalidar_dias_inhabiles
+from tramites.models import Dependencia, DiaInhabil
 from tramites.services import auditar_en_lote, registrar_auditoria
 from vucem.signals import capturista_revocado, ingreso_fiel_rechazado
 
@@ -41,3 +45,9 @@ def auditar_estado_documento(sender, documento, anterior, nuevo, usuario=None, m
 @receiver(estados_documentos_cambiados)
 def auditar_estados_documentos(sender, cambios, **kwargs) -> None:
     auditar_en_lote(Documento, cambios)
+
+
+@receiver([post_save, post_delete], sender=DiaInhabil, dispatch_uid="calendario_dia_inhabil")
+@receiver([post_save, post_delete], sender=Dependencia, dispatch_uid="calendario_dependencia")
+def olvidar_dias_inhabiles(sender, **kwargs) -> None:
+    invalidar_dias_inhabiles()

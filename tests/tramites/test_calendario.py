@@ -197,3 +197,79 @@ def test_calendario_sin_base_de_datos():
     assert not cal.es_dia_habil(D(2024, 3, 29))
     assert cal.vencimiento_plazo(D(2024, 3, 25), 7) == D(2024, 4, 4)
     assert [d for d, _ in cal.dias_inhabiles(2024)][:2] == [D(2024, 1, 1), D(2024, 2, 5)]
+
+
+# --- per-process memory of días inhábiles (issue 8) -----------------------------------------
+
+
+def test_los_dias_inhabiles_se_recuerdan_y_un_cambio_se_nota_en_la_siguiente_lectura(
+    se, django_assert_num_queries
+):
+    from tramites.calendario import olvidar_memoria
+
+    olvidar_memoria()  # the fixture's Dependencia was saved in this (uncommitted) transaction
+    with django_assert_num_queries(1):
+        assert Calendario("SE").es_dia_habil(D(2024, 4, 1))
+    with django_assert_num_queries(0):  # another page, same process and day: remembered
+        assert Calendario("SE").es_dia_habil(D(2024, 4, 1))
+    dia = DiaInhabil.objects.create(dependencia=se, fecha=D(2024, 4, 1), descripcion="Acuerdo")
+    with django_assert_num_queries(1):
+        assert Calendario("SE").motivo_inhabil(D(2024, 4, 1)) == "Acuerdo"
+    dia.delete()
+    assert Calendario("SE").es_dia_habil(D(2024, 4, 1))
+    se.dias_inhabiles.create(fecha=D(2024, 4, 2), descripcion="Otro acuerdo")
+    assert not Calendario(se).es_dia_habil(D(2024, 4, 2))
+
+
+def test_lo_leido_en_una_transaccion_sin_confirmar_no_se_recuerda(
+    se, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A change inside a transaction is read at once but not kept (it may roll back); once
+    committed, the new version is remembered again."""
+    from tramites.calendario import olvidar_memoria
+
+    olvidar_memoria()
+    with django_capture_on_commit_callbacks(execute=False):
+        DiaInhabil.objects.create(dependencia=se, fecha=D(2024, 4, 1), descripcion="Acuerdo")
+        for _ in range(2):
+            with django_assert_num_queries(1):
+                assert not Calendario("SE").es_dia_habil(D(2024, 4, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        DiaInhabil.objects.filter(fecha=D(2024, 4, 1)).delete()  # bulk: no signal
+        se.save()  # ... but the dependencia's does
+    with django_assert_num_queries(1):
+        assert Calendario("SE").es_dia_habil(D(2024, 4, 1))
+    with django_assert_num_queries(0):
+        assert Calendario("SE").es_dia_habil(D(2024, 4, 1))
+
+
+def test_otro_proceso_o_otro_dia_vuelven_a_leer_los_dias_inhabiles(
+    se, django_assert_num_queries, monkeypatch
+):
+    from django.core.cache import cache
+
+    from tramites import calendario as modulo
+
+    modulo.olvidar_memoria()
+    Calendario("SE").es_dia_habil(D(2024, 4, 1))
+    cache.set(modulo.CLAVE_VERSION, "cambiada-por-otro-proceso")
+    with django_assert_num_queries(1):
+        Calendario("SE").es_dia_habil(D(2024, 4, 1))
+    manana = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(modulo.timezone, "localdate", lambda *a, **k: manana)
+    with django_assert_num_queries(1):
+        Calendario("SE").es_dia_habil(D(2024, 4, 1))
+
+
+def test_sin_cache_el_calendario_lee_la_base_de_datos(se, django_assert_num_queries, monkeypatch):
+    from tramites import calendario as modulo
+
+    def caida(*a, **k):
+        raise ConnectionError("Redis caído")
+
+    monkeypatch.setattr(modulo.cache, "get", caida)
+    monkeypatch.setattr(modulo.cache, "set", caida)
+    DiaInhabil.objects.create(dependencia=se, fecha=D(2024, 4, 1), descripcion="Acuerdo")
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert not Calendario("SE").es_dia_habil(D(2024, 4, 1))
