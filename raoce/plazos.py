@@ -49,6 +49,7 @@ __all__ = [
     "plazos_programa",
     "prosec_con_programa_mayor",
     "reporte_firmado",
+    "reportes_firmados_por_programa",
     "vencido",
 ]
 
@@ -198,7 +199,35 @@ def reporte_firmado(programa: Programa, periodo: int) -> ReporteAnual | None:
     )
 
 
-def debe_reportar(programa: Programa, periodo: int) -> tuple[bool, str]:
+def reportes_firmados_por_programa(programas, periodo: int) -> dict[int, ReporteAnual]:
+    """:func:`reporte_firmado` of each of ``programas`` that has one (by pk), in one query
+    (cancelled programs and those authorized after ``periodo`` never report it: not read)."""
+    ids = [
+        p.pk
+        for p in programas
+        if p.estatus != EstatusPrograma.CANCELADO and p.fecha_autorizacion.year <= periodo
+    ]
+    if not ids:
+        return {}
+    vinculos = (
+        ReporteAnual.programas.through.objects.filter(
+            programa_id__in=ids,
+            reporteanual__periodo=periodo,
+            reporteanual__solicitud__folio__isnull=False,
+        )
+        .select_related("reporteanual__solicitud")
+        .order_by("reporteanual__solicitud__firmada_en", "reporteanual_id")
+    )
+    primeros: dict[int, ReporteAnual] = {}
+    for v in vinculos:
+        primeros.setdefault(v.programa_id, v.reporteanual)
+    return primeros
+
+
+_SIN_LEER = object()
+
+
+def debe_reportar(programa: Programa, periodo: int, *, firmado=_SIN_LEER) -> tuple[bool, str]:
     """Whether ``programa`` must file the RAOCE of ``periodo``, and why not (Spanish).
 
     * cancelled programs do not report (seed 003: "si la empresa canceló su programa ya NO
@@ -209,6 +238,8 @@ def debe_reportar(programa: Programa, periodo: int) -> tuple[bool, str]:
 
     Deadlines are *not* checked here: a late report is still owed (see
     :func:`raoce.reporte.presentacion.al_presentar_reporte` for what a late filing does).
+    ``firmado``: the program's :func:`reporte_firmado` when already read (e.g. by
+    :func:`reportes_firmados_por_programa`).
     """
     etiqueta = f"{programa.tipo} {programa.numero}"
     if programa.estatus == EstatusPrograma.CANCELADO:
@@ -223,7 +254,7 @@ def debe_reportar(programa: Programa, periodo: int) -> tuple[bool, str]:
             f"no presenta el reporte anual de {periodo} (los programas autorizados en el año "
             "en curso no lo presentan)."
         )
-    reporte = reporte_firmado(programa, periodo)
+    reporte = reporte_firmado(programa, periodo) if firmado is _SIN_LEER else firmado
     if reporte is not None:
         return False, (
             f"El programa {etiqueta} ya presentó el reporte anual de {periodo} con el folio "

@@ -41,8 +41,10 @@ def reporte_anual(persona, hoy: dt.date | None = None) -> Disponibilidad:
             inicio,
         )
     motivos: list[str] = []
-    for p in sorted(Programa.objects.filter(persona=persona), key=orden):
-        debe, motivo = plazos.debe_reportar(p, periodo)
+    programas = sorted(Programa.objects.filter(persona=persona), key=orden)
+    firmados = plazos.reportes_firmados_por_programa(programas, periodo)
+    for p in programas:
+        debe, motivo = plazos.debe_reportar(p, periodo, firmado=firmados.get(p.pk))
         if debe and not plazos.vencido(p, periodo, hoy):
             return DISPONIBLE
         if debe:
