@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tramites import mesa_dictamen
@@ -117,6 +117,32 @@ def concluidas_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
         return Solicitud.objects.none()
     qs = qs.filter(q_concluidas()).select_related("tramite", "solicitante")
     return _filtrar(qs.order_by("-firmada_en", "-pk"), filtros or FiltrosBandeja())
+
+
+def totales(user, rol, persona, filtros: FiltrosBandeja | None = None) -> dict[str, int]:
+    """How many rows :func:`borradores_de`, :func:`tareas_de` and :func:`concluidas_de` list
+    for a solicitante or capturista (not the staff), counted in one query."""
+    if persona is None or rol in ROLES_STAFF:
+        raise ValueError("Sólo la bandeja de un solicitante o de un capturista")
+    qs = Solicitud.objects.filter(solicitante=persona)
+    solicitante = rol in ROLES_SOLICITANTE
+    if not solicitante:  # capturistas (vucem.acceso.solo_lo_capturado)
+        qs = qs.filter(capturada_por=user)
+    cuentas = {
+        "borradores": Count(
+            "pk",
+            filter=Q(estado=EstadoSolicitud.BORRADOR)
+            & (Q(vence__isnull=True) | Q(vence__gt=timezone.now())),
+        ),
+        "concluidas": Count("pk", filter=q_concluidas()),
+    }
+    if solicitante:  # a capturista has no tareas (see tareas_de)
+        cuentas["tareas"] = Count(
+            "pk",
+            filter=Q(estado__in=[EstadoSolicitud.FIRMADA, EstadoSolicitud.EN_DICTAMEN])
+            & ~q_concluidas(),
+        )
+    return {"tareas": 0, **_filtrar(qs, filtros or FiltrosBandeja()).aggregate(**cuentas)}
 
 
 def notificaciones_no_leidas(persona, usuario=None, rol=None):

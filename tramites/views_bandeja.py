@@ -74,22 +74,24 @@ def bandeja(request):
         "tareas": bandeja_svc.tareas_de(request.user, rol, persona, filtros),
         "concluidas": bandeja_svc.concluidas_de(request.user, rol, persona, filtros),
     }
+    # A solicitante's or capturista's three lists are counted in one query (the tabs'
+    # badges and the paginators); the staff's queue is counted by its paginator.
+    totales = None if es_staff else bandeja_svc.totales(request.user, rol, persona, filtros)
     visibles = ("concluidas",) if vista == VISTA_CONCLUIDAS else ("borradores", "tareas")
     for nombre, qs in consultas.items():
         if nombre in visibles:
-            pagina = Paginator(qs, POR_PAGINA).get_page(request.GET.get(f"pagina_{nombre}"))
+            paginador = Paginator(qs, POR_PAGINA)
+            if totales is not None:
+                paginador.count = totales[nombre]  # a cached_property: not counted again
+            pagina = paginador.get_page(request.GET.get(f"pagina_{nombre}"))
             contexto[f"pagina_{nombre}"] = pagina
-            contexto[nombre] = bandeja_svc.filas(pagina.object_list, url_de=url_de)
+            filas = pagina.object_list if paginador.count else []  # no empty query to build
+            contexto[nombre] = bandeja_svc.filas(filas, url_de=url_de)
     if es_staff:
         bandeja_svc.con_plazo(contexto["tareas"])
     else:
-        # The tabs' badges: the visible lists' paginators already counted theirs.
-        def total(nombre):
-            pagina = contexto.get(f"pagina_{nombre}")
-            return pagina.paginator.count if pagina is not None else consultas[nombre].count()
-
-        contexto["total_pendientes"] = total("borradores") + total("tareas")
-        contexto["total_concluidas"] = total("concluidas")
+        contexto["total_pendientes"] = totales["borradores"] + totales["tareas"]
+        contexto["total_concluidas"] = totales["concluidas"]
     return render(request, "vucem/bandeja.html", contexto)
 
 

@@ -162,3 +162,36 @@ def test_las_tablas_se_apilan_a_375_px(client, escenario):
                 assert [e and e.group(1) for e in etiquetas] == columnas[:-1], fila_html
                 assert "vu-acciones" in celdas[-1], fila_html
     assert 'data-etiqueta="Estado">Certificados expedidos' in tabla(client, vista="concluidas")
+
+
+def test_los_totales_en_una_consulta_cuentan_lo_mismo_que_cada_lista(escenario):
+    """Issue 8: the bandeja counts its three lists in one query; each total is its list's
+    length, for the solicitante, a capturista and with filters."""
+    from tramites import bandeja
+    from vucem.models import Rol
+
+    persona, user, s = escenario
+    vencido = solicitud(persona, user, EXPEDICION, "borrador")
+    Solicitud.objects.filter(pk=vencido.pk).update(vence=timezone.now() - timezone.timedelta(1))
+    capturista = crear_capturista(persona, "captura.totales")
+    solicitud(persona, capturista, ASIGNACION, "borrador")
+    solicitud(persona, capturista, ASIGNACION, "resuelta", "aprobada")
+    hoy = timezone.localdate()
+    casos = [
+        (user, Rol.SOLICITANTE_MORAL, bandeja.FiltrosBandeja()),
+        (user, Rol.SOLICITANTE_MORAL, bandeja.FiltrosBandeja(folio=s["cancelada"].folio)),
+        (user, Rol.SOLICITANTE_MORAL, bandeja.FiltrosBandeja(fecha_final=hoy)),
+        (capturista, Rol.CAPTURISTA_PRIVADO, bandeja.FiltrosBandeja()),
+    ]
+    for usuario, rol, filtros in casos:
+        esperado = {
+            "borradores": bandeja.borradores_de(usuario, rol, persona, filtros).count(),
+            "tareas": bandeja.tareas_de(usuario, rol, persona, filtros).count(),
+            "concluidas": bandeja.concluidas_de(usuario, rol, persona, filtros).count(),
+        }
+        assert bandeja.totales(usuario, rol, persona, filtros) == esperado, (rol, filtros)
+    assert bandeja.totales(user, Rol.SOLICITANTE_MORAL, persona) == {
+        "borradores": 2,
+        "tareas": 1,
+        "concluidas": 6,
+    }
