@@ -27,11 +27,12 @@ def _media_y_hashers(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _calendario_sin_memoria():
-    """Each test starts with no días inhábiles remembered (as a fresh process would)."""
-    from tramites.calendario import olvidar_memoria
+def _sin_memoria_entre_peticiones():
+    """Each test starts with nothing remembered across requests (as a fresh process would):
+    días inhábiles, the catalog."""
+    from tramites.memoria import olvidar_todas
 
-    olvidar_memoria()
+    olvidar_todas()
 
 
 @pytest.fixture

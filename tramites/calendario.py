@@ -26,31 +26,26 @@ datetimes are converted to the America/Mexico_City date first):
 A ``Calendario`` costs one query per calendar year it touches; a page or job that computes many
 values builds one (pass ``desde``/``hasta`` to preload the range with a single query) and calls
 its methods. Each process also keeps the días inhábiles it read, per dependencia and year, for
-the current day only and while the shared cache's version key (:data:`CLAVE_VERSION`) is
-unchanged: saving or deleting a ``DiaInhabil`` or ``Dependencia`` replaces that key, so a day
-added in the back-office applies to the next request of every process (a bulk update or raw
-SQL, which sends no signal, by the next day; :func:`invalidar_dias_inhabiles` at once). The
-statutory holidays (which never change) are cached per year.
+the current day (:mod:`tramites.memoria`): saving or deleting a ``DiaInhabil`` or
+``Dependencia`` invalidates it, so a day added in the back-office applies to the next request
+of every process (a bulk update or raw SQL, which sends no signal, by the next day;
+:func:`invalidar_dias_inhabiles` at once). The statutory holidays (which never change) are
+cached per year.
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-import logging
-import uuid
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
+from tramites.memoria import Memoria
 from tramites.models import DiaInhabil
-
-logger = logging.getLogger(__name__)
 
 ZONA_MEXICO = ZoneInfo("America/Mexico_City")
 #: Spanish month names, January first (for dates written in words: "31 de mayo de 2024").
@@ -135,59 +130,19 @@ def _clave_y_pk(dependencia) -> tuple[str, int | None]:
     return dependencia.clave, getattr(dependencia, "pk", None)
 
 
-# --- per-process memory of días inhábiles (issue 8) -----------------------------------------
-
-#: Shared-cache key whose value (a random token) is replaced whenever días inhábiles change.
-CLAVE_VERSION = "tramites:calendario:version"
-#: (clave, dependencia pk, year) -> (version token, local date read, {fecha: descripcion})
-_memoria: dict[tuple, tuple[str, dt.date, dict[dt.date, str]]] = {}
-#: Tokens this process set inside a transaction that may still roll back: what is read
-#: under them (possibly uncommitted rows) is never kept.
-_no_memorizar: set[str] = set()
-
-
-def _version() -> str | None:
-    """The current version token (created when missing); ``None`` when the cache is down."""
-    try:
-        version = cache.get(CLAVE_VERSION)
-        if version is None:
-            cache.add(CLAVE_VERSION, uuid.uuid4().hex, None)
-            version = cache.get(CLAVE_VERSION)
-    except Exception:  # cache down: read the database every time (never fail a page)
-        logger.warning("Caché no disponible para %s", CLAVE_VERSION)
-        return None
-    return version
+#: Días inhábiles read, per (clave, dependencia pk, year): see tramites.memoria.
+memoria = Memoria("tramites:calendario:version")
+CLAVE_VERSION = memoria.clave_version
 
 
 def invalidar_dias_inhabiles() -> None:
-    """Forget the días inhábiles every process keeps (called when one is saved or deleted).
-    Inside a transaction the key is replaced now and again after the commit."""
-    if transaction.get_connection().in_atomic_block:
-        _nueva_version(confirmada=False)
-        transaction.on_commit(_nueva_version)
-    else:
-        _nueva_version()
-
-
-def _nueva_version(confirmada: bool = True) -> None:
-    version = uuid.uuid4().hex
-    if not confirmada:
-        _no_memorizar.add(version)
-    _memoria.clear()
-    try:
-        cache.set(CLAVE_VERSION, version, None)
-    except Exception:  # other processes notice by the next day at the latest
-        logger.warning("No se pudo invalidar %s", CLAVE_VERSION)
+    """Forget the días inhábiles every process keeps (called when one is saved or deleted)."""
+    memoria.invalidar()
 
 
 def olvidar_memoria() -> None:
-    """Reset this process's memory and the shared version (tests)."""
-    _memoria.clear()
-    _no_memorizar.clear()
-    try:
-        cache.delete(CLAVE_VERSION)
-    except Exception:
-        logger.warning("Caché no disponible para %s", CLAVE_VERSION)
+    """Reset this process's memory of días inhábiles and the shared version (tests)."""
+    memoria.olvidar()
 
 
 class Calendario:
@@ -237,16 +192,14 @@ class Calendario:
         self._anios_cargados.update(faltan)
         if self._sin_bd:
             return
-        version, hoy = _version(), timezone.localdate()
-        memorizar = version is not None and version not in _no_memorizar
-        if memorizar:
-            for anio in list(faltan):
-                guardado = _memoria.get((self.clave, self._dependencia_pk, anio))
-                if guardado is not None and guardado[:2] == (version, hoy):
-                    self._inhabiles.update(guardado[2])
-                    faltan.remove(anio)
-            if not faltan:
-                return
+        version = memoria.version()
+        for anio in list(faltan):
+            guardado = memoria.obtener((self.clave, self._dependencia_pk, anio), version)
+            if guardado is not None:
+                self._inhabiles.update(guardado)
+                faltan.remove(anio)
+        if not faltan:
+            return
         qs = DiaInhabil.objects.filter(
             fecha__gte=dt.date(min(faltan), 1, 1), fecha__lte=dt.date(max(faltan), 12, 31)
         )
@@ -259,9 +212,8 @@ class Calendario:
             self._inhabiles[fecha] = descripcion
             if fecha.year in leidos:
                 leidos[fecha.year][fecha] = descripcion
-        if memorizar:
-            for anio, dias in leidos.items():
-                _memoria[self.clave, self._dependencia_pk, anio] = (version, hoy, dias)
+        for anio, dias in leidos.items():
+            memoria.guardar((self.clave, self._dependencia_pk, anio), version, dias)
 
     def _inhabiles_de(self, anio: int) -> dict[dt.date, str]:
         if anio not in self._anios_cargados:

@@ -262,13 +262,13 @@ def test_otro_proceso_o_otro_dia_vuelven_a_leer_los_dias_inhabiles(
 
 
 def test_sin_cache_el_calendario_lee_la_base_de_datos(se, django_assert_num_queries, monkeypatch):
-    from tramites import calendario as modulo
+    from tramites import memoria
 
     def caida(*a, **k):
         raise ConnectionError("Redis caído")
 
-    monkeypatch.setattr(modulo.cache, "get", caida)
-    monkeypatch.setattr(modulo.cache, "set", caida)
+    monkeypatch.setattr(memoria.cache, "get", caida)
+    monkeypatch.setattr(memoria.cache, "set", caida)
     DiaInhabil.objects.create(dependencia=se, fecha=D(2024, 4, 1), descripcion="Acuerdo")
     for _ in range(2):
         with django_assert_num_queries(1):

@@ -1,0 +1,89 @@
+"""Per-process memory of data every user reads alike (issue 8), e.g. the días inhábiles or the
+catalog of trámites: kept for the current local day while a version key in the shared cache
+is unchanged. Saving or deleting a source row replaces the key (model signals), so every
+process reads the database again on its next request; a change that sends no signal (a bulk
+update, raw SQL) shows by the next day, or at once after :meth:`Memoria.invalidar`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+#: Every memory of this process, to reset them together (tests).
+_todas: list[Memoria] = []
+
+
+class Memoria:
+    def __init__(self, clave_version: str):
+        self.clave_version = clave_version
+        #: key -> (version token, local date, value)
+        self._valores: dict = {}
+        #: tokens this process set inside a transaction that may still roll back: what is
+        #: read under them (possibly uncommitted rows) is never kept
+        self._no_memorizar: set[str] = set()
+        _todas.append(self)
+
+    def version(self) -> str | None:
+        """The current token (created when missing); ``None`` when the cache is down."""
+        try:
+            version = cache.get(self.clave_version)
+            if version is None:
+                cache.add(self.clave_version, uuid.uuid4().hex, None)
+                version = cache.get(self.clave_version)
+        except Exception:  # cache down: read the database every time (never fail a page)
+            logger.warning("Caché no disponible para %s", self.clave_version)
+            return None
+        return version
+
+    def obtener(self, clave, version: str | None):
+        """The value kept for ``clave`` under ``version`` today, or ``None``."""
+        guardado = self._valores.get(clave)
+        if version is None or guardado is None:
+            return None
+        return guardado[2] if guardado[:2] == (version, timezone.localdate()) else None
+
+    def guardar(self, clave, version: str | None, valor) -> None:
+        """Keep ``valor`` (read after ``version`` was taken) unless that version may be of
+        an uncommitted change."""
+        if version is not None and version not in self._no_memorizar:
+            self._valores[clave] = (version, timezone.localdate(), valor)
+
+    def invalidar(self) -> None:
+        """Forget this memory in every process. Inside a transaction the key is replaced now
+        and again after the commit."""
+        if transaction.get_connection().in_atomic_block:
+            self._nueva_version(confirmada=False)
+            transaction.on_commit(self._nueva_version)
+        else:
+            self._nueva_version()
+
+    def _nueva_version(self, confirmada: bool = True) -> None:
+        version = uuid.uuid4().hex
+        if not confirmada:
+            self._no_memorizar.add(version)
+        self._valores.clear()
+        try:
+            cache.set(self.clave_version, version, None)
+        except Exception:  # other processes notice by the next day at the latest
+            logger.warning("No se pudo invalidar %s", self.clave_version)
+
+    def olvidar(self) -> None:
+        """Reset this process's memory and the shared version (tests)."""
+        self._valores.clear()
+        self._no_memorizar.clear()
+        try:
+            cache.delete(self.clave_version)
+        except Exception:
+            logger.warning("Caché no disponible para %s", self.clave_version)
+
+
+def olvidar_todas() -> None:
+    """:meth:`Memoria.olvidar` of every memory (tests: each starts as a fresh process)."""
+    for memoria in _todas:
+        memoria.olvidar()
