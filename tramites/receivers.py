@@ -7,7 +7,8 @@ from django.dispatch import receiver
 from acuses.models import Documento
 from acuses.services import estado_documento_cambiado, estados_documentos_cambiados
 from tramites.calendario import invalidar_dias_inhabiles
-from tramites.models import Dependencia, DiaInhabil
+from tramites.models import Dependencia, DiaInhabil, Instrumento, Tramite
+from tramites.selectors import memoria_catalogo
 from tramites.services import auditar_en_lote, registrar_auditoria
 from vucem.signals import capturista_revocado, ingreso_fiel_rechazado
 
@@ -51,3 +52,10 @@ def auditar_estados_documentos(sender, cambios, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Dependencia, dispatch_uid="calendario_dependencia")
 def olvidar_dias_inhabiles(sender, **kwargs) -> None:
     invalidar_dias_inhabiles()
+
+
+@receiver([post_save, post_delete], sender=Dependencia, dispatch_uid="catalogo_dependencia")
+@receiver([post_save, post_delete], sender=Instrumento, dispatch_uid="catalogo_instrumento")
+@receiver([post_save, post_delete], sender=Tramite, dispatch_uid="catalogo_tramite")
+def olvidar_catalogo(sender, **kwargs) -> None:
+    memoria_catalogo.invalidar()

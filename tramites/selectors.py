@@ -1,9 +1,10 @@
 """Read-side helpers: what the acting persona may see."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from tramites.models import Solicitud, Tramite
+from tramites.memoria import Memoria
+from tramites.models import Dependencia, Solicitud, Tramite
 from vucem.acceso import puede_capturar_para, solo_lo_capturado
 
 
@@ -12,6 +13,40 @@ def tramites_para(qs, persona):
     if persona is None:
         return qs
     return qs.filter(Q(tipo_persona=Tramite.TipoPersona.AMBAS) | Q(tipo_persona=persona.tipo))
+
+
+#: The catalog as every persona of a tipo sees it (tramites.memoria), forgotten when a
+#: Dependencia, Instrumento or Tramite is saved or deleted (tramites.receivers).
+memoria_catalogo = Memoria("tramites:catalogo:version")
+
+
+def dependencias() -> list[Dependencia]:
+    """Every dependencia of the catalog, in its order."""
+    version = memoria_catalogo.version()
+    todas = memoria_catalogo.obtener("dependencias", version)
+    if todas is None:
+        todas = list(Dependencia.objects.all())
+        memoria_catalogo.guardar("dependencias", version, todas)
+    return todas
+
+
+def instrumentos_con_tramites(dependencia, persona) -> list[tuple]:
+    """``(instrumento, [trámites])`` of ``dependencia``: its instrumentos in order, each with
+    its active trámites that apply to the persona's tipo (all of them without a persona)."""
+    clave = ("instrumentos", dependencia.pk, persona.tipo if persona is not None else None)
+    version = memoria_catalogo.version()
+    lista = memoria_catalogo.obtener(clave, version)
+    if lista is None:
+        # Every instrumento's trámites in one query, not one per instrumento.
+        activos = Prefetch(
+            "tramites", queryset=tramites_para(Tramite.objects.filter(activo=True), persona)
+        )
+        lista = [
+            (instrumento, list(instrumento.tramites.all()))
+            for instrumento in dependencia.instrumentos.prefetch_related(activos)
+        ]
+        memoria_catalogo.guardar(clave, version, lista)
+    return lista
 
 
 def solicitudes_de_sesion(request):

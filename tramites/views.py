@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 from firma import retos
 from firma.forms import FirmaFielForm
 from firma.services import FielError
-from tramites import services
+from tramites import selectors, services
 from tramites.models import Dependencia, Solicitud, Tramite
 from tramites.selectors import solicitud_de_sesion_o_404, tramites_para
 from tramites.services import TramiteError
@@ -22,7 +21,7 @@ from vucem.middleware import SESSION_RFC_FIEL
 @login_required
 def catalogo(request):
     """Trámites → Solicitudes nuevas: choose the dependencia."""
-    dependencias = Dependencia.objects.all()
+    dependencias = selectors.dependencias()
     if len(dependencias) == 1:  # its trámites right here: one request, not a redirect
         return _pagina_dependencia(request, dependencias[0])
     return render(request, "tramites/catalogo.html", {"dependencias": dependencias})
@@ -35,12 +34,8 @@ def dependencia(request, clave):
 
 def _pagina_dependencia(request, dep):
     persona = request.persona
-    # Every instrumento's active trámites for this persona in one query, not one per instrumento.
-    activos = Prefetch(
-        "tramites", queryset=tramites_para(Tramite.objects.filter(activo=True), persona)
-    )
     instrumentos = []
-    for instrumento in dep.instrumentos.prefetch_related(activos):
+    for instrumento, activos in selectors.instrumentos_con_tramites(dep, persona):
         tramites = [
             {
                 "tramite": t,
@@ -49,7 +44,7 @@ def _pagina_dependencia(request, dep):
                     disponibilidad(t, persona) if persona and tiene_asistente(t) else None
                 ),
             }
-            for t in instrumento.tramites.all()
+            for t in activos
         ]
         instrumentos.append({"instrumento": instrumento, "tramites": tramites})
     return render(

@@ -133,13 +133,34 @@ def test_la_bandeja_cuenta_sus_listas_en_una_consulta(client):
         assert len(sqls) == 2, sqls  # the counts, the unread notices
 
 
-def test_el_catalogo_lee_sus_tramites_en_una_consulta(client):
-    """Issue 8: every instrumento's trámites come in one query (a prefetch), not one each."""
-    from tramites.models import Instrumento
+def test_el_catalogo_lee_sus_tramites_en_una_consulta_y_los_recuerda(client):
+    """Issue 8: every instrumento's trámites come in one query (a prefetch), not one each,
+    and the process remembers the catalog of each tipo de persona until a Tramite,
+    Instrumento or Dependencia changes: the change shows on the next request."""
+    from tramites.models import Instrumento, Tramite
 
     persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
     entrar_como_solicitante(client, user)
     assert Instrumento.objects.filter(tramites__activo=True).distinct().count() > 1
-    r, sqls = _consultas(client, reverse("tramites:catalogo"))
+    url = reverse("tramites:catalogo")
+    r, sqls = _consultas(client, url, calentar=False)
     assert r.status_code == 200
     assert sum('FROM "tramites_tramite"' in s for s in sqls) == 1, sqls
+    r, sqls = _consultas(client, url, calentar=False)
+    catalogo = ('"tramites_tramite"', '"tramites_instrumento"', '"tramites_dependencia"')
+    assert not [s for s in sqls if any(t in s.split(" WHERE ")[0] for t in catalogo)], sqls
+    tramite = Tramite.objects.get(vucem_id=140104)
+    assert tramite.nombre in r.content.decode()
+    tramite.nombre = "Cancelación de certificados (nombre nuevo)"
+    tramite.save()
+    assert tramite.nombre in client.get(url).content.decode()
+    Instrumento.objects.filter(pk=tramite.instrumento_id).update(nombre="Otro nombre")
+    tramite.activo = False
+    tramite.save()
+    html = client.get(url).content.decode()
+    assert tramite.nombre not in html and "Otro nombre" in html
+    # another tipo de persona gets its own list
+    _, fisica = crear_solicitante("fisica", rfc="GOMJ800101AB1", nombre="JUANA GOMEZ")
+    entrar_como_solicitante(client, fisica)
+    html = client.get(url).content.decode()
+    assert "persona física" in html and "persona moral" not in html
