@@ -39,6 +39,8 @@ def lista(request):
         else:
             documentos = documentos.none()
     pagina = Paginator(documentos, POR_PAGINA).get_page(request.GET.get("pagina"))
+    if not pagina.paginator.count:
+        pagina.object_list = []  # nothing to list: no (empty) query to build for the rows
     consulta = request.GET.copy()
     consulta.pop("pagina", None)
     return render(

@@ -164,3 +164,28 @@ def test_el_catalogo_lee_sus_tramites_en_una_consulta_y_los_recuerda(client):
     entrar_como_solicitante(client, fisica)
     html = client.get(url).content.decode()
     assert "persona física" in html and "persona moral" not in html
+
+
+def test_una_pagina_vacia_no_arma_la_consulta_de_sus_filas(client, monkeypatch):
+    """Issue 8: an empty list builds no query for its rows (Django compiles an empty slice's
+    SQL before noticing it need not send it): the bandeja and «Acuses y resoluciones»."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    entrar_como_solicitante(client, user)
+    armadas = []
+    original = SQLCompiler.execute_sql
+
+    def execute_sql(self, *args, **kwargs):
+        armadas.append(self.query.model._meta.label)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
+    for url, esperadas in (
+        (reverse("vucem:bandeja"), ["tramites.Notificacion", "tramites.Solicitud"]),  # + counts
+        (reverse("acuses:lista"), ["acuses.Documento"]),  # its count
+    ):
+        client.get(url)
+        armadas.clear()
+        assert client.get(url).status_code == 200
+        assert sorted(a for a in armadas if a != "sessions.Session") == esperadas, armadas
