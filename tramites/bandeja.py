@@ -128,19 +128,20 @@ def totales(user, rol, persona, filtros: FiltrosBandeja | None = None) -> dict[s
     solicitante = rol in ROLES_SOLICITANTE
     if not solicitante:  # capturistas (vucem.acceso.solo_lo_capturado)
         qs = qs.filter(capturada_por=user)
+    concluidas = q_concluidas()
     cuentas = {
         "borradores": Count(
             "pk",
             filter=Q(estado=EstadoSolicitud.BORRADOR)
             & (Q(vence__isnull=True) | Q(vence__gt=timezone.now())),
         ),
-        "concluidas": Count("pk", filter=q_concluidas()),
+        "concluidas": Count("pk", filter=concluidas),
     }
     if solicitante:  # a capturista has no tareas (see tareas_de)
         cuentas["tareas"] = Count(
             "pk",
             filter=Q(estado__in=[EstadoSolicitud.FIRMADA, EstadoSolicitud.EN_DICTAMEN])
-            & ~q_concluidas(),
+            & ~concluidas,
         )
     return {"tareas": 0, **_filtrar(qs, filtros or FiltrosBandeja()).aggregate(**cuentas)}
 

@@ -70,23 +70,25 @@ def bandeja(request):
         "vigencia_dias": settings.BORRADOR_DIAS_VIGENCIA,
     }
     consultas = {
-        "borradores": bandeja_svc.borradores_de(request.user, rol, persona, filtros),
-        "tareas": bandeja_svc.tareas_de(request.user, rol, persona, filtros),
-        "concluidas": bandeja_svc.concluidas_de(request.user, rol, persona, filtros),
+        "borradores": bandeja_svc.borradores_de,
+        "tareas": bandeja_svc.tareas_de,
+        "concluidas": bandeja_svc.concluidas_de,
     }
     # A solicitante's or capturista's three lists are counted in one query (the tabs'
     # badges and the paginators); the staff's queue is counted by its paginator.
     totales = None if es_staff else bandeja_svc.totales(request.user, rol, persona, filtros)
     visibles = ("concluidas",) if vista == VISTA_CONCLUIDAS else ("borradores", "tareas")
-    for nombre, qs in consultas.items():
-        if nombre in visibles:
+    for nombre in visibles:
+        if totales is not None and not totales[nombre]:
+            paginador = Paginator([], POR_PAGINA)  # empty: no query to build at all
+        else:
+            qs = consultas[nombre](request.user, rol, persona, filtros)
             paginador = Paginator(qs, POR_PAGINA)
             if totales is not None:
                 paginador.count = totales[nombre]  # a cached_property: not counted again
-            pagina = paginador.get_page(request.GET.get(f"pagina_{nombre}"))
-            contexto[f"pagina_{nombre}"] = pagina
-            filas = pagina.object_list if paginador.count else []  # no empty query to build
-            contexto[nombre] = bandeja_svc.filas(filas, url_de=url_de)
+        pagina = paginador.get_page(request.GET.get(f"pagina_{nombre}"))
+        contexto[f"pagina_{nombre}"] = pagina
+        contexto[nombre] = bandeja_svc.filas(pagina.object_list, url_de=url_de)
     if es_staff:
         bandeja_svc.con_plazo(contexto["tareas"])
     else:
