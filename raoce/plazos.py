@@ -49,7 +49,7 @@ __all__ = [
     "plazos_programa",
     "prosec_con_programa_mayor",
     "reporte_firmado",
-    "reportes_firmados_por_programa",
+    "folios_firmados",
     "vencido",
 ]
 
@@ -199,9 +199,10 @@ def reporte_firmado(programa: Programa, periodo: int) -> ReporteAnual | None:
     )
 
 
-def reportes_firmados_por_programa(programas, periodo: int) -> dict[int, ReporteAnual]:
-    """:func:`reporte_firmado` of each of ``programas`` that has one (by pk), in one query
-    (cancelled programs and those authorized after ``periodo`` never report it: not read)."""
+def folios_firmados(programas, periodo: int) -> dict[int, str]:
+    """The folio of :func:`reporte_firmado` of each of ``programas`` that has one (by pk), in
+    one query (cancelled programs and those authorized after ``periodo`` never report it:
+    not read)."""
     ids = [
         p.pk
         for p in programas
@@ -215,19 +216,19 @@ def reportes_firmados_por_programa(programas, periodo: int) -> dict[int, Reporte
             reporteanual__periodo=periodo,
             reporteanual__solicitud__folio__isnull=False,
         )
-        .select_related("reporteanual__solicitud")
         .order_by("reporteanual__solicitud__firmada_en", "reporteanual_id")
+        .values_list("programa_id", "reporteanual__solicitud__folio")
     )
-    primeros: dict[int, ReporteAnual] = {}
-    for v in vinculos:
-        primeros.setdefault(v.programa_id, v.reporteanual)
+    primeros: dict[int, str] = {}
+    for programa_id, folio in vinculos:
+        primeros.setdefault(programa_id, folio)
     return primeros
 
 
 _SIN_LEER = object()
 
 
-def debe_reportar(programa: Programa, periodo: int, *, firmado=_SIN_LEER) -> tuple[bool, str]:
+def debe_reportar(programa: Programa, periodo: int, *, folio_firmado=_SIN_LEER) -> tuple[bool, str]:
     """Whether ``programa`` must file the RAOCE of ``periodo``, and why not (Spanish).
 
     * cancelled programs do not report (seed 003: "si la empresa canceló su programa ya NO
@@ -238,8 +239,8 @@ def debe_reportar(programa: Programa, periodo: int, *, firmado=_SIN_LEER) -> tup
 
     Deadlines are *not* checked here: a late report is still owed (see
     :func:`raoce.reporte.presentacion.al_presentar_reporte` for what a late filing does).
-    ``firmado``: the program's :func:`reporte_firmado` when already read (e.g. by
-    :func:`reportes_firmados_por_programa`).
+    ``folio_firmado``: the folio of the program's :func:`reporte_firmado` (``None``: it has
+    none) when already read, e.g. by :func:`folios_firmados`.
     """
     etiqueta = f"{programa.tipo} {programa.numero}"
     if programa.estatus == EstatusPrograma.CANCELADO:
@@ -254,11 +255,13 @@ def debe_reportar(programa: Programa, periodo: int, *, firmado=_SIN_LEER) -> tup
             f"no presenta el reporte anual de {periodo} (los programas autorizados en el año "
             "en curso no lo presentan)."
         )
-    reporte = reporte_firmado(programa, periodo) if firmado is _SIN_LEER else firmado
-    if reporte is not None:
+    if folio_firmado is _SIN_LEER:
+        reporte = reporte_firmado(programa, periodo)
+        folio_firmado = reporte.solicitud.folio if reporte is not None else None
+    if folio_firmado is not None:
         return False, (
             f"El programa {etiqueta} ya presentó el reporte anual de {periodo} con el folio "
-            f"{reporte.solicitud.folio}."
+            f"{folio_firmado}."
         )
     return True, ""
 

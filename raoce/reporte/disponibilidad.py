@@ -42,9 +42,9 @@ def reporte_anual(persona, hoy: dt.date | None = None) -> Disponibilidad:
         )
     motivos: list[str] = []
     programas = sorted(Programa.objects.filter(persona=persona), key=orden)
-    firmados = plazos.reportes_firmados_por_programa(programas, periodo)
+    firmados = plazos.folios_firmados(programas, periodo)
     for p in programas:
-        debe, motivo = plazos.debe_reportar(p, periodo, firmado=firmados.get(p.pk))
+        debe, motivo = plazos.debe_reportar(p, periodo, folio_firmado=firmados.get(p.pk))
         if debe and not plazos.vencido(p, periodo, hoy):
             return DISPONIBLE
         if debe:

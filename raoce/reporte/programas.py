@@ -35,9 +35,11 @@ def programas_a_reportar(persona, periodo: int) -> list[Programa]:
     """The persona's programs that must file the RAOCE of ``periodo`` (see
     :func:`raoce.plazos.debe_reportar`), IMMEX first, then PROSEC, ALTEX, ECEX."""
     candidatos = list(Programa.objects.filter(persona=persona).exclude(estatus=C))
-    firmados = plazos.reportes_firmados_por_programa(candidatos, periodo)
+    firmados = plazos.folios_firmados(candidatos, periodo)
     programas = [
-        p for p in candidatos if plazos.debe_reportar(p, periodo, firmado=firmados.get(p.pk))[0]
+        p
+        for p in candidatos
+        if plazos.debe_reportar(p, periodo, folio_firmado=firmados.get(p.pk))[0]
     ]
     return sorted(programas, key=orden)
 
@@ -172,9 +174,9 @@ def motivos_sin_programas(persona, periodo: int) -> list[str]:
     if not todos:
         return ["No hay programas de la Secretaría de Economía registrados para su RFC."]
     motivos = []
-    firmados = plazos.reportes_firmados_por_programa(todos, periodo)
+    firmados = plazos.folios_firmados(todos, periodo)
     for p in todos:
-        debe, motivo = plazos.debe_reportar(p, periodo, firmado=firmados.get(p.pk))
+        debe, motivo = plazos.debe_reportar(p, periodo, folio_firmado=firmados.get(p.pk))
         if not debe and motivo:
             motivos.append(motivo)
     return motivos

@@ -133,22 +133,24 @@ def test_los_reportes_firmados_de_varios_programas_en_una_consulta(
     lacteos, immex, prosec_ligado, django_assert_num_queries
 ):
     """Issue 8: the programs step and the catálogo read the signed reports of all the
-    persona's programs at once; each program gets what :func:`reporte_firmado` returns."""
-    from raoce.plazos import reporte_firmado, reportes_firmados_por_programa
+    persona's programs at once; each program gets the folio of its :func:`reporte_firmado`."""
+    from raoce.plazos import folios_firmados, reporte_firmado
     from raoce.reporte.programas import programas_a_reportar
 
     altex = crear_programa(lacteos, TipoPrograma.ALTEX, "1234-2019")
     borrador = crear_reporte(lacteos, [immex, altex], periodo=2023, ventas=1, exportaciones=1)
-    assert not reportes_firmados_por_programa([immex, prosec_ligado, altex], 2023)
+    assert not folios_firmados([immex, prosec_ligado, altex], 2023)
     tarde = crear_reporte(lacteos, [immex], periodo=2023, ventas=1, exportaciones=1)
     firmar(tarde, en=D(2024, 5, 20))
     firmar(borrador, en=D(2024, 5, 10))
     programas = [immex, prosec_ligado, altex]
     with django_assert_num_queries(1):
-        firmados = reportes_firmados_por_programa(programas, 2023)
-    assert firmados == {p.pk: reporte_firmado(p, 2023) for p in (immex, altex)}
-    assert firmados[immex.pk] == borrador  # the first one signed
-    assert firmados[immex.pk].solicitud.folio  # read with its solicitud
+        folios = folios_firmados(programas, 2023)
+    assert folios == {p.pk: reporte_firmado(p, 2023).solicitud.folio for p in (immex, altex)}
+    borrador.solicitud.refresh_from_db()
+    assert folios[immex.pk] == borrador.solicitud.folio  # the first one signed
+    for p in programas:
+        assert debe_reportar(p, 2023, folio_firmado=folios.get(p.pk)) == debe_reportar(p, 2023)
     with django_assert_num_queries(2):  # the programs, their signed reports
         assert programas_a_reportar(lacteos, 2023) == [prosec_ligado]
 
