@@ -40,7 +40,7 @@ from .forms import BienProducidoForm, DatosReporteForm, ProgramasForm
 from .importes import formato_numero, inicial, parsear_miles
 from .programas import (
     GrupoProgramas,
-    grupos_disponibles,
+    grupos_y_programas,
     motivos_cancelacion_automatica,
     motivos_sin_programas,
     requiere_bienes,
@@ -81,12 +81,16 @@ class PasoProgramas(Paso):
     template_name = "raoce/paso_programas.html"
 
     @staticmethod
-    def _grupos(request, persona, periodo: int):
-        """:func:`grupos_disponibles`, once per request (the form and the page list them)."""
+    def _grupos_y_programas(request, persona, periodo: int):
+        """:func:`grupos_y_programas`, once per request (the form and the page list them)."""
         memo = request.__dict__.setdefault("_raoce_grupos", {})
         if (persona.pk, periodo) not in memo:
-            memo[persona.pk, periodo] = grupos_disponibles(persona, periodo)
+            memo[persona.pk, periodo] = grupos_y_programas(persona, periodo)
         return memo[persona.pk, periodo]
+
+    @classmethod
+    def _grupos(cls, request, persona, periodo: int):
+        return cls._grupos_y_programas(request, persona, periodo)[0]
 
     def get_form(self, request, solicitud, data=None, files=None):
         persona = solicitud.solicitante if solicitud else request.persona
@@ -125,7 +129,7 @@ class PasoProgramas(Paso):
     def contexto(self, request, solicitud) -> dict:
         persona = solicitud.solicitante if solicitud else request.persona
         periodo = ventana.periodo_a_reportar()
-        grupos = self._grupos(request, persona, periodo)
+        grupos, todos = self._grupos_y_programas(request, persona, periodo)
         return {
             "periodo": periodo,
             "grupos": grupos,
@@ -133,9 +137,9 @@ class PasoProgramas(Paso):
             "sin_programas": None
             if grupos
             else reglas.SinProgramasPorReportar.mensaje(periodo=periodo),
-            "motivos": [] if grupos else motivos_sin_programas(persona, periodo),
+            "motivos": [] if grupos else motivos_sin_programas(persona, periodo, todos),
             # listed with the table too: not reportable, and why
-            "cancelados": motivos_cancelacion_automatica(persona, periodo) if grupos else [],
+            "cancelados": motivos_cancelacion_automatica(persona, periodo, todos) if grupos else [],
         }
 
 

@@ -31,10 +31,19 @@ def orden(p: Programa):
     return (_ORDEN_TIPO.get(p.tipo, 99), p.numero)
 
 
-def programas_a_reportar(persona, periodo: int) -> list[Programa]:
+def todos_los_programas(persona) -> list[Programa]:
+    """Every program of the persona, by tipo and número."""
+    return list(Programa.objects.filter(persona=persona).order_by("tipo", "numero"))
+
+
+def programas_a_reportar(persona, periodo: int, todos=None) -> list[Programa]:
     """The persona's programs that must file the RAOCE of ``periodo`` (see
-    :func:`raoce.plazos.debe_reportar`), IMMEX first, then PROSEC, ALTEX, ECEX."""
-    candidatos = list(Programa.objects.filter(persona=persona).exclude(estatus=C))
+    :func:`raoce.plazos.debe_reportar`), IMMEX first, then PROSEC, ALTEX, ECEX. ``todos``:
+    :func:`todos_los_programas` when already read."""
+    if todos is None:
+        candidatos = list(Programa.objects.filter(persona=persona).exclude(estatus=C))
+    else:
+        candidatos = [p for p in todos if p.estatus != C]
     firmados = plazos.folios_firmados(candidatos, periodo)
     programas = [
         p
@@ -158,19 +167,32 @@ def programas_disponibles(persona, periodo: int) -> list[Programa]:
     """The persona's programs that must report ``periodo`` and have not reported it. Those
     past their cancellation date without a timely report are cancelled first (audited,
     as the beat job would: :func:`raoce.trabajos.aplicar_vencimientos`)."""
+    _aplicar_vencimientos(persona, periodo)
+    return programas_a_reportar(persona, periodo)
+
+
+def _aplicar_vencimientos(persona, periodo: int) -> None:
     if periodo == ventana.periodo_a_reportar():
         aplicar_vencimientos(persona, periodo, ventana.hoy())
-    return programas_a_reportar(persona, periodo)
 
 
 def grupos_disponibles(persona, periodo: int) -> list[GrupoProgramas]:
     return agrupar(programas_disponibles(persona, periodo))
 
 
-def motivos_sin_programas(persona, periodo: int) -> list[str]:
+def grupos_y_programas(persona, periodo: int) -> tuple[list[GrupoProgramas], list[Programa]]:
+    """:func:`grupos_disponibles` and :func:`todos_los_programas` as read for them (after the
+    vencimientos), with one query for both."""
+    _aplicar_vencimientos(persona, periodo)
+    todos = todos_los_programas(persona)
+    return agrupar(programas_a_reportar(persona, periodo, todos)), todos
+
+
+def motivos_sin_programas(persona, periodo: int, todos=None) -> list[str]:
     """Why none of the persona's programs is listed (shown when the table is empty), e.g.
-    "Cancelado automáticamente el 01/09/2026 por no presentar el reporte …"."""
-    todos = list(Programa.objects.filter(persona=persona).order_by("tipo", "numero"))
+    "Cancelado automáticamente el 01/09/2026 por no presentar el reporte …". ``todos``:
+    :func:`todos_los_programas` when already read."""
+    todos = todos_los_programas(persona) if todos is None else todos
     if not todos:
         return ["No hay programas de la Secretaría de Economía registrados para su RFC."]
     motivos = []
@@ -182,11 +204,16 @@ def motivos_sin_programas(persona, periodo: int) -> list[str]:
     return motivos
 
 
-def motivos_cancelacion_automatica(persona, periodo: int) -> list[str]:
+def motivos_cancelacion_automatica(persona, periodo: int, todos=None) -> list[str]:
     """The persona's programs cancelled automatically for not filing ``periodo``: not
-    reportable, shown with the reason under the table of those that are."""
+    reportable, shown with the reason under the table of those that are. ``todos``:
+    :func:`todos_los_programas` when already read."""
+    if todos is None:
+        cancelados = Programa.objects.filter(persona=persona, estatus=C).order_by("tipo", "numero")
+    else:
+        cancelados = [p for p in todos if p.estatus == C]
     return [
         plazos.motivo_cancelacion_automatica(p, periodo)
-        for p in Programa.objects.filter(persona=persona, estatus=C).order_by("tipo", "numero")
+        for p in cancelados
         if plazos.cancelado_por_no_reportar(p, periodo)
     ]
