@@ -256,8 +256,7 @@ def debe_reportar(programa: Programa, periodo: int, *, folio_firmado=_SIN_LEER) 
             "en curso no lo presentan)."
         )
     if folio_firmado is _SIN_LEER:
-        reporte = reporte_firmado(programa, periodo)
-        folio_firmado = reporte.solicitud.folio if reporte is not None else None
+        folio_firmado = folios_firmados([programa], periodo).get(programa.pk)
     if folio_firmado is not None:
         return False, (
             f"El programa {etiqueta} ya presentó el reporte anual de {periodo} con el folio "

@@ -40,10 +40,8 @@ def programas_a_reportar(persona, periodo: int, todos=None) -> list[Programa]:
     """The persona's programs that must file the RAOCE of ``periodo`` (see
     :func:`raoce.plazos.debe_reportar`), IMMEX first, then PROSEC, ALTEX, ECEX. ``todos``:
     :func:`todos_los_programas` when already read."""
-    if todos is None:
-        candidatos = list(Programa.objects.filter(persona=persona).exclude(estatus=C))
-    else:
-        candidatos = [p for p in todos if p.estatus != C]
+    todos = todos_los_programas(persona) if todos is None else todos
+    candidatos = [p for p in todos if p.estatus != C]
     firmados = plazos.folios_firmados(candidatos, periodo)
     programas = [
         p
@@ -208,12 +206,9 @@ def motivos_cancelacion_automatica(persona, periodo: int, todos=None) -> list[st
     """The persona's programs cancelled automatically for not filing ``periodo``: not
     reportable, shown with the reason under the table of those that are. ``todos``:
     :func:`todos_los_programas` when already read."""
-    if todos is None:
-        cancelados = Programa.objects.filter(persona=persona, estatus=C).order_by("tipo", "numero")
-    else:
-        cancelados = [p for p in todos if p.estatus == C]
+    todos = todos_los_programas(persona) if todos is None else todos
     return [
         plazos.motivo_cancelacion_automatica(p, periodo)
-        for p in cancelados
-        if plazos.cancelado_por_no_reportar(p, periodo)
+        for p in todos
+        if p.estatus == C and plazos.cancelado_por_no_reportar(p, periodo)
     ]
