@@ -309,11 +309,14 @@ def componer_acuse(documento, ctx: dict, mascara_qr: int) -> bytes:
     partido = ctx["partido"]
     folio = c.get("folio_tramite") or doc.folio
     recepcion = ctx["recepcion"]
-    nombre_tramite = (
-        (f"{tramite['vucem_id']} " if tramite.get("vucem_id") else "")
-        + f"«{tramite.get('nombre', '')}»"
-        + (f" (homoclave {tramite['homoclave']})" if tramite.get("homoclave") else "")
-    )
+
+    def nombre_tramite(separador: str, nombre: str) -> str:
+        """``150102<separador><nombre> (homoclave …)``, each part only when known."""
+        numero = f"{tramite['vucem_id']}{separador}" if tramite.get("vucem_id") else ""
+        homoclave = f" (homoclave {tramite['homoclave']})" if tramite.get("homoclave") else ""
+        return f"{numero}{nombre}{homoclave}"
+
+    nombre = str(tramite.get("nombre", ""))
     historia = [
         Table(
             [
@@ -349,7 +352,7 @@ def componer_acuse(documento, ctx: dict, mascara_qr: int) -> bytes:
         Paragraph(
             f"Siendo las <b>{_t(recepcion['hora'])}</b> horas del <b>{_t(recepcion['fecha'])}</b> "
             "(hora de la Ciudad de México), se tiene por recibida la solicitud número "
-            f"{_t(c.get('numero_temporal'))} del trámite {_t(nombre_tramite)}, presentada ante la "
+            f"{_t(c.get('numero_temporal'))} del trámite {_t(nombre_tramite(' ', f'«{nombre}»'))}, presentada ante la "
             f"{_t(ctx['dependencia'])} a través de la Ventanilla Digital Mexicana de Comercio "
             f"Exterior, con el folio de presentación <b>{_t(folio)}</b>.",
             e["parrafo"],
@@ -371,9 +374,7 @@ def componer_acuse(documento, ctx: dict, mascara_qr: int) -> bytes:
                 ),
                 (
                     "Trámite",
-                    (f"{tramite['vucem_id']} · " if tramite.get("vucem_id") else "")
-                    + str(tramite.get("nombre", ""))
-                    + (f" (homoclave {tramite['homoclave']})" if tramite.get("homoclave") else ""),
+                    nombre_tramite(" · ", nombre),
                 ),
                 ("Número de solicitud (temporal)", c.get("numero_temporal")),
             ],
