@@ -42,7 +42,9 @@ class ResultadoResolucion:
 
 def bloquear(solicitud_id: int) -> Solicitud:
     return (
-        Solicitud.objects.select_for_update()
+        # The solicitud and its persona, not the joined trámite row (shared by every
+        # solicitud of the trámite, whose signings and resolutions would queue on it).
+        Solicitud.objects.select_for_update(of=("self", "solicitante"))
         .select_related("solicitante", "tramite__instrumento__dependencia")
         .get(pk=solicitud_id)
     )

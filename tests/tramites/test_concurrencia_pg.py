@@ -59,3 +59,47 @@ def test_numeros_temporales_unicos_con_hilos_simultaneos():
     numeros, errores = _en_paralelo(borrador)
     assert errores == []
     assert len(set(numeros)) == HILOS == Solicitud.objects.count()
+
+
+@pytest.mark.parametrize("bloquear", ["firma", "resolucion"])
+def test_firmar_y_resolver_no_bloquean_el_renglon_del_tramite(bloquear):
+    """Signing (and resolving) locks the solicitud and its persona, not the trámite row it
+    joins: that row is shared by every solicitud of the trámite, and locking it queued every
+    signing behind the previous one until its COMMIT (issue 8)."""
+    from django.db import DatabaseError
+
+    from tests.tramites.conftest import crear_persona, usuario_solicitante
+    from tramites import resolucion
+    from vucem.models import Persona
+
+    tramite = Tramite.objects.get(vucem_id=120402)
+    persona = crear_persona("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV")
+    user = usuario_solicitante(persona)
+    s = services.crear_borrador(tramite=tramite, solicitante=persona, usuario=user)
+    otro = services.crear_borrador(tramite=tramite, solicitante=persona, usuario=user)
+    funcion = services.bloquear_borrador if bloquear == "firma" else resolucion.bloquear
+
+    def intentar(modelo, pk):
+        def fn():
+            with transaction.atomic():
+                modelo.objects.select_for_update(nowait=True).get(pk=pk)
+            return "libre"
+
+        return fn
+
+    with transaction.atomic():
+        bloqueada = funcion(s.pk)
+        assert bloqueada.tramite.instrumento.dependencia.codigo  # joined, not queried again
+        resultados = en_paralelo(
+            [
+                intentar(Tramite, tramite.pk),
+                intentar(Solicitud, otro.pk),
+                intentar(Solicitud, s.pk),
+                intentar(Persona, persona.pk),
+            ],
+            espera=30,
+        )
+    assert resultados[0] == ("ok", "libre")
+    assert resultados[1] == ("ok", "libre")
+    assert resultados[2][0] == "error" and isinstance(resultados[2][1], DatabaseError)
+    assert resultados[3][0] == "error" and isinstance(resultados[3][1], DatabaseError)
