@@ -229,6 +229,11 @@ CELERY_REDIS_SOCKET_TIMEOUT = SERVICIOS_TIMEOUT_RESPUESTA
 # The worker itself keeps retrying its broker connection (it has no request to answer).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
+# Nothing in the portal waits for a task's return value (its effects are in the database):
+# without this, each publish also subscribed to the task's result channel (a Redis round trip
+# inside the signing request) and the worker stored every result. A caller that wants one
+# asks with apply_async(..., ignore_result=False).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat jobs (django-celery-beat copies them into its tables; officials may tune them in the admin).

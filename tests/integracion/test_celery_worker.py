@@ -182,7 +182,9 @@ def test_generar_pdf_en_el_worker(celery_en_vivo, solicitud):
     assert doc.generado is not None
 
     # Idempotent: a second run keeps the first file.
-    resultado = generar_pdf.delay(doc.pk)
+    resultado = generar_pdf.apply_async(
+        (doc.pk,), ignore_result=False
+    )  # results are ignored by default
     # disable_sync_subtasks: an eager task run earlier in this process may leave Celery thinking
     # it is inside a task, where .get() is refused.
     assert resultado.get(timeout=60, disable_sync_subtasks=False) == doc.sha256

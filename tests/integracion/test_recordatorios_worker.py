@@ -82,7 +82,8 @@ def test_recordatorios_con_worker_real(celery_en_vivo, empresas):
             connection.close()
 
     hilo = threading.Thread(target=otra_corrida)
-    resultado = enviar_recordatorios.delay("2024-05-10")
+    # Results are ignored by default (CELERY_TASK_IGNORE_RESULT): this test reads them.
+    resultado = enviar_recordatorios.apply_async(("2024-05-10",), ignore_result=False)
     hilo.start()
     r = resultado.get(timeout=120, disable_sync_subtasks=False)
     hilo.join(timeout=120)
@@ -91,7 +92,9 @@ def test_recordatorios_con_worker_real(celery_en_vivo, empresas):
     assert Recordatorio.objects.filter(programa__persona__in=empresas).count() == 2
     # Again the same day, and the next one: nothing more.
     for hoy in ("2024-05-10", "2024-05-13"):
-        r = enviar_recordatorios.delay(hoy).get(timeout=120, disable_sync_subtasks=False)
+        r = enviar_recordatorios.apply_async((hoy,), ignore_result=False).get(
+            timeout=120, disable_sync_subtasks=False
+        )
         assert not any(etiqueta.startswith("IMMEX RWK-") for etiqueta in r["limite"])
     assert mios.count() == 2
 
