@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tramites import mesa_dictamen
 from tramites.calendario import Calendario
+from tramites.consultas import ENTERO, MOMENTO, ConsultaCompilada
 from tramites.models import EstadoSolicitud, Notificacion, Solicitud
 from tramites.registro import registrados
 from vucem.acceso import solo_lo_capturado
@@ -119,21 +120,14 @@ def concluidas_de(user, rol, persona, filtros: FiltrosBandeja | None = None):
     return _filtrar(qs.order_by("-firmada_en", "-pk"), filtros or FiltrosBandeja())
 
 
-def totales(user, rol, persona, filtros: FiltrosBandeja | None = None) -> dict[str, int]:
-    """How many rows :func:`borradores_de`, :func:`tareas_de` and :func:`concluidas_de` list
-    for a solicitante or capturista (not the staff), counted in one query."""
-    if persona is None or rol in ROLES_STAFF:
-        raise ValueError("Sólo la bandeja de un solicitante o de un capturista")
-    qs = Solicitud.objects.filter(solicitante=persona)
-    solicitante = rol in ROLES_SOLICITANTE
-    if not solicitante:  # capturistas (vucem.acceso.solo_lo_capturado)
-        qs = qs.filter(capturada_por=user)
+def _cuentas(qs, solicitante: bool, ahora):
+    """The three conditional counts of :func:`totales` over ``qs``."""
     concluidas = q_concluidas()
     cuentas = {
         "borradores": Count(
             "pk",
             filter=Q(estado=EstadoSolicitud.BORRADOR)
-            & (Q(vence__isnull=True) | Q(vence__gt=timezone.now())),
+            & (Q(vence__isnull=True) | Q(vence__gt=ahora)),
         ),
         "concluidas": Count("pk", filter=concluidas),
     }
@@ -143,7 +137,54 @@ def totales(user, rol, persona, filtros: FiltrosBandeja | None = None) -> dict[s
             filter=Q(estado__in=[EstadoSolicitud.FIRMADA, EstadoSolicitud.EN_DICTAMEN])
             & ~concluidas,
         )
-    return {"tareas": 0, **_filtrar(qs, filtros or FiltrosBandeja()).aggregate(**cuentas)}
+    return cuentas
+
+
+def _base_totales(persona, usuario, solicitante: bool):
+    qs = Solicitud.objects.filter(solicitante=persona)
+    if not solicitante:  # capturistas (vucem.acceso.solo_lo_capturado)
+        qs = qs.filter(capturada_por=usuario)
+    return qs
+
+
+def _forma_concluidas() -> tuple:
+    """What decides :func:`q_concluidas` (the registered procedures' finished states)."""
+    return tuple(sorted((k, tuple(sorted(c.estados_concluidos))) for k, c in registrados().items()))
+
+
+def _totales_sin_filtros(solicitante: bool):
+    def construir(persona, ahora, usuario=None):
+        qs = _base_totales(persona, usuario, solicitante)
+        return qs.values("solicitante").annotate(**_cuentas(qs, solicitante, ahora))
+
+    tipos = {"persona": ENTERO, "ahora": MOMENTO}
+    if not solicitante:
+        tipos["usuario"] = ENTERO
+    return ConsultaCompilada(construir, **tipos)
+
+
+#: The home page's totals (no filters), for a solicitante and for a capturista.
+_TOTALES = {True: _totales_sin_filtros(True), False: _totales_sin_filtros(False)}
+
+
+def totales(user, rol, persona, filtros: FiltrosBandeja | None = None) -> dict[str, int]:
+    """How many rows :func:`borradores_de`, :func:`tareas_de` and :func:`concluidas_de` list
+    for a solicitante or capturista (not the staff), counted in one query (compiled once per
+    process when there are no filters: the bandeja as it opens)."""
+    if persona is None or rol in ROLES_STAFF:
+        raise ValueError("Sólo la bandeja de un solicitante o de un capturista")
+    solicitante = rol in ROLES_SOLICITANTE
+    filtros = filtros or FiltrosBandeja()
+    ahora = timezone.now()
+    vacio = {"tareas": 0, "borradores": 0, "concluidas": 0}
+    if filtros == FiltrosBandeja():
+        valores = {"persona": persona.pk, "ahora": ahora}
+        if not solicitante:
+            valores["usuario"] = user.pk
+        filas = _TOTALES[solicitante].filas(forma=_forma_concluidas(), **valores)
+        return {**vacio, **{k: v for k, v in (filas[0] if filas else {}).items() if k in vacio}}
+    qs = _base_totales(persona, user, solicitante)
+    return {"tareas": 0, **_filtrar(qs, filtros).aggregate(**_cuentas(qs, solicitante, ahora))}
 
 
 def notificaciones_no_leidas(persona, usuario=None, rol=None):

@@ -1,0 +1,119 @@
+"""tramites.consultas: an ORM query compiled once per process, run with each call's values
+(issue 8). Runs on SQLite in ``make test`` and on PostgreSQL in ``.ci/run``."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.soporte.personas import crear_capturista, crear_solicitante
+from tramites import bandeja
+from tramites.consultas import ENTERO, MOMENTO, ConsultaCompilada
+from tramites.models import Solicitud, Tramite
+from vucem.models import Rol
+
+pytestmark = pytest.mark.django_db
+
+
+def _borrador(persona, user, vence):
+    n = Solicitud.objects.count() + 1
+    return Solicitud.objects.create(
+        tramite=Tramite.objects.get(vucem_id=120402),
+        solicitante=persona,
+        capturada_por=user,
+        numero_temporal=f"{700000000 + n:09d}",
+        vence=vence,
+    )
+
+
+def _consulta(construidas):
+    def construir(persona, ahora):
+        construidas.append((persona, ahora))
+        return (
+            Solicitud.objects.filter(solicitante=persona)
+            .values("solicitante")
+            .annotate(vivos=Count("pk", filter=Q(vence__gt=ahora)), todos=Count("pk"))
+        )
+
+    return ConsultaCompilada(construir, persona=ENTERO, ahora=MOMENTO)
+
+
+def test_compila_una_vez_y_cada_llamada_lleva_sus_valores(django_assert_num_queries):
+    a, ua = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    b, ub = crear_solicitante("moral", rfc="EKU9003173C9", nombre="ESCUELA KEMPER SA DE CV")
+    ahora = timezone.now()
+    for dias in (1, 2, -1):
+        _borrador(a, ua, ahora + dt.timedelta(days=dias))
+    _borrador(b, ub, ahora - dt.timedelta(days=1))
+    construidas = []
+    consulta = _consulta(construidas)
+
+    with django_assert_num_queries(1):
+        assert consulta.filas(persona=a.pk, ahora=ahora) == [
+            {"solicitante": a.pk, "vivos": 2, "todos": 3}
+        ]
+    # The same SQL with other values: another persona, a later moment, nobody.
+    assert consulta.filas(persona=b.pk, ahora=ahora) == [
+        {"solicitante": b.pk, "vivos": 0, "todos": 1}
+    ]
+    assert consulta.filas(persona=a.pk, ahora=ahora + dt.timedelta(days=3)) == [
+        {"solicitante": a.pk, "vivos": 0, "todos": 3}
+    ]
+    assert consulta.filas(persona=-1, ahora=ahora) == []
+    assert len(construidas) == 1  # built (and compiled) once, with marker values
+    assert construidas[0][0] != a.pk
+
+    # Another shape (``forma``) compiles again.
+    consulta.filas(forma="otra", persona=a.pk, ahora=ahora)
+    assert len(construidas) == 2
+
+
+def test_un_valor_que_no_llega_al_sql_es_un_error():
+    consulta = ConsultaCompilada(
+        lambda persona, ahora: Solicitud.objects.filter(solicitante=persona).values("pk"),
+        persona=ENTERO,
+        ahora=MOMENTO,
+    )
+    with pytest.raises(ValueError, match="No todos los valores"):
+        consulta.filas(persona=1, ahora=timezone.now())
+
+
+def test_los_totales_de_la_bandeja_sin_filtros_se_compilan_una_vez(monkeypatch):
+    """The bandeja's totals, for two personas and a capturista one after the other, each
+    with its own counts; the ORM builds that query only the first time per role kind."""
+    a, ua = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    b, ub = crear_solicitante("moral", rfc="EKU9003173C9", nombre="ESCUELA KEMPER SA DE CV")
+    capturista = crear_capturista(a, "captura.consultas")
+    ahora = timezone.now()
+    _borrador(a, ua, ahora + dt.timedelta(days=1))
+    _borrador(a, capturista, ahora + dt.timedelta(days=1))
+    _borrador(a, capturista, ahora - dt.timedelta(days=1))  # expired: not counted
+    _borrador(b, ub, ahora + dt.timedelta(days=1))
+    for consulta in bandeja._TOTALES.values():
+        consulta._compiladas.clear()
+    construidas = []
+    original = bandeja._cuentas
+    monkeypatch.setattr(
+        bandeja, "_cuentas", lambda *a, **k: construidas.append(1) or original(*a, **k)
+    )
+
+    casos = [
+        (ua, Rol.SOLICITANTE_MORAL, a, 2),
+        (ub, Rol.SOLICITANTE_MORAL, b, 1),
+        (capturista, Rol.CAPTURISTA_PRIVADO, a, 1),
+        (ua, Rol.SOLICITANTE_MORAL, a, 2),
+    ]
+    for usuario, rol, persona, borradores in casos:
+        with CaptureQueriesContext(connection) as q:
+            totales = bandeja.totales(usuario, rol, persona)
+        assert totales == {"borradores": borradores, "tareas": 0, "concluidas": 0}
+        assert len(q) == 1
+        assert totales == {
+            "borradores": bandeja.borradores_de(usuario, rol, persona).count(),
+            "tareas": bandeja.tareas_de(usuario, rol, persona).count(),
+            "concluidas": bandeja.concluidas_de(usuario, rol, persona).count(),
+        }
+    assert len(construidas) == 2  # once for solicitantes, once for capturistas
