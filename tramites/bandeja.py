@@ -18,7 +18,7 @@ from tramites.consultas import ENTERO, MOMENTO, ConsultaCompilada
 from tramites.models import EstadoSolicitud, Notificacion, Solicitud
 from tramites.registro import registrados
 from vucem.acceso import solo_lo_capturado
-from vucem.models import ROLES_SOLICITANTE
+from vucem.models import ROLES_SOLICITANTE, Rol
 from vucem.services import RE_ID, ROLES_STAFF
 
 
@@ -189,6 +189,41 @@ def totales(user, rol, persona, filtros: FiltrosBandeja | None = None) -> dict[s
 
 def notificaciones_no_leidas(persona, usuario=None, rol=None):
     return notificaciones_de(persona, usuario, rol).filter(leida=False).order_by("-creada")
+
+
+#: Unread notices the bandeja lists (newest first).
+AVISOS_EN_BANDEJA = 50
+
+
+def _avisos_en_bandeja(capturista: bool) -> ConsultaCompilada:
+    rol = Rol.CAPTURISTA_PRIVADO if capturista else Rol.SOLICITANTE_MORAL
+
+    def construir(persona, usuario=None):
+        return notificaciones_no_leidas(persona, usuario, rol).values(
+            "pk", "asunto", "cuerpo", "creada"
+        )[:AVISOS_EN_BANDEJA]
+
+    return ConsultaCompilada(
+        construir, persona=ENTERO, **({"usuario": ENTERO} if capturista else {})
+    )
+
+
+_AVISOS = {False: _avisos_en_bandeja(False), True: _avisos_en_bandeja(True)}
+
+
+def avisos_en_bandeja(persona, usuario, rol) -> list[dict]:
+    """The unread notices the bandeja shows (``pk``, ``asunto``, ``cuerpo``, ``creada``): the
+    first :data:`AVISOS_EN_BANDEJA` of :func:`notificaciones_no_leidas`, in SQL compiled once
+    per process."""
+    if persona is None:
+        return []
+    capturista = solo_lo_capturado(rol)
+    if capturista and usuario is None:
+        return []
+    valores = {"persona": persona.pk}
+    if capturista:
+        valores["usuario"] = usuario.pk
+    return _AVISOS[capturista].filas(**valores)
 
 
 def notificaciones_de(persona, usuario=None, rol=None):

@@ -31,7 +31,8 @@ def _marca(tipo: str, n: int):
 
 class ConsultaCompilada:
     """``construir(**valores)`` returns a ``values()``/``annotate()`` QuerySet of the given
-    shape; :meth:`filas` runs it with ``valores`` as dicts keyed by its select names.
+    shape; :meth:`filas` runs it with ``valores`` and returns what ``list()`` of that
+    QuerySet would (dicts keyed by its select names, values converted as the ORM does).
 
     ``tipos`` maps each value's name to :data:`ENTERO` or :data:`MOMENTO`; ``forma`` is
     whatever else decides the SQL's shape (e.g. the registered procedures), checked on each
@@ -40,7 +41,7 @@ class ConsultaCompilada:
     def __init__(self, construir: Callable[..., QuerySet], **tipos: str):
         self.construir = construir
         self.tipos = tipos
-        self._compiladas: dict[tuple, tuple[str, list, list, list[str]]] = {}
+        self._compiladas: dict[tuple, tuple] = {}
 
     def _compilar(self, alias: str):
         conexion = connections[alias]
@@ -54,8 +55,18 @@ class ConsultaCompilada:
             lugares.append(nombres[0] if nombres else None)
         if set(lugares) - {None} != set(marcas):
             raise ValueError(f"No todos los valores llegaron al SQL: {sorted(marcas)} en {sql}")
-        columnas = [*qs.query.values_select, *qs.query.annotation_select]
-        return sql, list(params), lugares, columnas
+        query = qs.query
+        # The names and the per-column converters (aware datetimes, decimals…) the ORM's
+        # ValuesIterable would use for these rows.
+        if query.selected:
+            columnas = list(query.selected)
+        else:
+            columnas = [*query.extra_select, *query.values_select, *query.annotation_select]
+        compilador = query.get_compiler(alias)
+        compilador.as_sql()
+        expresiones = [s[0] for s in compilador.select[0 : compilador.col_count]]
+        conversores = list(compilador.get_converters(expresiones).items())
+        return sql, list(params), lugares, (columnas, conversores)
 
     def _adaptar(self, conexion, nombre: str, valor):
         if valor is not None and self.tipos[nombre] == MOMENTO:
@@ -68,7 +79,7 @@ class ConsultaCompilada:
         compilada = self._compiladas.get(clave)
         if compilada is None:
             compilada = self._compiladas[clave] = self._compilar(alias)
-        sql, params, lugares, columnas = compilada
+        sql, params, lugares, (columnas, conversores) = compilada
         conexion = connections[alias]
         final = [
             p if lugar is None else self._adaptar(conexion, lugar, valores[lugar])
@@ -76,4 +87,12 @@ class ConsultaCompilada:
         ]
         with conexion.cursor() as cursor:
             cursor.execute(sql, final)
-            return [dict(zip(columnas, fila, strict=True)) for fila in cursor.fetchall()]
+            filas = cursor.fetchall()
+        resultado = []
+        for fila in filas:
+            fila = list(fila)
+            for i, (funciones, expresion) in conversores:
+                for funcion in funciones:
+                    fila[i] = funcion(fila[i], expresion, conexion)
+            resultado.append(dict(zip(columnas, fila, strict=True)))
+        return resultado

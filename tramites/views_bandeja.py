@@ -62,9 +62,7 @@ def bandeja(request):
         "form": form,
         "vista": vista,
         "consulta_filtros": _consulta_filtros(request),
-        "notificaciones": list(
-            bandeja_svc.notificaciones_no_leidas(persona, request.user, rol)[:50]
-        ),
+        "notificaciones": bandeja_svc.avisos_en_bandeja(persona, request.user, rol),
         "es_staff": es_staff,
         "es_solicitante": rol in ROLES_SOLICITANTE,
         "vigencia_dias": settings.BORRADOR_DIAS_VIGENCIA,

@@ -117,3 +117,40 @@ def test_los_totales_de_la_bandeja_sin_filtros_se_compilan_una_vez(monkeypatch):
             "concluidas": bandeja.concluidas_de(usuario, rol, persona).count(),
         }
     assert len(construidas) == 2  # once for solicitantes, once for capturistas
+
+
+def test_los_avisos_de_la_bandeja_son_los_del_orm_con_su_hora_local(client):
+    """The bandeja's unread notices (SQL compiled once): the same rows, order and aware
+    datetimes as the ORM's query, for the solicitante and for a capturista (only the notices
+    of what it captured), and shown at Mexico City time."""
+    from tests.soporte.personas import entrar_como_solicitante
+    from tramites.models import Notificacion
+
+    a, ua = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    capturista = crear_capturista(a, "captura.avisos")
+    suya = _borrador(a, capturista, None)
+    momento = dt.datetime(2026, 5, 29, 3, 30, tzinfo=dt.UTC)  # 28/05 21:30 in Mexico City
+    for i, solicitud in enumerate([None, suya, None]):
+        n = Notificacion.objects.create(
+            persona=a, solicitud=solicitud, asunto=f"Aviso {i}", cuerpo="x"
+        )
+        Notificacion.objects.filter(pk=n.pk).update(creada=momento + dt.timedelta(minutes=i))
+    Notificacion.objects.create(persona=a, asunto="Leído", cuerpo="x", leida=True)
+
+    for usuario, rol, asuntos in (
+        (ua, Rol.SOLICITANTE_MORAL, ["Aviso 2", "Aviso 1", "Aviso 0"]),
+        (capturista, Rol.CAPTURISTA_PRIVADO, ["Aviso 1"]),
+    ):
+        orm = list(
+            bandeja.notificaciones_no_leidas(a, usuario, rol).values(
+                "pk", "asunto", "cuerpo", "creada"
+            )[: bandeja.AVISOS_EN_BANDEJA]
+        )
+        compilados = bandeja.avisos_en_bandeja(a, usuario, rol)
+        assert compilados == orm
+        assert [n["asunto"] for n in compilados] == asuntos
+        assert all(timezone.is_aware(n["creada"]) for n in compilados)
+    assert bandeja.avisos_en_bandeja(None, ua, Rol.SOLICITANTE_MORAL) == []
+
+    entrar_como_solicitante(client, ua)
+    assert "28/05/2026 21:30" in client.get("/").content.decode()

@@ -182,8 +182,8 @@ def test_una_pagina_vacia_no_arma_la_consulta_de_sus_filas(client, monkeypatch):
 
     monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
     for url, esperadas in (
-        # its notices (its counts run SQL compiled once per process: tramites.consultas)
-        (reverse("vucem:bandeja"), ["tramites.Notificacion"]),
+        # none: its notices and counts run SQL compiled once per process (tramites.consultas)
+        (reverse("vucem:bandeja"), []),
         (reverse("acuses:lista"), ["acuses.Documento"]),  # its count
     ):
         client.get(url)
