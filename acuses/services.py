@@ -22,7 +22,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from acuses.verificacion import detalle_de
 from firma.cadena import construir_cadena
 from firma.services import sellar_ventanilla, verificar_firma, verificar_sello_ventanilla
 from vucem.acceso import puede_capturar_para, solo_lo_capturado
+from vucem.consultas import ENTERO, ConsultaCompilada
 
 logger = logging.getLogger(__name__)
 
@@ -291,10 +292,46 @@ def documentos_visibles(request):
     rol = getattr(request, "rol", None)
     if not puede_capturar_para(request.user, rol, persona):
         return Documento.objects.none()
-    qs = Documento.objects.filter(solicitud__solicitante_id=persona.pk)
-    if solo_lo_capturado(rol):  # a capturista: only the solicitudes it captured
-        qs = qs.filter(solicitud__capturada_por=request.user)
+    capturista = solo_lo_capturado(rol)
+    qs = _documentos_de(persona.pk, request.user.pk if capturista else None)
     return qs.select_related("solicitud__tramite", "solicitud__solicitante")
+
+
+def _documentos_de(persona_id, capturista_id=None):
+    qs = Documento.objects.filter(solicitud__solicitante_id=persona_id)
+    if capturista_id is not None:  # a capturista: only the solicitudes it captured
+        qs = qs.filter(solicitud__capturada_por_id=capturista_id)
+    return qs
+
+
+def _cuenta_de_documentos(capturista: bool) -> ConsultaCompilada:
+    def construir(persona, usuario=None):
+        qs = _documentos_de(persona, usuario if capturista else None)
+        return qs.values("solicitud__solicitante").annotate(n=Count("pk"))
+
+    return ConsultaCompilada(
+        construir, persona=ENTERO, **({"usuario": ENTERO} if capturista else {})
+    )
+
+
+_CUENTAS = {False: _cuenta_de_documentos(False), True: _cuenta_de_documentos(True)}
+
+
+def contar_documentos_visibles(request) -> int:
+    """``documentos_visibles(request).count()``, in SQL compiled once per process (the
+    unfiltered «Acuses y resoluciones» page counts them on every visit)."""
+    persona = getattr(request, "persona", None)
+    if not request.user.is_authenticated or not persona:
+        return 0
+    rol = getattr(request, "rol", None)
+    if not puede_capturar_para(request.user, rol, persona):
+        return 0
+    capturista = solo_lo_capturado(rol)
+    valores = {"persona": persona.pk}
+    if capturista:
+        valores["usuario"] = request.user.pk
+    filas = _CUENTAS[capturista].filas(**valores)
+    return filas[0]["n"] if filas else 0
 
 
 def buscar_documentos(qs, *, folio: str = "", fecha_inicial=None, fecha_final=None):

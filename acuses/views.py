@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from acuses.forms import BusquedaDocumentosForm, VerificacionForm
 from acuses.services import (
     buscar_documentos,
+    contar_documentos_visibles,
     documentos_visibles,
     obtener_pdf,
     verificar_documento,
@@ -38,7 +39,10 @@ def lista(request):
             documentos = buscar_documentos(documentos, **form.cleaned_data)
         else:
             documentos = documentos.none()
-    pagina = Paginator(documentos, POR_PAGINA).get_page(request.GET.get("pagina"))
+    paginador = Paginator(documentos, POR_PAGINA)
+    if not form.is_bound:  # the page as it opens: counted in SQL compiled once per process
+        paginador.count = contar_documentos_visibles(request)  # a cached_property
+    pagina = paginador.get_page(request.GET.get("pagina"))
     if not pagina.paginator.count:
         pagina.object_list = []  # nothing to list: no (empty) query to build for the rows
     consulta = request.GET.copy()

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from tramites import mesa_dictamen
 from tramites.calendario import Calendario
-from tramites.consultas import ENTERO, MOMENTO, ConsultaCompilada
 from tramites.models import EstadoSolicitud, Notificacion, Solicitud
 from tramites.registro import registrados
 from vucem.acceso import solo_lo_capturado
+from vucem.consultas import ENTERO, MOMENTO, ConsultaCompilada
 from vucem.models import ROLES_SOLICITANTE, Rol
 from vucem.services import RE_ID, ROLES_STAFF
 

@@ -41,8 +41,11 @@ def test_lista_muestra_solo_documentos_propios(
 ):
     mio = documento_factory(solicitud=solicitud_factory(solicitante=persona))
     ajeno = documento_factory(solicitud=solicitud_factory(solicitante=otra_persona))
+    documento_factory(solicitud=solicitud_factory(solicitante=persona))
     r = cliente_de(persona).get(reverse("acuses:lista"))
     assert r.status_code == 200
+    # The unfiltered count (SQL compiled once per process) is the listed rows'.
+    assert r.context["pagina"].paginator.count == 2 == len(r.context["pagina"].object_list)
     html = r.content.decode()
     assert "Acuses y resoluciones" in html
     assert mio.folio in html
@@ -311,8 +314,10 @@ def test_capturista_privado_ve_los_documentos_del_solicitante(
     session["persona_id"] = persona.pk
     session["rol"] = "capturista_privado"
     session.save()
-    html = client.get(reverse("acuses:lista")).content.decode()
+    r = client.get(reverse("acuses:lista"))
+    html = r.content.decode()
     assert doc.folio in html and del_solicitante.folio not in html
+    assert r.context["pagina"].paginator.count == 1  # counted in the capturista's scope
     assert client.get(reverse("acuses:descargar", args=[del_solicitante.pk])).status_code == 404
     Capturista.objects.filter(usuario=capturista).update(activo=False)
     # Issue 9, item 13: the first request after the revocation explains it (Spanish page)...

@@ -1,4 +1,4 @@
-"""tramites.consultas: an ORM query compiled once per process, run with each call's values
+"""vucem.consultas: an ORM query compiled once per process, run with each call's values
 (issue 8). Runs on SQLite in ``make test`` and on PostgreSQL in ``.ci/run``."""
 
 import datetime as dt
@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from tests.soporte.personas import crear_capturista, crear_solicitante
 from tramites import bandeja
-from tramites.consultas import ENTERO, MOMENTO, ConsultaCompilada
 from tramites.models import Solicitud, Tramite
+from vucem.consultas import ENTERO, MOMENTO, ConsultaCompilada
 from vucem.models import Rol
 
 pytestmark = pytest.mark.django_db
