@@ -2,10 +2,10 @@
 
 Building and compiling a query with conditional aggregates costs Django's ORM more CPU than
 PostgreSQL needs to run it (about 1.7 ms against 0.2 ms for the bandeja's totals). A
-:class:`ConsultaCompilada` builds its QuerySet once, with marker values in place of the
-call's values, finds where each marker landed among the SQL's parameters, and from then on
-only puts each call's values there and runs the SQL. The QuerySet stays the single
-definition of the query (the ORM writes the SQL, for each database vendor).
+:class:`ConsultaCompilada` builds its QuerySet with marker values in place of the call's
+values, finds where each marker landed among the SQL's parameters, and from then on only
+puts each call's values there and runs the SQL. The QuerySet stays the single definition of
+the query (the ORM writes the SQL, for each database vendor).
 """
 
 from __future__ import annotations
@@ -13,51 +13,70 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
-#: Kinds of value a query takes, and the marker of each (values no real row or clock has).
+#: Kinds of value a query takes, and the markers of each (values no real row or clock has).
 ENTERO = "entero"
 MOMENTO = "momento"
 
 
-def _marca(tipo: str, n: int):
-    if tipo == ENTERO:
-        return -7_340_000_001 - n
+def _marca(tipo: str, n: int, juego: int):
+    if tipo == ENTERO:  # negative, within a 32-bit integer column's range
+        return -2_000_000_001 - 1_000 * juego - n
     if tipo == MOMENTO:
-        return dt.datetime(1901, 2, 3, 4, 5, 6, 123_400 + n, tzinfo=dt.UTC)
+        return dt.datetime(1901, 2, 3 + juego, 4, 5, 6, 123_400 + n, tzinfo=dt.UTC)
     raise ValueError(f"Tipo de valor desconocido: {tipo}")
 
 
 class ConsultaCompilada:
     """``construir(**valores)`` returns a ``values()``/``annotate()`` QuerySet of the given
-    shape; :meth:`filas` runs it with ``valores`` and returns what ``list()`` of that
-    QuerySet would (dicts keyed by its select names, values converted as the ORM does).
+    shape; :meth:`filas` runs it with ``valores`` on the default database and returns what
+    ``list()`` of that QuerySet would (dicts keyed by its select names, values converted as
+    the ORM does).
 
-    ``tipos`` maps each value's name to :data:`ENTERO` or :data:`MOMENTO`; ``forma`` is
-    whatever else decides the SQL's shape (e.g. the registered procedures), checked on each
-    call: a new shape compiles again."""
+    ``tipos`` maps each value's name to :data:`ENTERO` or :data:`MOMENTO`; each value must
+    reach the SQL unchanged (a foreign key or a datetime compared as is, not inside
+    ``__date`` or ``__icontains``): the QuerySet is built with two sets of markers and
+    must give the same SQL whose parameters differ exactly where a marker landed.
+    ``forma`` is whatever else decides the SQL's shape (e.g. the registered procedures),
+    checked on each call: a new shape compiles again."""
 
     def __init__(self, construir: Callable[..., QuerySet], **tipos: str):
         self.construir = construir
         self.tipos = tipos
         self._compiladas: dict[tuple, tuple] = {}
 
+    def _sql(self, alias: str, juego: int):
+        marcas = {n: _marca(tipo, i, juego) for i, (n, tipo) in enumerate(self.tipos.items())}
+        qs = self.construir(**marcas)
+        try:
+            sql, params = qs.query.get_compiler(alias).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            raise ValueError("Un valor marcado cambió la forma de la consulta") from None
+        return qs, marcas, sql, list(params)
+
     def _compilar(self, alias: str):
         conexion = connections[alias]
-        marcas = {nombre: _marca(tipo, i) for i, (nombre, tipo) in enumerate(self.tipos.items())}
-        qs = self.construir(**marcas)
-        sql, params = qs.query.get_compiler(alias).as_sql()
+        qs, marcas, sql, params = self._sql(alias, 0)
+        _, _, sql_otro, params_otro = self._sql(alias, 1)
         adaptadas = {nombre: self._adaptar(conexion, nombre, m) for nombre, m in marcas.items()}
         lugares = []
         for p in params:
             nombres = [n for n, a in adaptadas.items() if type(p) is type(a) and p == a]
             lugares.append(nombres[0] if nombres else None)
-        if set(lugares) - {None} != set(marcas):
-            raise ValueError(f"No todos los valores llegaron al SQL: {sorted(marcas)} en {sql}")
+        cambian = [p != o for p, o in zip(params, params_otro, strict=False)]
+        if (
+            sql != sql_otro
+            or len(params) != len(params_otro)
+            or cambian != [lugar is not None for lugar in lugares]
+            or set(lugares) - {None} != set(marcas)
+        ):
+            raise ValueError(f"No todos los valores llegaron tal cual al SQL: {sorted(marcas)}")
         query = qs.query
-        # The names and the per-column converters (aware datetimes, decimals…) the ORM's
-        # ValuesIterable would use for these rows.
+        # The names and the columns' expressions, whose converters (aware datetimes,
+        # decimals…) the ORM's ValuesIterable would apply to these rows.
         if query.selected:
             columnas = list(query.selected)
         else:
@@ -65,8 +84,7 @@ class ConsultaCompilada:
         compilador = query.get_compiler(alias)
         compilador.as_sql()
         expresiones = [s[0] for s in compilador.select[0 : compilador.col_count]]
-        conversores = list(compilador.get_converters(expresiones).items())
-        return sql, list(params), lugares, (columnas, conversores)
+        return sql, params, lugares, columnas, expresiones
 
     def _adaptar(self, conexion, nombre: str, valor):
         if valor is not None and self.tipos[nombre] == MOMENTO:
@@ -75,12 +93,12 @@ class ConsultaCompilada:
 
     def filas(self, forma: Hashable = None, **valores) -> list[dict]:
         alias = DEFAULT_DB_ALIAS
-        clave = (alias, connections[alias].vendor, forma)
+        conexion = connections[alias]
+        clave = (alias, conexion.vendor, forma)
         compilada = self._compiladas.get(clave)
         if compilada is None:
             compilada = self._compiladas[clave] = self._compilar(alias)
-        sql, params, lugares, (columnas, conversores) = compilada
-        conexion = connections[alias]
+        sql, params, lugares, columnas, expresiones = compilada
         final = [
             p if lugar is None else self._adaptar(conexion, lugar, valores[lugar])
             for lugar, p in zip(lugares, params, strict=True)
@@ -88,10 +106,18 @@ class ConsultaCompilada:
         with conexion.cursor() as cursor:
             cursor.execute(sql, final)
             filas = cursor.fetchall()
+        if not filas:
+            return []
+        # Converters from this thread's connection (the compiling one may be another's).
+        conversores = [
+            (i, e, conexion.ops.get_db_converters(e) + e.get_db_converters(conexion))
+            for i, e in enumerate(expresiones)
+        ]
+        conversores = [c for c in conversores if c[2]]
         resultado = []
         for fila in filas:
             fila = list(fila)
-            for i, (funciones, expresion) in conversores:
+            for i, expresion, funciones in conversores:
                 for funcion in funciones:
                     fila[i] = funcion(fila[i], expresion, conexion)
             resultado.append(dict(zip(columnas, fila, strict=True)))

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from tests.concurrencia import en_paralelo, solo_postgres
 from tramites import services
-from tramites.models import Solicitud, Tramite
+from tramites.models import Dependencia, Instrumento, Solicitud, Tramite
 
 pytestmark = [
     pytest.mark.postgres,
@@ -62,7 +62,7 @@ def test_numeros_temporales_unicos_con_hilos_simultaneos():
 
 
 @pytest.mark.parametrize("bloquear", ["firma", "resolucion"])
-def test_firmar_y_resolver_no_bloquean_el_renglon_del_tramite(bloquear):
+def test_firmar_y_resolver_no_bloquean_el_renglon_del_tramite(bloquear, django_assert_num_queries):
     """Signing (and resolving) locks the solicitud and its persona, not the trámite row it
     joins: that row is shared by every solicitud of the trámite, and locking it queued every
     signing behind the previous one until its COMMIT (issue 8)."""
@@ -89,17 +89,19 @@ def test_firmar_y_resolver_no_bloquean_el_renglon_del_tramite(bloquear):
 
     with transaction.atomic():
         bloqueada = funcion(s.pk)
-        assert bloqueada.tramite.instrumento.dependencia.codigo  # joined, not queried again
+        with django_assert_num_queries(0):  # joined in the locking query
+            assert bloqueada.tramite.instrumento.dependencia.codigo
         resultados = en_paralelo(
             [
                 intentar(Tramite, tramite.pk),
+                intentar(Instrumento, tramite.instrumento_id),
+                intentar(Dependencia, tramite.instrumento.dependencia_id),
                 intentar(Solicitud, otro.pk),
                 intentar(Solicitud, s.pk),
                 intentar(Persona, persona.pk),
             ],
             espera=30,
         )
-    assert resultados[0] == ("ok", "libre")
-    assert resultados[1] == ("ok", "libre")
-    assert resultados[2][0] == "error" and isinstance(resultados[2][1], DatabaseError)
-    assert resultados[3][0] == "error" and isinstance(resultados[3][1], DatabaseError)
+    assert resultados[:4] == [("ok", "libre")] * 4
+    for resultado in resultados[4:]:  # the solicitud and its persona
+        assert resultado[0] == "error" and isinstance(resultado[1], DatabaseError)

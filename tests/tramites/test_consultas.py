@@ -63,12 +63,13 @@ def test_compila_una_vez_y_cada_llamada_lleva_sus_valores(django_assert_num_quer
         {"solicitante": a.pk, "vivos": 0, "todos": 3}
     ]
     assert consulta.filas(persona=-1, ahora=ahora) == []
-    assert len(construidas) == 1  # built (and compiled) once, with marker values
-    assert construidas[0][0] != a.pk
+    # Compiled once: built with two sets of marker values (to check where they land).
+    assert len(construidas) == 2
+    assert a.pk not in [c[0] for c in construidas]
 
     # Another shape (``forma``) compiles again.
     consulta.filas(forma="otra", persona=a.pk, ahora=ahora)
-    assert len(construidas) == 2
+    assert len(construidas) == 4
 
 
 def test_un_valor_que_no_llega_al_sql_es_un_error():
@@ -79,6 +80,16 @@ def test_un_valor_que_no_llega_al_sql_es_un_error():
     )
     with pytest.raises(ValueError, match="No todos los valores"):
         consulta.filas(persona=1, ahora=timezone.now())
+    # A value the ORM transforms on its way to the SQL (here to a date) cannot be replaced.
+    transformado = ConsultaCompilada(
+        lambda persona, ahora: Solicitud.objects.filter(
+            solicitante=persona, creada__date__gte=ahora
+        ).values("pk"),
+        persona=ENTERO,
+        ahora=MOMENTO,
+    )
+    with pytest.raises(ValueError, match="No todos los valores"):
+        transformado.filas(persona=1, ahora=timezone.now())
 
 
 def test_los_totales_de_la_bandeja_sin_filtros_se_compilan_una_vez(monkeypatch):
@@ -116,7 +127,7 @@ def test_los_totales_de_la_bandeja_sin_filtros_se_compilan_una_vez(monkeypatch):
             "tareas": bandeja.tareas_de(usuario, rol, persona).count(),
             "concluidas": bandeja.concluidas_de(usuario, rol, persona).count(),
         }
-    assert len(construidas) == 2  # once for solicitantes, once for capturistas
+    assert len(construidas) == 4  # compiled once for solicitantes, once for capturistas
 
 
 def test_los_avisos_de_la_bandeja_son_los_del_orm_con_su_hora_local(client):
