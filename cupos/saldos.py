@@ -19,11 +19,13 @@ def _usuario(usuario):
 
 
 def bloquear(asignacion_id: int) -> Asignacion:
-    """Lock and return the asignación row (must be inside transaction.atomic)."""
+    """Lock and return the asignación row (must be inside transaction.atomic), with its
+    subcupo, cupo and beneficiario joined but not locked: those rows are shared by every
+    asignación of the cupo, whose expediciones would otherwise wait for each other."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bloquear() must run inside transaction.atomic()")
     return (
-        Asignacion.objects.select_for_update()
+        Asignacion.objects.select_for_update(of=("self",))
         .select_related("subcupo__cupo", "beneficiario")
         .get(pk=asignacion_id)
     )

@@ -138,3 +138,36 @@ def test_firmas_simultaneas_por_el_cliente_sin_paginas_de_error(escenario):
     assert codigos.count(302) == 3
     assert all("Saldo insuficiente" in html for _, (codigo, html) in resultados if codigo == 200)
     assert saldos.totales(asignacion)["disponible"] == 0
+
+
+def test_el_candado_del_saldo_no_toma_el_cupo_ni_el_subcupo(escenario):
+    """saldos.bloquear locks the asignación only: its subcupo, cupo and beneficiario rows
+    (shared by every asignación of the cupo) stay free for other expediciones (issue 8)."""
+    from django.db import DatabaseError, transaction
+
+    from cupos.models import Asignacion, Cupo, Subcupo
+    from vucem.models import Persona
+
+    persona, _usuario, asignacion, _cred = escenario
+
+    def intentar(modelo, pk):
+        def fn():
+            with transaction.atomic():
+                modelo.objects.select_for_update(nowait=True).get(pk=pk)
+            return "libre"
+
+        return fn
+
+    with transaction.atomic():
+        bloqueada = saldos.bloquear(asignacion.pk)
+        resultados = en_paralelo(
+            [
+                intentar(Subcupo, bloqueada.subcupo_id),
+                intentar(Cupo, bloqueada.subcupo.cupo_id),
+                intentar(Persona, persona.pk),
+                intentar(Asignacion, asignacion.pk),
+            ],
+            espera=30,
+        )
+    assert resultados[:3] == [("ok", "libre")] * 3
+    assert resultados[3][0] == "error" and isinstance(resultados[3][1], DatabaseError)
