@@ -282,19 +282,17 @@ def _estado_publico(doc: Documento, detalle) -> str:
     return propio
 
 
-def documentos_visibles(request):
-    """Documents of the persona the session acts for (per vucem.acceso; a capturista: of the
-    solicitudes it captured). Empty otherwise."""
+def _alcance(request) -> tuple[int, int | None] | None:
+    """(persona pk, capturista pk or ``None``) whose documents the session sees (per
+    vucem.acceso; a capturista: of the solicitudes it captured), or ``None``: nothing."""
     persona = getattr(request, "persona", None)
     # request.persona is a SimpleLazyObject: test truthiness, never ``is None``.
     if not request.user.is_authenticated or not persona:
-        return Documento.objects.none()
+        return None
     rol = getattr(request, "rol", None)
     if not puede_capturar_para(request.user, rol, persona):
-        return Documento.objects.none()
-    capturista = solo_lo_capturado(rol)
-    qs = _documentos_de(persona.pk, request.user.pk if capturista else None)
-    return qs.select_related("solicitud__tramite", "solicitud__solicitante")
+        return None
+    return persona.pk, request.user.pk if solo_lo_capturado(rol) else None
 
 
 def _documentos_de(persona_id, capturista_id=None):
@@ -302,6 +300,14 @@ def _documentos_de(persona_id, capturista_id=None):
     if capturista_id is not None:  # a capturista: only the solicitudes it captured
         qs = qs.filter(solicitud__capturada_por_id=capturista_id)
     return qs
+
+
+def documentos_visibles(request):
+    """Documents of the persona the session acts for (see :func:`_alcance`). Empty otherwise."""
+    alcance = _alcance(request)
+    if alcance is None:
+        return Documento.objects.none()
+    return _documentos_de(*alcance).select_related("solicitud__tramite", "solicitud__solicitante")
 
 
 def _cuenta_de_documentos(capturista: bool) -> ConsultaCompilada:
@@ -320,17 +326,14 @@ _CUENTAS = {False: _cuenta_de_documentos(False), True: _cuenta_de_documentos(Tru
 def contar_documentos_visibles(request) -> int:
     """``documentos_visibles(request).count()``, in SQL compiled once per process (the
     unfiltered «Acuses y resoluciones» page counts them on every visit)."""
-    persona = getattr(request, "persona", None)
-    if not request.user.is_authenticated or not persona:
+    alcance = _alcance(request)
+    if alcance is None:
         return 0
-    rol = getattr(request, "rol", None)
-    if not puede_capturar_para(request.user, rol, persona):
-        return 0
-    capturista = solo_lo_capturado(rol)
-    valores = {"persona": persona.pk}
-    if capturista:
-        valores["usuario"] = request.user.pk
-    filas = _CUENTAS[capturista].filas(**valores)
+    persona_id, capturista_id = alcance
+    if capturista_id is None:
+        filas = _CUENTAS[False].filas(persona=persona_id)
+    else:
+        filas = _CUENTAS[True].filas(persona=persona_id, usuario=capturista_id)
     return filas[0]["n"] if filas else 0
 
 
