@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections, transaction
 
 
 def solo_postgres() -> None:
@@ -39,3 +39,23 @@ def en_paralelo(funciones, espera: float = 120) -> list[tuple[str, object]]:
         h.join(espera)
     assert not any(h.is_alive() for h in hilos), "un hilo no terminó"
     return resultados
+
+
+def renglones_libres(*renglones) -> list[bool]:
+    """For each ``(modelo, pk)``, whether another connection can lock that row right now
+    (``SELECT … FOR UPDATE NOWAIT``): ``True`` free, ``False`` held by a transaction. Any
+    other error is raised."""
+
+    def intentar(modelo, pk):
+        def fn():
+            with transaction.atomic():
+                modelo.objects.select_for_update(nowait=True).get(pk=pk)
+
+        return fn
+
+    libres = []
+    for estado, valor in en_paralelo([intentar(m, pk) for m, pk in renglones], espera=30):
+        if estado == "error" and not isinstance(valor, DatabaseError):
+            raise valor
+        libres.append(estado == "ok")
+    return libres

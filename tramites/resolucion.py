@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tramites.models import EstadoSolicitud, Solicitud
 from tramites.reglas import TramiteError
-from tramites.services import cambiar_estado, notificar
+from tramites.services import bloquear_solicitud, cambiar_estado, notificar
 
 E = EstadoSolicitud
 
@@ -40,16 +40,6 @@ class ResultadoResolucion:
     ya_resuelta: bool = False
 
 
-def bloquear(solicitud_id: int) -> Solicitud:
-    return (
-        # The solicitud and its persona, not the joined trámite row (shared by every
-        # solicitud of the trámite, whose signings and resolutions would queue on it).
-        Solicitud.objects.select_for_update(of=("self", "solicitante"))
-        .select_related("solicitante", "tramite__instrumento__dependencia")
-        .get(pk=solicitud_id)
-    )
-
-
 def resolver(
     solicitud: Solicitud, *, usuario, efecto: Callable[[Solicitud], Resolucion]
 ) -> ResultadoResolucion:
@@ -61,7 +51,7 @@ def resolver(
     :class:`TramiteError` it raises rolls everything back.
     """
     with transaction.atomic():
-        s = bloquear(solicitud.pk)
+        s = bloquear_solicitud(solicitud.pk)
         if s.estado == E.RESUELTA:
             return ResultadoResolucion(solicitud=s, ya_resuelta=True)
         if s.estado != E.EN_DICTAMEN:

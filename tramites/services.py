@@ -311,11 +311,11 @@ def emision_cadena() -> str:
     return f"{momento} {secrets.token_hex(4).upper()}"
 
 
-def bloquear_borrador(pk: int) -> Solicitud:
-    """The solicitud being signed, with its trámite, instrumento, dependencia and persona
-    joined, locking only its own row and its persona's: the joined trámite row is shared by
-    every solicitud of the trámite, so locking it made each signing wait for the one before
-    it to commit (issue 8)."""
+def bloquear_solicitud(pk: int) -> Solicitud:
+    """The solicitud being signed or resolved, with its trámite, instrumento, dependencia and
+    persona joined, locking only its own row and its persona's: the joined trámite row is
+    shared by every solicitud of the trámite, so locking it made each signing (and
+    resolution) wait for the one before it to commit (issue 8)."""
     return (
         Solicitud.objects.select_for_update(of=("self", "solicitante"))
         .select_related("tramite__instrumento__dependencia", "solicitante")
@@ -367,7 +367,7 @@ def firmar_solicitud(
     )
     try:
         with transaction.atomic():
-            s = bloquear_borrador(solicitud.pk)
+            s = bloquear_solicitud(solicitud.pk)
             if s.estado != E.BORRADOR:  # another request signed it meanwhile
                 return ResultadoFirma(solicitud=s, ya_firmada=bool(s.folio))
             # The rules run once, on the rows the wizard locked for this transaction; a

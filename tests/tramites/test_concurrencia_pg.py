@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from tests.concurrencia import en_paralelo, solo_postgres
+from tests.concurrencia import en_paralelo, renglones_libres, solo_postgres
 from tramites import services
 from tramites.models import Dependencia, Instrumento, Solicitud, Tramite
 
@@ -61,15 +61,12 @@ def test_numeros_temporales_unicos_con_hilos_simultaneos():
     assert len(set(numeros)) == HILOS == Solicitud.objects.count()
 
 
-@pytest.mark.parametrize("bloquear", ["firma", "resolucion"])
-def test_firmar_y_resolver_no_bloquean_el_renglon_del_tramite(bloquear, django_assert_num_queries):
-    """Signing (and resolving) locks the solicitud and its persona, not the trámite row it
-    joins: that row is shared by every solicitud of the trámite, and locking it queued every
-    signing behind the previous one until its COMMIT (issue 8)."""
-    from django.db import DatabaseError
-
+def test_firmar_y_resolver_no_bloquean_el_renglon_del_tramite(django_assert_num_queries):
+    """Signing and resolving (``services.bloquear_solicitud``, both paths) lock the solicitud
+    and its persona, not the trámite row it joins: that row is shared by every solicitud of
+    the trámite, and locking it queued every signing behind the previous one until its
+    COMMIT (issue 8)."""
     from tests.tramites.conftest import crear_persona, usuario_solicitante
-    from tramites import resolucion
     from vucem.models import Persona
 
     tramite = Tramite.objects.get(vucem_id=120402)
@@ -77,31 +74,17 @@ def test_firmar_y_resolver_no_bloquean_el_renglon_del_tramite(bloquear, django_a
     user = usuario_solicitante(persona)
     s = services.crear_borrador(tramite=tramite, solicitante=persona, usuario=user)
     otro = services.crear_borrador(tramite=tramite, solicitante=persona, usuario=user)
-    funcion = services.bloquear_borrador if bloquear == "firma" else resolucion.bloquear
-
-    def intentar(modelo, pk):
-        def fn():
-            with transaction.atomic():
-                modelo.objects.select_for_update(nowait=True).get(pk=pk)
-            return "libre"
-
-        return fn
 
     with transaction.atomic():
-        bloqueada = funcion(s.pk)
+        bloqueada = services.bloquear_solicitud(s.pk)
         with django_assert_num_queries(0):  # joined in the locking query
             assert bloqueada.tramite.instrumento.dependencia.codigo
-        resultados = en_paralelo(
-            [
-                intentar(Tramite, tramite.pk),
-                intentar(Instrumento, tramite.instrumento_id),
-                intentar(Dependencia, tramite.instrumento.dependencia_id),
-                intentar(Solicitud, otro.pk),
-                intentar(Solicitud, s.pk),
-                intentar(Persona, persona.pk),
-            ],
-            espera=30,
+        libres = renglones_libres(
+            (Tramite, tramite.pk),
+            (Instrumento, tramite.instrumento_id),
+            (Dependencia, tramite.instrumento.dependencia_id),
+            (Solicitud, otro.pk),
+            (Solicitud, s.pk),  # held
+            (Persona, persona.pk),  # held
         )
-    assert resultados[:4] == [("ok", "libre")] * 4
-    for resultado in resultados[4:]:  # the solicitud and its persona
-        assert resultado[0] == "error" and isinstance(resultado[1], DatabaseError)
+    assert libres == [True, True, True, True, False, False]
