@@ -54,6 +54,16 @@ class Memoria:
         if version is not None and version not in self._no_memorizar:
             self._valores[clave] = (version, timezone.localdate(), valor)
 
+    def recordar(self, clave, calcular):
+        """The value kept for ``clave`` today, else ``calcular()`` (read after the version is
+        taken, and kept under it)."""
+        version = self.version()
+        valor = self.obtener(clave, version)
+        if valor is None:
+            valor = calcular()
+            self.guardar(clave, version, valor)
+        return valor
+
     def invalidar(self) -> None:
         """Forget this memory in every process. Inside a transaction the key is replaced now
         and again after the commit."""

@@ -22,31 +22,25 @@ memoria_catalogo = Memoria("tramites:catalogo:version")
 
 def dependencias() -> list[Dependencia]:
     """Every dependencia of the catalog, in its order."""
-    version = memoria_catalogo.version()
-    todas = memoria_catalogo.obtener("dependencias", version)
-    if todas is None:
-        todas = list(Dependencia.objects.all())
-        memoria_catalogo.guardar("dependencias", version, todas)
-    return todas
+    return memoria_catalogo.recordar("dependencias", lambda: list(Dependencia.objects.all()))
 
 
 def instrumentos_con_tramites(dependencia, persona) -> list[tuple]:
     """``(instrumento, [trámites])`` of ``dependencia``: its instrumentos in order, each with
     its active trámites that apply to the persona's tipo (all of them without a persona)."""
-    clave = ("instrumentos", dependencia.pk, persona.tipo if persona is not None else None)
-    version = memoria_catalogo.version()
-    lista = memoria_catalogo.obtener(clave, version)
-    if lista is None:
+
+    def leer():
         # Every instrumento's trámites in one query, not one per instrumento.
         activos = Prefetch(
             "tramites", queryset=tramites_para(Tramite.objects.filter(activo=True), persona)
         )
-        lista = [
+        return [
             (instrumento, list(instrumento.tramites.all()))
             for instrumento in dependencia.instrumentos.prefetch_related(activos)
         ]
-        memoria_catalogo.guardar(clave, version, lista)
-    return lista
+
+    clave = ("instrumentos", dependencia.pk, persona.tipo if persona is not None else None)
+    return memoria_catalogo.recordar(clave, leer)
 
 
 def solicitudes_de_sesion(request):
