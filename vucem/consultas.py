@@ -16,10 +16,13 @@ from collections.abc import Callable, Hashable
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 #: Kinds of value a query takes, and the markers of each (values no real row or clock has).
 ENTERO = "entero"
 MOMENTO = "momento"
+FECHA = "fecha"
+TEXTO = "texto"
 
 
 def _marca(tipo: str, n: int, juego: int):
@@ -27,16 +30,22 @@ def _marca(tipo: str, n: int, juego: int):
         return -2_000_000_001 - 1_000 * juego - n
     if tipo == MOMENTO:
         return dt.datetime(1901, 2, 3 + juego, 4, 5, 6, 123_400 + n, tzinfo=dt.UTC)
+    if tipo == FECHA:
+        return dt.date(1801 + n, 2, 3 + juego)
+    if tipo == TEXTO:  # invisible separators: no folio, RFC or code holds them
+        return f"\u2063marca-{juego}-{n}\u2063"
     raise ValueError(f"Tipo de valor desconocido: {tipo}")
 
 
 class ConsultaCompilada:
-    """``construir(**valores)`` returns a ``values()``/``annotate()`` QuerySet of the given
-    shape; :meth:`filas` runs it with ``valores`` on the default database and returns what
-    ``list()`` of that QuerySet would (dicts keyed by its select names, values converted as
-    the ORM does).
+    """``construir(**valores)`` returns a QuerySet of the given shape; :meth:`filas` (a
+    ``values()``/``annotate()`` QuerySet) and :meth:`objetos` (a QuerySet of model instances,
+    ``select_related`` allowed, no ``prefetch_related``) run it with ``valores`` on the
+    default database and return what ``list()`` of that QuerySet would: dicts keyed by its
+    select names, or instances with their related objects, values converted as the ORM does.
 
-    ``tipos`` maps each value's name to :data:`ENTERO` or :data:`MOMENTO`; each value must
+    ``tipos`` maps each value's name to :data:`ENTERO`, :data:`MOMENTO`, :data:`FECHA` or
+    :data:`TEXTO`; each value must
     reach the SQL unchanged (a foreign key or a datetime compared as is, not inside
     ``__date`` or ``__icontains``): the QuerySet is built with two sets of markers and
     must give the same SQL whose parameters differ exactly where a marker landed.
@@ -84,21 +93,67 @@ class ConsultaCompilada:
         compilador = query.get_compiler(alias)
         compilador.as_sql()
         expresiones = [s[0] for s in compilador.select[0 : compilador.col_count]]
-        return sql, params, lugares, columnas, expresiones
+        modelos = None
+        if qs._iterable_class is ModelIterable:
+            if qs._prefetch_related_lookups or qs._known_related_objects:
+                raise ValueError("Una consulta compilada no sigue prefetch_related")
+            # What ModelIterable reads from its compiler, kept to build the instances.
+            info = compilador.klass_info
+            campos = info["select_fields"]
+            inicio, fin = campos[0], campos[-1] + 1
+            modelos = (
+                info["model"],
+                inicio,
+                fin,
+                [c[0].target.attname for c in compilador.select[inicio:fin]],
+                get_related_populators(info, compilador.select, alias),
+                compilador.annotation_col_map,
+            )
+        return sql, params, lugares, columnas, expresiones, modelos
 
     def _adaptar(self, conexion, nombre: str, valor):
         if valor is not None and self.tipos[nombre] == MOMENTO:
             return conexion.ops.adapt_datetimefield_value(valor)
+        if valor is not None and self.tipos[nombre] == FECHA:
+            if isinstance(valor, dt.datetime):  # the ORM would take its local date: say which
+                raise TypeError(f"{nombre} es una fecha, no un momento")
+            return conexion.ops.adapt_datefield_value(valor)
         return valor
 
-    def filas(self, forma: Hashable = None, **valores) -> list[dict]:
+    def _compilada(self, forma: Hashable):
         alias = DEFAULT_DB_ALIAS
-        conexion = connections[alias]
-        clave = (alias, conexion.vendor, forma)
+        clave = (alias, connections[alias].vendor, forma)
         compilada = self._compiladas.get(clave)
         if compilada is None:
             compilada = self._compiladas[clave] = self._compilar(alias)
-        sql, params, lugares, columnas, expresiones = compilada
+        return compilada
+
+    def filas(self, forma: Hashable = None, **valores) -> list[dict]:
+        compilada = self._compilada(forma)
+        if compilada[5] is not None:
+            raise ValueError("filas() es de consultas values(); use objetos()")
+        columnas = compilada[3]
+        return [dict(zip(columnas, f, strict=True)) for f in self._ejecutar(compilada, valores)]
+
+    def objetos(self, forma: Hashable = None, **valores) -> list:
+        compilada = self._compilada(forma)
+        if compilada[5] is None:
+            raise ValueError("objetos() es de consultas de modelos; use filas()")
+        modelo, inicio, fin, atributos, relacionados, anotaciones = compilada[5]
+        resultado = []
+        for fila in self._ejecutar(compilada, valores):
+            obj = modelo.from_db(DEFAULT_DB_ALIAS, atributos, fila[inicio:fin])
+            for poblador in relacionados:
+                poblador.populate(fila, obj)
+            for nombre, posicion in anotaciones.items():
+                setattr(obj, nombre, fila[posicion])
+            resultado.append(obj)
+        return resultado
+
+    def _ejecutar(self, compilada, valores) -> list[list]:
+        """The rows of the compiled SQL with ``valores``, each column converted."""
+        conexion = connections[DEFAULT_DB_ALIAS]
+        sql, params, lugares, _columnas, expresiones, _modelos = compilada
         final = [
             p if lugar is None else self._adaptar(conexion, lugar, valores[lugar])
             for lugar, p in zip(lugares, params, strict=True)
@@ -120,5 +175,5 @@ class ConsultaCompilada:
             for i, expresion, funciones in conversores:
                 for funcion in funciones:
                     fila[i] = funcion(fila[i], expresion, conexion)
-            resultado.append(dict(zip(columnas, fila, strict=True)))
+            resultado.append(fila)
         return resultado

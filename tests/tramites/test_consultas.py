@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.soporte.personas import crear_capturista, crear_solicitante
 from tramites import bandeja
 from tramites.models import Solicitud, Tramite
-from vucem.consultas import ENTERO, MOMENTO, ConsultaCompilada
+from vucem.consultas import ENTERO, FECHA, MOMENTO, TEXTO, ConsultaCompilada
 from vucem.models import Rol
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +165,73 @@ def test_los_avisos_de_la_bandeja_son_los_del_orm_con_su_hora_local(client):
 
     entrar_como_solicitante(client, ua)
     assert "28/05/2026 21:30" in client.get("/").content.decode()
+
+
+def _vistos(solicitudes):
+    return [
+        (s.pk, s.numero_temporal, s.vence, s.datos, s.tramite.nombre, s.solicitante.rfc)
+        for s in solicitudes
+    ]
+
+
+def test_objetos_son_los_del_orm_con_sus_relaciones(django_assert_num_queries):
+    """``objetos()``: instances as the ORM's, their select_related objects included (no
+    query to reach them), with text values in place."""
+    a, ua = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    b, ub = crear_solicitante("moral", rfc="EKU9003173C9", nombre="ESCUELA KEMPER SA DE CV")
+    ahora = timezone.now()
+    s1 = _borrador(a, ua, ahora + dt.timedelta(days=1))
+    s2 = _borrador(a, ua, ahora + dt.timedelta(days=2))
+    _borrador(b, ub, ahora + dt.timedelta(days=1))
+
+    def construir(persona, numero):
+        return Solicitud.objects.select_related("tramite", "solicitante").filter(
+            solicitante=persona, numero_temporal=numero
+        )
+
+    consulta = ConsultaCompilada(construir, persona=ENTERO, numero=TEXTO)
+    for persona, numero, cuantos in (
+        (a, s1.numero_temporal, 1),
+        (a, s2.numero_temporal, 1),
+        (b, s1.numero_temporal, 0),
+        (a, "'; DROP TABLE x; --", 0),
+    ):
+        esperado = _vistos(construir(persona.pk, numero))
+        with django_assert_num_queries(1):
+            obtenidos = consulta.objetos(persona=persona.pk, numero=numero)
+            assert _vistos(obtenidos) == esperado and len(esperado) == cuantos
+        assert all(o._state.db == "default" and not o._state.adding for o in obtenidos)
+    with pytest.raises(ValueError, match="objetos"):
+        consulta.filas(persona=a.pk, numero=s1.numero_temporal)
+
+
+def test_fechas_como_valores():
+    """A date value (FECHA) goes to the SQL as the ORM sends it; a moment is refused (the
+    ORM would take its local date)."""
+    from raoce.models import Programa
+    from tests.raoce.conftest import crear_programa
+
+    a, _ = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    crear_programa(a, "IMMEX", "83-2019", fecha_autorizacion=dt.date(2019, 3, 15))
+    crear_programa(a, "PROSEC", "2021-1", fecha_autorizacion=dt.date(2021, 1, 4))
+
+    def construir(persona, desde):
+        return Programa.objects.filter(persona=persona, fecha_autorizacion__gte=desde)
+
+    consulta = ConsultaCompilada(construir, persona=ENTERO, desde=FECHA)
+    for desde in (dt.date(2019, 3, 15), dt.date(2019, 3, 16), dt.date(2021, 1, 4), dt.date.max):
+        assert consulta.objetos(persona=a.pk, desde=desde) == list(construir(a.pk, desde))
+    assert len(consulta.objetos(persona=a.pk, desde=dt.date(2019, 1, 1))) == 2
+    with pytest.raises(TypeError, match="fecha"):
+        consulta.objetos(persona=a.pk, desde=timezone.now())
+
+
+def test_sin_prefetch_related():
+    consulta = ConsultaCompilada(
+        lambda persona: Solicitud.objects.filter(solicitante=persona).prefetch_related(
+            "notificaciones"
+        ),
+        persona=ENTERO,
+    )
+    with pytest.raises(ValueError, match="prefetch_related"):
+        consulta.objetos(persona=1)
