@@ -2,14 +2,19 @@
 catalog of trámites: kept for the current local day while a version key in the shared cache
 is unchanged. Saving or deleting a source row replaces the key (model signals), so every
 process reads the database again on its next request; a change that sends no signal (a bulk
-update, raw SQL) shows by the next day, or at once after :meth:`Memoria.invalidar`."""
+update, raw SQL) shows by the next day, or at once after :meth:`Memoria.invalidar`.
+
+Within one request each version key is read from the shared cache once: a page that asks
+several times (the catálogo's rules, each business-day calendar) pays one round trip."""
 
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +22,26 @@ logger = logging.getLogger(__name__)
 
 #: Every memory of this process, to reset them together (tests).
 _todas: list[Memoria] = []
+
+#: ``versiones``: version key -> token read during the current request of this thread
+#: (``None`` outside a request: jobs and commands read the cache on every call).
+_peticion = threading.local()
+
+
+def _empezar_peticion(**kwargs) -> None:
+    _peticion.versiones = {}
+
+
+def _terminar_peticion(**kwargs) -> None:
+    _peticion.versiones = None
+
+
+request_started.connect(_empezar_peticion, dispatch_uid="tramites_memoria_empezar")
+request_finished.connect(_terminar_peticion, dispatch_uid="tramites_memoria_terminar")
+
+
+def _versiones_de_la_peticion() -> dict | None:
+    return getattr(_peticion, "versiones", None)
 
 
 class Memoria:
@@ -30,7 +55,17 @@ class Memoria:
         _todas.append(self)
 
     def version(self) -> str | None:
-        """The current token (created when missing); ``None`` when the cache is down."""
+        """The current token (created when missing); ``None`` when the cache is down. Read
+        once per request."""
+        versiones = _versiones_de_la_peticion()
+        if versiones is not None and self.clave_version in versiones:
+            return versiones[self.clave_version]
+        version = self._leer_version()
+        if versiones is not None:
+            versiones[self.clave_version] = version
+        return version
+
+    def _leer_version(self) -> str | None:
         try:
             version = cache.get(self.clave_version)
             if version is None:
@@ -78,6 +113,9 @@ class Memoria:
         if not confirmada:
             self._no_memorizar.add(version)
         self._valores.clear()
+        versiones = _versiones_de_la_peticion()
+        if versiones is not None:  # the rest of this request reads under the new token
+            versiones[self.clave_version] = version
         try:
             cache.set(self.clave_version, version, None)
         except Exception:  # other processes notice by the next day at the latest
@@ -87,6 +125,9 @@ class Memoria:
         """Reset this process's memory and the shared version (tests)."""
         self._valores.clear()
         self._no_memorizar.clear()
+        versiones = _versiones_de_la_peticion()
+        if versiones is not None:
+            versiones.pop(self.clave_version, None)
         try:
             cache.delete(self.clave_version)
         except Exception:
@@ -97,3 +138,4 @@ def olvidar_todas() -> None:
     """:meth:`Memoria.olvidar` of every memory (tests: each starts as a fresh process)."""
     for memoria in _todas:
         memoria.olvidar()
+    _terminar_peticion()
