@@ -32,7 +32,7 @@ from acuses.verificacion import detalle_de
 from firma.cadena import construir_cadena
 from firma.services import sellar_ventanilla, verificar_firma, verificar_sello_ventanilla
 from vucem.acceso import puede_capturar_para, solo_lo_capturado
-from vucem.consultas import ENTERO, ConsultaCompilada
+from vucem.consultas import ENTERO, TEXTO, ConsultaCompilada
 
 logger = logging.getLogger(__name__)
 
@@ -365,6 +365,16 @@ def _sello_valido(verificador, *args) -> bool:
         return False
 
 
+#: The public lookup (compiled once: anyone may check documents at any rate the limit allows).
+_POR_FOLIO_Y_CODIGO = ConsultaCompilada(
+    lambda folio, codigo: Documento.objects.select_related("solicitud__solicitante").filter(
+        folio=folio, codigo_verificacion=codigo
+    )[:1],
+    folio=TEXTO,
+    codigo=TEXTO,
+)
+
+
 def verificar_documento(folio: str, codigo: str) -> dict | None:
     """Public check of a document by folio + código de verificación.
 
@@ -380,13 +390,10 @@ def verificar_documento(folio: str, codigo: str) -> dict | None:
     codigo = (codigo or "").strip().upper().replace("-", "").replace(" ", "")
     if not folio or not codigo:
         return None
-    doc = (
-        Documento.objects.select_related("solicitud__solicitante")
-        .filter(folio=folio, codigo_verificacion=codigo)
-        .first()
-    )
-    if doc is None:
+    encontrados = _POR_FOLIO_Y_CODIGO.objetos(folio=folio, codigo=codigo)
+    if not encontrados:
         return None
+    doc = encontrados[0]
     solicitud = doc.solicitud
     sello_solicitante = None
     if doc.sello_solicitante:

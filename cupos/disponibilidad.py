@@ -15,8 +15,14 @@ from cupos import saldos, ventanas
 from cupos.cancelacion.services import tiene_certificados_cancelables
 from cupos.expedicion.reglas import EXP005
 from cupos.models import Asignacion, Criterio, Subcupo
+from tramites.memoria import Memoria
 from tramites.registro import DISPONIBLE, Disponibilidad
 from tramites.reglas import ReglaError
+from vucem.consultas import ENTERO, FECHA, ConsultaCompilada
+
+#: :func:`recepcion_asignacion` per date, alike for every persona (tramites.memoria):
+#: forgotten when a cupo, subcupo or día inhábil is saved or deleted (cupos.receivers).
+memoria_recepcion = Memoria("cupos:recepcion:version")
 
 
 def _subcupos_en_recepcion():
@@ -30,8 +36,13 @@ def _subcupos_en_recepcion():
 
 
 def recepcion_asignacion(hoy: dt.date | None = None) -> Disponibilidad:
-    """Available while any subcupo's reception window is open on ``hoy``."""
+    """Available while any subcupo's reception window is open on ``hoy``: read once per
+    process and date (the catálogo asks on every visit; issue 8)."""
     hoy = hoy or ventanas.hoy()
+    return memoria_recepcion.recordar(("recepcion", hoy), lambda: _recepcion_asignacion(hoy))
+
+
+def _recepcion_asignacion(hoy: dt.date) -> Disponibilidad:
     proximas: list[tuple[dt.date, bool]] = []  # (inicio, estimated from next year's rules)
     for sub in _subcupos_en_recepcion():
         v = ventanas.ventana_subcupo(sub, hoy)
@@ -57,14 +68,22 @@ def recepcion_asignacion(hoy: dt.date | None = None) -> Disponibilidad:
     return Disponibilidad(False, motivo, abre_el)
 
 
+#: The persona's asignaciones vigentes on a date (compiled once: the catálogo asks on every
+#: visit).
+_VIGENTES = ConsultaCompilada(
+    lambda persona, hoy: Asignacion.objects.filter(
+        beneficiario=persona, estado=Asignacion.Estado.VIGENTE, vigencia_fin__gte=hoy
+    ),
+    persona=ENTERO,
+    hoy=FECHA,
+)
+
+
 def expedicion_posible(persona, hoy: dt.date | None = None) -> Disponibilidad:
     """Available when the persona has a vigente asignación with saldo to expedite."""
     hoy = hoy or ventanas.hoy()
-    vigentes = Asignacion.objects.filter(
-        beneficiario=persona, estado=Asignacion.Estado.VIGENTE, vigencia_fin__gte=hoy
-    )
     futuras = []
-    for a in vigentes:
+    for a in _VIGENTES.objetos(persona=persona.pk, hoy=hoy):
         if saldos.disponible(a) <= 0:
             continue
         if a.vigencia_inicio > hoy:

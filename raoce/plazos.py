@@ -35,6 +35,7 @@ from django.utils import timezone
 from tramites.calendario import Calendario, a_fecha, dia_siguiente, primer_dia_del_mes
 from tramites.calendario import fecha_simulada as fecha_simulada_de
 from tramites.services import historial
+from vucem.consultas import ENTERO, ConsultaCompilada
 
 from .models import EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 
@@ -199,29 +200,45 @@ def reporte_firmado(programa: Programa, periodo: int) -> ReporteAnual | None:
     )
 
 
+def _vinculos_firmados(**filtro):
+    """(programa, periodo, folio) of the signed reports covering the programs of
+    ``filtro``, the first signed first."""
+    return (
+        ReporteAnual.programas.through.objects.filter(
+            **filtro, reporteanual__solicitud__folio__isnull=False
+        )
+        .order_by("reporteanual__solicitud__firmada_en", "reporteanual_id")
+        .values("programa_id", "reporteanual__periodo", "reporteanual__solicitud__folio")
+    )
+
+
+#: Those of one persona's programs, every period (a few rows: one per program and year):
+#: compiled once, the catálogo and the wizard ask on every visit.
+_FIRMADOS_DE_PERSONA = ConsultaCompilada(
+    lambda persona: _vinculos_firmados(programa__persona_id=persona), persona=ENTERO
+)
+
+
 def folios_firmados(programas, periodo: int) -> dict[int, str]:
     """The folio of :func:`reporte_firmado` of each of ``programas`` that has one (by pk), in
     one query (cancelled programs and those authorized after ``periodo`` never report it:
     not read)."""
-    ids = [
+    ids = {
         p.pk
         for p in programas
         if p.estatus != EstatusPrograma.CANCELADO and p.fecha_autorizacion.year <= periodo
-    ]
+    }
     if not ids:
         return {}
-    vinculos = (
-        ReporteAnual.programas.through.objects.filter(
-            programa_id__in=ids,
-            reporteanual__periodo=periodo,
-            reporteanual__solicitud__folio__isnull=False,
-        )
-        .order_by("reporteanual__solicitud__firmada_en", "reporteanual_id")
-        .values_list("programa_id", "reporteanual__solicitud__folio")
-    )
+    personas = {p.persona_id for p in programas}
+    if len(personas) == 1:  # the usual case: the persona's programs, by persona
+        filas = _FIRMADOS_DE_PERSONA.filas(persona=personas.pop())
+    else:
+        filas = _vinculos_firmados(programa_id__in=ids, reporteanual__periodo=periodo)
     primeros: dict[int, str] = {}
-    for programa_id, folio in vinculos:
-        primeros.setdefault(programa_id, folio)
+    for fila in filas:
+        if fila["programa_id"] in ids and fila["reporteanual__periodo"] == periodo:
+            primeros.setdefault(fila["programa_id"], fila["reporteanual__solicitud__folio"])
     return primeros
 
 

@@ -46,6 +46,7 @@ from cupos.models import (
 from cupos.montos import leer_decimal, leer_id, leer_monto
 from tramites.reglas import ReglaError
 from tramites.services import guardar_paso
+from vucem.consultas import ENTERO, ConsultaCompilada
 
 PASO = "cancelacion"
 MOTIVO = "A petición del interesado"
@@ -85,9 +86,15 @@ def _certificados_cancelables(persona_id):
     ).filter(monto_expedido__gt=F("monto_utilizado") + F("monto_cancelado"))
 
 
+_UN_CANCELABLE = ConsultaCompilada(
+    lambda persona: _certificados_cancelables(persona).values("pk")[:1], persona=ENTERO
+)
+
+
 def tiene_certificados_cancelables(persona_id) -> bool:
-    """Whether the persona has a vigente certificate with something left to cancel."""
-    return _certificados_cancelables(persona_id).exists()
+    """Whether the persona has a vigente certificate with something left to cancel (a query
+    compiled once: the catálogo asks on every visit)."""
+    return bool(_UN_CANCELABLE.filas(persona=persona_id))
 
 
 def opciones_filtros() -> dict[str, list[tuple[str, str]]]:

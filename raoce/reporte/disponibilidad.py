@@ -15,16 +15,16 @@ from tramites.registro import DISPONIBLE, Disponibilidad
 from .. import plazos
 from ..models import EstatusPrograma, Programa
 from . import ventana
-from .programas import motivos_sin_programas, orden
+from .programas import motivos_sin_programas, orden, todos_los_programas
 
 
-def _siguen_activos(persona, periodo: int, hoy: dt.date) -> list[Programa]:
-    """Programs that are not cancelled and will not be cancelled for ``periodo``: they
-    report again in the next cycle."""
+def _siguen_activos(todos: list[Programa], periodo: int, hoy: dt.date) -> list[Programa]:
+    """Those of ``todos`` (the persona's programs) that are not cancelled and will not be
+    cancelled for ``periodo``: they report again in the next cycle."""
     return [
         p
-        for p in Programa.objects.filter(persona=persona).exclude(estatus=EstatusPrograma.CANCELADO)
-        if not plazos.vencido(p, periodo, hoy)
+        for p in todos
+        if p.estatus != EstatusPrograma.CANCELADO and not plazos.vencido(p, periodo, hoy)
     ]
 
 
@@ -32,16 +32,17 @@ def reporte_anual(persona, hoy: dt.date | None = None) -> Disponibilidad:
     hoy = hoy or ventana.hoy()
     periodo = ventana.periodo_a_reportar(hoy)
     inicio = ventana.inicio_presentacion(hoy.year)
+    todos = todos_los_programas(persona)
     if hoy < inicio:
-        if not _siguen_activos(persona, periodo, hoy):
-            return Disponibilidad(False, " ".join(motivos_sin_programas(persona, periodo)))
+        if not _siguen_activos(todos, periodo, hoy):
+            return Disponibilidad(False, " ".join(motivos_sin_programas(persona, periodo, todos)))
         return Disponibilidad(
             False,
             f"El reporte anual del periodo {periodo} se presenta a partir del {inicio:%d/%m/%Y}.",
             inicio,
         )
     motivos: list[str] = []
-    programas = sorted(Programa.objects.filter(persona=persona), key=orden)
+    programas = sorted(todos, key=orden)
     firmados = plazos.folios_firmados(programas, periodo)
     for p in programas:
         debe, motivo = plazos.debe_reportar(p, periodo, folio_firmado=firmados.get(p.pk))
@@ -52,9 +53,9 @@ def reporte_anual(persona, hoy: dt.date | None = None) -> Disponibilidad:
         if motivo:
             motivos.append(motivo)
     if not motivos:
-        motivos = motivos_sin_programas(persona, periodo)
+        motivos = motivos_sin_programas(persona, periodo, todos)
     siguiente = ventana.inicio_presentacion(hoy.year + 1)
-    abre = siguiente if _siguen_activos(persona, periodo, hoy) else None
+    abre = siguiente if _siguen_activos(todos, periodo, hoy) else None
     return Disponibilidad(
         False,
         f"Ninguno de sus programas debe presentar hoy el reporte anual del periodo {periodo}. "

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from vucem.consultas import ENTERO, ConsultaCompilada
+
 from .. import plazos
 from ..models import EstatusPrograma, Programa, TipoPrograma
 from ..trabajos import aplicar_vencimientos
@@ -31,9 +33,16 @@ def orden(p: Programa):
     return (_ORDEN_TIPO.get(p.tipo, 99), p.numero)
 
 
+_PROGRAMAS = ConsultaCompilada(
+    lambda persona: Programa.objects.filter(persona=persona).order_by("tipo", "numero"),
+    persona=ENTERO,
+)
+
+
 def todos_los_programas(persona) -> list[Programa]:
-    """Every program of the persona, by tipo and número."""
-    return list(Programa.objects.filter(persona=persona).order_by("tipo", "numero"))
+    """Every program of the persona, by tipo and número (a query compiled once: the
+    catálogo and the wizard read it on every visit)."""
+    return _PROGRAMAS.objetos(persona=persona.pk)
 
 
 def programas_a_reportar(persona, periodo: int, todos=None) -> list[Programa]:

@@ -219,3 +219,35 @@ def test_cupos_fecha_simulada_mueve_las_ventanas(cliente, settings):
     from django.utils import timezone
 
     assert ventanas.hoy() == timezone.localdate()
+
+
+def test_recepcion_asignacion_se_recuerda_por_dia_hasta_que_cambia_un_cupo(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Issue 8: the reception answer is alike for every persona: read once per process and
+    date, forgotten when a cupo, a subcupo or a día inhábil is saved."""
+    from tramites.models import Dependencia, DiaInhabil
+
+    # committed (what is read under a version an open transaction set is never kept)
+    with django_capture_on_commit_callbacks(execute=True):
+        cupo = lacteos_sin_a()
+    dia = dt.date(ANIO, 8, 15)  # D opens on 1 Sep
+    assert disponibilidad.recepcion_asignacion(dia).abre_el == dt.date(ANIO, 9, 1)
+    with django_assert_num_queries(0):
+        assert disponibilidad.recepcion_asignacion(dia).abre_el == dt.date(ANIO, 9, 1)
+    # another date is read on its own
+    assert disponibilidad.recepcion_asignacion(dt.date(ANIO, 3, 10)).disponible
+
+    # a día inhábil on 1 Sep moves D's first business day
+    se = Dependencia.objects.get(clave="SE")
+    DiaInhabil.objects.create(dependencia=se, fecha=dt.date(ANIO, 9, 1), descripcion="Prueba")
+    assert disponibilidad.recepcion_asignacion(dia).abre_el == dt.date(ANIO, 9, 2)
+    # the subcupo's new window
+    d = cupo.subcupos.get(clave="D")
+    d.ventana = VentanaRecepcion("dias_habiles_desde_primer_habil", 10, 15).to_dict()
+    d.save()
+    assert disponibilidad.recepcion_asignacion(dia).abre_el == dt.date(ANIO, 10, 1)
+    # the cupo withdrawn: only next year's estimate is left
+    cupo.activo = False
+    cupo.save()
+    assert disponibilidad.recepcion_asignacion(dia).abre_el is None

@@ -190,3 +190,44 @@ def test_una_pagina_vacia_no_arma_la_consulta_de_sus_filas(client, monkeypatch):
         armadas.clear()
         assert client.get(url).status_code == 200
         assert sorted(a for a in armadas if a != "sessions.Session") == esperadas, armadas
+
+
+def test_el_catalogo_y_la_verificacion_no_arman_consultas_al_repetirse(
+    client, monkeypatch, settings
+):
+    """Issue 8: on a repeat visit the catálogo's rules (RAOCE, expedición, cancelación) and
+    the public verification run SQL compiled once per process, or answers remembered
+    (cupos' reception windows, the catalog): the ORM builds no query. The answers are
+    still the persona's own."""
+    import datetime as dt
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from tests.raoce.conftest import crear_programa
+
+    settings.RAOCE_FECHA_SIMULADA = dt.date(2026, 5, 15)
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    crear_programa(persona, "IMMEX", "83-2019")
+    entrar_como_solicitante(client, user)
+    armadas = []
+    original = SQLCompiler.execute_sql
+
+    def execute_sql(self, *args, **kwargs):
+        armadas.append(self.query.model._meta.label)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
+    catalogo = reverse("tramites:catalogo")
+    verificar = reverse("acuses:verificar") + "?folio=0201500100220260101000001&codigo=ZZZZZZZZZZZZ"
+    for url in (catalogo, verificar):
+        client.get(url)
+        armadas.clear()
+        r = client.get(url)
+        assert r.status_code == 200
+        assert [a for a in armadas if a != "sessions.Session"] == [], armadas
+    # the RAOCE is offered to this persona; expedición and cancelación are not
+    html = client.get(catalogo).content.decode()
+    assert reverse("tramites:iniciar", args=[150102]) in html
+    assert reverse("tramites:iniciar", args=[120202]) not in html
+    assert reverse("tramites:iniciar", args=[140104]) not in html
+    assert "No se encontró un documento" in client.get(verificar).content.decode()
