@@ -56,6 +56,8 @@ class ConsultaCompilada:
         self.construir = construir
         self.tipos = tipos
         self._compiladas: dict[tuple, tuple] = {}
+        #: (compiled query, connection) ids -> (connection, compiled, converters)
+        self._de_conexion: dict[tuple, tuple] = {}
 
     def _sql(self, alias: str, juego: int):
         marcas = {n: _marca(tipo, i, juego) for i, (n, tipo) in enumerate(self.tipos.items())}
@@ -150,6 +152,22 @@ class ConsultaCompilada:
             resultado.append(obj)
         return resultado
 
+    def _conversores(self, compilada, conexion, expresiones) -> list:
+        """``(column, expression, converters)`` of the columns that have any, from this
+        thread's connection (the compiling one may be another's), kept per connection
+        object (its converters are methods of its ``ops``)."""
+        clave = (id(compilada), id(conexion))
+        guardado = self._de_conexion.get(clave)
+        if guardado is not None and guardado[0] is conexion and guardado[1] is compilada:
+            return guardado[2]
+        conversores = [
+            (i, e, conexion.ops.get_db_converters(e) + e.get_db_converters(conexion))
+            for i, e in enumerate(expresiones)
+        ]
+        conversores = [c for c in conversores if c[2]]
+        self._de_conexion[clave] = (conexion, compilada, conversores)
+        return conversores
+
     def _ejecutar(self, compilada, valores) -> list[list]:
         """The rows of the compiled SQL with ``valores``, each column converted."""
         conexion = connections[DEFAULT_DB_ALIAS]
@@ -163,12 +181,7 @@ class ConsultaCompilada:
             filas = cursor.fetchall()
         if not filas:
             return []
-        # Converters from this thread's connection (the compiling one may be another's).
-        conversores = [
-            (i, e, conexion.ops.get_db_converters(e) + e.get_db_converters(conexion))
-            for i, e in enumerate(expresiones)
-        ]
-        conversores = [c for c in conversores if c[2]]
+        conversores = self._conversores(compilada, conexion, expresiones)
         resultado = []
         for fila in filas:
             fila = list(fila)
