@@ -402,6 +402,8 @@ def aplicar_vencimientos(persona, periodo: int, hoy=None, *, usuario=None) -> li
     cancelados: list[int] = []
     for cambio in cancelaciones(periodo, hoy, cal, persona=persona):
         cancelados += [pk for pk, _, _ in aplicar(cambio, usuario=usuario)]
+    if not cancelados:
+        return []
     return list(Programa.objects.filter(pk__in=cancelados).order_by("pk"))
 
 

@@ -6,6 +6,7 @@ from django.http import Http404
 from tramites.memoria import Memoria
 from tramites.models import Dependencia, Solicitud, Tramite
 from vucem.acceso import puede_capturar_para, solo_lo_capturado
+from vucem.consultas import ENTERO, TEXTO, ConsultaCompilada
 
 
 def tramites_para(qs, persona):
@@ -55,8 +56,33 @@ def solicitudes_de_sesion(request):
     return qs.select_related("tramite", "solicitante")
 
 
+def _de_sesion(capturista: bool) -> ConsultaCompilada:
+    """:func:`solicitudes_de_sesion` filtered by número temporal, compiled once (every step
+    of every wizard reads its draft this way)."""
+
+    def construir(persona, numero, usuario=None):
+        qs = Solicitud.objects.filter(solicitante=persona, numero_temporal=numero)
+        if capturista:
+            qs = qs.filter(capturada_por=usuario)
+        return qs.select_related("tramite", "solicitante")[:1]
+
+    tipos = {"persona": ENTERO, "numero": TEXTO, **({"usuario": ENTERO} if capturista else {})}
+    return ConsultaCompilada(construir, **tipos)
+
+
+_DE_SESION = {False: _de_sesion(False), True: _de_sesion(True)}
+
+
 def solicitud_de_sesion_o_404(request, numero_temporal) -> Solicitud:
-    s = solicitudes_de_sesion(request).filter(numero_temporal=numero_temporal).first()
-    if s is None:
+    """The solicitud of :func:`solicitudes_de_sesion` with that número temporal, or 404."""
+    persona = request.persona
+    if persona is None or not puede_capturar_para(request.user, request.rol, persona):
         raise Http404("No se encontró la solicitud.")
-    return s
+    capturista = solo_lo_capturado(request.rol)
+    valores = {"persona": persona.pk, "numero": str(numero_temporal)}
+    if capturista:
+        valores["usuario"] = request.user.pk
+    encontradas = _DE_SESION[capturista].objetos(**valores)
+    if not encontradas:
+        raise Http404("No se encontró la solicitud.")
+    return encontradas[0]

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from tramites import services as tramites_services
 from tramites.reglas import ReglaError
+from vucem.consultas import ENTERO, ConsultaCompilada
 
 from .. import plazos
 from ..models import BienProducido, EstatusPrograma, Programa, ReporteAnual
@@ -38,11 +39,22 @@ _BIENES = "_raoce_bienes"
 _IMPORTACIONES = "_raoce_importaciones"
 
 
+#: The draft's report and the report's programs: compiled once (each step reads them).
+_REPORTE_DE = ConsultaCompilada(
+    lambda solicitud: ReporteAnual.objects.filter(solicitud=solicitud).order_by("pk")[:1],
+    solicitud=ENTERO,
+)
+_PROGRAMAS_DE = ConsultaCompilada(
+    lambda reporte: Programa.objects.filter(reportes=reporte), reporte=ENTERO
+)
+
+
 def reporte_de(solicitud) -> ReporteAnual | None:
     if solicitud is None or solicitud.pk is None:
         return None
     if _REPORTE not in solicitud.__dict__:
-        solicitud.__dict__[_REPORTE] = ReporteAnual.objects.filter(solicitud=solicitud).first()
+        encontrados = _REPORTE_DE.objetos(solicitud=solicitud.pk)
+        solicitud.__dict__[_REPORTE] = encontrados[0] if encontrados else None
     return solicitud.__dict__[_REPORTE]
 
 
@@ -71,7 +83,7 @@ def programas_de(reporte: ReporteAnual | None) -> list[Programa]:
     if reporte is None:
         return []
     if _PROGRAMAS not in reporte.__dict__:
-        reporte.__dict__[_PROGRAMAS] = sorted(reporte.programas.all(), key=orden)
+        reporte.__dict__[_PROGRAMAS] = sorted(_PROGRAMAS_DE.objetos(reporte=reporte.pk), key=orden)
     return list(reporte.__dict__[_PROGRAMAS])
 
 

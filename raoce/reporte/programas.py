@@ -142,11 +142,34 @@ class GrupoProgramas:
         return [p.pk for p in self.programas]
 
 
+#: (program, linked program) pairs of one persona's programs, compiled once.
+_LIGADOS_DE_PERSONA = ConsultaCompilada(
+    lambda persona: Programa.ligados.through.objects.filter(
+        from_programa__persona_id=persona
+    ).values("from_programa_id", "to_programa_id"),
+    persona=ENTERO,
+)
+
+
+def _ligados(programas: list[Programa]) -> dict[int, set[int]]:
+    """pk -> pks of its linked programs, of the IMMEX among ``programas``."""
+    immex = [p for p in programas if p.tipo == TipoPrograma.IMMEX]
+    personas = {p.persona_id for p in immex}
+    if len(personas) != 1:
+        return {p.pk: {q.pk for q in p.ligados.all()} for p in immex}
+    ligados: dict[int, set[int]] = {p.pk: set() for p in immex}
+    for fila in _LIGADOS_DE_PERSONA.filas(persona=personas.pop()):
+        if fila["from_programa_id"] in ligados:
+            ligados[fila["from_programa_id"]].add(fila["to_programa_id"])
+    return ligados
+
+
 def agrupar(programas) -> list[GrupoProgramas]:
     """Group the programs that must report: each IMMEX takes its linked (non-IMMEX)
     programs along; the rest stand alone."""
     disponibles = sorted(programas, key=orden)
-    ids = {p.pk for p in disponibles}
+    por_pk = {p.pk: p for p in disponibles}
+    ligados_de = _ligados(disponibles)
     usados: set[int] = set()
     grupos: list[GrupoProgramas] = []
     for p in disponibles:
@@ -154,9 +177,9 @@ def agrupar(programas) -> list[GrupoProgramas]:
             continue
         ligados = sorted(
             (
-                q
-                for q in p.ligados.all()
-                if q.pk in ids and q.pk not in usados and q.tipo != TipoPrograma.IMMEX
+                por_pk[pk]
+                for pk in ligados_de[p.pk]
+                if pk in por_pk and pk not in usados and por_pk[pk].tipo != TipoPrograma.IMMEX
             ),
             key=orden,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -1077,3 +1078,44 @@ def test_consultas_por_peticion_del_asistente_y_la_firma(cliente, empresa, fiel,
 
 def historial_de(s) -> list[tuple[str, str]]:
     return [(r.estado_anterior, r.estado_nuevo) for r in historial(s).order_by("pk")]
+
+
+def test_paso_programas_sin_armar_consultas_al_repetirse(
+    cliente, empresa, immex_prosec, monkeypatch
+):
+    """Issue 8: on a repeat visit the programs step reads the draft, its report, the
+    persona's programs, their links and signed folios with SQL compiled once per process:
+    the ORM builds no query. The IMMEX still brings its linked PROSEC, a program of another
+    persona linked to it is not offered, and a saved choice is shown checked."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    immex, prosec = immex_prosec
+    otra, _ = crear_solicitante("moral", rfc="EKU9003173C9", nombre="ESCUELA KEMPER SA DE CV")
+    ajeno = crear_programa(otra, "PROSEC", "2019-0001")
+    immex.ligados.add(ajeno)
+    altex = crear_programa(empresa[0], "ALTEX", "2019-0002")
+    s = iniciar(cliente)
+    url = url_paso(s, "programas")
+    armadas = []
+    original = SQLCompiler.execute_sql
+
+    def execute_sql(self, *args, **kwargs):
+        armadas.append(self.query.model._meta.label)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
+    for elegido in (None, immex):
+        cliente.get(url)
+        armadas.clear()
+        pagina = html(cliente.get(url))
+        assert [a for a in armadas if a != "sessions.Session"] == [], armadas
+        assert pagina.count('name="grupo"') == 2  # IMMEX-PROSEC and the ALTEX alone
+        assert f'value="{immex.pk}"' in pagina and f'value="{altex.pk}"' in pagina
+        assert "IMMEX-PROSEC" in pagina and ajeno.numero not in pagina
+        if elegido is None:
+            assert not re.search(r"\schecked\s", pagina)
+            assert elegir(cliente, s, immex).status_code == 302
+        else:
+            assert re.search(rf'value="{immex.pk}"[^>]*\schecked\s', pagina)
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    assert set(reporte.programas.all()) == {immex, prosec}
