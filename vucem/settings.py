@@ -175,6 +175,8 @@ ANEXO_MAX_BYTES = env.int("ANEXO_MAX_BYTES", default=5 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's renderer with the plain <input>, <select> and <textarea> written in Python (issue 8).
+FORM_RENDERER = "vucem.renderizador.RenderizadorFormularios"
 
 # E-mail: console by default; EMAIL_URL=smtp://host:1025 for a real server.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
