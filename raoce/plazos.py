@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from tramites.calendario import Calendario, a_fecha, dia_siguiente, primer_dia_del_mes
 from tramites.calendario import fecha_simulada as fecha_simulada_de
+from tramites.calendario import memoria as memoria_calendario
 from tramites.services import historial
 from vucem.consultas import ENTERO, ConsultaCompilada
 
@@ -134,8 +135,19 @@ def calcular_plazos(
     """Deadlines of a program of ``tipo`` for the RAOCE filed in ``anio`` (period anio − 1).
 
     ``prosec_con_immex``: for PROSEC, the persona also has an IMMEX/ALTEX/ECEX (May deadline).
+    Without ``calendario`` (the SE's), kept per process while the días inhábiles do not
+    change (:data:`tramites.calendario.memoria`): alike for every program of a kind.
     """
-    cal = _calendario(calendario, anio)
+    if calendario is None:
+        clave = ("plazos", tipo, anio, tipo == TipoPrograma.PROSEC and bool(prosec_con_immex))
+        return memoria_calendario.recordar(
+            clave,
+            lambda: _calcular_plazos(tipo, anio, clave[3], _calendario(None, anio)),
+        )
+    return _calcular_plazos(tipo, anio, prosec_con_immex, calendario)
+
+
+def _calcular_plazos(tipo: str, anio: int, prosec_con_immex: bool, cal: Calendario) -> Plazos:
     inicio = inicio_ciclo(anio)
     if tipo in MESES_TRAS_SUSPENSION:
         mes_ultima, mes_cancelacion = MESES_TRAS_SUSPENSION[tipo]

@@ -158,7 +158,7 @@ def _deben_reportar(periodo: int) -> QuerySet:
     )
 
 
-def cancelaciones(periodo: int, hoy: dt.date, cal: Calendario, persona=None) -> list[Cambio]:
+def cancelaciones(periodo: int, hoy: dt.date, cal: Calendario | None, persona=None) -> list[Cambio]:
     """Programs on/after their cancelación date of ``periodo``'s cycle without a report
     signed by their fecha oportuna (:func:`raoce.plazos.vencido`). A PROSEC's cancelación
     and última fecha do not depend on its límite. Ordered by cancelación date."""
@@ -178,7 +178,7 @@ def cancelaciones(periodo: int, hoy: dt.date, cal: Calendario, persona=None) -> 
 
 
 def suspensiones(
-    periodo: int, hoy: dt.date, cal: Calendario, persona=None, *, solo_vencidos: bool = False
+    periodo: int, hoy: dt.date, cal: Calendario | None, persona=None, *, solo_vencidos: bool = False
 ) -> list[Cambio]:
     """IMMEX/PROSEC vigentes past their límite (from the suspensión date on) without a
     signed report of ``periodo``: before the cancelación date any report counts (a late
@@ -396,7 +396,7 @@ def aplicar_vencimientos(persona, periodo: int, hoy=None, *, usuario=None) -> li
     suspension on its legal date), without waiting for it. Returns the programs cancelled
     now, by pk."""
     hoy = a_fecha(hoy or modulo_plazos.hoy())
-    cal = _calendario(periodo + 1)
+    cal = None  # the SE's: its deadlines are kept per process (raoce.plazos.calcular_plazos)
     for cambio in suspensiones(periodo, hoy, cal, persona=persona, solo_vencidos=True):
         aplicar(cambio, usuario=usuario)
     cancelados: list[int] = []
