@@ -4,8 +4,9 @@ is unchanged. Saving or deleting a source row replaces the key (model signals), 
 process reads the database again on its next request; a change that sends no signal (a bulk
 update, raw SQL) shows by the next day, or at once after :meth:`Memoria.invalidar`.
 
-Within one request each version key is read from the shared cache once: a page that asks
-several times (the catálogo's rules, each business-day calendar) pays one round trip."""
+Within one request the version keys are read from the shared cache once, all together: a
+page that asks several times (the catálogo's rules, each business-day calendar) pays one
+round trip."""
 
 from __future__ import annotations
 
@@ -58,12 +59,18 @@ class Memoria:
         """The current token (created when missing); ``None`` when the cache is down. Read
         once per request."""
         versiones = _versiones_de_la_peticion()
-        if versiones is not None and self.clave_version in versiones:
-            return versiones[self.clave_version]
-        version = self._leer_version()
-        if versiones is not None:
-            versiones[self.clave_version] = version
-        return version
+        if versiones is None:
+            return self._leer_version()
+        if self.clave_version not in versiones:
+            # Every memory's key in one round trip: a page that reads one usually reads more.
+            faltan = {m.clave_version for m in _todas} - versiones.keys()
+            try:
+                versiones.update(cache.get_many(sorted(faltan)))
+            except Exception:  # cache down: each memory finds out on its own below
+                pass
+            if self.clave_version not in versiones:  # never set yet (or the cache is down)
+                versiones[self.clave_version] = self._leer_version()
+        return versiones[self.clave_version]
 
     def _leer_version(self) -> str | None:
         try:
