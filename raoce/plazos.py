@@ -49,6 +49,7 @@ __all__ = [
     "fecha_presentacion",
     "hoy",
     "plazos_programa",
+    "primera_cancelacion",
     "prosec_con_programa_mayor",
     "reporte_firmado",
     "folios_firmados",
@@ -169,6 +170,14 @@ def _calcular_plazos(tipo: str, anio: int, prosec_con_immex: bool, cal: Calendar
             cancelacion=primer_dia_del_mes(anio, MES_CANCELACION_ALTEX_ECEX),
         )
     raise ValueError(f"Tipo de programa desconocido: {tipo!r}")
+
+
+def primera_cancelacion(anio: int) -> dt.date:
+    """The earliest cancelación date of the cycle filed in ``anio``, of any kind of program:
+    before it no program can be past its deadline (:func:`vencido`). The first day of a
+    month, whatever the calendar."""
+    meses = [cancelacion for _, cancelacion in MESES_TRAS_SUSPENSION.values()]
+    return primer_dia_del_mes(anio, min([*meses, MES_CANCELACION_ALTEX_ECEX]))
 
 
 def prosec_con_programa_mayor(programa: Programa) -> bool:

@@ -396,6 +396,8 @@ def aplicar_vencimientos(persona, periodo: int, hoy=None, *, usuario=None) -> li
     suspension on its legal date), without waiting for it. Returns the programs cancelled
     now, by pk."""
     hoy = a_fecha(hoy or modulo_plazos.hoy())
+    if hoy < modulo_plazos.primera_cancelacion(periodo + 1):
+        return []  # nothing can be due yet (the wizard asks on every visit)
     cal = None  # the SE's: its deadlines are kept per process (raoce.plazos.calcular_plazos)
     for cambio in suspensiones(periodo, hoy, cal, persona=persona, solo_vencidos=True):
         aplicar(cambio, usuario=usuario)

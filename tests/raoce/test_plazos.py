@@ -10,6 +10,7 @@ from raoce.plazos import (
     calcular_plazos,
     debe_reportar,
     plazos_programa,
+    primera_cancelacion,
     prosec_con_programa_mayor,
 )
 from tests.raoce.conftest import crear_programa, crear_reporte, firmar
@@ -205,3 +206,38 @@ def test_el_trabajo_y_el_asistente_abren_en_plazos_inicio(lacteos, immex, monkey
     assert trabajos.aplicar_plazos(D(2024, 9, 10))["cancelados"] == []
     immex.refresh_from_db()
     assert immex.estatus == EstatusPrograma.VIGENTE
+
+
+def test_plazos_recordados_hasta_que_cambia_un_dia_inhabil(
+    db, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Issue 8: the SE's deadlines of a kind of program are computed once per process (a
+    year's calendar) and forgotten when a día inhábil is saved."""
+    from tramites.models import Dependencia
+
+    calcular_plazos(TipoPrograma.PROSEC, 2024)
+    with django_assert_num_queries(0):
+        assert calcular_plazos(TipoPrograma.PROSEC, 2024).limite == D(2024, 4, 30)
+        # a PROSEC with an IMMEX has May's límite: kept apart
+        assert calcular_plazos(TipoPrograma.PROSEC, 2024, prosec_con_immex=True).limite == D(
+            2024, 5, 31
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        DiaInhabil.objects.create(
+            dependencia=Dependencia.objects.get(clave="SE"),
+            fecha=D(2024, 4, 30),
+            descripcion="Día inhábil de prueba",
+        )
+    assert calcular_plazos(TipoPrograma.PROSEC, 2024).limite == D(2024, 4, 29)
+    # an explicit calendar is never mixed with the SE's
+    sin_inhabiles = Calendario(dias_inhabiles=[])
+    assert calcular_plazos(TipoPrograma.PROSEC, 2024, calendario=sin_inhabiles).limite == D(
+        2024, 4, 30
+    )
+
+
+def test_primera_cancelacion_es_la_mas_temprana_de_todos_los_programas():
+    for anio in (2024, 2025, 2026):
+        todas = [calcular_plazos(t, anio).cancelacion for t in TipoPrograma.values]
+        todas.append(calcular_plazos(TipoPrograma.PROSEC, anio, prosec_con_immex=True).cancelacion)
+        assert primera_cancelacion(anio) == min(todas)
