@@ -11,6 +11,7 @@ the query (the ORM writes the SQL, for each database vendor).
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Hashable
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -56,8 +57,9 @@ class ConsultaCompilada:
         self.construir = construir
         self.tipos = tipos
         self._compiladas: dict[tuple, tuple] = {}
-        #: (compiled query, connection) ids -> (connection, compiled, converters)
-        self._de_conexion: dict[tuple, tuple] = {}
+        #: connection -> {id(compiled): (compiled, converters)}; an entry goes with its
+        #: connection (a thread's, e.g. runserver's)
+        self._de_conexion: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def _sql(self, alias: str, juego: int):
         marcas = {n: _marca(tipo, i, juego) for i, (n, tipo) in enumerate(self.tipos.items())}
@@ -156,16 +158,16 @@ class ConsultaCompilada:
         """``(column, expression, converters)`` of the columns that have any, from this
         thread's connection (the compiling one may be another's), kept per connection
         object (its converters are methods of its ``ops``)."""
-        clave = (id(compilada), id(conexion))
-        guardado = self._de_conexion.get(clave)
-        if guardado is not None and guardado[0] is conexion and guardado[1] is compilada:
-            return guardado[2]
+        de_esta = self._de_conexion.setdefault(conexion, {})
+        guardado = de_esta.get(id(compilada))
+        if guardado is not None and guardado[0] is compilada:
+            return guardado[1]
         conversores = [
             (i, e, conexion.ops.get_db_converters(e) + e.get_db_converters(conexion))
             for i, e in enumerate(expresiones)
         ]
         conversores = [c for c in conversores if c[2]]
-        self._de_conexion[clave] = (conexion, compilada, conversores)
+        de_esta[id(compilada)] = (compilada, conversores)
         return conversores
 
     def _ejecutar(self, compilada, valores) -> list[list]:
