@@ -115,6 +115,9 @@ def area(w: dict) -> str:
 
 
 class RenderizadorFormularios(DjangoTemplates):
+    """``DjangoTemplates`` writing the widgets of :data:`ESCRITAS` itself (see the module
+    docstring); a ``<select>`` whose options use another template falls back to it."""
+
     def render(self, template_name, context, request=None):
         if template_name in ESCRITAS:
             html = self._escribir(template_name, context["widget"])

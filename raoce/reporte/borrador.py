@@ -45,7 +45,7 @@ _REPORTE_DE = ConsultaCompilada(
     solicitud=ENTERO,
 )
 _PROGRAMAS_DE = ConsultaCompilada(
-    lambda reporte: Programa.objects.filter(reportes=reporte), reporte=ENTERO
+    lambda reporte: Programa.objects.filter(reportes=reporte).order_by("pk"), reporte=ENTERO
 )
 
 
