@@ -7,19 +7,35 @@ the cache for :data:`VIGENCIA_USUARIO` seconds, so a logged-in request reads no 
 Saving or deleting the user or its persona forgets it at once; a change made without saving
 the instance (``QuerySet.update``, e.g. a bulk deactivation) is noticed within that time.
 Password accounts (capturistas, staff) are always read from the database: their password
-hash never goes to the cache."""
+hash never goes to the cache.
+
+The cached account carries whether it captures for someone (:data:`CAPTURA_PARA_ALGUIEN`,
+read by the menu on every page), so a page reads both in one round trip; saving or deleting
+one of its capturista registrations forgets the account too (vucem.context_processors)."""
 
 import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 
 logger = logging.getLogger(__name__)
 
 #: Seconds a FIEL account may be served from the cache (the bound for noticing a change that
 #: did not go through ``save()``).
 VIGENCIA_USUARIO = 30
+
+
+#: Attribute of an account read by this backend (in the same query, an EXISTS): whether it
+#: is an active capturista of some solicitante.
+CAPTURA_PARA_ALGUIEN = "_vucem_captura_para_alguien"
+
+
+def _capturas_activas():
+    from vucem.models import Capturista
+
+    return Capturista.objects.filter(usuario=OuterRef("pk"), activo=True)
 
 
 def clave_usuario(user_id) -> str:
@@ -46,7 +62,11 @@ class ModelBackendConPersona(ModelBackend):
         if user is None:
             User = get_user_model()
             try:
-                user = User._default_manager.select_related("persona").get(pk=user_id)
+                user = (
+                    User._default_manager.select_related("persona")
+                    .annotate(**{CAPTURA_PARA_ALGUIEN: Exists(_capturas_activas())})
+                    .get(pk=user_id)
+                )
             except User.DoesNotExist:
                 return None
             if not user.has_usable_password():

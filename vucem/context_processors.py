@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from vucem.autenticacion import CAPTURA_PARA_ALGUIEN, olvidar_usuario
 from vucem.models import ROLES_SOLICITANTE, Capturista, Rol
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,11 @@ def _clave_captura(user) -> str:
 
 def captura_para_alguien(user) -> bool:
     """Whether ``user`` is an active capturista of some solicitante (it may then switch
-    roles): one query per minute and user instead of one per page (issue 8)."""
+    roles): one query per minute and user instead of one per page (issue 8); a FIEL account
+    served from the cache carries it (vucem.autenticacion), with no round trip of its own."""
+    guardado = getattr(user, CAPTURA_PARA_ALGUIEN, None)
+    if guardado is not None:
+        return guardado
     clave = _clave_captura(user)
     try:
         valor = cache.get(clave)
@@ -43,6 +48,7 @@ def _olvidar_captura(sender, instance, **kwargs):
         cache.delete(_clave_captura(instance.usuario))
     except Exception:  # cache down, or the account is being deleted: the TTL bounds it
         logger.warning("No se pudo olvidar la captura del usuario %s", instance.usuario_id)
+    olvidar_usuario(instance.usuario_id)  # the cached account carries it too
 
 
 def portal(request):

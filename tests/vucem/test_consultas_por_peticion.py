@@ -76,6 +76,39 @@ def test_el_menu_no_consulta_los_registros_de_capturista_en_cada_pagina(client):
     assert "Cambiar de rol" not in client.get(reverse("vucem:bandeja")).content.decode()
 
 
+def test_la_cuenta_fiel_en_cache_trae_si_captura_para_alguien(client, monkeypatch):
+    """Issue 8: the cached FIEL account carries whether it captures for someone (an EXISTS in
+    the query that reads it): the menu asks the cache nothing more; a capturista
+    registration saved or deleted forgets the account, so the menu changes at once."""
+    from vucem import context_processors
+    from vucem.models import Capturista
+
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    otra, _ = crear_solicitante("moral", rfc="ACN080610GT1", nombre="AVENAS SA DE CV")
+    entrar_como_solicitante(client, user)
+    bandeja = reverse("vucem:bandeja")
+    client.get(bandeja)
+    leidas = []
+
+    class Registro:
+        def get(self, *args, **kwargs):
+            leidas.append(args)
+            return None
+
+        def __getattr__(self, nombre):
+            return getattr(context_processors.cache, nombre)
+
+    monkeypatch.setattr(context_processors, "cache", Registro())
+    for esperado in (False, True, False):
+        r, sqls = _consultas(client, bandeja)
+        assert ("Cambiar de rol" in r.content.decode()) is esperado
+        assert leidas == [] and not [s for s in sqls if "vucem_capturista" in s], sqls
+        if esperado is False and not Capturista.objects.exists():
+            registro = Capturista.objects.create(solicitante=otra, usuario=user)
+        elif esperado:
+            registro.delete()
+
+
 def test_cuenta_fiel_en_cache_desactivada_o_cambiada_se_nota(client, monkeypatch):
     """Issue 8: a FIEL account served from the cache is forgotten when it is saved
     (deactivated: the next request is anonymous); a change that skips ``save()`` is noticed
