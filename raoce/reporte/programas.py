@@ -152,8 +152,11 @@ _LIGADOS_DE_PERSONA = ConsultaCompilada(
 
 
 def _ligados(programas: list[Programa]) -> dict[int, set[int]]:
-    """pk -> pks of its linked programs, of the IMMEX among ``programas``."""
+    """pk -> pks of its linked programs, of the IMMEX among ``programas`` (only those in
+    ``programas`` matter to :func:`agrupar`)."""
     immex = [p for p in programas if p.tipo == TipoPrograma.IMMEX]
+    if len(programas) < 2:  # an IMMEX alone: nothing of the list to take along, no query
+        return {p.pk: set() for p in immex}
     personas = {p.persona_id for p in immex}
     if len(personas) != 1:
         return {p.pk: {q.pk for q in p.ligados.all()} for p in immex}
