@@ -1,0 +1,1 @@
+"""PostgreSQL backend of the portal (``DATABASES["default"]["ENGINE"] = "vucem.bd"``)."""
