@@ -337,6 +337,36 @@ def contar_documentos_visibles(request) -> int:
     return filas[0]["n"] if filas else 0
 
 
+def _primeros_documentos(capturista: bool, cuantos: int) -> ConsultaCompilada:
+    def construir(persona, usuario=None):
+        qs = _documentos_de(persona, usuario if capturista else None)
+        return qs.select_related("solicitud__tramite", "solicitud__solicitante")[:cuantos]
+
+    return ConsultaCompilada(
+        construir, persona=ENTERO, **({"usuario": ENTERO} if capturista else {})
+    )
+
+
+#: (capturista, page size) -> its compiled first page (the size is the SQL's LIMIT).
+_PRIMEROS: dict[tuple[bool, int], ConsultaCompilada] = {}
+
+
+def primeros_documentos_visibles(request, cuantos: int) -> list[Documento]:
+    """``list(documentos_visibles(request)[:cuantos])`` (the first page of «Acuses y
+    resoluciones» as it opens), in SQL compiled once per process and page size."""
+    alcance = _alcance(request)
+    if alcance is None:
+        return []
+    persona_id, capturista_id = alcance
+    capturista = capturista_id is not None
+    consulta = _PRIMEROS.get((capturista, cuantos))
+    if consulta is None:
+        consulta = _PRIMEROS[capturista, cuantos] = _primeros_documentos(capturista, cuantos)
+    if capturista:
+        return consulta.objetos(persona=persona_id, usuario=capturista_id)
+    return consulta.objetos(persona=persona_id)
+
+
 def buscar_documentos(qs, *, folio: str = "", fecha_inicial=None, fecha_final=None):
     """Filter ``qs`` by folio (of the document or of its solicitud, partial match) and by
     issue date range (inclusive, dates in the Mexico City time zone)."""

@@ -17,6 +17,7 @@ from acuses.services import (
     contar_documentos_visibles,
     documentos_visibles,
     obtener_pdf,
+    primeros_documentos_visibles,
     verificar_documento,
 )
 from acuses.tasks import pedir_al_worker
@@ -45,6 +46,8 @@ def lista(request):
     pagina = paginador.get_page(request.GET.get("pagina"))
     if not pagina.paginator.count:
         pagina.object_list = []  # nothing to list: no (empty) query to build for the rows
+    elif not form.is_bound and pagina.number == 1:  # as it opens: SQL compiled once
+        pagina.object_list = primeros_documentos_visibles(request, POR_PAGINA)
     consulta = request.GET.copy()
     consulta.pop("pagina", None)
     return render(

@@ -326,3 +326,42 @@ def test_capturista_privado_ve_los_documentos_del_solicitante(
     assert "revocó" in r.content.decode()
     # ...and the document stays out of reach (404, no existence leak).
     assert client.get(reverse("acuses:descargar", args=[doc.pk])).status_code == 404
+
+
+def test_primera_pagina_compilada_es_la_del_orm(
+    cliente_de, persona, otra_persona, documento_factory, solicitud_factory, monkeypatch
+):
+    """Issue 8: the page as it opens lists its rows with SQL compiled once per process: the
+    same documents, in the same order, with their solicitud and trámite (no query per row),
+    as ``documentos_visibles``; the ORM builds no query for them."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    for i in range(23):
+        documento_factory(
+            solicitud=solicitud_factory(solicitante=persona), creado=en_mx(2026, 3, 1 + i % 5)
+        )
+    documento_factory(solicitud=solicitud_factory(solicitante=otra_persona))
+    cliente = cliente_de(persona)
+    url = reverse("acuses:lista")
+    cliente.get(url)
+    armadas = []
+    original = SQLCompiler.execute_sql
+
+    def execute_sql(self, *args, **kwargs):
+        armadas.append(self.query.model._meta.label)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
+    r = cliente.get(url)
+    # (this test's account has a password: it is read on every request, as it must be)
+    assert [a for a in armadas if a not in ("sessions.Session", "vucem.User")] == [], armadas
+    filas = r.context["pagina"].object_list
+    esperadas = list(
+        Documento.objects.filter(solicitud__solicitante=persona).order_by("-creado", "pk")[:20]
+    )
+    assert [d.pk for d in filas] == [d.pk for d in esperadas]
+    html = r.content.decode()
+    for d in filas:
+        assert d.folio in html and d.solicitud.tramite.nombre in html
+    # page 2 and a search still go through the ORM, with the same rows as before
+    assert len(cliente.get(url, {"pagina": 2}).context["pagina"].object_list) == 3
