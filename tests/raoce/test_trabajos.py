@@ -259,3 +259,24 @@ def test_el_plazo_del_prosec_no_depende_del_orden_de_las_cancelaciones(exportado
         "No presentó el RAOCE 2023 a más tardar el 31/05/2024"
     ]
     assert [h.estado_nuevo for h in historial(altex)] == [C]
+
+
+def test_aplicar_vencimientos_antes_de_la_primera_cancelacion_no_consulta(
+    lacteos, immex, django_assert_num_queries
+):
+    """Issue 8: the wizard asks on every visit; before the cycle's first cancelación date
+    (1 June for ALTEX/ECEX) nothing can be due and nothing is read."""
+    with django_assert_num_queries(0):
+        assert trabajos.aplicar_vencimientos(lacteos, 2025, dt.date(2026, 5, 31)) == []
+
+
+def test_agrupar_sin_consultar_vinculos_de_un_immex_solo(lacteos, immex, django_assert_num_queries):
+    """Issue 8: an IMMEX alone has nothing of the list to take along (no query); with its
+    linked PROSEC in the list, the links are read in one query and the group holds both."""
+    from raoce.reporte.programas import agrupar
+
+    with django_assert_num_queries(0):
+        assert [g.programas for g in agrupar([immex])] == [[immex]]
+    prosec = crear_programa(lacteos, TipoPrograma.PROSEC, "2019-8664", ligados=[immex])
+    with django_assert_num_queries(1):
+        assert [g.programas for g in agrupar([prosec, immex])] == [[immex, prosec]]
