@@ -36,6 +36,23 @@ def _sin_memoria_entre_peticiones():
 
 
 @pytest.fixture
+def consultas_armadas(monkeypatch):
+    """The labels of the models whose query the ORM builds and runs from now on (issue 8:
+    pages whose queries run SQL compiled once, vucem.consultas, build none)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    armadas: list[str] = []
+    original = SQLCompiler.execute_sql
+
+    def execute_sql(self, *args, **kwargs):
+        armadas.append(self.query.model._meta.label)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
+    return armadas
+
+
+@pytest.fixture
 def artifacts_dir():
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS_DIR

@@ -329,13 +329,11 @@ def test_capturista_privado_ve_los_documentos_del_solicitante(
 
 
 def test_primera_pagina_compilada_es_la_del_orm(
-    cliente_de, persona, otra_persona, documento_factory, solicitud_factory, monkeypatch
+    cliente_de, persona, otra_persona, documento_factory, solicitud_factory, consultas_armadas
 ):
     """Issue 8: the page as it opens lists its rows with SQL compiled once per process: the
     same documents, in the same order, with their solicitud and trámite (no query per row),
     as ``documentos_visibles``; the ORM builds no query for them."""
-    from django.db.models.sql.compiler import SQLCompiler
-
     for i in range(23):
         documento_factory(
             solicitud=solicitud_factory(solicitante=persona), creado=en_mx(2026, 3, 1 + i % 5)
@@ -344,17 +342,12 @@ def test_primera_pagina_compilada_es_la_del_orm(
     cliente = cliente_de(persona)
     url = reverse("acuses:lista")
     cliente.get(url)
-    armadas = []
-    original = SQLCompiler.execute_sql
-
-    def execute_sql(self, *args, **kwargs):
-        armadas.append(self.query.model._meta.label)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
+    consultas_armadas.clear()
     r = cliente.get(url)
     # (this test's account has a password: it is read on every request, as it must be)
-    assert [a for a in armadas if a not in ("sessions.Session", "vucem.User")] == [], armadas
+    assert [a for a in consultas_armadas if a not in ("sessions.Session", "vucem.User")] == [], (
+        consultas_armadas
+    )
     filas = r.context["pagina"].object_list
     esperadas = list(
         Documento.objects.filter(solicitud__solicitante=persona).order_by("-creado", "pk")[:20]

@@ -199,34 +199,26 @@ def test_el_catalogo_lee_sus_tramites_en_una_consulta_y_los_recuerda(client):
     assert "persona física" in html and "persona moral" not in html
 
 
-def test_una_pagina_vacia_no_arma_la_consulta_de_sus_filas(client, monkeypatch):
+def test_una_pagina_vacia_no_arma_la_consulta_de_sus_filas(client, consultas_armadas):
     """Issue 8: an empty list builds no query for its rows (Django compiles an empty slice's
     SQL before noticing it need not send it): the bandeja and «Acuses y resoluciones»."""
-    from django.db.models.sql.compiler import SQLCompiler
-
     persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
     entrar_como_solicitante(client, user)
-    armadas = []
-    original = SQLCompiler.execute_sql
-
-    def execute_sql(self, *args, **kwargs):
-        armadas.append(self.query.model._meta.label)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
     for url, esperadas in (
         # none: its notices and counts run SQL compiled once per process (vucem.consultas)
         (reverse("vucem:bandeja"), []),
         (reverse("acuses:lista"), []),  # its count: compiled once too
     ):
         client.get(url)
-        armadas.clear()
+        consultas_armadas.clear()
         assert client.get(url).status_code == 200
-        assert sorted(a for a in armadas if a != "sessions.Session") == esperadas, armadas
+        assert sorted(a for a in consultas_armadas if a != "sessions.Session") == esperadas, (
+            consultas_armadas
+        )
 
 
 def test_el_catalogo_y_la_verificacion_no_arman_consultas_al_repetirse(
-    client, monkeypatch, settings
+    client, consultas_armadas, settings
 ):
     """Issue 8: on a repeat visit the catálogo's rules (RAOCE, expedición, cancelación) and
     the public verification run SQL compiled once per process, or answers remembered
@@ -234,30 +226,20 @@ def test_el_catalogo_y_la_verificacion_no_arman_consultas_al_repetirse(
     still the persona's own."""
     import datetime as dt
 
-    from django.db.models.sql.compiler import SQLCompiler
-
     from tests.raoce.conftest import crear_programa
 
     settings.RAOCE_FECHA_SIMULADA = dt.date(2026, 5, 15)
     persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
     crear_programa(persona, "IMMEX", "83-2019")
     entrar_como_solicitante(client, user)
-    armadas = []
-    original = SQLCompiler.execute_sql
-
-    def execute_sql(self, *args, **kwargs):
-        armadas.append(self.query.model._meta.label)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
     catalogo = reverse("tramites:catalogo")
     verificar = reverse("acuses:verificar") + "?folio=0201500100220260101000001&codigo=ZZZZZZZZZZZZ"
     for url in (catalogo, verificar):
         client.get(url)
-        armadas.clear()
+        consultas_armadas.clear()
         r = client.get(url)
         assert r.status_code == 200
-        assert [a for a in armadas if a != "sessions.Session"] == [], armadas
+        assert [a for a in consultas_armadas if a != "sessions.Session"] == [], consultas_armadas
     # the RAOCE is offered to this persona; expedición and cancelación are not
     html = client.get(catalogo).content.decode()
     assert reverse("tramites:iniciar", args=[150102]) in html

@@ -1081,14 +1081,12 @@ def historial_de(s) -> list[tuple[str, str]]:
 
 
 def test_paso_programas_sin_armar_consultas_al_repetirse(
-    cliente, empresa, immex_prosec, monkeypatch
+    cliente, empresa, immex_prosec, consultas_armadas
 ):
     """Issue 8: on a repeat visit the programs step reads the draft, its report, the
     persona's programs, their links and signed folios with SQL compiled once per process:
     the ORM builds no query. The IMMEX still brings its linked PROSEC, a program of another
     persona linked to it is not offered, and a saved choice is shown checked."""
-    from django.db.models.sql.compiler import SQLCompiler
-
     immex, prosec = immex_prosec
     otra, _ = crear_solicitante("moral", rfc="EKU9003173C9", nombre="ESCUELA KEMPER SA DE CV")
     ajeno = crear_programa(otra, "PROSEC", "2019-0001")
@@ -1096,19 +1094,11 @@ def test_paso_programas_sin_armar_consultas_al_repetirse(
     altex = crear_programa(empresa[0], "ALTEX", "2019-0002")
     s = iniciar(cliente)
     url = url_paso(s, "programas")
-    armadas = []
-    original = SQLCompiler.execute_sql
-
-    def execute_sql(self, *args, **kwargs):
-        armadas.append(self.query.model._meta.label)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
     for elegido in (None, immex):
         cliente.get(url)
-        armadas.clear()
+        consultas_armadas.clear()
         pagina = html(cliente.get(url))
-        assert [a for a in armadas if a != "sessions.Session"] == [], armadas
+        assert [a for a in consultas_armadas if a != "sessions.Session"] == [], consultas_armadas
         assert pagina.count('name="grupo"') == 2  # IMMEX-PROSEC and the ALTEX alone
         assert f'value="{immex.pk}"' in pagina and f'value="{altex.pk}"' in pagina
         assert "IMMEX-PROSEC" in pagina and ajeno.numero not in pagina
