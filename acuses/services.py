@@ -302,6 +302,15 @@ def _documentos_de(persona_id, capturista_id=None):
     return qs
 
 
+def _valores(alcance: tuple[int, int | None]) -> dict[str, int]:
+    """The compiled queries' values for :func:`_alcance`'s answer (``usuario``: only a
+    capturista's shape has it)."""
+    persona_id, capturista_id = alcance
+    if capturista_id is None:
+        return {"persona": persona_id}
+    return {"persona": persona_id, "usuario": capturista_id}
+
+
 def documentos_visibles(request):
     """Documents of the persona the session acts for (see :func:`_alcance`). Empty otherwise."""
     alcance = _alcance(request)
@@ -329,11 +338,8 @@ def contar_documentos_visibles(request) -> int:
     alcance = _alcance(request)
     if alcance is None:
         return 0
-    persona_id, capturista_id = alcance
-    if capturista_id is None:
-        filas = _CUENTAS[False].filas(persona=persona_id)
-    else:
-        filas = _CUENTAS[True].filas(persona=persona_id, usuario=capturista_id)
+    valores = _valores(alcance)
+    filas = _CUENTAS["usuario" in valores].filas(**valores)
     return filas[0]["n"] if filas else 0
 
 
@@ -357,14 +363,12 @@ def primeros_documentos_visibles(request, cuantos: int) -> list[Documento]:
     alcance = _alcance(request)
     if alcance is None:
         return []
-    persona_id, capturista_id = alcance
-    capturista = capturista_id is not None
+    valores = _valores(alcance)
+    capturista = "usuario" in valores
     consulta = _PRIMEROS.get((capturista, cuantos))
     if consulta is None:
         consulta = _PRIMEROS[capturista, cuantos] = _primeros_documentos(capturista, cuantos)
-    if capturista:
-        return consulta.objetos(persona=persona_id, usuario=capturista_id)
-    return consulta.objetos(persona=persona_id)
+    return consulta.objetos(**valores)
 
 
 def buscar_documentos(qs, *, folio: str = "", fecha_inicial=None, fecha_final=None):
