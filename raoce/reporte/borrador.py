@@ -121,6 +121,25 @@ def seleccionar_programas(solicitud, grupo: GrupoProgramas, periodo: int) -> Rep
     """Create or update the draft's report with the chosen programs; data that no longer
     applies (importaciones, bienes) is cleared."""
     _exigir_borrador(solicitud)
+    paso = {
+        "periodo": periodo,
+        "grupo": grupo.clave,
+        "programas": grupo.ids,
+        "tipo": grupo.tipo,
+        "folio": grupo.folio,
+    }
+    previo = reporte_de(solicitud)  # as the step's form read it in this request
+    if (
+        previo is not None
+        and previo.periodo == periodo
+        and {p.pk for p in programas_de(previo)} == {p.pk for p in grupo.programas}
+        and (previo.total_importaciones is None or importaciones_requeridas(previo))
+    ):
+        # The same choice again («Continuar» after coming back): the report already holds
+        # these programs and nothing the choice would clear; only the step is saved (no
+        # transaction, no write of the report or its programs).
+        tramites_services.guardar_paso(solicitud, PASO_PROGRAMAS, paso)
+        return previo
     olvidar(solicitud)
     with transaction.atomic():
         reporte, creado = ReporteAnual.objects.get_or_create(
@@ -132,9 +151,8 @@ def seleccionar_programas(solicitud, grupo: GrupoProgramas, periodo: int) -> Rep
             reporte.periodo = periodo
             reporte.programas.set(grupo.programas)
             campos = ["periodo"]
-            if (
-                not requiere_importaciones(grupo.programas)
-                and reporte.total_importaciones is not None
+            if reporte.total_importaciones is not None and not requiere_importaciones(
+                grupo.programas
             ):
                 reporte.total_importaciones = None
                 campos.append("total_importaciones")
@@ -142,17 +160,7 @@ def seleccionar_programas(solicitud, grupo: GrupoProgramas, periodo: int) -> Rep
         olvidar(solicitud, reporte)
         if not creado and not requiere_bienes(grupo.programas):
             reporte.bienes.all().delete()
-        tramites_services.guardar_paso(
-            solicitud,
-            PASO_PROGRAMAS,
-            {
-                "periodo": periodo,
-                "grupo": grupo.clave,
-                "programas": grupo.ids,
-                "tipo": grupo.tipo,
-                "folio": grupo.folio,
-            },
-        )
+        tramites_services.guardar_paso(solicitud, PASO_PROGRAMAS, paso)
     return reporte
 
 

@@ -350,6 +350,68 @@ def test_prosec_solo_con_bienes_agregar_y_quitar(cliente, empresa, firmar):
     )
 
 
+def _escrituras(consultas) -> list[str]:
+    """The INSERT/UPDATE/DELETE statements among captured queries, as their first words."""
+    return [
+        " ".join(q["sql"].split()[:3])
+        for q in consultas
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_elegir_de_nuevo_lo_mismo_solo_guarda_el_paso(cliente, empresa, immex_prosec):
+    """«Continuar» again on the same choice (issue 8): the report, its programs, amounts and
+    bienes stay as they are and only the draft's step is written; a different choice, or
+    importaciones the choice no longer captures, still go through the full update."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    immex, prosec_ligado = immex_prosec
+    prosec = crear_programa(
+        empresa[0], "PROSEC", "2020-1000", sector="XXII De la industria del café"
+    )
+    s = iniciar(cliente)
+    assert elegir(cliente, s, prosec).status_code == 302
+    datos(
+        cliente,
+        s,
+        "agregar",
+        ventas_totales="10",
+        total_exportaciones="5",
+        total_importaciones="3",
+        **bien(),
+    )
+    reporte = ReporteAnual.objects.get(solicitud=s)
+    assert reporte.total_importaciones == Decimal("3") and reporte.bienes.count() == 1
+
+    with CaptureQueriesContext(connection) as q:
+        r = elegir(cliente, s, prosec)
+    assert r.status_code == 302 and r.url == url_paso(s, "datos")
+    escrituras = _escrituras(q.captured_queries)
+    assert escrituras == ['UPDATE "tramites_solicitud" SET'], escrituras
+    reporte.refresh_from_db()
+    assert list(reporte.programas.all()) == [prosec]
+    assert reporte.total_importaciones == Decimal("3") and reporte.bienes.count() == 1
+    s.refresh_from_db()
+    assert s.paso_actual == "programas" and s.datos["programas"]["programas"] == [prosec.pk]
+
+    # another choice: the programs are replaced, the bienes (PROSEC only) go
+    assert elegir(cliente, s, immex).status_code == 302
+    reporte.refresh_from_db()
+    assert set(reporte.programas.all()) == {immex, prosec_ligado}
+    assert reporte.total_importaciones is None and not reporte.bienes.exists()
+    assert s.__class__.objects.get(pk=s.pk).datos["programas"]["programas"] == [
+        immex.pk,
+        prosec_ligado.pk,
+    ]
+    # importaciones an IMMEX with a linked PROSEC does not capture: cleared even when the
+    # same group is chosen again
+    ReporteAnual.objects.filter(pk=reporte.pk).update(total_importaciones=Decimal("7"))
+    assert elegir(cliente, s, immex).status_code == 302
+    reporte.refresh_from_db()
+    assert reporte.total_importaciones is None
+
+
 def test_prosec_sin_bienes_no_continua_ni_firma(cliente, empresa, fiel):
     prosec = crear_programa(empresa[0], "PROSEC", "2020-1000")
     s = iniciar(cliente)
