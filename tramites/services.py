@@ -188,11 +188,18 @@ def crear_borrador(
 
 
 def guardar_paso(solicitud: Solicitud, paso: str, datos: dict | None = None) -> Solicitud:
-    """Persist one step's data of a draft (drafts are saved at every step)."""
+    """Persist one step's data of a draft (drafts are saved at every step); nothing is
+    written when the step and its data are already saved as they are."""
     if not solicitud.es_borrador:
         raise TramiteError(
             "La solicitud ya fue firmada y no puede modificarse.", "solicitud_inmutable"
         )
+    if solicitud.paso_actual == paso and (
+        datos is None or (solicitud.datos or {}).get(paso) == datos
+    ):
+        # Saved again unchanged (e.g. «Continuar» on a step already saved): no write, and
+        # ``actualizada`` keeps the time of the last real change (avisar_listo_para_firma).
+        return solicitud
     campos = ["paso_actual", "actualizada"]
     solicitud.paso_actual = paso
     if datos is not None:

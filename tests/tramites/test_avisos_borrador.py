@@ -82,3 +82,37 @@ def test_al_expirar_el_borrador_se_avisa_al_solicitante(
     assert not Notificacion.objects.filter(solicitud=vigente).exists()
     (correo,) = mail.outbox
     assert correo.to == [persona_moral.correo] and "inicie una nueva solicitud" in correo.body
+
+
+def test_guardar_otra_vez_sin_cambios_no_es_una_version_nueva(
+    client,
+    tramite_prueba,
+    persona_moral,
+    capturista,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    """Saving a step again unchanged writes nothing (issue 8): the draft keeps its
+    ``actualizada``, so the solicitante already told is not told again; a change is saved."""
+    entrar(client, capturista, persona_moral, Rol.CAPTURISTA_PRIVADO)
+    client.post(reverse("tramites:iniciar", args=[tramite_prueba.vucem_id]))
+    s = Solicitud.objects.get()
+    paso = reverse("tramites:paso", args=[s.numero_temporal, "datos"])
+    firmar = reverse("tramites:firmar", args=[s.numero_temporal])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(paso, {"descripcion": "x", "cantidad": "1"})
+        client.post(firmar, {"accion": "avisar"})
+        s.refresh_from_db()
+        antes = s.actualizada
+        client.post(paso, {"descripcion": "x", "cantidad": "1"})
+        r = client.post(firmar, {"accion": "avisar"}, follow=True)
+        assert "ya fue avisado" in r.content.decode()
+    assert Notificacion.objects.filter(tipo="listo_para_firma").count() == 1
+    s.refresh_from_db()
+    assert s.actualizada == antes and s.datos["datos"] == {"descripcion": "x", "cantidad": "1"}
+    with django_assert_num_queries(0):
+        services.guardar_paso(s, "datos", {"descripcion": "x", "cantidad": "1"})
+    with django_assert_num_queries(1):
+        services.guardar_paso(s, "datos", {"descripcion": "z", "cantidad": "1"})
+    s.refresh_from_db()
+    assert s.datos["datos"]["descripcion"] == "z" and s.actualizada > antes

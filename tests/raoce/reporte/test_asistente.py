@@ -394,6 +394,13 @@ def test_elegir_de_nuevo_lo_mismo_solo_guarda_el_paso(cliente, empresa, immex_pr
     assert reporte.total_importaciones == Decimal("3") and reporte.bienes.count() == 1
     s.refresh_from_db()
     assert s.paso_actual == "programas" and s.datos["programas"]["programas"] == [prosec.pk]
+    # once more, with the step already saved as it is: nothing is written at all
+    actualizada = s.actualizada
+    with CaptureQueriesContext(connection) as q:
+        r = elegir(cliente, s, prosec)
+    assert r.status_code == 302 and _escrituras(q.captured_queries) == []
+    s.refresh_from_db()
+    assert s.actualizada == actualizada
 
     # another choice: the programs are replaced, the bienes (PROSEC only) go
     assert elegir(cliente, s, immex).status_code == 302
