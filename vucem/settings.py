@@ -170,7 +170,7 @@ STORAGES = {
     # Documents (acuses, certificados) are private: never served from MEDIA_URL, only
     # through views that check ownership.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "vucem.estaticos.EstaticosComprimidos"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
