@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from tramites.calendario import Calendario, a_fecha, dia_siguiente, primer_dia_del_mes
@@ -240,17 +241,44 @@ _FIRMADOS_DE_PERSONA = ConsultaCompilada(
 )
 
 
+def folio_firmado_del_periodo(periodo):
+    """An annotation for a query of programs: the folio of each one's :func:`reporte_firmado`
+    of ``periodo`` (``None``: none), read with the programs instead of afterwards."""
+    # Value(): a compiled query (vucem.consultas) passes an out-of-range marker, which a plain
+    # int would turn into an empty lookup
+    return Subquery(
+        _vinculos_firmados(
+            programa_id=OuterRef("pk"),
+            reporteanual__periodo=Value(periodo, output_field=IntegerField()),
+        ).values("reporteanual__solicitud__folio")[:1]
+    )
+
+
+_FOLIOS_LEIDOS = "_raoce_folios_firmados"
+
+
+def recordar_folio_firmado(programa: Programa, periodo: int, folio: str | None) -> None:
+    """``folio`` (or ``None``) is the folio of the program's signed report of ``periodo``, as
+    just read with the program (:func:`folio_firmado_del_periodo`): :func:`folios_firmados`
+    of this instance reads it from here."""
+    programa.__dict__.setdefault(_FOLIOS_LEIDOS, {})[periodo] = folio
+
+
 def folios_firmados(programas, periodo: int) -> dict[int, str]:
     """The folio of :func:`reporte_firmado` of each of ``programas`` that has one (by pk), in
-    one query (cancelled programs and those authorized after ``periodo`` never report it:
-    not read)."""
-    ids = {
-        p.pk
+    one query, or none when the programs were read with theirs (:func:`recordar_folio_firmado`;
+    cancelled programs and those authorized after ``periodo`` never report it: not read)."""
+    elegidos = [
+        p
         for p in programas
         if p.estatus != EstatusPrograma.CANCELADO and p.fecha_autorizacion.year <= periodo
-    }
-    if not ids:
+    ]
+    if not elegidos:
         return {}
+    leidos = [p.__dict__.get(_FOLIOS_LEIDOS, {}) for p in elegidos]
+    if all(periodo in f for f in leidos):
+        return {p.pk: f[periodo] for p, f in zip(elegidos, leidos, strict=True) if f[periodo]}
+    ids = {p.pk for p in elegidos}
     personas = {p.persona_id for p in programas}
     if len(personas) == 1:  # the usual case: the persona's programs, by persona
         filas = _FIRMADOS_DE_PERSONA.filas(persona=personas.pop())

@@ -38,6 +38,16 @@ def _marca(tipo: str, n: int, juego: int):
     raise ValueError(f"Tipo de valor desconocido: {tipo}")
 
 
+def _mismo_valor(param, marca) -> bool:
+    """Whether a parameter of the compiled SQL is this marker (as adapted for the database):
+    the same type and value, or an integer subtype of an integer marker (psycopg's Int4)."""
+    if type(param) is type(marca):
+        return param == marca
+    return (
+        type(marca) is int and isinstance(param, int) and not isinstance(param, bool)
+    ) and param == marca
+
+
 class ConsultaCompilada:
     """``construir(**valores)`` returns a QuerySet of the given shape; :meth:`filas` (a
     ``values()``/``annotate()`` QuerySet) and :meth:`objetos` (a QuerySet of model instances,
@@ -75,10 +85,15 @@ class ConsultaCompilada:
         qs, marcas, sql, params = self._sql(alias, 0)
         _, _, sql_otro, params_otro = self._sql(alias, 1)
         adaptadas = {nombre: self._adaptar(conexion, nombre, m) for nombre, m in marcas.items()}
-        lugares = []
+        lugares, envolturas = [], []
         for p in params:
-            nombres = [n for n, a in adaptadas.items() if type(p) is type(a) and p == a]
+            nombres = [n for n, a in adaptadas.items() if _mismo_valor(p, a)]
             lugares.append(nombres[0] if nombres else None)
+            # an integer the ORM typed (Value(..., output_field=IntegerField()) gives
+            # psycopg's Int4 on PostgreSQL): each call's value is typed the same way
+            envolturas.append(
+                type(p) if nombres and type(p) is not type(adaptadas[nombres[0]]) else None
+            )
         cambian = [p != o for p, o in zip(params, params_otro, strict=False)]
         if (
             sql != sql_otro
@@ -113,7 +128,7 @@ class ConsultaCompilada:
                 get_related_populators(info, compilador.select, alias),
                 compilador.annotation_col_map,
             )
-        return sql, params, lugares, columnas, expresiones, modelos
+        return sql, params, lugares, columnas, expresiones, modelos, envolturas
 
     def _adaptar(self, conexion, nombre: str, valor):
         if valor is not None and self.tipos[nombre] == MOMENTO:
@@ -173,11 +188,14 @@ class ConsultaCompilada:
     def _ejecutar(self, compilada, valores) -> list[list]:
         """The rows of the compiled SQL with ``valores``, each column converted."""
         conexion = connections[DEFAULT_DB_ALIAS]
-        sql, params, lugares, _columnas, expresiones, _modelos = compilada
+        sql, params, lugares, _columnas, expresiones, _modelos, envolturas = compilada
         final = [
             p if lugar is None else self._adaptar(conexion, lugar, valores[lugar])
             for lugar, p in zip(lugares, params, strict=True)
         ]
+        for i, envoltura in enumerate(envolturas):
+            if envoltura is not None:
+                final[i] = envoltura(final[i])
         with conexion.cursor() as cursor:
             cursor.execute(sql, final)
             filas = cursor.fetchall()

@@ -32,7 +32,7 @@ def reporte_anual(persona, hoy: dt.date | None = None) -> Disponibilidad:
     hoy = hoy or ventana.hoy()
     periodo = ventana.periodo_a_reportar(hoy)
     inicio = ventana.inicio_presentacion(hoy.year)
-    todos = todos_los_programas(persona)
+    todos = todos_los_programas(persona, periodo)
     if hoy < inicio:
         if not _siguen_activos(todos, periodo, hoy):
             return Disponibilidad(False, " ".join(motivos_sin_programas(persona, periodo, todos)))

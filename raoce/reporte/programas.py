@@ -39,10 +39,28 @@ _PROGRAMAS = ConsultaCompilada(
 )
 
 
-def todos_los_programas(persona) -> list[Programa]:
+_PROGRAMAS_Y_FOLIOS = ConsultaCompilada(
+    lambda persona, periodo: (
+        Programa.objects.filter(persona=persona)
+        .annotate(folio_firmado=plazos.folio_firmado_del_periodo(periodo))
+        .order_by("tipo", "numero")
+    ),
+    persona=ENTERO,
+    periodo=ENTERO,
+)
+
+
+def todos_los_programas(persona, periodo: int | None = None) -> list[Programa]:
     """Every program of the persona, by tipo and número (a query compiled once: the
-    catálogo and the wizard read it on every visit)."""
-    return _PROGRAMAS.objetos(persona=persona.pk)
+    catálogo and the wizard read it on every visit). With ``periodo``, each comes with the
+    folio of its signed report of that period, in the same query
+    (:func:`raoce.plazos.folios_firmados` then reads none)."""
+    if periodo is None:
+        return _PROGRAMAS.objetos(persona=persona.pk)
+    todos = _PROGRAMAS_Y_FOLIOS.objetos(persona=persona.pk, periodo=periodo)
+    for p in todos:
+        plazos.recordar_folio_firmado(p, periodo, p.folio_firmado)
+    return todos
 
 
 def programas_a_reportar(persona, periodo: int, todos=None) -> list[Programa]:
@@ -217,7 +235,7 @@ def grupos_y_programas(persona, periodo: int) -> tuple[list[GrupoProgramas], lis
     """:func:`grupos_disponibles` and :func:`todos_los_programas` as read for them (after the
     vencimientos), with one query for both."""
     _aplicar_vencimientos(persona, periodo)
-    todos = todos_los_programas(persona)
+    todos = todos_los_programas(persona, periodo)
     return agrupar(programas_a_reportar(persona, periodo, todos)), todos
 
 

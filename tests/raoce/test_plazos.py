@@ -156,6 +156,39 @@ def test_los_reportes_firmados_de_varios_programas_en_una_consulta(
         assert programas_a_reportar(lacteos, 2023) == [prosec_ligado]
 
 
+def test_los_programas_se_leen_con_su_folio_firmado(
+    lacteos, immex, prosec_ligado, django_assert_num_queries
+):
+    """Issue 8: with the period, the persona's programs come with the folio of each one's
+    signed report in the same query, and folios_firmados / programas_a_reportar read no more."""
+    from raoce.plazos import folios_firmados, reporte_firmado
+    from raoce.reporte.programas import programas_a_reportar, todos_los_programas
+
+    altex = crear_programa(lacteos, TipoPrograma.ALTEX, "1234-2019")
+    primero = crear_reporte(lacteos, [immex, altex], periodo=2023, ventas=1, exportaciones=1)
+    tarde = crear_reporte(lacteos, [immex], periodo=2023, ventas=1, exportaciones=1)
+    otro_anio = crear_reporte(lacteos, [prosec_ligado], periodo=2022, ventas=1, exportaciones=1)
+    firmar(tarde, en=D(2024, 5, 20))
+    firmar(primero, en=D(2024, 5, 10))
+    firmar(otro_anio, en=D(2023, 5, 10))
+    for periodo in (2022, 2023, 2024):
+        with django_assert_num_queries(1):
+            todos = todos_los_programas(lacteos, periodo)
+            folios = folios_firmados(todos, periodo)
+            reportan = programas_a_reportar(lacteos, periodo, todos)
+        assert todos == todos_los_programas(lacteos)
+        esperados = {p.pk: r.solicitud.folio for p in todos if (r := reporte_firmado(p, periodo))}
+        assert folios == esperados == folios_firmados(list(todos_los_programas(lacteos)), periodo)
+        assert reportan == programas_a_reportar(lacteos, periodo)
+    primero.solicitud.refresh_from_db()
+    assert folios_firmados(todos_los_programas(lacteos, 2023), 2023)[immex.pk] == (
+        primero.solicitud.folio
+    )  # the first one signed
+    # read for another period: folios_firmados asks the database
+    with django_assert_num_queries(1):
+        folios_firmados(todos, 2021)
+
+
 # -- every date from the calendar module (DESIGN §5) ----------------------------------------
 
 

@@ -226,6 +226,30 @@ def test_fechas_como_valores():
         consulta.objetos(persona=a.pk, desde=timezone.now())
 
 
+def test_enteros_tipados_como_valores():
+    """An integer inside ``Value(…, output_field=IntegerField())`` (a plain int on a
+    PositiveIntegerField lookup would make the marker an empty lookup) reaches the SQL typed
+    as the ORM types it (psycopg's Int4 on PostgreSQL), each call with its own value."""
+    from django.db.models import IntegerField, Value
+
+    from raoce.models import Programa
+    from tests.raoce.conftest import crear_programa
+
+    a, _ = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    crear_programa(a, "IMMEX", "83-2019", fecha_autorizacion=dt.date(2019, 3, 15))
+    crear_programa(a, "PROSEC", "2021-1", fecha_autorizacion=dt.date(2021, 1, 4))
+
+    def construir(persona, anio):
+        return Programa.objects.filter(
+            persona=persona, fecha_autorizacion__year__lte=Value(anio, output_field=IntegerField())
+        ).order_by("pk")
+
+    consulta = ConsultaCompilada(construir, persona=ENTERO, anio=ENTERO)
+    for anio in (2018, 2019, 2020, 2021, 2030):
+        assert consulta.objetos(persona=a.pk, anio=anio) == list(construir(a.pk, anio))
+    assert len(consulta.objetos(persona=a.pk, anio=2020)) == 1
+
+
 def test_sin_prefetch_related():
     consulta = ConsultaCompilada(
         lambda persona: Solicitud.objects.filter(solicitante=persona).prefetch_related(
