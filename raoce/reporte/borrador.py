@@ -49,12 +49,33 @@ _PROGRAMAS_DE = ConsultaCompilada(
 )
 
 
+#: The report with its programs, in one query: a row per (report, program) link.
+_REPORTE_Y_PROGRAMAS = ConsultaCompilada(
+    lambda solicitud: (
+        ReporteAnual.programas.through.objects.filter(reporteanual__solicitud=solicitud)
+        .select_related("reporteanual", "programa")
+        .order_by("programa_id")
+    ),
+    solicitud=ENTERO,
+)
+
+
 def reporte_de(solicitud) -> ReporteAnual | None:
+    """The draft's report (one per solicitud), read with its programs (:func:`programas_de`
+    then reads none); when there is none, or it has no programs, a second query says which."""
     if solicitud is None or solicitud.pk is None:
         return None
     if _REPORTE not in solicitud.__dict__:
-        encontrados = _REPORTE_DE.objetos(solicitud=solicitud.pk)
-        solicitud.__dict__[_REPORTE] = encontrados[0] if encontrados else None
+        vinculos = _REPORTE_Y_PROGRAMAS.objetos(solicitud=solicitud.pk)
+        if vinculos:
+            reporte = vinculos[0].reporteanual
+            reporte.__dict__[_PROGRAMAS] = sorted((v.programa for v in vinculos), key=orden)
+        else:
+            encontrados = _REPORTE_DE.objetos(solicitud=solicitud.pk)
+            reporte = encontrados[0] if encontrados else None
+            if reporte is not None:  # no links were found: it has no programs
+                reporte.__dict__[_PROGRAMAS] = []
+        solicitud.__dict__[_REPORTE] = reporte
     return solicitud.__dict__[_REPORTE]
 
 

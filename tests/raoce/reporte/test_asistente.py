@@ -1178,3 +1178,28 @@ def test_paso_programas_sin_armar_consultas_al_repetirse(
             assert re.search(rf'value="{immex.pk}"[^>]*\schecked\s', pagina)
     reporte = ReporteAnual.objects.get(solicitud=s)
     assert set(reporte.programas.all()) == {immex, prosec}
+
+
+def test_el_reporte_se_lee_con_sus_programas(
+    cliente, empresa, immex_prosec, django_assert_num_queries
+):
+    """Issue 8: a draft's report comes with its programs in one query (each step reads
+    both); without a report, or with a report left without programs, a second query says so."""
+    immex, prosec = immex_prosec
+    s = iniciar(cliente)
+    with django_assert_num_queries(2):
+        assert borrador.reporte_de(s) is None
+    elegir(cliente, s, immex)
+    fresca = Solicitud.objects.get(pk=s.pk)
+    with django_assert_num_queries(1):
+        reporte = borrador.reporte_de(fresca)
+        programas = borrador.programas_de(reporte)
+    assert reporte == ReporteAnual.objects.get(solicitud=s)
+    assert reporte.periodo == periodo() and reporte.solicitud_id == s.pk
+    assert programas == [immex, prosec]  # IMMEX first, then PROSEC
+    assert [p.numero for p in programas] == ["83-2019", "2019-8664"]
+    reporte.programas.clear()
+    fresca = Solicitud.objects.get(pk=s.pk)
+    with django_assert_num_queries(2):
+        leido = borrador.reporte_de(fresca)
+        assert leido == reporte and borrador.programas_de(leido) == []
