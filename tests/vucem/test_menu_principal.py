@@ -64,3 +64,33 @@ def test_el_menu_recordado_es_el_de_la_plantilla_en_cada_pagina_y_rol(client):
     menu = _comparar(client, reverse("cupos:dictamen_lista"))
     assert "Dictamen de cupos" in menu and "Oficina de gestión" in menu
     assert vucem_tags._menu.cache_info().currsize >= 5
+
+
+def test_la_ventana_de_sesion_y_las_url_fijas_son_las_de_la_plantilla(client, settings):
+    """{% modal_sesion %} and {% url_fija %} (issue 8): worked out once per process, the same
+    HTML as the include and the {% url %} they replace; another URL prefix, other URLs."""
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    vucem_tags._modal_sesion.cache_clear()
+    vucem_tags._url_fija.cache_clear()
+    persona, user = crear_solicitante("moral", rfc="LBA100315MX4", nombre="LACTEOS SA DE CV")
+    entrar_como_solicitante(client, user)
+    modal = engines["django"].from_string('{% include "includes/sesion_modal.html" %}')
+    for _ in range(2):
+        html = client.get(reverse("vucem:bandeja")).content.decode()
+        assert modal.render({}) in html
+        assert f'data-url-ingresar="{reverse("vucem:ingresar")}"' in html
+        assert f'href="{reverse("acuses:verificar")}">Verificar un documento' in html
+    assert vucem_tags._modal_sesion.cache_info().hits >= 1
+    assert vucem_tags._url_fija.cache_info().hits >= 2
+    fija = engines["django"].from_string("{% load vucem_tags %}{% url_fija 'vucem:salir' %}")
+    try:
+        set_script_prefix("/ventanilla/")
+        assert fija.render({}) == "/ventanilla/salir/" == reverse("vucem:salir")
+        assert 'href="/ventanilla/salir/"' in vucem_tags.modal_sesion()
+    finally:
+        clear_script_prefix()
+    assert fija.render({}) == reverse("vucem:salir")
+    # anonymous pages: no session window
+    client.logout()
+    assert "sesionModal" not in client.get(reverse("acuses:verificar")).content.decode()

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django import template
 from django.conf import settings
 from django.template.loader import get_template
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 register = template.Library()
 
@@ -89,3 +89,34 @@ def _menu(clave: tuple) -> str:
             "puede_cambiar_rol": puede_cambiar_rol,
         }
     )
+
+
+@register.simple_tag
+def url_fija(nombre: str) -> str:
+    """``{% url nombre %}`` of a view without arguments, worked out once per process for
+    each URL prefix and URLconf (the shell of every page asks for the same few; issue 8).
+    Worked out every time with DEBUG on."""
+    clave = (nombre, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if settings.DEBUG:
+        return _url_fija.__wrapped__(clave)
+    return _url_fija(clave)
+
+
+@functools.lru_cache(maxsize=256)
+def _url_fija(clave: tuple) -> str:
+    return reverse(clave[0])
+
+
+@register.simple_tag
+def modal_sesion() -> str:
+    """``includes/sesion_modal.html`` (fixed text and two URLs), rendered once per process
+    for each URL prefix and URLconf, as :func:`menu_principal`."""
+    clave = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if settings.DEBUG:
+        return _modal_sesion.__wrapped__(clave)
+    return _modal_sesion(clave)
+
+
+@functools.lru_cache(maxsize=64)
+def _modal_sesion(clave: tuple) -> str:
+    return get_template("includes/sesion_modal.html").render({})
