@@ -60,18 +60,24 @@ def menu_principal(context) -> str:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     user = context.get("user")
-    clave = (
+    return _por_proceso(
+        _menu,
         bool(context.get("es_staff_rol")),
         bool(context.get("es_solicitante_rol")),
         bool(getattr(user, "is_staff", False)),
         bool(context.get("puede_cambiar_rol")),
         match.view_name if match is not None else None,
-        get_script_prefix(),
-        get_urlconf() or settings.ROOT_URLCONF,
     )
+
+
+def _por_proceso(recordada, *clave):
+    """``recordada`` (an ``lru_cache`` of one tuple) for ``clave`` plus the URL prefix and
+    URLconf, which every URL it holds depends on; worked out every time with DEBUG on
+    (templates edited live)."""
+    clave = (*clave, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     if settings.DEBUG:
-        return _menu.__wrapped__(clave)
-    return _menu(clave)
+        return recordada.__wrapped__(clave)
+    return recordada(clave)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -96,10 +102,7 @@ def url_fija(nombre: str) -> str:
     """``{% url nombre %}`` of a view without arguments, worked out once per process for
     each URL prefix and URLconf (the shell of every page asks for the same few; issue 8).
     Worked out every time with DEBUG on."""
-    clave = (nombre, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    if settings.DEBUG:
-        return _url_fija.__wrapped__(clave)
-    return _url_fija(clave)
+    return _por_proceso(_url_fija, nombre)
 
 
 @functools.lru_cache(maxsize=256)
@@ -111,10 +114,7 @@ def _url_fija(clave: tuple) -> str:
 def modal_sesion() -> str:
     """``includes/sesion_modal.html`` (fixed text and two URLs), rendered once per process
     for each URL prefix and URLconf, as :func:`menu_principal`."""
-    clave = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    if settings.DEBUG:
-        return _modal_sesion.__wrapped__(clave)
-    return _modal_sesion(clave)
+    return _por_proceso(_modal_sesion)
 
 
 @functools.lru_cache(maxsize=64)
