@@ -17,14 +17,20 @@ from .conftest import entrar
 pytestmark = pytest.mark.django_db
 
 
+def _borrador_de_capturista(client, tramite, persona, capturista):
+    """The capturista starts a draft for ``persona``: (solicitud, its «datos» step URL, its
+    signing page URL)."""
+    entrar(client, capturista, persona, Rol.CAPTURISTA_PRIVADO)
+    client.post(reverse("tramites:iniciar", args=[tramite.vucem_id]))
+    s = Solicitud.objects.get()
+    paso = reverse("tramites:paso", args=[s.numero_temporal, "datos"])
+    return s, paso, reverse("tramites:firmar", args=[s.numero_temporal])
+
+
 def test_capturista_deja_lista_para_firmar_y_se_avisa_una_vez(
     client, tramite_prueba, persona_moral, capturista, django_capture_on_commit_callbacks
 ):
-    entrar(client, capturista, persona_moral, Rol.CAPTURISTA_PRIVADO)
-    client.post(reverse("tramites:iniciar", args=[tramite_prueba.vucem_id]))
-    s = Solicitud.objects.get()
-    paso = reverse("tramites:paso", args=[s.numero_temporal, "datos"])
-    firmar = reverse("tramites:firmar", args=[s.numero_temporal])
+    s, paso, firmar = _borrador_de_capturista(client, tramite_prueba, persona_moral, capturista)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(paso, {"descripcion": "x", "cantidad": "1"})
         pagina = client.get(firmar).content.decode()
@@ -94,11 +100,7 @@ def test_guardar_otra_vez_sin_cambios_no_es_una_version_nueva(
 ):
     """Saving a step again unchanged writes nothing (issue 8): the draft keeps its
     ``actualizada``, so the solicitante already told is not told again; a change is saved."""
-    entrar(client, capturista, persona_moral, Rol.CAPTURISTA_PRIVADO)
-    client.post(reverse("tramites:iniciar", args=[tramite_prueba.vucem_id]))
-    s = Solicitud.objects.get()
-    paso = reverse("tramites:paso", args=[s.numero_temporal, "datos"])
-    firmar = reverse("tramites:firmar", args=[s.numero_temporal])
+    s, paso, firmar = _borrador_de_capturista(client, tramite_prueba, persona_moral, capturista)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(paso, {"descripcion": "x", "cantidad": "1"})
         client.post(firmar, {"accion": "avisar"})
