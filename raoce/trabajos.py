@@ -39,7 +39,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tramites import trabajos
 from tramites.calendario import ZONA_MEXICO, Calendario, a_fecha
-from tramites.models import RegistroAuditoria
+from tramites.models import Notificacion, RegistroAuditoria
 from tramites.trabajos import en_ids
 from vucem.models import Persona
 
@@ -261,6 +261,18 @@ def auditar(cambio: Cambio, ids: list[int], momento: dt.datetime, usuario=None) 
     )
 
 
+def _avisos(textos: Textos, etiqueta: str = "(p.tipo || ' ' || p.numero)") -> dict:
+    """The notice arguments of :func:`tramites.trabajos.avisos_sql` for ``textos`` (the
+    persona's alias is ``per``)."""
+    return {
+        "persona": "per",
+        "asunto": _texto_sql(textos.asunto, etiqueta),
+        "cuerpo": _texto_sql(textos.cuerpo, etiqueta),
+        "tipo": textos.tipo,
+        "enlace": textos.enlace,
+    }
+
+
 def insertar_avisos(textos: Textos, ids: list[int], *, por_persona: bool = False) -> list[int]:
     """The batch's outbox notices to each program's persona
     (:func:`tramites.trabajos.insertar_avisos`); ``por_persona``: one notice per persona
@@ -279,21 +291,14 @@ def insertar_avisos(textos: Textos, ids: list[int], *, por_persona: bool = False
             f"{Programa._meta.db_table} p "
             f"JOIN {Persona._meta.db_table} per ON per.id = p.persona_id WHERE {donde}"
         )
-    return trabajos.insertar_avisos(
-        origen,
-        params,
-        persona="per",
-        asunto=_texto_sql(textos.asunto, etiqueta),
-        cuerpo=_texto_sql(textos.cuerpo, etiqueta),
-        tipo=textos.tipo,
-        enlace=textos.enlace,
-    )
+    return trabajos.insertar_avisos(origen, params, **_avisos(textos, etiqueta))
 
 
 def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usuario=None):
-    """PostgreSQL: one statement re-checks the batch, changes its estatus and writes its
-    audit rows (the estado anterior read from the statement's snapshot); the UPDATE locks
-    the rows it changes. Returns ``(pk, tipo, numero)`` of the programs changed."""
+    """PostgreSQL: one statement re-checks the batch, changes its estatus, writes its
+    audit rows (the estado anterior read from the statement's snapshot) and, when the change
+    is notified, its notices; the UPDATE locks the rows it changes. Returns ``(pk, tipo,
+    numero)`` of the programs changed, by pk."""
     ct = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
     autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
     # The batch is a range of sorted candidate pks: the re-check (the same conditions as the
@@ -309,30 +314,50 @@ def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
         desde, anterior, p_anterior = "", "CAST(%s AS VARCHAR(16))", [cambio.anterior]
     else:  # the estatus before the UPDATE, from the statement's snapshot
         desde, anterior, p_anterior = f"FROM {tabla} AS v WHERE v.id = p.id AND", "v.estatus", []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "WITH cambiados AS ("
-            f"UPDATE {tabla} AS p SET estatus = %s, estatus_desde = %s, periodo_suspension = %s "
-            f"{desde or 'WHERE'} p.id IN ({vigentes}) "
-            f"RETURNING p.id, p.tipo, p.numero, {anterior} AS anterior), "
-            f"auditados AS (INSERT INTO {RegistroAuditoria._meta.db_table} "
-            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
-            "SELECT %s, CAST(id AS VARCHAR(64)), %s, %s, anterior, %s, %s FROM cambiados) "
-            "SELECT id, tipo, numero FROM cambiados ORDER BY id",
-            [
-                cambio.nuevo,
-                momento,
-                cambio.periodo_suspension,
-                *p_vigentes,
-                *p_anterior,
-                ct.pk,
-                autor,
-                momento,
-                cambio.nuevo,
-                cambio.textos.motivo,
-            ],
+    sql = (
+        "WITH cambiados AS ("
+        f"UPDATE {tabla} AS p SET estatus = %s, estatus_desde = %s, periodo_suspension = %s "
+        # the range lets the UPDATE read the batch by index, not the whole table
+        f"{desde or 'WHERE'} p.id BETWEEN %s AND %s AND p.id IN ({vigentes}) "
+        f"RETURNING p.id, p.tipo, p.numero, p.persona_id, {anterior} AS anterior), "
+        f"auditados AS (INSERT INTO {RegistroAuditoria._meta.db_table} "
+        "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
+        "SELECT %s, CAST(id AS VARCHAR(64)), %s, %s, anterior, %s, %s FROM cambiados)"
+    )
+    params = [
+        cambio.nuevo,
+        momento,
+        cambio.periodo_suspension,
+        min(pks),
+        max(pks),
+        *p_vigentes,
+        *p_anterior,
+        ct.pk,
+        autor,
+        momento,
+        cambio.nuevo,
+        cambio.textos.motivo,
+    ]
+    if cambio.avisar:
+        # The notices in the same statement: from the changed rows, no second read of them.
+        avisos, p_avisos = trabajos.avisos_sql(
+            f"cambiados p JOIN {Persona._meta.db_table} per ON per.id = p.persona_id",
+            [],
+            **_avisos(cambio.textos),
         )
-        return [tuple(f) for f in cursor.fetchall()]
+        sql += (
+            f", avisados AS ({avisos}) "
+            "SELECT id, tipo, numero, NULL, NULL FROM cambiados "
+            "UNION ALL SELECT NULL, NULL, NULL, id, estado FROM avisados WHERE estado = %s"
+        )
+        params += [*p_avisos, Notificacion.Estado.PENDIENTE]  # only those to deliver
+    else:
+        sql += " SELECT id, tipo, numero, NULL, NULL FROM cambiados"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        filas = cursor.fetchall()
+    trabajos.encolar_al_confirmar([(f[3], f[4]) for f in filas if f[0] is None])
+    return sorted(f[:3] for f in filas if f[0] is not None)
 
 
 def _cambiar_generico(cambio: Cambio, pks: list[int], momento: dt.datetime, usuario=None):
@@ -371,7 +396,7 @@ def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         filas = cambiar(cambio, pks, momento, usuario)
-        if filas and cambio.avisar:
+        if filas and cambio.avisar and not postgres:  # PostgreSQL: in the same statement
             insertar_avisos(cambio.textos, [f[0] for f in filas])
     return filas
 

@@ -48,7 +48,7 @@ def _uuid_sql() -> str:
     return "lower(hex(randomblob(16)))"  # Django keeps UUIDs as 32 hex chars on SQLite
 
 
-def insertar_auditoria(
+def auditoria_sql(
     modelo,
     origen: str,
     p_origen: list,
@@ -59,25 +59,32 @@ def insertar_auditoria(
     motivo: tuple[str, list],
     fecha,
     usuario=None,
-) -> None:
-    """Audit rows of ``modelo`` written by the database itself (INSERT … SELECT), as
-    :func:`tramites.services.registrar_auditoria` writes them. ``origen`` is the FROM …
-    WHERE clause (``p_origen`` its parameters), ``id_sql`` the audited row's id in it;
-    ``anterior`` and ``motivo`` are ``(sql, params)``."""
+) -> tuple[str, list]:
+    """SQL and parameters of :func:`insertar_auditoria`' INSERT … SELECT, to run alone or as
+    a step of a larger statement (a CTE)."""
     ct = ContentType.objects.get_for_model(modelo, for_concrete_model=False)
     autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
     (anterior_sql, p_anterior), (motivo_sql, p_motivo) = anterior, motivo
+    sql = (
+        f"INSERT INTO {RegistroAuditoria._meta.db_table} "
+        "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
+        f"SELECT %s, CAST({id_sql} AS VARCHAR(64)), %s, %s, {anterior_sql}, %s, {motivo_sql} "
+        f"FROM {origen}"
+    )
+    return sql, [ct.pk, autor, fecha, *p_anterior, nuevo, *p_motivo, *p_origen]
+
+
+def insertar_auditoria(modelo, origen: str, p_origen: list, **campos) -> None:
+    """Audit rows of ``modelo`` written by the database itself (INSERT … SELECT), as
+    :func:`tramites.services.registrar_auditoria` writes them. ``origen`` is the FROM …
+    WHERE clause (``p_origen`` its parameters), ``id_sql`` the audited row's id in it;
+    ``anterior`` and ``motivo`` are ``(sql, params)`` (:func:`auditoria_sql`)."""
+    sql, params = auditoria_sql(modelo, origen, p_origen, **campos)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {RegistroAuditoria._meta.db_table} "
-            "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
-            f"SELECT %s, CAST({id_sql} AS VARCHAR(64)), %s, %s, {anterior_sql}, %s, {motivo_sql} "
-            f"FROM {origen}",
-            [ct.pk, autor, fecha, *p_anterior, nuevo, *p_motivo, *p_origen],
-        )
+        cursor.execute(sql, params)
 
 
-def insertar_avisos(
+def avisos_sql(
     origen: str,
     p_origen: list,
     *,
@@ -87,33 +94,47 @@ def insertar_avisos(
     tipo: str,
     enlace: str = "",
     solicitud: str = "NULL",
-) -> list[int]:
+) -> tuple[str, list]:
+    """SQL and parameters of :func:`insertar_avisos`' INSERT … SELECT (``RETURNING id,
+    estado``), to run alone or as a step of a larger statement (a CTE)."""
+    (asunto_sql, p_asunto), (cuerpo_sql, p_cuerpo) = asunto, cuerpo
+    ahora = timezone.now()
+    pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
+    sql = (
+        f"INSERT INTO {Notificacion._meta.db_table} "
+        "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
+        "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
+        f"SELECT {_uuid_sql()}, {persona}.correo, NULL, {persona}.id, {solicitud}, "
+        f"SUBSTR({asunto_sql}, 1, 254), {cuerpo_sql}, "
+        f"CASE WHEN {persona}.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
+        f"CASE WHEN {persona}.correo <> '' THEN NULL ELSE %s END, %s, %s, %s "
+        f"FROM {origen} RETURNING id, estado"
+    )
+    params = [*p_asunto, *p_cuerpo, pendiente, enviada, ahora, ahora, ahora, False, tipo, enlace]
+    return sql, params + list(p_origen)
+
+
+def encolar_al_confirmar(filas) -> list[int]:
+    """Of the ``(id, estado)`` rows an :func:`avisos_sql` statement returned, the pks to
+    deliver, queued after commit."""
+    pendiente = Notificacion.Estado.PENDIENTE
+    por_enviar = [pk for pk, estado in filas if estado == pendiente]
+    if por_enviar:
+        transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
+    return por_enviar
+
+
+def insertar_avisos(origen: str, p_origen: list, **textos) -> list[int]:
     """Outbox notices written by the database itself (INSERT … SELECT), as
     :func:`tramites.outbox.notificar` writes them: pending when the persona has an e-mail,
     else only in the bandeja; delivered after commit. ``origen`` is the FROM … WHERE clause
     (``p_origen`` its parameters); ``persona`` is the alias of ``vucem_persona`` in it,
     ``solicitud`` an SQL expression of the solicitud's id, and ``asunto`` and ``cuerpo`` are
-    ``(sql, params)``. Returns the pks queued for delivery."""
-    (asunto_sql, p_asunto), (cuerpo_sql, p_cuerpo) = asunto, cuerpo
-    ahora = timezone.now()
-    pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
+    ``(sql, params)`` (:func:`avisos_sql`). Returns the pks queued for delivery."""
+    sql, params = avisos_sql(origen, p_origen, **textos)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Notificacion._meta.db_table} "
-            "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
-            "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
-            f"SELECT {_uuid_sql()}, {persona}.correo, NULL, {persona}.id, {solicitud}, "
-            f"SUBSTR({asunto_sql}, 1, 254), {cuerpo_sql}, "
-            f"CASE WHEN {persona}.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
-            f"CASE WHEN {persona}.correo <> '' THEN NULL ELSE %s END, %s, %s, %s "
-            f"FROM {origen} RETURNING id, estado",
-            [*p_asunto, *p_cuerpo, pendiente, enviada, ahora, ahora, ahora, False, tipo, enlace]
-            + list(p_origen),
-        )
-        por_enviar = [pk for pk, estado in cursor.fetchall() if estado == pendiente]
-    if por_enviar:
-        transaction.on_commit(lambda: outbox.encolar_lote(por_enviar))
-    return por_enviar
+        cursor.execute(sql, params)
+        return encolar_al_confirmar(cursor.fetchall())
 
 
 # --------------------------------------------------------------------------- drafts
@@ -123,56 +144,55 @@ def expirar_borradores(ahora=None, *, lote: int = LOTE) -> int:
     """Drafts not signed within their vigencia (15 natural days by default) expire.
 
     Set-based: only the rows that must change are read (a partial index on ``vence`` of
-    drafts serves the query), each batch is one transaction with its audit rows, so a run
-    killed between batches leaves every draft fully expired or untouched and the next run
-    finishes the rest; a second run changes nothing.
+    drafts serves the query), each batch is one transaction with its audit rows and notices,
+    so a run killed between batches leaves every draft fully expired or untouched and the
+    next run finishes the rest; a second run changes nothing.
     """
     ahora = ahora or timezone.now()
+    postgres = connection.vendor == "postgresql"
     total = 0
     while True:
         with transaction.atomic():
-            pks = list(
-                lote_por_cambiar(
-                    Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora), lote
-                ).values_list("pk", flat=True)
-            )
-            if not pks:
-                return total
-            Solicitud.objects.filter(pk__in=pks).update(
-                estado=E.EXPIRADA, actualizada=timezone.now()
-            )
-            _auditar_expiracion(pks)
-            _avisar_expiracion(pks)
-        total += len(pks)
+            if postgres:
+                hechos = _expirar_lote_postgres(ahora, lote)
+            else:
+                hechos = _expirar_lote(ahora, lote)
+        if not hechos:
+            return total
+        total += hechos
 
 
-def _auditar_expiracion(pks: list[int]) -> None:
-    """The batch's audit rows: the motivo names each draft's vigencia, as
-    :func:`tramites.services.registrar_auditoria` would."""
-    donde, params = en_ids("s.id", pks)
-    insertar_auditoria(
+#: The drafts of a batch with their trámite and solicitante (``s``, ``t``, ``p``); the
+#: ``FROM`` of their audit rows and notices.
+_BORRADORES = (
+    "{s} s JOIN tramites_tramite t ON t.id = s.tramite_id "
+    f"JOIN {Persona._meta.db_table} p ON p.id = s.solicitante_id"
+)
+_MOTIVO_EXPIRACION = (
+    "'No se firmó dentro de ' || CAST(t.dias_vigencia_borrador AS VARCHAR(10)) || ' días naturales'"
+)
+
+
+def _auditoria_expiracion(origen: str, p_origen: list) -> tuple[str, list]:
+    """The audit rows of the drafts in ``origen``: the motivo names each draft's vigencia,
+    as :func:`tramites.services.registrar_auditoria` would."""
+    return auditoria_sql(
         Solicitud,
-        f"tramites_solicitud s JOIN tramites_tramite t ON t.id = s.tramite_id WHERE {donde}",
-        params,
+        origen,
+        p_origen,
         id_sql="s.id",
         anterior=("%s", [E.BORRADOR]),
         nuevo=E.EXPIRADA,
-        motivo=(
-            "'No se firmó dentro de ' || CAST(t.dias_vigencia_borrador AS VARCHAR(10)) "
-            "|| ' días naturales'",
-            [],
-        ),
+        motivo=(_MOTIVO_EXPIRACION, []),
         fecha=timezone.now(),
     )
 
 
-def _avisar_expiracion(pks: list[int]) -> None:
-    """The batch's notices to each draft's solicitante."""
-    donde, params = en_ids("s.id", pks)
-    insertar_avisos(
-        "tramites_solicitud s JOIN tramites_tramite t ON t.id = s.tramite_id "
-        f"JOIN {Persona._meta.db_table} p ON p.id = s.solicitante_id WHERE {donde}",
-        params,
+def _avisos_expiracion(origen: str, p_origen: list) -> tuple[str, list]:
+    """The notices to the solicitante of each draft in ``origen``."""
+    return avisos_sql(
+        origen,
+        p_origen,
         persona="p",
         solicitud="s.id",
         asunto=("'Su borrador ' || s.numero_temporal || ' venció'", []),
@@ -184,6 +204,54 @@ def _avisar_expiracion(pks: list[int]) -> None:
         ),
         tipo="borrador_expirado",
     )
+
+
+def _expirar_lote_postgres(ahora, lote: int) -> int:
+    """PostgreSQL: one statement locks the next batch (skipping drafts another transaction
+    holds, e.g. one being signed), expires it and writes its audit rows and notices.
+    Returns how many drafts it expired."""
+    with connection.cursor() as cursor:
+        # Idempotent: a batch lost by a crash right after its commit is redone by the next
+        # run, so its commit does not wait for the WAL flush (atomicity is unchanged).
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    origen = _BORRADORES.format(s="cambiados")
+    auditoria, p_auditoria = _auditoria_expiracion(origen, [])
+    avisos, p_avisos = _avisos_expiracion(origen, [])
+    tabla = Solicitud._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH lote AS (SELECT id FROM {tabla} WHERE estado = %s AND vence < %s "
+            "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED), "
+            f"cambiados AS (UPDATE {tabla} AS s SET estado = %s, actualizada = %s FROM lote "
+            "WHERE s.id = lote.id "
+            "RETURNING s.id, s.tramite_id, s.solicitante_id, s.numero_temporal), "
+            f"auditados AS ({auditoria}), avisados AS ({avisos}) "
+            "SELECT count(*), NULL, NULL FROM cambiados "
+            "UNION ALL SELECT NULL, id, estado FROM avisados",
+            [E.BORRADOR, ahora, lote, E.EXPIRADA, timezone.now(), *p_auditoria, *p_avisos],
+        )
+        filas = cursor.fetchall()
+    encolar_al_confirmar([(pk, estado) for n, pk, estado in filas if n is None])
+    return next(n for n, _, _ in filas if n is not None)
+
+
+def _expirar_lote(ahora, lote: int) -> int:
+    """Other databases (SQLite, the embedded default): lock the next batch, expire it and
+    write its audit rows and notices (INSERT … SELECT)."""
+    pks = list(
+        lote_por_cambiar(
+            Solicitud.objects.filter(estado=E.BORRADOR, vence__lt=ahora), lote
+        ).values_list("pk", flat=True)
+    )
+    if pks:
+        Solicitud.objects.filter(pk__in=pks).update(estado=E.EXPIRADA, actualizada=timezone.now())
+        donde, params = en_ids("s.id", pks)
+        origen = f"{_BORRADORES.format(s=Solicitud._meta.db_table)} WHERE {donde}"
+        with connection.cursor() as cursor:
+            cursor.execute(*_auditoria_expiracion(origen, params))
+            cursor.execute(*_avisos_expiracion(origen, params))
+            encolar_al_confirmar(cursor.fetchall())
+    return len(pks)
 
 
 def recordar_borradores(ahora=None, *, lote: int = LOTE) -> int:

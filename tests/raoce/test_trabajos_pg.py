@@ -17,6 +17,7 @@ from raoce.models import EstatusPrograma, Programa
 from tests.concurrencia import solo_postgres
 from tests.raoce.conftest import crear_reporte, firmar
 from tramites import outbox
+from tramites import trabajos as tramites_trabajos
 from tramites.models import Notificacion, RegistroAuditoria
 from vucem.models import Persona
 
@@ -152,8 +153,9 @@ def test_una_corrida_interrumpida_entre_lotes_no_deja_programas_a_medias(
 
 
 def test_un_lote_que_falla_a_la_mitad_se_deshace_entero(registro, encolados, monkeypatch):
-    # The notices are the batch's last INSERT before its UPDATE (INSERT … SELECT).
-    original = trabajos.insertar_avisos
+    # The batch's one statement wrote estatus, audit rows and notices; a failure after it,
+    # before the commit (here while queueing the notices), undoes all of it.
+    original = tramites_trabajos.encolar_al_confirmar
     llamadas = []
 
     def falla_en_el_segundo_lote(*args, **kwargs):
@@ -162,7 +164,7 @@ def test_un_lote_que_falla_a_la_mitad_se_deshace_entero(registro, encolados, mon
             raise RuntimeError("se cayó la conexión")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(trabajos, "insertar_avisos", falla_en_el_segundo_lote)
+    monkeypatch.setattr(tramites_trabajos, "encolar_al_confirmar", falla_en_el_segundo_lote)
     with pytest.raises(RuntimeError):
         trabajos.aplicar_plazos(DIA, lote=LOTE)
     assert Programa.objects.filter(estatus=S).count() == LOTE  # the first batch only

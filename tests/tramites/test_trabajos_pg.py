@@ -64,15 +64,37 @@ def test_expirar_borradores_por_lotes_idempotente():
     registro = RegistroAuditoria.objects.filter(estado_nuevo="expirada").first()
     assert registro.estado_anterior == "borrador"
     assert registro.motivo == "No se firmó dentro de 15 días naturales"
+    aviso = Notificacion.objects.get(solicitud__numero_temporal="000000007")
+    assert (aviso.tipo, aviso.asunto, aviso.estado) == (
+        "borrador_expirado",
+        "Su borrador 000000007 venció",
+        Notificacion.Estado.ENVIADA,  # no e-mail: only in the bandeja
+    )
+    assert aviso.cuerpo.startswith("La solicitud con número temporal 000000007 (")
+    assert aviso.cuerpo.endswith(
+        ") no se firmó dentro de 15 días naturales y venció; ya no puede modificarse ni firmarse."
+    )
+    assert Notificacion.objects.count() == N
     with CaptureQueriesContext(connection) as consultas:
         assert trabajos.expirar_borradores(lote=1000) == 0
-    assert len(consultas) <= 3
+    # BEGIN, SET LOCAL synchronous_commit, the batch statement (it finds nothing), COMMIT
+    assert len(consultas) <= 4, [q["sql"][:60] for q in consultas]
     assert auditorias("expirada") == N
+
+
+def _expirados_y_auditados() -> tuple[set, set]:
+    expiradas = set(Solicitud.objects.filter(estado="expirada").values_list("pk", flat=True))
+    auditadas = set(
+        RegistroAuditoria.objects.filter(estado_nuevo="expirada").values_list(
+            "object_id", flat=True
+        )
+    )
+    return expiradas, auditadas
 
 
 def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
     crear_borradores(N, timezone.now() - timedelta(hours=1))
-    original = trabajos._auditar_expiracion
+    original = trabajos._expirar_lote_postgres
     llamadas = []
 
     def se_cae_en_el_segundo_lote(*a, **k):
@@ -81,19 +103,36 @@ def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
             raise SystemExit("worker killed")
         return original(*a, **k)
 
-    monkeypatch.setattr(trabajos, "_auditar_expiracion", se_cae_en_el_segundo_lote)
+    monkeypatch.setattr(trabajos, "_expirar_lote_postgres", se_cae_en_el_segundo_lote)
     with pytest.raises(SystemExit):
         trabajos.expirar_borradores(lote=1000)
-    expiradas = set(Solicitud.objects.filter(estado="expirada").values_list("pk", flat=True))
-    auditadas = set(
-        RegistroAuditoria.objects.filter(estado_nuevo="expirada").values_list(
-            "object_id", flat=True
-        )
-    )
+    expiradas, auditadas = _expirados_y_auditados()
     assert len(expiradas) == 1000 and {str(pk) for pk in expiradas} == auditadas
-    monkeypatch.setattr(trabajos, "_auditar_expiracion", original)
+    assert Notificacion.objects.filter(tipo="borrador_expirado").count() == 1000
+    monkeypatch.setattr(trabajos, "_expirar_lote_postgres", original)
     assert trabajos.expirar_borradores(lote=1000) == N - 1000
     assert auditorias("expirada") == N
+
+
+def test_un_lote_que_falla_despues_de_escribir_se_deshace_entero(monkeypatch):
+    # The batch's one statement ran (estado, audit rows, notices); a failure before its
+    # commit leaves none of it.
+    crear_borradores(N, timezone.now() - timedelta(hours=1))
+    original = trabajos.encolar_al_confirmar
+    llamadas = []
+
+    def falla_en_el_segundo_lote(filas):
+        llamadas.append(1)
+        if len(llamadas) == 2:
+            raise RuntimeError("se cayó la conexión")
+        return original(filas)
+
+    monkeypatch.setattr(trabajos, "encolar_al_confirmar", falla_en_el_segundo_lote)
+    with pytest.raises(RuntimeError):
+        trabajos.expirar_borradores(lote=1000)
+    expiradas, auditadas = _expirados_y_auditados()
+    assert len(expiradas) == 1000 and {str(pk) for pk in expiradas} == auditadas
+    assert Notificacion.objects.filter(tipo="borrador_expirado").count() == 1000
 
 
 def test_recordar_borradores_una_vez_y_por_lotes():
