@@ -121,7 +121,7 @@ class NotificacionAdmin(admin.ModelAdmin):
     )
     list_filter = ("estado",)
     search_fields = ("asunto", "destinatario", "persona__rfc")
-    readonly_fields = ("uuid", "intentos", "ultimo_error", "enviada_en", "creada")
+    readonly_fields = ("intentos", "ultimo_error", "enviada_en", "creada")
     actions = ["reintentar"]
 
     @admin.action(description="Reintentar el envío ahora")

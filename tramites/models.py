@@ -268,8 +268,8 @@ class Notificacion(models.Model):
 
     # Indexes (issue 8): the jobs write notices by the hundred thousand, addressed to a
     # persona with no usuario or solicitud: those two indexes skip NULLs, and the outbox's
-    # only estado query (pending, due) has its own partial index.
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # only estado query (pending, due) has its own partial index. No column or index that
+    # nothing reads (a random uuid with its unique index cost 7 % of the deadline job).
     destinatario = models.EmailField(blank=True)
     usuario = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, db_index=False

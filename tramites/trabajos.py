@@ -42,12 +42,6 @@ def en_ids(columna: str, ids: list[int]) -> tuple[str, list]:
     return f"{columna} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def _uuid_sql() -> str:
-    if connection.vendor == "postgresql":
-        return "gen_random_uuid()"
-    return "lower(hex(randomblob(16)))"  # Django keeps UUIDs as 32 hex chars on SQLite
-
-
 def auditoria_sql(
     modelo,
     origen: str,
@@ -102,9 +96,9 @@ def avisos_sql(
     pendiente, enviada = Notificacion.Estado.PENDIENTE, Notificacion.Estado.ENVIADA
     sql = (
         f"INSERT INTO {Notificacion._meta.db_table} "
-        "(uuid, destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
+        "(destinatario, usuario_id, persona_id, solicitud_id, asunto, cuerpo, estado, "
         "intentos, ultimo_error, creada, siguiente_intento, enviada_en, leida, tipo, enlace) "
-        f"SELECT {_uuid_sql()}, {persona}.correo, NULL, {persona}.id, {solicitud}, "
+        f"SELECT {persona}.correo, NULL, {persona}.id, {solicitud}, "
         f"SUBSTR({asunto_sql}, 1, 254), {cuerpo_sql}, "
         f"CASE WHEN {persona}.correo <> '' THEN %s ELSE %s END, 0, '', %s, %s, "
         f"CASE WHEN {persona}.correo <> '' THEN NULL ELSE %s END, %s, %s, %s "
