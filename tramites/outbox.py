@@ -73,15 +73,29 @@ def notificar_en_lote(avisos: list[dict]) -> list[Notificacion]:
     return creadas
 
 
+#: Notices per delivery task when a job queues many (one task and one mail connection for
+#: each part: a deadline day's 100,000 notices are 1,000 tasks, not 100,000).
+ENVIOS_POR_TAREA = 100
+
+
 def encolar_lote(pks: list[int]) -> None:
-    """After commit: hand a batch's notices to the delivery task."""
-    for pk in pks:
-        encolar_notificacion(pk)
+    """After commit: hand a batch's notices to the delivery tasks, :data:`ENVIOS_POR_TAREA`
+    per task."""
+    for i in range(0, len(pks), ENVIOS_POR_TAREA):
+        parte = list(pks[i : i + ENVIOS_POR_TAREA])
+        try:
+            notificaciones_por_enviar.send(sender=Notificacion, pks=parte)
+        except Exception:  # broker down: the beat job re-sends them later
+            logger.warning(
+                "No se pudieron encolar %s notificaciones; se reintentará", len(parte), exc_info=True
+            )
 
 
 #: Sent (after commit) for each outbox row to deliver; ``tramites.tasks`` queues the
 #: delivery task. A signal keeps the engine's services free of the task module.
 notificacion_por_enviar = Signal()
+#: The same for a part of a batch (``pks``): one task delivers them all.
+notificaciones_por_enviar = Signal()
 
 
 def encolar_notificacion(pk: int) -> None:
@@ -159,8 +173,9 @@ def construir_correo(n: Notificacion) -> EmailMultiAlternatives:
     return correo
 
 
-def entregar_notificacion(pk: int) -> bool:
-    """Send one outbox row by e-mail. Returns True when it is (or already was) sent."""
+def entregar_notificacion(pk: int, conexion=None) -> bool:
+    """Send one outbox row by e-mail (over ``conexion``, an open mail connection, when
+    given). Returns True when it is (or already was) sent."""
     with transaction.atomic():
         n = (
             Notificacion.objects.select_for_update(of=("self",))
@@ -171,7 +186,10 @@ def entregar_notificacion(pk: int) -> bool:
         if n is None or n.estado != Notificacion.Estado.PENDIENTE:
             return n is not None and n.estado == Notificacion.Estado.ENVIADA
         try:
-            construir_correo(n).send(fail_silently=False)
+            correo = construir_correo(n)
+            if conexion is not None:
+                correo.connection = conexion
+            correo.send(fail_silently=False)
         except Exception as exc:
             n.intentos += 1
             n.ultimo_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -258,6 +258,42 @@ def test_notificacion_fallida_reintenta_con_backoff_y_queda_visible(
     assert n.estado == "fallida" and n.intentos == 3
 
 
+def test_avisos_de_un_trabajo_se_encolan_por_partes_y_se_envian_por_una_conexion(
+    persona_moral, django_capture_on_commit_callbacks, monkeypatch
+):
+    from tramites import tasks
+
+    monkeypatch.setattr(outbox, "ENVIOS_POR_TAREA", 2)
+    partes = []
+    monkeypatch.setattr(tasks.enviar_notificaciones, "delay", partes.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        avisos = outbox.notificar_en_lote(
+            [{"persona": persona_moral, "asunto": f"Aviso {i}", "cuerpo": "Hola"} for i in range(5)]
+        )
+    pks = [n.pk for n in avisos]
+    assert partes == [pks[0:2], pks[2:4], pks[4:5]]  # one task per part, not per notice
+    assert mail.outbox == []
+
+    conexiones = []
+    original = tasks.get_connection
+    monkeypatch.setattr(tasks, "get_connection", lambda: conexiones.append(1) or original())
+    construir = outbox.construir_correo
+
+    def falla_la_segunda(n):
+        if n.pk == pks[1]:
+            raise ConnectionResetError("SMTP cortó")
+        return construir(n)
+
+    monkeypatch.setattr(outbox, "construir_correo", falla_la_segunda)
+    assert tasks.enviar_notificaciones(pks[0:2]) == 1
+    assert tasks.enviar_notificaciones(pks[2:5]) == 3
+    assert len(conexiones) == 2 and len(mail.outbox) == 4
+    fallida = Notificacion.objects.get(pk=pks[1])  # retried on its own, with its backoff
+    assert fallida.estado == "pendiente" and fallida.intentos == 1
+    assert "SMTP cortó" in fallida.ultimo_error
+    assert Notificacion.objects.filter(pk__in=pks, estado="enviada").count() == 4
+
+
 def test_beat_reenvia_las_atoradas(persona_moral):
     from tramites.tasks import reenviar_notificaciones
 
