@@ -87,7 +87,9 @@ def encolar_lote(pks: list[int]) -> None:
             notificaciones_por_enviar.send(sender=Notificacion, pks=parte)
         except Exception:  # broker down: the beat job re-sends them later
             logger.warning(
-                "No se pudieron encolar %s notificaciones; se reintentará", len(parte), exc_info=True
+                "No se pudieron encolar %s notificaciones; se reintentará",
+                len(parte),
+                exc_info=True,
             )
 
 
