@@ -12,7 +12,9 @@ batch of :data:`LOTE` programs is locked and re-checked with the same conditions
 gets its audit rows and outbox notices written by the database itself (one INSERT … SELECT
 each) and its estatus changed with one UPDATE, in one transaction. A worker killed between (or
 inside) batches leaves every program either fully transitioned (estatus + audit + notice) or
-untouched; running again changes only what is left.
+untouched; running again changes only what is left. On PostgreSQL the batches of a change
+run over :data:`HILOS` connections at once (the suspensions still all before the
+cancellations).
 
 Every transition carries its LEGAL date (issue 10): ``estatus_desde`` and the audit row's
 ``fecha`` are the start (Mexico City) of the suspensión or cancelación date the rules give,
@@ -30,11 +32,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tramites import trabajos
@@ -52,6 +56,10 @@ logger = logging.getLogger(__name__)
 
 #: Programs changed per transaction.
 LOTE = 5000
+
+#: Connections that apply a change's batches at once on PostgreSQL (the deadline job uses
+#: both cores of the 2-core box; each batch stays one transaction).
+HILOS = 2
 
 #: Placeholder of a program's label (``"IMMEX 83-2019"``) in :class:`Textos`; the database
 #: fills it in (``tipo || ' ' || numero``).
@@ -401,13 +409,54 @@ def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[
     return filas
 
 
-def aplicar(cambio: Cambio, *, usuario=None, lote: int = LOTE) -> list[tuple[int, str, str]]:
-    """Apply one change to every program it selects, batch by batch."""
+def aplicar(
+    cambio: Cambio, *, usuario=None, lote: int = LOTE, hilos: int = HILOS
+) -> list[tuple[int, str, str]]:
+    """Apply one change to every program it selects, batch by batch (over ``hilos``
+    connections on PostgreSQL outside a caller's transaction). Returns ``(pk, tipo,
+    numero)`` of the programs changed, by pk."""
     pks = list(cambio.programas.order_by("pk").values_list("pk", flat=True))
+    lotes = list(_lotes(pks, lote))
+    paralelo = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if hilos > 1 and len(lotes) > 1 and paralelo:
+        return _aplicar_en_paralelo(cambio, lotes, hilos, usuario)
     hechos: list[tuple[int, str, str]] = []
-    for pks_lote in _lotes(pks, lote):
+    for pks_lote in lotes:
         hechos += aplicar_lote(cambio, pks_lote, usuario=usuario)
     return hechos
+
+
+def _aplicar_en_paralelo(cambio: Cambio, lotes: list[list[int]], hilos: int, usuario=None):
+    """The batches over ``hilos`` threads, each with its own connection. Each batch is still
+    one transaction, and batches are disjoint pk ranges (they never wait on each other's
+    rows). The first error stops every thread before its next batch and is raised."""
+    pendientes: queue.SimpleQueue = queue.SimpleQueue()
+    for pks_lote in lotes:
+        pendientes.put(pks_lote)
+    hechos: list[tuple[int, str, str]] = []
+    errores: list[BaseException] = []
+
+    def trabajar():
+        try:
+            while not errores:
+                try:
+                    pks_lote = pendientes.get_nowait()
+                except queue.Empty:
+                    return
+                hechos.extend(aplicar_lote(cambio, pks_lote, usuario=usuario))
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the calling thread
+            errores.append(exc)
+        finally:
+            connections.close_all()  # this thread's connection
+
+    trabajadores = [threading.Thread(target=trabajar) for _ in range(min(hilos, len(lotes)))]
+    for t in trabajadores:
+        t.start()
+    for t in trabajadores:
+        t.join()
+    if errores:
+        raise errores[0]
+    return sorted(hechos)
 
 
 def _calendario(anio: int) -> Calendario:
@@ -434,7 +483,7 @@ def aplicar_vencimientos(persona, periodo: int, hoy=None, *, usuario=None) -> li
     return list(Programa.objects.filter(pk__in=cancelados).order_by("pk"))
 
 
-def aplicar_plazos(hoy=None, *, lote: int = LOTE) -> dict:
+def aplicar_plazos(hoy=None, *, lote: int = LOTE, hilos: int = HILOS) -> dict:
     """Suspend and cancel the programs that did not file the current cycle's RAOCE.
 
     Cycle: filing year ``Y = hoy.year``, period ``Y − 1``; nothing happens before 1 April
@@ -452,7 +501,7 @@ def aplicar_plazos(hoy=None, *, lote: int = LOTE) -> dict:
 
     Each change is audited (motivo citing the deadline) and notified to the persona in the
     same transaction as its batch; running it again changes nothing (idempotent).
-    Returns ``{"anio", "periodo", "suspendidos": [...], "cancelados": [...]}`` (labels, by
+    ``hilos``: connections applying the batches at once (:func:`aplicar`). Returns ``{"anio", "periodo", "suspendidos": [...], "cancelados": [...]}`` (labels, by
     pk).
     """
     hoy = a_fecha(hoy or modulo_plazos.hoy())
@@ -467,7 +516,7 @@ def aplicar_plazos(hoy=None, *, lote: int = LOTE) -> dict:
     ):
         hechos: list[tuple[int, str, str]] = []
         for cambio in cambios:
-            hechos += aplicar(cambio, lote=lote)
+            hechos += aplicar(cambio, lote=lote, hilos=hilos)
         resultado[clave] = [f"{tipo} {numero}" for _, tipo, numero in sorted(hechos)]
     if resultado["suspendidos"] or resultado["cancelados"]:
         logger.info(

@@ -7,6 +7,7 @@ finishes the rest. Not timed."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.db import connection
@@ -96,8 +97,8 @@ def _sin_estados_a_medias():
 
 def test_una_corrida_hace_un_numero_acotado_de_consultas(registro, encolados):
     total = len(registro)
-    with CaptureQueriesContext(connection) as consultas:
-        resultado = trabajos.aplicar_plazos(DIA, lote=LOTE)
+    with CaptureQueriesContext(connection) as consultas:  # one connection: every query seen
+        resultado = trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=1)
     suspendidos = 2 * (EMPRESAS - 2)
     cancelados = EMPRESAS // 2 - 1
     assert len(resultado["suspendidos"]) == suspendidos
@@ -142,7 +143,7 @@ def test_una_corrida_interrumpida_entre_lotes_no_deja_programas_a_medias(
 
     monkeypatch.setattr(trabajos, "aplicar_lote", muere_en_el_tercer_lote)
     with pytest.raises(KeyboardInterrupt):
-        trabajos.aplicar_plazos(DIA, lote=LOTE)
+        trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=1)
     assert Programa.objects.filter(estatus=S).count() == 2 * LOTE
     _sin_estados_a_medias()
     monkeypatch.setattr(trabajos, "aplicar_lote", original)
@@ -166,10 +167,56 @@ def test_un_lote_que_falla_a_la_mitad_se_deshace_entero(registro, encolados, mon
 
     monkeypatch.setattr(tramites_trabajos, "encolar_al_confirmar", falla_en_el_segundo_lote)
     with pytest.raises(RuntimeError):
-        trabajos.aplicar_plazos(DIA, lote=LOTE)
+        trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=1)
     assert Programa.objects.filter(estatus=S).count() == LOTE  # the first batch only
     _sin_estados_a_medias()
     assert len(encolados) == LOTE  # the rolled-back batch enqueued nothing
+
+
+def test_en_paralelo_el_resultado_es_el_de_una_sola_conexion(registro, encolados, monkeypatch):
+    original, hilos = trabajos.aplicar_lote, set()
+
+    def anota_el_hilo(*args, **kwargs):
+        hilos.add(threading.get_ident())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(trabajos, "aplicar_lote", anota_el_hilo)
+    resultado = trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=3)
+    assert len(hilos) == 3 and threading.get_ident() not in hilos
+    suspendidos, cancelados = 2 * (EMPRESAS - 2), EMPRESAS // 2 - 1
+    assert len(resultado["suspendidos"]) == suspendidos
+    assert len(resultado["cancelados"]) == cancelados
+    por_pk = Programa.objects.filter(estatus=S).order_by("pk")  # as one connection returns
+    assert resultado["suspendidos"] == [f"{p.tipo} {p.numero}" for p in por_pk]
+    assert _auditoria(S).count() == suspendidos and _auditoria(C).count() == cancelados
+    assert Notificacion.objects.count() == suspendidos + cancelados
+    assert sorted(encolados) == sorted(Notificacion.objects.values_list("pk", flat=True))
+    _sin_estados_a_medias()
+
+
+def test_en_paralelo_un_error_detiene_los_hilos_sin_programas_a_medias(
+    registro, encolados, monkeypatch
+):
+    original = trabajos.aplicar_lote
+    llamadas = []
+
+    def muere_en_el_tercer_lote(*args, **kwargs):
+        llamadas.append(1)
+        if len(llamadas) == 3:
+            raise KeyboardInterrupt("worker terminado")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(trabajos, "aplicar_lote", muere_en_el_tercer_lote)
+    with pytest.raises(KeyboardInterrupt):
+        trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=2)
+    hechos = Programa.objects.filter(estatus=S).count()
+    # the other thread finishes the batch it holds, then takes no other
+    assert hechos % LOTE == 0 and 0 < hechos <= 3 * LOTE
+    _sin_estados_a_medias()
+    monkeypatch.setattr(trabajos, "aplicar_lote", original)
+    resultado = trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=2)
+    assert len(resultado["suspendidos"]) == 2 * (EMPRESAS - 2) - hechos
+    _sin_estados_a_medias()
 
 
 def test_un_indice_sirve_la_seleccion(registro):
