@@ -5,7 +5,8 @@ expired drafts in the benchmark database, then times:
 
 * ``raoce.trabajos.aplicar_plazos`` on the day after the IMMEX due date (every program is
   suspended, with its audit row and notice) against one ``UPDATE … WHERE id IN (…)`` of the
-  same rows;
+  same rows: as shipped (its batches over ``raoce.trabajos.HILOS`` connections) and over
+  one connection;
 * the same job run again the same day (nothing changes);
 * ``tramites.trabajos.expirar_borradores`` against one UPDATE of the same drafts.
 
@@ -46,7 +47,7 @@ def main() -> None:
     from django.utils import timezone
 
     from raoce.models import EstatusPrograma, Programa, TipoPrograma
-    from raoce.trabajos import aplicar_plazos
+    from raoce.trabajos import HILOS, aplicar_plazos
     from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
     from tramites.trabajos import expirar_borradores
     from vucem.models import Persona, User
@@ -114,7 +115,7 @@ def main() -> None:
             Notificacion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
         )
 
-    updates, jobs = [], []
+    updates, jobs, secuenciales = [], [], []
     cambiados = 0
     for ronda in range(o.rondas):
         if ronda:
@@ -124,12 +125,16 @@ def main() -> None:
         updates.append(cronometro(update_equivalente))
         restablecer()
         antes = rastro()
+        secuenciales.append(cronometro(lambda: aplicar_plazos(dia, hilos=1)))
+        deshacer_rastro(antes)
+        restablecer()
         jobs.append(cronometro(lambda: aplicar_plazos(dia)))
         cambiados = Programa.objects.filter(pk__in=ids, estatus=EstatusPrograma.SUSPENDIDO).count()
         if ronda < o.rondas - 1:
             deshacer_rastro(antes)
     t_repetido = cronometro(lambda: aplicar_plazos(dia))
     t_update, t_job = statistics.median(updates), statistics.median(jobs)
+    t_secuencial = statistics.median(secuenciales)
     plazos = {
         "programas": o.programas,
         "programas suspendidos por el trabajo": cambiados,
@@ -137,7 +142,11 @@ def main() -> None:
         "UPDATE equivalente s": round(t_update, 2),
         "aplicar_plazos / UPDATE": round(t_job / t_update, 2),
         "aplicar_plazos sin cambios s": round(t_repetido, 3),
+        "aplicar_plazos conexiones": HILOS,
+        "aplicar_plazos una conexión s": round(t_secuencial, 2),
+        "aplicar_plazos una conexión / UPDATE": round(t_secuencial / t_update, 2),
         "aplicar_plazos s (rondas)": [round(t, 2) for t in jobs],
+        "aplicar_plazos una conexión s (rondas)": [round(t, 2) for t in secuenciales],
         "UPDATE equivalente s (rondas)": [round(t, 2) for t in updates],
     }
     if o.solo_plazos:
