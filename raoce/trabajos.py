@@ -8,9 +8,10 @@ programs that did not file the annual report on time.
 Both are set-based: one query selects only the programs whose estatus must change (the
 deadlines depend only on the program's tipo, the PROSEC's "has IMMEX/ALTEX/ECEX" and the
 signed reports, all expressed in SQL; the index ``programa_plazos_idx`` serves it), then each
-batch of :data:`LOTE` programs is locked and re-checked with the same conditions (one SELECT),
-gets its audit rows and outbox notices written by the database itself (one INSERT … SELECT
-each) and its estatus changed with one UPDATE, in one transaction. A worker killed between (or
+batch of :data:`LOTE` programs is locked and re-checked with the same conditions, gets its
+estatus changed and its audit rows and outbox notices written by the database itself, in one
+transaction (on PostgreSQL one statement does all of it; elsewhere a SELECT, an UPDATE and
+an INSERT … SELECT each). A worker killed between (or
 inside) batches leaves every program either fully transitioned (estatus + audit + notice) or
 untouched; running again changes only what is left. On PostgreSQL the batches of a change
 run over :data:`HILOS` connections at once (the suspensions still all before the
@@ -390,8 +391,8 @@ def _cambiar_generico(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
 
 def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[int, str, str]]:
     """One transaction: re-check the batch, change the estatus of those that still qualify
-    with their audit rows, then write their notices (INSERT … SELECT). Returns
-    ``(pk, tipo, numero)`` of the programs changed."""
+    and write their audit rows and notices. Returns ``(pk, tipo, numero)`` of the programs
+    changed."""
     momento = _inicio_del_dia(cambio.fecha)
     postgres = connection.vendor == "postgresql"
     cambiar = _cambiar_postgres if postgres else _cambiar_generico
