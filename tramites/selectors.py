@@ -56,6 +56,13 @@ def solicitudes_de_sesion(request):
     return qs.select_related("tramite", "solicitante")
 
 
+#: Reverse one-to-one relations of :class:`Solicitud` read with every draft of
+#: :func:`solicitud_de_sesion_o_404` (a LEFT JOIN on a unique key), so a wizard step gets its
+#: draft and that row in one query. Apps add theirs in their ``asistentes`` module (imported
+#: at start-up; raoce: the annual report); read when the query is first compiled.
+RELACIONADOS_BORRADOR: list[str] = []
+
+
 def _de_sesion(capturista: bool) -> ConsultaCompilada:
     """:func:`solicitudes_de_sesion` filtered by número temporal, compiled once (every step
     of every wizard reads its draft this way)."""
@@ -64,7 +71,7 @@ def _de_sesion(capturista: bool) -> ConsultaCompilada:
         qs = Solicitud.objects.filter(solicitante=persona, numero_temporal=numero)
         if capturista:
             qs = qs.filter(capturada_por=usuario)
-        return qs.select_related("tramite", "solicitante")[:1]
+        return qs.select_related("tramite", "solicitante", *RELACIONADOS_BORRADOR)[:1]
 
     tipos = {"persona": ENTERO, "numero": TEXTO, **({"usuario": ENTERO} if capturista else {})}
     return ConsultaCompilada(construir, **tipos)

@@ -34,6 +34,9 @@ _RE_ID = re.compile(r"^[0-9]{1,18}$", re.ASCII)
 # instance. Every change made here forgets them (``olvidar``); the signing transaction works
 # on instances it read after taking its locks (``AsistenteReporteAnual.al_firmar``).
 _REPORTE = "_raoce_reporte"
+#: Solicitud's reverse relation to its report: a draft read by
+#: ``tramites.selectors.solicitud_de_sesion_o_404`` comes with it (``raoce.asistentes``).
+RELACION_REPORTE = "reporte_anual"
 _PROGRAMAS = "_raoce_programas"
 _BIENES = "_raoce_bienes"
 _IMPORTACIONES = "_raoce_importaciones"
@@ -65,6 +68,9 @@ def reporte_de(solicitud) -> ReporteAnual | None:
     then reads none); when there is none, or it has no programs, a second query says which."""
     if solicitud is None or solicitud.pk is None:
         return None
+    if _REPORTE not in solicitud.__dict__ and RELACION_REPORTE in solicitud._state.fields_cache:
+        # read with the draft (None: it has none); its programs are read when asked for
+        solicitud.__dict__[_REPORTE] = solicitud._state.fields_cache[RELACION_REPORTE]
     if _REPORTE not in solicitud.__dict__:
         vinculos = _REPORTE_Y_PROGRAMAS.objetos(solicitud=solicitud.pk)
         if vinculos:
@@ -93,11 +99,18 @@ def olvidar(solicitud, reporte: ReporteAnual | None = None) -> None:
     """Forget what :func:`reporte_de` / :func:`programas_de` / :func:`bienes_de` /
     :func:`importaciones_requeridas` read (after a change)."""
     if solicitud is not None:
+        solicitud._state.fields_cache.pop(RELACION_REPORTE, None)
         anterior = solicitud.__dict__.pop(_REPORTE, None)
         if anterior is not None:
             _olvidar_del_reporte(anterior)
     if reporte is not None:
         _olvidar_del_reporte(reporte)
+
+
+def recordar_programas_leidos(reporte: ReporteAnual, programas) -> None:
+    """The report's programs as read with the persona's (``todos_los_programas`` with the
+    report), unless already read: :func:`programas_de` then reads none."""
+    reporte.__dict__.setdefault(_PROGRAMAS, sorted(programas, key=orden))
 
 
 def programas_de(reporte: ReporteAnual | None) -> list[Programa]:

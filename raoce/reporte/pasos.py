@@ -32,6 +32,7 @@ from .borrador import (
     importaciones_requeridas,
     programas_de,
     quitar_bien,
+    recordar_programas_leidos,
     reporte_de,
     seleccionar_programas,
 )
@@ -81,20 +82,23 @@ class PasoProgramas(Paso):
     template_name = "raoce/paso_programas.html"
 
     @staticmethod
-    def _grupos_y_programas(request, persona, periodo: int):
-        """:func:`grupos_y_programas`, once per request (the form and the page list them)."""
+    def _grupos_y_programas(request, solicitud, persona, periodo: int):
+        """:func:`grupos_y_programas`, once per request (the form and the page list them);
+        the draft's report learns its programs from the same query."""
         memo = request.__dict__.setdefault("_raoce_grupos", {})
         if (persona.pk, periodo) not in memo:
-            memo[persona.pk, periodo] = grupos_y_programas(persona, periodo)
+            reporte = reporte_de(solicitud)
+            grupos, todos = grupos_y_programas(persona, periodo, reporte)
+            if reporte is not None:
+                recordar_programas_leidos(reporte, [p for p in todos if p.en_reporte])
+            memo[persona.pk, periodo] = grupos, todos
         return memo[persona.pk, periodo]
-
-    @classmethod
-    def _grupos(cls, request, persona, periodo: int):
-        return cls._grupos_y_programas(request, persona, periodo)[0]
 
     def get_form(self, request, solicitud, data=None, files=None):
         persona = solicitud.solicitante if solicitud else request.persona
-        grupos = self._grupos(request, persona, ventana.periodo_a_reportar())
+        grupos = self._grupos_y_programas(
+            request, solicitud, persona, ventana.periodo_a_reportar()
+        )[0]
         elegido = {}
         reporte = reporte_de(solicitud)
         if reporte is not None:
@@ -129,7 +133,7 @@ class PasoProgramas(Paso):
     def contexto(self, request, solicitud) -> dict:
         persona = solicitud.solicitante if solicitud else request.persona
         periodo = ventana.periodo_a_reportar()
-        grupos, todos = self._grupos_y_programas(request, persona, periodo)
+        grupos, todos = self._grupos_y_programas(request, solicitud, persona, periodo)
         return {
             "periodo": periodo,
             "grupos": grupos,

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from vucem.consultas import ENTERO, ConsultaCompilada
 
 from .. import plazos
-from ..models import EstatusPrograma, Programa, TipoPrograma
+from ..models import EstatusPrograma, Programa, ReporteAnual, TipoPrograma
 from ..trabajos import aplicar_vencimientos
 from . import ventana
 
@@ -50,14 +52,40 @@ _PROGRAMAS_Y_FOLIOS = ConsultaCompilada(
 )
 
 
-def todos_los_programas(persona, periodo: int | None = None) -> list[Programa]:
+#: :data:`_PROGRAMAS_Y_FOLIOS`, each program also saying whether a report holds it.
+_PROGRAMAS_FOLIOS_Y_REPORTE = ConsultaCompilada(
+    lambda persona, periodo, reporte: (
+        Programa.objects.filter(persona=persona)
+        .annotate(
+            folio_firmado=plazos.folio_firmado_del_periodo(periodo),
+            en_reporte=Exists(
+                ReporteAnual.programas.through.objects.filter(
+                    programa_id=OuterRef("pk"), reporteanual_id=reporte
+                )
+            ),
+        )
+        .order_by("tipo", "numero")
+    ),
+    persona=ENTERO,
+    periodo=ENTERO,
+    reporte=ENTERO,
+)
+
+
+def todos_los_programas(persona, periodo: int | None = None, reporte=None) -> list[Programa]:
     """Every program of the persona, by tipo and número (a query compiled once: the
     catálogo and the wizard read it on every visit). With ``periodo``, each comes with the
     folio of its signed report of that period, in the same query
-    (:func:`raoce.plazos.folios_firmados` then reads none)."""
+    (:func:`raoce.plazos.folios_firmados` then reads none); with ``reporte`` too, each says
+    whether that report holds it (``en_reporte``)."""
     if periodo is None:
         return _PROGRAMAS.objetos(persona=persona.pk)
-    todos = _PROGRAMAS_Y_FOLIOS.objetos(persona=persona.pk, periodo=periodo)
+    if reporte is not None:
+        todos = _PROGRAMAS_FOLIOS_Y_REPORTE.objetos(
+            persona=persona.pk, periodo=periodo, reporte=reporte.pk
+        )
+    else:
+        todos = _PROGRAMAS_Y_FOLIOS.objetos(persona=persona.pk, periodo=periodo)
     for p in todos:
         plazos.recordar_folio_firmado(p, periodo, p.folio_firmado)
     return todos
@@ -231,11 +259,13 @@ def grupos_disponibles(persona, periodo: int) -> list[GrupoProgramas]:
     return agrupar(programas_disponibles(persona, periodo))
 
 
-def grupos_y_programas(persona, periodo: int) -> tuple[list[GrupoProgramas], list[Programa]]:
+def grupos_y_programas(
+    persona, periodo: int, reporte=None
+) -> tuple[list[GrupoProgramas], list[Programa]]:
     """:func:`grupos_disponibles` and :func:`todos_los_programas` as read for them (after the
-    vencimientos), with one query for both."""
+    vencimientos), with one query for both (``reporte``: see :func:`todos_los_programas`)."""
     _aplicar_vencimientos(persona, periodo)
-    todos = todos_los_programas(persona, periodo)
+    todos = todos_los_programas(persona, periodo, reporte)
     return agrupar(programas_a_reportar(persona, periodo, todos)), todos
 
 
