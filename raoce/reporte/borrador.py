@@ -64,8 +64,9 @@ _REPORTE_Y_PROGRAMAS = ConsultaCompilada(
 
 
 def reporte_de(solicitud) -> ReporteAnual | None:
-    """The draft's report (one per solicitud), read with its programs (:func:`programas_de`
-    then reads none); when there is none, or it has no programs, a second query says which."""
+    """The draft's report (one per solicitud): the one read with the draft
+    (:data:`RELACION_REPORTE`), else read with its programs (:func:`programas_de` then reads
+    none); when there is none, or it has no programs, a second query says which."""
     if solicitud is None or solicitud.pk is None:
         return None
     if _REPORTE not in solicitud.__dict__ and RELACION_REPORTE in solicitud._state.fields_cache:
