@@ -59,3 +59,20 @@ def renglones_libres(*renglones) -> list[bool]:
             raise valor
         libres.append(estado == "ok")
     return libres
+
+
+def fallar_en_la_llamada(monkeypatch, objeto, nombre: str, n: int, error: BaseException):
+    """Replace ``objeto.nombre`` by a wrapper that raises ``error`` on its ``n``-th call (a
+    worker killed, a connection dropped) and calls the original otherwise, from any thread.
+    Returns the original, to put back for the run that finishes the rest."""
+    original = getattr(objeto, nombre)
+    llamadas = []
+
+    def envoltura(*args, **kwargs):
+        llamadas.append(1)
+        if len(llamadas) == n:
+            raise error
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(objeto, nombre, envoltura)
+    return original

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from acuses.models import Documento
 from cupos import vencimiento
 from cupos.models import Asignacion, CertificadoCupo
-from tests.concurrencia import solo_postgres
+from tests.concurrencia import fallar_en_la_llamada, solo_postgres
 from tests.cupos.factories import SolicitudExpedicionFactory, cupo_con_subcupo
 from tests.tramites.conftest import crear_persona
 from tramites import outbox
@@ -148,16 +148,8 @@ def test_vencer_certificados_por_lotes_e_idempotente(registro, encolados):
 
 
 def test_un_corte_entre_lotes_no_deja_certificados_a_medias(registro, encolados, monkeypatch):
-    original = vencimiento.notificar_en_lote
-    llamadas = []
-
-    def se_cae_en_el_segundo_lote(avisos):
-        llamadas.append(1)
-        if len(llamadas) == 2:
-            raise SystemExit("worker killed")
-        return original(avisos)
-
-    monkeypatch.setattr(vencimiento, "notificar_en_lote", se_cae_en_el_segundo_lote)
+    muerte = SystemExit("worker killed")  # in the second batch
+    original = fallar_en_la_llamada(monkeypatch, vencimiento, "notificar_en_lote", 2, muerte)
     with pytest.raises(SystemExit):
         vencimiento.vencer(HOY, lote=LOTE)
     assert CertificadoCupo.objects.filter(estado="vencido").count() == LOTE
@@ -210,16 +202,8 @@ def test_vencer_asignaciones_por_lotes_idempotente_y_con_gancho_de_aviso(
 
 
 def test_un_corte_entre_lotes_no_deja_asignaciones_a_medias(registro, encolados, monkeypatch):
-    original = vencimiento.auditar_en_lote
-    llamadas = []
-
-    def se_cae_en_el_segundo_lote(*a, **k):
-        llamadas.append(1)
-        if len(llamadas) == 2:
-            raise SystemExit("worker killed")
-        return original(*a, **k)
-
-    monkeypatch.setattr(vencimiento, "auditar_en_lote", se_cae_en_el_segundo_lote)
+    muerte = SystemExit("worker killed")  # in the second batch
+    original = fallar_en_la_llamada(monkeypatch, vencimiento, "auditar_en_lote", 2, muerte)
     with pytest.raises(SystemExit):
         vencimiento.vencer_asignaciones(HOY, lote=LOTE)
     vencidas = set(Asignacion.objects.filter(estado="vencida").values_list("pk", flat=True))

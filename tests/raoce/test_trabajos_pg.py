@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from raoce import trabajos
 from raoce.models import EstatusPrograma, Programa
-from tests.concurrencia import solo_postgres
+from tests.concurrencia import fallar_en_la_llamada, solo_postgres
 from tests.raoce.conftest import crear_reporte, firmar
 from tramites import outbox
 from tramites import trabajos as tramites_trabajos
@@ -132,16 +132,8 @@ def test_la_segunda_corrida_no_cambia_nada_y_cuesta_lo_mismo_siempre(registro, e
 def test_una_corrida_interrumpida_entre_lotes_no_deja_programas_a_medias(
     registro, encolados, monkeypatch
 ):
-    original = trabajos.aplicar_lote
-    llamadas = []
-
-    def muere_en_el_tercer_lote(*args, **kwargs):
-        llamadas.append(1)
-        if len(llamadas) == 3:
-            raise KeyboardInterrupt("worker terminado")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(trabajos, "aplicar_lote", muere_en_el_tercer_lote)
+    muerte = KeyboardInterrupt("worker terminado")  # in the third batch
+    original = fallar_en_la_llamada(monkeypatch, trabajos, "aplicar_lote", 3, muerte)
     with pytest.raises(KeyboardInterrupt):
         trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=1)
     assert Programa.objects.filter(estatus=S).count() == 2 * LOTE
@@ -156,16 +148,8 @@ def test_una_corrida_interrumpida_entre_lotes_no_deja_programas_a_medias(
 def test_un_lote_que_falla_a_la_mitad_se_deshace_entero(registro, encolados, monkeypatch):
     # The batch's one statement wrote estatus, audit rows and notices; a failure after it,
     # before the commit (here while queueing the notices), undoes all of it.
-    original = tramites_trabajos.encolar_al_confirmar
-    llamadas = []
-
-    def falla_en_el_segundo_lote(*args, **kwargs):
-        llamadas.append(1)
-        if len(llamadas) == 2:
-            raise RuntimeError("se cayó la conexión")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(tramites_trabajos, "encolar_al_confirmar", falla_en_el_segundo_lote)
+    caida = RuntimeError("se cayó la conexión")  # in the second batch
+    fallar_en_la_llamada(monkeypatch, tramites_trabajos, "encolar_al_confirmar", 2, caida)
     with pytest.raises(RuntimeError):
         trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=1)
     assert Programa.objects.filter(estatus=S).count() == LOTE  # the first batch only
@@ -197,16 +181,8 @@ def test_en_paralelo_el_resultado_es_el_de_una_sola_conexion(registro, encolados
 def test_en_paralelo_un_error_detiene_los_hilos_sin_programas_a_medias(
     registro, encolados, monkeypatch
 ):
-    original = trabajos.aplicar_lote
-    llamadas = []
-
-    def muere_en_el_tercer_lote(*args, **kwargs):
-        llamadas.append(1)
-        if len(llamadas) == 3:
-            raise KeyboardInterrupt("worker terminado")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(trabajos, "aplicar_lote", muere_en_el_tercer_lote)
+    muerte = KeyboardInterrupt("worker terminado")  # in the third batch, either thread's
+    original = fallar_en_la_llamada(monkeypatch, trabajos, "aplicar_lote", 3, muerte)
     with pytest.raises(KeyboardInterrupt):
         trabajos.aplicar_plazos(DIA, lote=LOTE, hilos=2)
     hechos = Programa.objects.filter(estatus=S).count()

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.concurrencia import solo_postgres
+from tests.concurrencia import fallar_en_la_llamada, solo_postgres
 from tramites import trabajos
 from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
 
@@ -82,33 +82,25 @@ def test_expirar_borradores_por_lotes_idempotente():
     assert auditorias("expirada") == N
 
 
-def _expirados_y_auditados() -> tuple[set, set]:
+def _solo_el_primer_lote_entero() -> None:
+    """The first 1000 drafts expired, each with its audit row and notice; no other."""
     expiradas = set(Solicitud.objects.filter(estado="expirada").values_list("pk", flat=True))
     auditadas = set(
         RegistroAuditoria.objects.filter(estado_nuevo="expirada").values_list(
             "object_id", flat=True
         )
     )
-    return expiradas, auditadas
+    assert len(expiradas) == 1000 and {str(pk) for pk in expiradas} == auditadas
+    assert Notificacion.objects.filter(tipo="borrador_expirado").count() == 1000
 
 
 def test_un_corte_entre_lotes_no_deja_borradores_a_medias(monkeypatch):
     crear_borradores(N, timezone.now() - timedelta(hours=1))
-    original = trabajos._expirar_lote_postgres
-    llamadas = []
-
-    def se_cae_en_el_segundo_lote(*a, **k):
-        llamadas.append(1)
-        if len(llamadas) == 2:
-            raise SystemExit("worker killed")
-        return original(*a, **k)
-
-    monkeypatch.setattr(trabajos, "_expirar_lote_postgres", se_cae_en_el_segundo_lote)
+    muerte = SystemExit("worker killed")  # in the second batch
+    original = fallar_en_la_llamada(monkeypatch, trabajos, "_expirar_lote_postgres", 2, muerte)
     with pytest.raises(SystemExit):
         trabajos.expirar_borradores(lote=1000)
-    expiradas, auditadas = _expirados_y_auditados()
-    assert len(expiradas) == 1000 and {str(pk) for pk in expiradas} == auditadas
-    assert Notificacion.objects.filter(tipo="borrador_expirado").count() == 1000
+    _solo_el_primer_lote_entero()
     monkeypatch.setattr(trabajos, "_expirar_lote_postgres", original)
     assert trabajos.expirar_borradores(lote=1000) == N - 1000
     assert auditorias("expirada") == N
@@ -118,21 +110,11 @@ def test_un_lote_que_falla_despues_de_escribir_se_deshace_entero(monkeypatch):
     # The batch's one statement ran (estado, audit rows, notices); a failure before its
     # commit leaves none of it.
     crear_borradores(N, timezone.now() - timedelta(hours=1))
-    original = trabajos.encolar_al_confirmar
-    llamadas = []
-
-    def falla_en_el_segundo_lote(filas):
-        llamadas.append(1)
-        if len(llamadas) == 2:
-            raise RuntimeError("se cayó la conexión")
-        return original(filas)
-
-    monkeypatch.setattr(trabajos, "encolar_al_confirmar", falla_en_el_segundo_lote)
+    caida = RuntimeError("se cayó la conexión")  # in the second batch
+    fallar_en_la_llamada(monkeypatch, trabajos, "encolar_al_confirmar", 2, caida)
     with pytest.raises(RuntimeError):
         trabajos.expirar_borradores(lote=1000)
-    expiradas, auditadas = _expirados_y_auditados()
-    assert len(expiradas) == 1000 and {str(pk) for pk in expiradas} == auditadas
-    assert Notificacion.objects.filter(tipo="borrador_expirado").count() == 1000
+    _solo_el_primer_lote_entero()
 
 
 def test_recordar_borradores_una_vez_y_por_lotes():
