@@ -38,13 +38,12 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tramites import trabajos
 from tramites.calendario import ZONA_MEXICO, Calendario, a_fecha
-from tramites.models import Notificacion, RegistroAuditoria
+from tramites.models import Notificacion
 from tramites.trabajos import en_ids
 from vucem.models import Persona
 
@@ -308,8 +307,6 @@ def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
     audit rows (the estado anterior read from the statement's snapshot) and, when the change
     is notified, its notices; the UPDATE locks the rows it changes. Returns ``(pk, tipo,
     numero)`` of the programs changed, by pk."""
-    ct = ContentType.objects.get_for_model(Programa, for_concrete_model=False)
-    autor = usuario.pk if (usuario is not None and usuario.is_authenticated) else None
     # The batch is a range of sorted candidate pks: the re-check (the same conditions as the
     # selection) runs over that range only; a row in it that qualifies now is due anyway.
     vigentes, p_vigentes = (
@@ -323,15 +320,24 @@ def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
         desde, anterior, p_anterior = "", "CAST(%s AS VARCHAR(16))", [cambio.anterior]
     else:  # the estatus before the UPDATE, from the statement's snapshot
         desde, anterior, p_anterior = f"FROM {tabla} AS v WHERE v.id = p.id AND", "v.estatus", []
+    auditoria, p_auditoria = trabajos.auditoria_sql(
+        Programa,
+        "cambiados",
+        [],
+        id_sql="id",
+        anterior=("anterior", []),
+        nuevo=cambio.nuevo,
+        motivo=("%s", [cambio.textos.motivo]),
+        fecha=momento,
+        usuario=usuario,
+    )
     sql = (
         "WITH cambiados AS ("
         f"UPDATE {tabla} AS p SET estatus = %s, estatus_desde = %s, periodo_suspension = %s "
         # the range lets the UPDATE read the batch by index, not the whole table
         f"{desde or 'WHERE'} p.id BETWEEN %s AND %s AND p.id IN ({vigentes}) "
         f"RETURNING p.id, p.tipo, p.numero, p.persona_id, {anterior} AS anterior), "
-        f"auditados AS (INSERT INTO {RegistroAuditoria._meta.db_table} "
-        "(content_type_id, object_id, usuario_id, fecha, estado_anterior, estado_nuevo, motivo) "
-        "SELECT %s, CAST(id AS VARCHAR(64)), %s, %s, anterior, %s, %s FROM cambiados)"
+        f"auditados AS ({auditoria})"
     )
     params = [
         cambio.nuevo,
@@ -341,11 +347,7 @@ def _cambiar_postgres(cambio: Cambio, pks: list[int], momento: dt.datetime, usua
         max(pks),
         *p_vigentes,
         *p_anterior,
-        ct.pk,
-        autor,
-        momento,
-        cambio.nuevo,
-        cambio.textos.motivo,
+        *p_auditoria,
     ]
     if cambio.avisar:
         # The notices in the same statement: from the changed rows, no second read of them.
