@@ -398,14 +398,8 @@ def aplicar_lote(cambio: Cambio, pks: list[int], *, usuario=None) -> list[tuple[
     momento = _inicio_del_dia(cambio.fecha)
     postgres = connection.vendor == "postgresql"
     cambiar = _cambiar_postgres if postgres else _cambiar_generico
-    propia = not connection.in_atomic_block  # the batch is its own transaction
     with transaction.atomic():
-        if postgres and propia:
-            # An idempotent job: a batch lost by a crash right after its commit is redone by
-            # the next run, so it does not wait for the WAL flush (atomicity is unchanged).
-            # Never inside a caller's transaction (its commit keeps waiting).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        trabajos.sin_esperar_al_disco()
         filas = cambiar(cambio, pks, momento, usuario)
         if filas and cambio.avisar and not postgres:  # PostgreSQL: in the same statement
             insertar_avisos(cambio.textos, [f[0] for f in filas])

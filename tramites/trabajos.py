@@ -42,6 +42,16 @@ def en_ids(columna: str, ids: list[int]) -> tuple[str, list]:
     return f"{columna} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
+def sin_esperar_al_disco() -> None:
+    """Called first in a job's batch transaction: on PostgreSQL its commit does not wait for
+    the WAL flush. The jobs are idempotent (a batch lost by a crash right after its commit is
+    redone by the next run) and atomicity is unchanged. Nothing when the batch runs inside a
+    caller's transaction (its commit keeps waiting), nor on other databases."""
+    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def auditoria_sql(
     modelo,
     origen: str,
@@ -204,10 +214,7 @@ def _expirar_lote_postgres(ahora, lote: int) -> int:
     """PostgreSQL: one statement locks the next batch (skipping drafts another transaction
     holds, e.g. one being signed), expires it and writes its audit rows and notices.
     Returns how many drafts it expired."""
-    with connection.cursor() as cursor:
-        # Idempotent: a batch lost by a crash right after its commit is redone by the next
-        # run, so its commit does not wait for the WAL flush (atomicity is unchanged).
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    sin_esperar_al_disco()
     origen = _BORRADORES.format(s="cambiados")
     auditoria, p_auditoria = _auditoria_expiracion(origen, [])
     avisos, p_avisos = _avisos_expiracion(origen, [])
