@@ -228,8 +228,18 @@ def _expirar_lote_postgres(ahora, lote: int) -> int:
             "RETURNING s.id, s.tramite_id, s.solicitante_id, s.numero_temporal), "
             f"auditados AS ({auditoria}), avisados AS ({avisos}) "
             "SELECT count(*), NULL, NULL FROM cambiados "
-            "UNION ALL SELECT NULL, id, estado FROM avisados",
-            [E.BORRADOR, ahora, lote, E.EXPIRADA, timezone.now(), *p_auditoria, *p_avisos],
+            # only the notices to deliver come back
+            "UNION ALL SELECT NULL, id, estado FROM avisados WHERE estado = %s",
+            [
+                E.BORRADOR,
+                ahora,
+                lote,
+                E.EXPIRADA,
+                timezone.now(),
+                *p_auditoria,
+                *p_avisos,
+                Notificacion.Estado.PENDIENTE,
+            ],
         )
         filas = cursor.fetchall()
     encolar_al_confirmar([(pk, estado) for n, pk, estado in filas if n is None])

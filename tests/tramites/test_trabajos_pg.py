@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.concurrencia import fallar_en_la_llamada, solo_postgres
-from tramites import trabajos
+from tramites import outbox, trabajos
 from tramites.models import Notificacion, RegistroAuditoria, Solicitud, Tramite
 
 from .conftest import crear_persona, usuario_solicitante
@@ -27,9 +27,9 @@ def _solo_postgres():
     cargar_catalogo()
 
 
-def crear_borradores(n: int, vence) -> list[int]:
+def crear_borradores(n: int, vence, correo: str = "") -> list[int]:
     persona = crear_persona("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV")
-    persona.correo = ""  # bandeja-only notices: nothing to deliver after commit
+    persona.correo = correo  # by default bandeja-only notices: nothing to deliver
     persona.save(update_fields=["correo"])
     user = usuario_solicitante(persona)
     tramite = Tramite.objects.get(vucem_id=120402)
@@ -115,6 +115,18 @@ def test_un_lote_que_falla_despues_de_escribir_se_deshace_entero(monkeypatch):
     with pytest.raises(RuntimeError):
         trabajos.expirar_borradores(lote=1000)
     _solo_el_primer_lote_entero()
+
+
+def test_expirar_borradores_encola_los_avisos_por_correo(monkeypatch):
+    crear_borradores(1500, timezone.now() - timedelta(hours=1), correo="eku@example.com")
+    encolados: list[int] = []
+    monkeypatch.setattr(outbox, "encolar_lote", encolados.extend)
+    assert trabajos.expirar_borradores(lote=1000) == 1500
+    avisos = Notificacion.objects.filter(tipo="borrador_expirado")
+    assert avisos.count() == 1500 and set(avisos.values_list("estado", flat=True)) == {
+        Notificacion.Estado.PENDIENTE
+    }
+    assert sorted(encolados) == sorted(avisos.values_list("pk", flat=True))
 
 
 def test_recordar_borradores_una_vez_y_por_lotes():
